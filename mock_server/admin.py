@@ -1,0 +1,73 @@
+"""The `/__admin/` control surface (openapi-admin.yaml): seeding, reset, and later controls.
+
+The seeding contract is exact (the contract suite relies on it): `POST /__admin/reset` -> 204,
+`POST /__admin/orders` (header `tenant-id`, body an `Order`) -> 201, `POST /__admin/locations` -> 201.
+"""
+
+from __future__ import annotations
+
+import hmac
+
+from flask import Blueprint, Response, request
+
+from .errors import ApiError
+from .sandbox import Sandbox
+from .rendering import json_response, order_response
+from .store import DuplicateReference
+from .validation import validate_body
+
+ADMIN_SPEC = "openapi-admin.yaml"
+
+
+def _guard(sandbox: Sandbox) -> None:
+    """Refuse admin calls with `--no-admin`, and off loopback without the admin token."""
+    config = sandbox.config
+    if not config.admin:
+        raise ApiError.of(404, "ADMIN_DISABLED", "The admin API is disabled (--no-admin)")
+    if config.admin_token is not None:
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        if not hmac.compare_digest(given.encode(), config.admin_token.encode()):
+            raise ApiError.of(401, "ADMIN_TOKEN_REQUIRED", "A valid admin token is required",
+                              "Authorization")
+    elif config.admin_needs_token:
+        raise ApiError.of(
+            403, "ADMIN_REFUSED",
+            "The admin API is refused off loopback unless the sandbox has an --admin-token",
+        )
+
+
+def admin_blueprint(sandbox: Sandbox) -> Blueprint:
+    bp = Blueprint("admin", __name__, url_prefix="/__admin")
+    spec = sandbox.spec
+    seed_order = spec.validator(
+        "#/paths/~1__admin~1orders/post/requestBody/content/application~1json/schema",
+        document=ADMIN_SPEC,
+    )
+    seed_location = spec.validator("#/components/schemas/Location", document=ADMIN_SPEC)
+    bp.before_request(lambda: _guard(sandbox))
+
+    @bp.post("/reset")
+    def reset() -> Response:
+        sandbox.reset()
+        return Response(status=204)
+
+    @bp.post("/orders")
+    def orders() -> Response:
+        tenant = request.headers.get("tenant-id", "").strip()
+        if not tenant:
+            raise ApiError.of(400, "MISSING_TENANT_ID", "The tenant-id header is required",
+                              "tenant-id")
+        order = {**validate_body(seed_order, request), "tenant": tenant}
+        with sandbox.store.write_lock(tenant, order["order_id"]):
+            try:
+                record = sandbox.store.save(tenant, order, replace=True)
+            except DuplicateReference as exc:
+                raise ApiError.of(409, "DUPLICATE_REFERENCE", str(exc), exc.field) from exc
+        return order_response(record, 201)
+
+    @bp.post("/locations")
+    def locations() -> Response:
+        location = sandbox.store.put_location(validate_body(seed_location, request))
+        return json_response(location, 201)
+
+    return bp

@@ -1,0 +1,98 @@
+"""The Flask application: authenticate, validate against the spec, call the handler, answer.
+
+Every route of `urls.ROUTES` goes through one view function, so the order of checks is the same
+for all operations: 401/403 (headers), 400 (parameters, then body), then the handler, whose domain
+errors map to their documented status codes in `errors.ApiError.from_domain`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
+
+from .admin import admin_blueprint
+from .domain import DomainError
+from .errors import ApiError
+from .rendering import error_response, json_response, order_response
+from .sandbox import Sandbox, SandboxConfig
+from .spec import Spec
+from .store import Store
+from .urls import ROUTES, Route
+from .validation import read_request
+
+log = logging.getLogger("mock_server")
+
+
+def authenticate(config: SandboxConfig) -> str:
+    """The caller's tenant. Both headers are required on every page (401 when missing); with
+    `--api-keys`, an unknown key is 401 and a key used for another tenant 403."""
+    api_key = request.headers.get("x-api-key", "").strip()
+    tenant = request.headers.get("tenant-id", "").strip()
+    if not api_key:
+        raise ApiError.of(401, "MISSING_API_KEY", "The x-api-key header is required", "x-api-key")
+    if not tenant:
+        raise ApiError.of(401, "MISSING_TENANT_ID", "The tenant-id header is required", "tenant-id")
+    if config.api_keys is not None:
+        bound = config.api_keys.get(api_key)
+        if bound is None:
+            raise ApiError.of(401, "INVALID_API_KEY", "Unknown API key", "x-api-key")
+        if bound != tenant:
+            raise ApiError.of(
+                403, "FORBIDDEN_TENANT", "The API key is not valid for this tenant", "tenant-id"
+            )
+    return tenant
+
+
+def make_view(sandbox: Sandbox, route: Route) -> Callable[..., Response]:
+    operation = sandbox.spec.operation(route.operation_id)
+
+    def view(**params: str) -> Response:
+        tenant = authenticate(sandbox.config)
+        valid = read_request(operation, request, params)
+        try:
+            record, status = route.handler(sandbox, tenant, valid, params)
+        except DomainError as exc:
+            raise ApiError.from_domain(exc) from exc
+        return order_response(record, status)
+
+    view.__name__ = route.operation_id
+    return view
+
+
+def handle_http_exception(exc: HTTPException) -> Response:
+    """Werkzeug's own refusals (404 route, 405 method, 413 body too large) as `Error` bodies."""
+    code = exc.code or 500
+    name = (exc.name or "error").upper().replace(" ", "_")
+    headers = {k: v for k, v in exc.get_headers() if k.lower() == "allow"}
+    return json_response({"error_details": [{"code": name, "message": exc.description or name}]},
+                         code, headers)
+
+
+def handle_unexpected(exc: Exception) -> Response:
+    log.exception("unexpected error", exc_info=exc)
+    return json_response(
+        {"error_details": [{"code": "INTERNAL_ERROR", "message": "Internal error"}]}, 500
+    )
+
+
+def create_app(
+    config: SandboxConfig | None = None, *, spec: Spec | None = None, store: Store | None = None
+) -> Flask:
+    """A Flask app serving the sandbox; `app.extensions["sandbox"]` is its Sandbox."""
+    config = config or SandboxConfig()
+    sandbox = Sandbox(config, spec, store)
+    app = Flask("mock_server")
+    app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions["sandbox"] = sandbox
+    for route in ROUTES:
+        app.add_url_rule(route.rule, view_func=make_view(sandbox, route), methods=[route.method])
+    app.register_blueprint(admin_blueprint(sandbox))
+    app.register_error_handler(ApiError, error_response)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)
+    return app

@@ -1,0 +1,16 @@
+"""Time stamps and generated ids, kept in one place so tests can replace them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+
+def utc_now() -> str:
+    """The current time as an ISO-8601 UTC timestamp with microseconds."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def new_id(prefix: str) -> str:
+    """A fresh id such as `FO-3F2A9C1B7D4E`."""
+    return f"{prefix}-{uuid.uuid4().hex[:12].upper()}"

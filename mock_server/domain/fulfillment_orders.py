@@ -1,0 +1,148 @@
+"""Operations on one fulfillment order: location (page 001), schedule (003), references (000)."""
+
+import copy
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from .errors import InvalidRequest, NotFound
+from .model import FulfillmentOrder, Json, Location, Order
+from .status import TERMINAL_LINE_STATUSES, touch
+
+_FOS = "fulfillment_orders"
+_REF = "partner_fulfillment_order_reference"
+_SCHEDULE_KEYS = ("scheduled_from", "scheduled_to")
+_SCHEDULE_BY_METHOD = {
+    "DELIVERY": "delivery_schedule",
+    "COLLECTION": "customer_collection_schedule",
+}
+
+
+def update_location(
+    order: Order,
+    fo_id: str,
+    location_id: str,
+    *,
+    find_by_partner_id: Callable[[str], Location | None],
+    find_by_code: Callable[[str, str], Location | None],
+    now: str,
+) -> Order:
+    """Page 001: reassign an FO to another location.
+
+    "First tries to find by partner_location_id", then "by location_code for the merchant" (the
+    order's); none -> LOCATION_NOT_FOUND. The FO's location_id becomes the location's
+    partner_location_id, nothing else in it changes; "Order status is recalculated".
+    """
+    new, fo = _locate(order, fo_id)
+    location = find_by_partner_id(location_id)
+    if location is None and "merchant" in order:
+        location = find_by_code(order["merchant"], location_id)
+    if location is None:
+        raise InvalidRequest(
+            "LOCATION_NOT_FOUND", f"no location {location_id!r} for this merchant", "location_id"
+        )
+    fo["location_id"] = location["partner_location_id"]
+    return touch(new, now=now)
+
+
+def update_schedule(order: Order, fo_id: str, body: Json, *, now: str) -> Order:
+    """Page 003: reschedule "without changing its delivery method".
+
+    DELIVERY (the default) -> delivery_schedule, COLLECTION -> customer_collection_schedule,
+    DIGITAL -> "Not applicable". A fulfilled, cancelled or closed FO is "not in a state that allows
+    this update" (ours). Given ends overwrite the existing ones; the window must not end before it
+    starts (compared as instants, naive = UTC).
+    """
+    new, fo = _locate(order, fo_id)
+    if fo.get("status") in TERMINAL_LINE_STATUSES:
+        raise InvalidRequest(
+            "FULFILLMENT_ORDER_NOT_SCHEDULABLE",
+            f"a {fo['status']} fulfillment order cannot be rescheduled",
+            "status",
+        )
+    method = fo.get("delivery_method", "DELIVERY")
+    key = _SCHEDULE_BY_METHOD.get(method)
+    if key is None:
+        raise InvalidRequest(
+            "SCHEDULE_NOT_APPLICABLE",
+            f"a {method} fulfillment order has no schedule",
+            "delivery_method",
+        )
+    schedule = {**(fo.get(key) or {}), **{k: body[k] for k in _SCHEDULE_KEYS if k in body}}
+    ends = {k: _instant(schedule[k], k) for k in _SCHEDULE_KEYS if k in schedule}
+    if len(ends) == 2 and ends["scheduled_from"] > ends["scheduled_to"]:
+        raise InvalidRequest(
+            "INVALID_SCHEDULE_WINDOW", "scheduled_from is after scheduled_to", "scheduled_from"
+        )
+    fo[key] = schedule
+    new["update_date"] = now
+    return new
+
+
+def update_partner_references(order: Order, fo_id: str, body: Json, *, now: str) -> Order:
+    """Page 000: set partner references "without affecting its line items, schedule, or location".
+
+    Each `fulfillments[k].fulfillment_id` "must match an existing fulfillment ID" among this FO's
+    line items (FULFILLMENT_NOT_FOUND) and appear once; the FO reference must not be another FO's.
+    All is checked before anything is applied; statuses are left as they are.
+    """
+    new, fo = _locate(order, fo_id)
+    updates = body.get("fulfillments", [])
+    _check_fulfillment_ids(fo, updates)
+    if _REF in body:
+        if any(other is not fo and other.get(_REF) == body[_REF] for other in new[_FOS]):
+            raise InvalidRequest(
+                "DUPLICATE_PARTNER_FULFILLMENT_ORDER_REFERENCE",
+                f"{_REF} {body[_REF]!r} is used by another fulfillment order of this order",
+                _REF,
+            )
+        fo[_REF] = body[_REF]
+    references = {u["fulfillment_id"]: u["partner_fulfillment_reference"] for u in updates}
+    for line in fo.get("line_items", []):
+        if line.get("fulfillment_id") in references:
+            line["partner_fulfillment_reference"] = references[line["fulfillment_id"]]
+    new["update_date"] = now
+    return new
+
+
+def _check_fulfillment_ids(fo: FulfillmentOrder, updates: list[Json]) -> None:
+    """Each update names a fulfillment_id of this FO's lines, and only once."""
+    known = {line.get("fulfillment_id") for line in fo.get("line_items", [])} - {None}
+    seen: set[str] = set()
+    for k, update in enumerate(updates):
+        fulfillment_id, field = update["fulfillment_id"], f"fulfillments[{k}].fulfillment_id"
+        if fulfillment_id not in known:
+            raise InvalidRequest(
+                "FULFILLMENT_NOT_FOUND",
+                f"fulfillment {fulfillment_id!r} is not in fulfillment order "
+                f"{fo['fulfillment_order_id']!r}",
+                field,
+            )
+        if fulfillment_id in seen:
+            raise InvalidRequest(
+                "DUPLICATE_FULFILLMENT_ID", f"fulfillment {fulfillment_id!r} is listed twice", field
+            )
+        seen.add(fulfillment_id)
+
+
+def _locate(order: Order, fo_id: str) -> tuple[Order, FulfillmentOrder]:
+    """A copy of the order and the FO `fo_id` inside that copy; absent -> NotFound."""
+    new = copy.deepcopy(order)
+    for fo in new.get(_FOS, []):
+        if fo.get("fulfillment_order_id") == fo_id:
+            return new, fo
+    raise NotFound(
+        "FULFILLMENT_ORDER_NOT_FOUND",
+        f"fulfillment order {fo_id!r} is not in order {order.get('order_id')!r}",
+        "fulfillmentOrderId",
+    )
+
+
+def _instant(value: str, field: str) -> datetime:
+    """An ISO-8601 date-time, aware (naive = UTC); unparseable -> INVALID_DATE_TIME."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except (TypeError, ValueError) as exc:
+        raise InvalidRequest(
+            "INVALID_DATE_TIME", f"{field} is not an ISO-8601 date-time: {value!r}", field
+        ) from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

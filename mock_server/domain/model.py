@@ -1,0 +1,12 @@
+"""Type aliases for the JSON-like data the domain works on (the order as in API responses)."""
+
+from collections.abc import Callable
+from typing import Any
+
+Json = dict[str, Any]
+Order = dict[str, Any]
+FulfillmentOrder = dict[str, Any]
+LineItem = dict[str, Any]
+Location = dict[str, Any]
+NewId = Callable[[str], str]
+"""Id factory: called with a prefix ("ORD", "LI", "FO"), returns a fresh id."""

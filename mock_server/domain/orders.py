@@ -1,0 +1,88 @@
+"""Create an order (POST /orders, ours) and update one (page 002)."""
+
+import copy
+
+from .errors import InvalidRequest, NotUpdatable
+from .line_items import normalise_line_items
+from .model import Json, NewId, Order
+from .preservation import merge_fulfillment_orders
+from .status import refresh_statuses, touch
+
+ORDER_FIELDS = (
+    "partner_order_reference",
+    "order_date",
+    "merchant",
+    "language",
+    "sales_channel",
+    "taxes_included",
+    "duties_included",
+    "shipping_address",
+    "billing_address",
+    "customer",
+    "payment",
+    "discount_applications",
+    "shipping_lines",
+)
+"""Page 002: "updated only if provided in the request", each replaced wholesale."""
+
+_DERIVED_KEYS = frozenset({"status", "line_items", "fulfillment_orders"})
+
+
+def create_order(body: Json, *, tenant: str, now: str, new_id: NewId) -> Order:
+    """POST /orders (ours): the stored order for a creation request.
+
+    Keeps the body's keys, sets `tenant`, keeps or generates `order_id` ("ORD"), stamps both dates,
+    normalises line item ids ("LI" when missing). Every FO is new (see merge_fulfillment_orders):
+    its lines start open. FO lines must name order line items; the status is derived, never sent.
+    """
+    order = {key: copy.deepcopy(value) for key, value in body.items() if key not in _DERIVED_KEYS}
+    order["tenant"] = tenant
+    if "order_id" not in order:
+        order["order_id"] = new_id("ORD")
+    order["creation_date"] = order["update_date"] = now
+    order["line_items"] = normalise_line_items(
+        body.get("line_items", []), path="line_items", new_id=new_id
+    )
+    order["fulfillment_orders"] = merge_fulfillment_orders(
+        [], body.get("fulfillment_orders", []), now=now, new_id=new_id
+    )
+    _check_line_references(order)
+    return refresh_statuses(order)
+
+
+def update_order(order: Order, body: Json, *, now: str, new_id: NewId) -> Order:
+    """Page 002: partial update of an order.
+
+    A cancelled order "cannot be updated" (NotUpdatable); every other status can. ORDER_FIELDS
+    present in the body replace the order's; other keys are ignored. `line_items` replaces the
+    order's line items entirely; `fulfillment_orders` is the preserving full replacement. After
+    either, every FO line must name an order line item. Then update_date and statuses refresh.
+    """
+    if order.get("status") == "cancelled":
+        raise NotUpdatable("ORDER_NOT_UPDATABLE", "a cancelled order cannot be updated", "status")
+    new = copy.deepcopy(order)
+    new.update({key: copy.deepcopy(body[key]) for key in ORDER_FIELDS if key in body})
+    if "line_items" in body:
+        new["line_items"] = normalise_line_items(
+            body["line_items"], path="line_items", new_id=new_id
+        )
+    if "fulfillment_orders" in body:
+        new["fulfillment_orders"] = merge_fulfillment_orders(
+            new.get("fulfillment_orders", []), body["fulfillment_orders"], now=now, new_id=new_id
+        )
+    if "line_items" in body or "fulfillment_orders" in body:
+        _check_line_references(new)
+    return touch(new, now=now)
+
+
+def _check_line_references(order: Order) -> None:
+    """Every FO line item must name one of the order's line items (by `id`)."""
+    known = {line.get("id") for line in order.get("line_items", [])}
+    for i, fo in enumerate(order.get("fulfillment_orders", [])):
+        for j, line in enumerate(fo.get("line_items", [])):
+            if line.get("id") not in known:
+                raise InvalidRequest(
+                    "LINE_ITEM_NOT_IN_ORDER",
+                    f"line item {line.get('id')!r} is not in the order's line_items",
+                    f"fulfillment_orders[{i}].line_items[{j}].id",
+                )

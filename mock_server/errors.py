@@ -1,0 +1,55 @@
+"""Errors as the HTTP layer answers them: every 4xx body is `Error` (openapi.yaml).
+
+`ApiError` carries a status and `error_details`; `from_domain` is the one table that maps the
+domain's error kinds to documented status codes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .domain import Conflict, DomainError, InvalidRequest, NotFound, NotUpdatable
+from .spec import FieldError
+
+STATUS_OF_DOMAIN_ERROR: dict[type[DomainError], int] = {
+    InvalidRequest: 400,
+    NotUpdatable: 400,
+    NotFound: 404,
+    Conflict: 409,
+}
+
+
+def detail(code: str, message: str, field: str | None = None) -> dict[str, str]:
+    """One `ErrorDetail` entry."""
+    return {"code": code, "message": message, **({"field": field} if field else {})}
+
+
+class ApiError(Exception):
+    """A refused request: HTTP status, `error_details`, and extra response headers."""
+
+    def __init__(
+        self, status: int, details: list[dict[str, str]], headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(details[0]["message"] if details else str(status))
+        self.status = status
+        self.details = details
+        self.headers = headers or {}
+
+    @classmethod
+    def of(cls, status: int, code: str, message: str, field: str | None = None) -> ApiError:
+        return cls(status, [detail(code, message, field)])
+
+    @classmethod
+    def invalid(cls, errors: list[FieldError]) -> ApiError:
+        """400 from schema validation failures, each naming its field."""
+        return cls(400, [detail(e.code, e.message, e.field) for e in errors])
+
+    @classmethod
+    def from_domain(cls, error: DomainError) -> ApiError:
+        status = next(
+            code for kind, code in STATUS_OF_DOMAIN_ERROR.items() if isinstance(error, kind)
+        )
+        return cls.of(status, error.code, error.message, error.field)
+
+    def body(self) -> dict[str, Any]:
+        return {"error_details": self.details}

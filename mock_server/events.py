@@ -1,0 +1,59 @@
+"""The webhook events the sandbox records: one per state change, with the order after it.
+
+Page 001 says "Webhooks are triggered" on a location update; the sandbox records an event for every
+change (order created or updated, FO location, schedule or partner references updated, line items
+auto-closed) so that a client can see what a real tenant's webhooks would have carried.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from .clock import utc_now
+
+Event = dict[str, Any]
+DEFAULT_CAPACITY = 10_000
+
+
+class EventLog:
+    """A bounded, thread-safe list of events, newest last; listeners are called on each record."""
+
+    def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
+        self._events: deque[Event] = deque(maxlen=capacity)
+        self._lock = threading.Lock()
+        self._ids = itertools.count(1)
+        self.listeners: list[Callable[[Event], None]] = []
+
+    def record(
+        self, kind: str, tenant: str, order: dict[str, Any], details: dict[str, Any] | None = None
+    ) -> Event:
+        """Append an event of `kind` about `order` (stored orders are immutable, so no copy)."""
+        with self._lock:
+            event: Event = {
+                "event_id": f"EVT-{next(self._ids):08d}",
+                "type": kind,
+                "tenant": tenant,
+                "order_id": order.get("order_id"),
+                "created_at": utc_now(),
+                "order": order,
+                **({"details": details} if details else {}),
+            }
+            self._events.append(event)
+        for listener in self.listeners:
+            listener(event)
+        return event
+
+    def list(self, tenant: str | None = None) -> list[Event]:
+        """Events, newest first, optionally of one tenant only."""
+        with self._lock:
+            events = list(self._events)
+        events.reverse()
+        return [e for e in events if tenant is None or e["tenant"] == tenant]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._events.clear()

@@ -1,0 +1,33 @@
+"""Response bodies: JSON via orjson, orders with their ETag, errors as `Error`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from flask import Response
+
+from .errors import ApiError
+from .service import etag_of
+from .store import Record
+
+
+def json_response(payload: Any, status: int, headers: dict[str, str] | None = None) -> Response:
+    return Response(orjson.dumps(payload), status, headers, mimetype="application/json")
+
+
+def order_response(record: Record | None, status: int) -> Response:
+    """The order with its ETag; `None` is page 004's empty body (no order for the reference).
+
+    Stored orders never change, so the serialized body is cached on the record.
+    """
+    if record is None:
+        return Response(b"", status, mimetype="text/plain")
+    body = record.cache.get("json")
+    if body is None:
+        body = record.cache["json"] = orjson.dumps(record.order)
+    return Response(body, status, {"ETag": etag_of(record)}, mimetype="application/json")
+
+
+def error_response(error: ApiError) -> Response:
+    return json_response(error.body(), error.status, error.headers)

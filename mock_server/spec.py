@@ -1,0 +1,184 @@
+"""Load `openapi.yaml` (and `openapi-admin.yaml`) once and compile one validator per schema.
+
+The spec is the only place a schema is written: the HTTP layer asks this module for the validator of
+an operation's body or parameter and turns its failures into `ErrorDetail` entries naming the field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC_PATH = ROOT / "openapi.yaml"
+ADMIN_SPEC_PATH = ROOT / "openapi-admin.yaml"
+BASE_URI = "https://carriyo-sandbox.local/"
+MAX_ERRORS = 10
+JSON_MEDIA = "application~1json"
+
+Json = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One validation failure: the field at fault (a path like `line_items[0].id`) and why."""
+
+    field: str
+    message: str
+    code: str = "INVALID_FIELD"
+
+
+def format_path(parts: Iterator[str | int] | list[str | int], root: str = "") -> str:
+    """Render a JSON path as `a.b[0].c`; `root` names the container (e.g. `body`) when empty."""
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or root
+
+
+def _field_of(error: ValidationError, root: str) -> str:
+    """The field a jsonschema error is about; for `required`, the missing property itself."""
+    path = list(error.absolute_path)
+    if error.validator == "required" and isinstance(error.instance, dict):
+        missing = [name for name in error.validator_value if name not in error.instance]
+        if missing:
+            path.append(missing[0])
+    return format_path(path, root)
+
+
+def _code_of(error: ValidationError) -> str:
+    return {
+        "required": "MISSING_FIELD",
+        "enum": "INVALID_ENUM_VALUE",
+        "type": "INVALID_TYPE",
+        "format": "INVALID_FORMAT",
+    }.get(str(error.validator), "INVALID_FIELD")
+
+
+class SchemaValidator:
+    """A compiled validator for one schema of the spec; `errors()` lists what is wrong."""
+
+    def __init__(self, validator: Draft202012Validator, root: str) -> None:
+        self._validator = validator
+        self._root = root
+
+    def errors(self, instance: Any) -> list[FieldError]:
+        """Every failure (at most MAX_ERRORS), deepest first, each naming its field."""
+        found = sorted(
+            self._validator.iter_errors(instance),
+            key=lambda e: (-len(e.absolute_path), _field_of(e, self._root)),
+        )
+        return [
+            FieldError(_field_of(e, self._root), e.message[:300], _code_of(e))
+            for e in found[:MAX_ERRORS]
+        ]
+
+
+class Spec:
+    """The loaded specs and a cache of compiled validators keyed by schema pointer."""
+
+    def __init__(self, documents: dict[str, Json]) -> None:
+        self.documents = documents
+        self._registry: Registry = Registry().with_resources(
+            (BASE_URI + name, Resource.from_contents(doc, default_specification=DRAFT202012))
+            for name, doc in documents.items()
+        )
+        self._validators: dict[tuple[str, str], SchemaValidator] = {}
+        self._operations: dict[str, OperationSchemas] = {}
+
+    @property
+    def public(self) -> Json:
+        return self.documents[SPEC_PATH.name]
+
+    def validator(self, pointer: str, root: str = "body", document: str = SPEC_PATH.name) -> (
+        SchemaValidator
+    ):
+        """The validator of the schema at `pointer` (e.g. `#/components/schemas/Order`)."""
+        key = (document + pointer, root)
+        if key not in self._validators:
+            schema = {"$ref": BASE_URI + document + pointer}
+            self._validators[key] = SchemaValidator(
+                Draft202012Validator(
+                    schema,
+                    registry=self._registry,
+                    format_checker=Draft202012Validator.FORMAT_CHECKER,
+                ),
+                root,
+            )
+        return self._validators[key]
+
+    def schema_of(self, name: str) -> SchemaValidator:
+        """Validator of `#/components/schemas/<name>` in the public spec."""
+        return self.validator(f"#/components/schemas/{name}")
+
+    def operation(self, operation_id: str) -> OperationSchemas:
+        """Validators for one operation's request body and parameters (compiled once)."""
+        if operation_id not in self._operations:
+            self._operations[operation_id] = self._compile_operation(operation_id)
+        return self._operations[operation_id]
+
+    def compile_all(self) -> None:
+        """Compile every operation's validators now, so no request pays for it."""
+        for path_item in self.public["paths"].values():
+            for method, op in path_item.items():
+                if method != "parameters":
+                    self.operation(op["operationId"])
+
+    def _compile_operation(self, operation_id: str) -> OperationSchemas:
+        for path, path_item in self.public["paths"].items():
+            path_pointer = f"#/paths/{path.replace('~', '~0').replace('/', '~1')}"
+            for method, op in path_item.items():
+                if method == "parameters" or op.get("operationId") != operation_id:
+                    continue
+                op_pointer = f"{path_pointer}/{method}"
+                body = None
+                if "requestBody" in op:
+                    body = self.validator(f"{op_pointer}/requestBody/content/{JSON_MEDIA}/schema")
+                params: dict[tuple[str, str], SchemaValidator] = {}
+                declared = [
+                    *((f"{path_pointer}/parameters/{i}", p)
+                      for i, p in enumerate(path_item.get("parameters", []))),
+                    *((f"{op_pointer}/parameters/{i}", p)
+                      for i, p in enumerate(op.get("parameters", []))),
+                ]
+                for pointer, param in declared:
+                    pointer = param.get("$ref", pointer)
+                    resolved = self._resolve(param)
+                    params[(resolved["in"], resolved["name"])] = self.validator(
+                        pointer + "/schema", root=resolved["name"]
+                    )
+                return OperationSchemas(body, params)
+        raise KeyError(operation_id)
+
+    def _resolve(self, node: Json) -> Json:
+        while "$ref" in node:
+            target: Any = self.public
+            for part in node["$ref"].removeprefix("#/").split("/"):
+                target = target[part]
+            node = target
+        return node
+
+
+@dataclass(frozen=True)
+class OperationSchemas:
+    """The compiled validators of one operation: body (None when it takes none) and parameters."""
+
+    body: SchemaValidator | None
+    parameters: dict[tuple[str, str], SchemaValidator]
+
+
+def load_spec(paths: tuple[Path, ...] = (SPEC_PATH, ADMIN_SPEC_PATH)) -> Spec:
+    """Read the spec files (YAML) and return a Spec whose validators compile on first use."""
+    documents = {}
+    for path in paths:
+        with path.open(encoding="utf-8") as fh:
+            documents[path.name] = yaml.safe_load(fh)
+    return Spec(documents)

@@ -1,0 +1,25 @@
+"""Fixtures shared by the spec tests: the parsed ``openapi.yaml``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.spec.pages import REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def spec_path() -> Path:
+    """Path of the spec at the repository root."""
+    return REPO_ROOT / "openapi.yaml"
+
+
+@pytest.fixture(scope="session")
+def spec(spec_path: Path) -> dict[str, Any]:
+    """The spec as loaded by PyYAML (the loader the sandbox uses)."""
+    with spec_path.open(encoding="utf-8") as handle:
+        loaded: dict[str, Any] = yaml.safe_load(handle)
+    return loaded
