@@ -1,7 +1,8 @@
 """The `/__admin/` control surface (openapi-admin.yaml): seeding, reset, and later controls.
 
 The seeding contract is exact (the contract suite relies on it): `POST /__admin/reset` -> 204,
-`POST /__admin/orders` (header `tenant-id`, body an `Order`) -> 201, `POST /__admin/locations` -> 201.
+`POST /__admin/orders` (header `tenant-id`, body an `Order`) -> 201,
+`POST /__admin/locations` -> 201.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ import hmac
 from flask import Blueprint, Response, request
 
 from .errors import ApiError
-from .sandbox import Sandbox
 from .rendering import json_response, order_response
+from .sandbox import Sandbox
 from .store import DuplicateReference
 from .validation import validate_body
 
@@ -27,11 +28,13 @@ def _guard(sandbox: Sandbox) -> None:
     if config.admin_token is not None:
         given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
         if not hmac.compare_digest(given.encode(), config.admin_token.encode()):
-            raise ApiError.of(401, "ADMIN_TOKEN_REQUIRED", "A valid admin token is required",
-                              "Authorization")
+            raise ApiError.of(
+                401, "ADMIN_TOKEN_REQUIRED", "A valid admin token is required", "Authorization"
+            )
     elif config.admin_needs_token:
         raise ApiError.of(
-            403, "ADMIN_REFUSED",
+            403,
+            "ADMIN_REFUSED",
             "The admin API is refused off loopback unless the sandbox has an --admin-token",
         )
 
@@ -55,8 +58,9 @@ def admin_blueprint(sandbox: Sandbox) -> Blueprint:
     def orders() -> Response:
         tenant = request.headers.get("tenant-id", "").strip()
         if not tenant:
-            raise ApiError.of(400, "MISSING_TENANT_ID", "The tenant-id header is required",
-                              "tenant-id")
+            raise ApiError.of(
+                400, "MISSING_TENANT_ID", "The tenant-id header is required", "tenant-id"
+            )
         order = {**validate_body(seed_order, request), "tenant": tenant}
         with sandbox.store.write_lock(tenant, order["order_id"]):
             try:

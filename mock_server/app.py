@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
@@ -21,7 +20,7 @@ from .rendering import error_response, json_response, order_response
 from .sandbox import Sandbox, SandboxConfig
 from .spec import Spec
 from .store import Store
-from .urls import ROUTES, Route
+from .urls import ROUTES, OrderReferenceConverter, Route
 from .validation import read_request
 
 log = logging.getLogger("mock_server")
@@ -68,8 +67,9 @@ def handle_http_exception(exc: HTTPException) -> Response:
     code = exc.code or 500
     name = (exc.name or "error").upper().replace(" ", "_")
     headers = {k: v for k, v in exc.get_headers() if k.lower() == "allow"}
-    return json_response({"error_details": [{"code": name, "message": exc.description or name}]},
-                         code, headers)
+    return json_response(
+        {"error_details": [{"code": name, "message": exc.description or name}]}, code, headers
+    )
 
 
 def handle_unexpected(exc: Exception) -> Response:
@@ -89,8 +89,14 @@ def create_app(
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["sandbox"] = sandbox
+    app.url_map.converters["order_ref"] = OrderReferenceConverter
     for route in ROUTES:
-        app.add_url_rule(route.rule, view_func=make_view(sandbox, route), methods=[route.method])
+        app.add_url_rule(
+            route.rule,
+            view_func=make_view(sandbox, route),
+            methods=[route.method],
+            provide_automatic_options=False,
+        )
     app.register_blueprint(admin_blueprint(sandbox))
     app.register_error_handler(ApiError, error_response)
     app.register_error_handler(HTTPException, handle_http_exception)

@@ -17,23 +17,32 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
     parser.add_argument(
-        "--fixtures", type=Path, default=DEFAULT_FIXTURES, metavar="DIR",
+        "--fixtures",
+        type=Path,
+        default=DEFAULT_FIXTURES,
+        metavar="DIR",
         help="directory of state documents (*.json) loaded at start and on reset "
-             "(default: the bundled fixtures/)",
+        "(default: the bundled fixtures/)",
     )
     parser.add_argument("--no-fixtures", action="store_true", help="start with no orders at all")
     parser.add_argument(
-        "--api-keys", type=Path, metavar="FILE",
+        "--api-keys",
+        type=Path,
+        metavar="FILE",
         help='JSON object {"<api key>": "<tenant-id>"}: only these keys are accepted, each for '
-             "its own tenant (default: any non-empty key, any tenant)",
+        "its own tenant (default: any non-empty key, any tenant)",
     )
     parser.add_argument("--no-admin", action="store_true", help="refuse every /__admin/ request")
     parser.add_argument(
-        "--admin-token", metavar="TOKEN",
+        "--admin-token",
+        metavar="TOKEN",
         help="require 'Authorization: Bearer TOKEN' on /__admin/ (needed off loopback)",
     )
     parser.add_argument(
-        "--max-body-bytes", type=int, default=MIB, metavar="N",
+        "--max-body-bytes",
+        type=int,
+        default=MIB,
+        metavar="N",
         help="largest request body accepted; larger ones get 413 (default 1 MiB)",
     )
     parser.add_argument("--threads", type=int, default=8, help="WSGI worker threads (default 8)")
@@ -68,7 +77,11 @@ def serve(args: argparse.Namespace) -> int:
     app = create_app(config)
     log.info("Carriyo Orders sandbox on http://%s:%d (docs: openapi.yaml)", args.host, args.port)
     waitress.serve(
-        app, host=args.host, port=args.port, threads=args.threads, ident="carriyo-sandbox",
+        app,
+        host=args.host,
+        port=args.port,
+        threads=args.threads,
+        ident="carriyo-sandbox",
         max_request_body_size=max(config.max_body_bytes * 4, 64 * MIB),
     )
     return 0

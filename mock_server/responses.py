@@ -39,7 +39,10 @@ def patch_order(sb: Sandbox, tenant: str, req: ValidRequest, params: dict[str, s
     """Page 002: update order."""
     ids, clock = sb.service.ids, sb.service.clock
     return _change(
-        sb, tenant, req, params,
+        sb,
+        tenant,
+        req,
+        params,
         lambda order: update_order(order, req.body, now=clock(), new_id=ids),
         "order.updated",
     )
@@ -49,7 +52,10 @@ def patch_location(sb: Sandbox, tenant: str, req: ValidRequest, params: dict[str
     """Page 001: update location."""
     store, clock = sb.store, sb.service.clock
     return _change(
-        sb, tenant, req, params,
+        sb,
+        tenant,
+        req,
+        params,
         lambda order: update_location(
             order,
             params["fulfillmentOrderId"],
@@ -66,7 +72,10 @@ def patch_schedule(sb: Sandbox, tenant: str, req: ValidRequest, params: dict[str
     """Page 003: update schedule."""
     clock = sb.service.clock
     return _change(
-        sb, tenant, req, params,
+        sb,
+        tenant,
+        req,
+        params,
         lambda order: update_schedule(order, params["fulfillmentOrderId"], req.body, now=clock()),
         "fulfillment_order.schedule_updated",
     )
@@ -78,7 +87,10 @@ def patch_partner_references(
     """Page 000: update partner references."""
     clock = sb.service.clock
     return _change(
-        sb, tenant, req, params,
+        sb,
+        tenant,
+        req,
+        params,
         lambda order: update_partner_references(
             order, params["fulfillmentOrderId"], req.body, now=clock()
         ),

@@ -13,7 +13,15 @@ from collections.abc import Callable
 from typing import Any
 
 from .clock import new_id, utc_now
-from .domain import Conflict, DomainError, InvalidRequest, NotFound, Order, apply_shipment, create_order
+from .domain import (
+    Conflict,
+    DomainError,
+    InvalidRequest,
+    NotFound,
+    Order,
+    apply_shipment,
+    create_order,
+)
 from .events import EventLog
 from .store import KEY_ORDER_ID, KEY_PARTNER_REFERENCE, DuplicateReference, Record, Store
 
@@ -33,8 +41,13 @@ def if_match_allows(if_match: str | None, record: Record) -> bool:
         return True
     candidates = {token.strip().removeprefix("W/") for token in if_match.split(",")}
     return bool(
-        candidates & {"*", etag_of(record), record.order.get("update_date"),
-                      f'"{record.order.get("update_date")}"'}
+        candidates
+        & {
+            "*",
+            etag_of(record),
+            record.order.get("update_date"),
+            f'"{record.order.get("update_date")}"',
+        }
     )
 
 

@@ -98,9 +98,9 @@ class Spec:
     def public(self) -> Json:
         return self.documents[SPEC_PATH.name]
 
-    def validator(self, pointer: str, root: str = "body", document: str = SPEC_PATH.name) -> (
-        SchemaValidator
-    ):
+    def validator(
+        self, pointer: str, root: str = "body", document: str = SPEC_PATH.name
+    ) -> SchemaValidator:
         """The validator of the schema at `pointer` (e.g. `#/components/schemas/Order`)."""
         key = (document + pointer, root)
         if key not in self._validators:
@@ -144,10 +144,14 @@ class Spec:
                     body = self.validator(f"{op_pointer}/requestBody/content/{JSON_MEDIA}/schema")
                 params: dict[tuple[str, str], SchemaValidator] = {}
                 declared = [
-                    *((f"{path_pointer}/parameters/{i}", p)
-                      for i, p in enumerate(path_item.get("parameters", []))),
-                    *((f"{op_pointer}/parameters/{i}", p)
-                      for i, p in enumerate(op.get("parameters", []))),
+                    *(
+                        (f"{path_pointer}/parameters/{i}", p)
+                        for i, p in enumerate(path_item.get("parameters", []))
+                    ),
+                    *(
+                        (f"{op_pointer}/parameters/{i}", p)
+                        for i, p in enumerate(op.get("parameters", []))
+                    ),
                 ]
                 for pointer, param in declared:
                     pointer = param.get("$ref", pointer)

@@ -89,7 +89,8 @@ class MemoryStore:
 
     # ---------------------------------------------------------------- orders
     def find(self, tenant: str, reference: str, key: str = KEY_ORDER_ID) -> Record | None:
-        """The order of `tenant` whose `key` (order_id or partner_order_reference) is `reference`."""
+        """The order of `tenant` whose `key` (order_id or partner_order_reference) is
+        `reference`."""
         bucket = self._tenants.get(tenant)
         if bucket is None:
             return None
@@ -111,9 +112,9 @@ class MemoryStore:
     def save(self, tenant: str, order: Order, *, replace: bool) -> Record:
         """Store `order` (a new object, never mutated afterwards) and return its new record.
 
-        With `replace=False` an existing `order_id` is a DuplicateReference; with `replace=True` the
-        order of that id is replaced. A `partner_order_reference` held by another order of the tenant
-        is always a DuplicateReference. Nothing changes when it raises.
+        With `replace=False` an existing `order_id` is a DuplicateReference; with `replace=True`
+        the order of that id is replaced. A `partner_order_reference` held by another order of the
+        tenant is always a DuplicateReference. Nothing changes when it raises.
         """
         order_id = order["order_id"]
         partner_ref = order.get("partner_order_reference")
@@ -122,7 +123,10 @@ class MemoryStore:
             previous = bucket.by_id.get(order_id)
             if previous is not None and not replace:
                 raise DuplicateReference("order_id", order_id)
-            if partner_ref is not None and bucket.by_partner_ref.get(partner_ref, order_id) != order_id:
+            if (
+                partner_ref is not None
+                and bucket.by_partner_ref.get(partner_ref, order_id) != order_id
+            ):
                 raise DuplicateReference("partner_order_reference", partner_ref)
             if previous is not None:
                 old_ref = previous.order.get("partner_order_reference")

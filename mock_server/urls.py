@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
+from werkzeug.routing import BaseConverter
+
 from . import responses
+
+
+class OrderReferenceConverter(BaseConverter):
+    """An `orderReference` path segment other than `shipment-status`, so that
+    `/orders/shipment-status` is one resource (POST only) and its `Allow` header says so."""
+
+    regex = r"(?!shipment-status(?:/|$))[^/]+"
 
 
 class Route(NamedTuple):
@@ -15,23 +24,30 @@ class Route(NamedTuple):
     handler: Callable[..., responses.Result]
 
 
-FO_PATH = "/orders/<orderReference>/fulfillment-orders/<fulfillmentOrderId>"
+ORDER_PATH = "/orders/<order_ref:orderReference>"
+FO_PATH = f"{ORDER_PATH}/fulfillment-orders/<fulfillmentOrderId>"
 
 ROUTES: tuple[Route, ...] = (
     Route("POST", "/orders", "createOrder", responses.create_order),
     Route("POST", "/orders/shipment-status", "notifyShipmentStatus", responses.notify_shipment),
-    Route("GET", "/orders/<orderReference>", "getOrder", responses.get_order),
-    Route("PATCH", "/orders/<orderReference>", "updateOrder", responses.patch_order),
+    Route("GET", ORDER_PATH, "getOrder", responses.get_order),
+    Route("PATCH", ORDER_PATH, "updateOrder", responses.patch_order),
     Route(
-        "PATCH", f"{FO_PATH}/update-location", "updateFulfillmentOrderLocation",
+        "PATCH",
+        f"{FO_PATH}/update-location",
+        "updateFulfillmentOrderLocation",
         responses.patch_location,
     ),
     Route(
-        "PATCH", f"{FO_PATH}/update-schedule", "updateFulfillmentOrderSchedule",
+        "PATCH",
+        f"{FO_PATH}/update-schedule",
+        "updateFulfillmentOrderSchedule",
         responses.patch_schedule,
     ),
     Route(
-        "PATCH", f"{FO_PATH}/update-partner-references",
-        "updateFulfillmentOrderPartnerReferences", responses.patch_partner_references,
+        "PATCH",
+        f"{FO_PATH}/update-partner-references",
+        "updateFulfillmentOrderPartnerReferences",
+        responses.patch_partner_references,
     ),
 )

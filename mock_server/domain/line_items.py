@@ -16,6 +16,8 @@ def normalise_line_items(
     Page 002's request sample names it `id`, its request schema `line_item_id`; page 004 stores
     `id`. Both given and different, no id when `new_id` is None, or an id repeated in the list ->
     InvalidRequest naming `{path}[j].id`. Without an id, `new_id("LI")` supplies one when given.
+    A quantity of 0 is refused (ours: the pages' samples show 0 as a placeholder, but a line to
+    sell or fulfil needs at least one item).
     """
     result: list[LineItem] = []
     seen: set[str] = set()
@@ -37,5 +39,9 @@ def normalise_line_items(
                 "DUPLICATE_LINE_ITEM_ID", f"line item {line_id!r} is listed twice", field
             )
         seen.add(line_id)
+        if line.get("quantity") == 0:
+            raise InvalidRequest(
+                "ZERO_QUANTITY", f"line item {line_id!r} has quantity 0", f"{path}[{j}].quantity"
+            )
         result.append({"id": line_id, **line})
     return result

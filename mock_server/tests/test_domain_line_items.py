@@ -6,7 +6,7 @@ import pytest
 
 from mock_server.domain import InvalidRequest
 from mock_server.domain.line_items import normalise_line_items
-from mock_server.tests.test_domain_support import id_factory
+from mock_server.tests.support import id_factory
 
 
 def test_line_item_id_becomes_id_and_other_keys_stay() -> None:
@@ -48,3 +48,9 @@ def test_input_is_neither_mutated_nor_aliased() -> None:
     result = normalise_line_items(items, path="line_items")
     result[0]["taxes"].append({"rate": 2})
     assert items == snapshot
+
+
+def test_zero_quantity_is_refused_naming_the_quantity() -> None:
+    with pytest.raises(InvalidRequest) as err:
+        normalise_line_items([{"id": "a", "quantity": 1}, {"id": "b", "quantity": 0}], path="x")
+    assert (err.value.code, err.value.field) == ("ZERO_QUANTITY", "x[1].quantity")

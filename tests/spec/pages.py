@@ -183,6 +183,12 @@ def enum_lines(page_id: str) -> list[set[str]]:
     ]
 
 
+def endpoint(page_id: str) -> tuple[str, str] | None:
+    """The ``(method, path)`` a page shows above its samples (pages 002 and 004 show none)."""
+    found = re.search(r"^(get|post|put|patch|delete)(/\S*)$", page_text(page_id), re.MULTILINE)
+    return (found[1], found[2]) if found else None
+
+
 def delivery_methods(page_id: str) -> set[str]:
     """The values named as ``delivery_method: X`` in a page's prose."""
     return set(re.findall(r"delivery_method: ([A-Z_]+)", page_text(page_id)))

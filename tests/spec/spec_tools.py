@@ -117,3 +117,15 @@ def enums(spec: dict[str, Any]) -> list[set[Any]]:
 def enum_values(spec: dict[str, Any]) -> set[Any]:
     """Every value of every ``enum`` of every schema in the spec."""
     return set().union(*enums(spec))
+
+
+def object_properties(spec: dict[str, Any], schema: Any) -> set[str]:
+    """Property names a schema declares, through ``$ref``, ``allOf``, ``anyOf`` and ``oneOf``."""
+    schema = deref(spec, schema)
+    if not isinstance(schema, dict):
+        return set()
+    names = set(schema.get("properties", {}))
+    for keyword in ("allOf", "anyOf", "oneOf"):
+        for part in schema.get(keyword, []):
+            names |= object_properties(spec, part)
+    return names

@@ -11,6 +11,7 @@ from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
 from tests.spec import pages
+from tests.spec.spec_tools import deref
 
 SPEC_URI = "urn:carriyo:orders:openapi"
 # (page, which sample, component schema it must validate against); every sample of every page.
@@ -27,6 +28,8 @@ SAMPLE_SCHEMAS = (
     ("004", "response", "Order"),
 )
 WORKED_EXAMPLES = 3
+# The pages that show their endpoint (``patch/orders/...``) above the samples.
+PAGES_WITH_ENDPOINT = ("000", "001", "003")
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +48,7 @@ def _errors(registry: Registry, schema_name: str, instance: Any) -> list[str]:
     try:
         errors = sorted(validator.iter_errors(instance), key=lambda error: error.json_path)
     except Unresolvable as error:  # its str() embeds the whole spec
-        return [f"unresolvable reference {error.ref!r}"]  # type: ignore[attr-defined]
+        return [f"unresolvable reference {error.ref!r}"]
     return [f"{error.json_path}: {error.message}" for error in errors]
 
 
@@ -54,6 +57,23 @@ def test_every_sample_is_covered() -> None:
     assert {(page, kind) for page, kind, _ in SAMPLE_SCHEMAS} == {
         (page, kind) for page in pages.PAGE_IDS for kind in ("request", "response")
     }
+
+
+@pytest.mark.parametrize(
+    ("page_id", "kind", "schema_name"),
+    [row for row in SAMPLE_SCHEMAS if row[0] in PAGES_WITH_ENDPOINT],
+)
+def test_sample_schema_is_the_endpoint_schema(
+    spec: dict[str, Any], page_id: str, kind: str, schema_name: str
+) -> None:
+    """Where a page shows its endpoint, the table names that operation's body schema."""
+    shown = pages.endpoint(page_id)
+    assert shown is not None
+    method, path = shown
+    operation = spec["paths"][path][method]
+    body = operation["requestBody"] if kind == "request" else operation["responses"]["200"]
+    schema = deref(spec, body)["content"]["application/json"]["schema"]
+    assert schema == {"$ref": f"#/components/schemas/{schema_name}"}
 
 
 @pytest.mark.parametrize(("page_id", "kind", "schema_name"), SAMPLE_SCHEMAS)
