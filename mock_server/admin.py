@@ -1,4 +1,5 @@
-"""The `/__admin/` control surface (openapi-admin.yaml): seeding, reset, and later controls.
+"""The `/__admin/` control surface (openapi-admin.yaml): seeding and reset here, the other
+controls (journal, webhooks, faults, state) in `controls.py`.
 
 The seeding contract is exact (the contract suite relies on it): `POST /__admin/reset` -> 204,
 `POST /__admin/orders` (header `tenant-id`, body an `Order`) -> 201,
@@ -11,6 +12,7 @@ import hmac
 
 from flask import Blueprint, Response, request
 
+from .controls import add_control_routes
 from .errors import ApiError
 from .rendering import json_response, order_response
 from .sandbox import Sandbox
@@ -74,4 +76,5 @@ def admin_blueprint(sandbox: Sandbox) -> Blueprint:
         location = sandbox.store.put_location(validate_body(seed_location, request))
         return json_response(location, 201)
 
+    add_control_routes(bp, sandbox)
     return bp

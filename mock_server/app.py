@@ -14,11 +14,15 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from .admin import admin_blueprint
+from .docs import docs_blueprint
 from .domain import DomainError
 from .errors import ApiError
+from .faults import apply_faults
+from .journal import record_requests
 from .rendering import error_response, json_response, order_response
 from .sandbox import Sandbox, SandboxConfig
 from .spec import Spec
+from .state_file import save_after_changes
 from .store import Store
 from .urls import ROUTES, OrderReferenceConverter, Route
 from .validation import read_request
@@ -98,6 +102,11 @@ def create_app(
             provide_automatic_options=False,
         )
     app.register_blueprint(admin_blueprint(sandbox))
+    app.register_blueprint(docs_blueprint(sandbox.spec))
+    record_requests(app, sandbox.journal)  # first: it times and records what follows
+    apply_faults(app, sandbox.faults)
+    if sandbox.state_file is not None:
+        save_after_changes(app, sandbox.state_file)
     app.register_error_handler(ApiError, error_response)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)

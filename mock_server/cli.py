@@ -1,21 +1,29 @@
-"""`carriyo-sandbox`: run the sandbox (`serve`); `python -m mock_server` is `serve`."""
+"""`carriyo-sandbox`: run the sandbox (`serve`) or the contract suite against a server
+(`contract`); `python -m mock_server` is `serve`."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import logging
+import signal
 import sys
 from pathlib import Path
+from types import FrameType
+from typing import NoReturn
 
+from .journal import DEFAULT_JOURNAL_SIZE
 from .sandbox import DEFAULT_FIXTURES, MIB, SandboxConfig
+from .webhooks import RetryPolicy
 
 log = logging.getLogger("mock_server")
 
 
 def add_serve_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=8080, help="port to listen on (default 8080)")
+    parser.add_argument(
+        "--port", type=int, default=8080, help="port to listen on (default 8080; 0: any free port)"
+    )
     parser.add_argument(
         "--fixtures",
         type=Path,
@@ -46,6 +54,50 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
         help="largest request body accepted; larger ones get 413 (default 1 MiB)",
     )
     parser.add_argument("--threads", type=int, default=8, help="WSGI worker threads (default 8)")
+    parser.add_argument(
+        "--state-file",
+        type=Path,
+        metavar="PATH",
+        help="keep the state in this file (the fixtures format): loaded at start when it exists, "
+        "saved after changes and on SIGTERM/SIGINT",
+    )
+    parser.add_argument(
+        "--journal-size",
+        type=int,
+        default=DEFAULT_JOURNAL_SIZE,
+        metavar="N",
+        help=f"requests kept in the journal, /__admin/requests (default {DEFAULT_JOURNAL_SIZE})",
+    )
+    retry = RetryPolicy()
+    parser.add_argument(
+        "--webhook-url",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="POST every webhook event to URL (repeatable; POST /__admin/webhooks/subscriptions "
+        "adds more at run time)",
+    )
+    parser.add_argument(
+        "--webhook-attempts",
+        type=int,
+        default=retry.attempts,
+        metavar="N",
+        help=f"attempts per delivery (default {retry.attempts})",
+    )
+    parser.add_argument(
+        "--webhook-backoff",
+        type=float,
+        default=retry.backoff,
+        metavar="SECONDS",
+        help=f"wait before the first retry, doubled at each next one (default {retry.backoff})",
+    )
+    parser.add_argument(
+        "--webhook-timeout",
+        type=float,
+        default=retry.timeout,
+        metavar="SECONDS",
+        help=f"time allowed for one delivery attempt (default {retry.timeout})",
+    )
 
 
 def config_from_args(args: argparse.Namespace) -> SandboxConfig:
@@ -63,28 +115,105 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         admin_token=args.admin_token,
         host=args.host,
         max_body_bytes=args.max_body_bytes,
+        journal_size=args.journal_size,
+        webhook_urls=args.webhook_url,
+        webhook_retry=RetryPolicy(
+            args.webhook_attempts, args.webhook_backoff, args.webhook_timeout
+        ),
+        state_file=args.state_file,
     )
 
 
-def serve(args: argparse.Namespace) -> int:
-    """Start the sandbox under waitress (one process: the state is in memory)."""
-    import waitress
+def stop_serving(signum: int, frame: FrameType | None) -> NoReturn:
+    """SIGTERM/SIGINT: leave the server loop, so that `serve` shuts down cleanly."""
+    raise SystemExit(0)
 
+
+def serve(args: argparse.Namespace) -> int:
+    """Start the sandbox under waitress (one process: the state is in memory) until SIGTERM or
+    SIGINT; then finish the requests in flight, stop the webhook workers and save the state."""
     from .app import create_app
+    from .server import make_server
+    from .state import InvalidState
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    config = config_from_args(args)
-    app = create_app(config)
-    log.info("Carriyo Orders sandbox on http://%s:%d (docs: openapi.yaml)", args.host, args.port)
-    waitress.serve(
+    try:
+        app = create_app(config_from_args(args))
+    except InvalidState as exc:
+        raise SystemExit(str(exc)) from exc
+    sandbox = app.extensions["sandbox"]
+    server = make_server(
         app,
         host=args.host,
         port=args.port,
         threads=args.threads,
-        ident="carriyo-sandbox",
-        max_request_body_size=max(config.max_body_bytes * 4, 64 * MIB),
+        max_body_bytes=sandbox.config.max_body_bytes,
     )
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, stop_serving)
+    url = f"http://{args.host}:{server.effective_port}"
+    log.info("Carriyo Orders sandbox on %s (API reference: %s/docs)", url, url)
+    try:
+        server.run()  # returns once a signal handler raised SystemExit
+    finally:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, signal.SIG_IGN)  # let the final save finish
+        sandbox.close()
+    log.info("stopped%s", f"; state saved to {args.state_file}" if args.state_file else "")
     return 0
+
+
+def add_contract_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--base-url",
+        required=True,
+        metavar="URL",
+        help="the server under test, e.g. http://127.0.0.1:8080",
+    )
+    parser.add_argument("--api-key", metavar="KEY", help="x-api-key sent by the suite")
+    parser.add_argument("--tenant-id", metavar="TENANT", help="tenant-id sent by the suite")
+    parser.add_argument(
+        "--seed-mode",
+        choices=("admin", "api"),
+        help="admin: seed through /__admin/ (sandboxes); api: through the public API only",
+    )
+    parser.add_argument("--location-id", metavar="ID", help="a location the tenant has (api mode)")
+    parser.add_argument("--location-code", metavar="CODE", help="that location's location_code")
+    parser.add_argument("--merchant", metavar="MERCHANT", help="that location's merchant")
+    parser.add_argument("--max-examples", metavar="N", help="Hypothesis examples per property test")
+    parser.add_argument(
+        "--junitxml", type=Path, metavar="PATH", help="keep the JUnit XML report at PATH"
+    )
+    parser.add_argument(
+        "--suite",
+        default="contract_tests",
+        metavar="PACKAGE_OR_DIR",
+        help="the suite to run (default: the installed contract_tests package)",
+    )
+
+
+CONTRACT_OPTIONS = (
+    "base_url",
+    "api_key",
+    "tenant_id",
+    "seed_mode",
+    "location_id",
+    "location_code",
+    "merchant",
+    "max_examples",
+)
+
+
+def contract(args: argparse.Namespace) -> int:
+    """Run the contract suite against `--base-url`; exit with pytest's code."""
+    from .contract_runner import run_contract_suite
+
+    options = {
+        name.replace("_", "-"): getattr(args, name)
+        for name in CONTRACT_OPTIONS
+        if getattr(args, name) is not None
+    }
+    return run_contract_suite(args.suite, options, args.pytest_args, args.junitxml)
 
 
 def serve_main(argv: list[str] | None = None) -> None:
@@ -107,5 +236,18 @@ def main(argv: list[str] | None = None) -> None:
     )
     add_serve_options(serve_parser)
     serve_parser.set_defaults(func=serve)
-    args = parser.parse_args(argv)
+    contract_parser = commands.add_parser(
+        "contract",
+        help="run the contract suite against a server",
+        description="Run the contract suite (pytest) against the server at --base-url, showing "
+        "pytest's progress, then a table of the failed tests. Any other argument is passed to "
+        "pytest (e.g. -k schedule, -x, -n 2). The exit code is pytest's.",
+        allow_abbrev=False,
+    )
+    add_contract_options(contract_parser)
+    contract_parser.set_defaults(func=contract)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.func is not contract:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.pytest_args = extra
     sys.exit(args.func(args))

@@ -31,11 +31,30 @@ def empty_state() -> State:
     return {"format": STATE_FORMAT, "tenants": {}, "locations": []}
 
 
+def duplicate_references(state: State) -> list[FieldError]:
+    """Orders of one tenant that share a `partner_order_reference` (the store refuses them)."""
+    errors = []
+    for tenant, content in state["tenants"].items():
+        owners: dict[str, str] = {}
+        for i, order in enumerate(content["orders"]):
+            reference = order.get("partner_order_reference")
+            owner = owners.setdefault(reference, order["order_id"]) if reference else None
+            if owner is not None and owner != order["order_id"]:
+                errors.append(
+                    FieldError(
+                        f"tenants.{tenant}.orders[{i}].partner_order_reference",
+                        f"{reference!r} is already the reference of order {owner!r}",
+                        "DUPLICATE_REFERENCE",
+                    )
+                )
+    return errors
+
+
 def validate_state(spec: Spec, document: Any, source: str) -> State:
     """The document if it is a valid State, else InvalidState naming the fields."""
     errors = spec.validator("#/components/schemas/State", document="openapi-admin.yaml").errors(
         document
-    )
+    ) or duplicate_references(document)
     if errors:
         raise InvalidState(source, errors)
     return document

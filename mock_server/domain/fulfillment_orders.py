@@ -1,6 +1,9 @@
-"""Operations on one fulfillment order: location (page 001), schedule (003), references (000)."""
+"""Operations on one fulfillment order: location (page 001), schedule (003), references (000).
 
-import copy
+Stored orders are never mutated, so a new order shares every part it does not change with the old
+one: only the order, its FO list and the addressed FO (and, for references, its lines) are copied.
+"""
+
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -97,9 +100,13 @@ def update_partner_references(order: Order, fo_id: str, body: Json, *, now: str)
             )
         fo[_REF] = body[_REF]
     references = {u["fulfillment_id"]: u["partner_fulfillment_reference"] for u in updates}
-    for line in fo.get("line_items", []):
-        if line.get("fulfillment_id") in references:
-            line["partner_fulfillment_reference"] = references[line["fulfillment_id"]]
+    if "line_items" in fo:
+        fo["line_items"] = [
+            {**line, "partner_fulfillment_reference": references[line["fulfillment_id"]]}
+            if line.get("fulfillment_id") in references
+            else line
+            for line in fo["line_items"]
+        ]
     new["update_date"] = now
     return new
 
@@ -125,11 +132,16 @@ def _check_fulfillment_ids(fo: FulfillmentOrder, updates: list[Json]) -> None:
 
 
 def _locate(order: Order, fo_id: str) -> tuple[Order, FulfillmentOrder]:
-    """A copy of the order and the FO `fo_id` inside that copy; absent -> NotFound."""
-    new = copy.deepcopy(order)
-    for fo in new.get(_FOS, []):
+    """A copy of the order and the FO `fo_id` inside that copy; absent -> NotFound.
+
+    Copy on write: the order, its FO list and that FO are new dicts and lists (free to change);
+    everything else is shared with `order`, and must not be changed in place.
+    """
+    fos = order.get(_FOS, [])
+    for k, fo in enumerate(fos):
         if fo.get("fulfillment_order_id") == fo_id:
-            return new, fo
+            fo = dict(fo)
+            return {**order, _FOS: [*fos[:k], fo, *fos[k + 1 :]]}, fo
     raise NotFound(
         "FULFILLMENT_ORDER_NOT_FOUND",
         f"fulfillment order {fo_id!r} is not in order {order.get('order_id')!r}",

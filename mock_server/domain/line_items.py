@@ -1,8 +1,7 @@
 """Line item ids in requests: `id` or `line_item_id` in, `id` out."""
 
-import copy
-
 from .errors import InvalidRequest
+from .json_copy import copy_json
 from .model import LineItem, NewId
 
 _ID_KEYS = ("id", "line_item_id")
@@ -23,7 +22,7 @@ def normalise_line_items(
     seen: set[str] = set()
     for j, item in enumerate(items):
         field = f"{path}[{j}].id"
-        line = copy.deepcopy(item)
+        line = copy_json(item)
         ids = {line.pop(key) for key in _ID_KEYS if key in line}
         if len(ids) > 1:
             raise InvalidRequest(

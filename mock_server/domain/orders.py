@@ -1,8 +1,7 @@
 """Create an order (POST /orders, ours) and update one (page 002)."""
 
-import copy
-
 from .errors import InvalidRequest, NotUpdatable
+from .json_copy import copy_json
 from .line_items import normalise_line_items
 from .model import Json, NewId, Order
 from .preservation import merge_fulfillment_orders
@@ -25,7 +24,19 @@ ORDER_FIELDS = (
 )
 """Page 002: "updated only if provided in the request", each replaced wholesale."""
 
-_DERIVED_KEYS = frozenset({"status", "line_items", "fulfillment_orders"})
+_DERIVED_KEYS = frozenset(
+    {
+        "status",
+        "line_items",
+        "fulfillment_orders",
+        # server-owned Order fields that CreateOrderRequest does not declare (page 004's model)
+        "auto_allocation_failed",
+        "cancellation_reason",
+        "redacted",
+        "update_source",
+        "error_details",
+    }
+)
 
 
 def create_order(body: Json, *, tenant: str, now: str, new_id: NewId) -> Order:
@@ -35,7 +46,7 @@ def create_order(body: Json, *, tenant: str, now: str, new_id: NewId) -> Order:
     normalises line item ids ("LI" when missing). Every FO is new (see merge_fulfillment_orders):
     its lines start open. FO lines must name order line items; the status is derived, never sent.
     """
-    order = {key: copy.deepcopy(value) for key, value in body.items() if key not in _DERIVED_KEYS}
+    order = {key: copy_json(value) for key, value in body.items() if key not in _DERIVED_KEYS}
     order["tenant"] = tenant
     if "order_id" not in order:
         order["order_id"] = new_id("ORD")
@@ -60,8 +71,10 @@ def update_order(order: Order, body: Json, *, now: str, new_id: NewId) -> Order:
     """
     if order.get("status") == "cancelled":
         raise NotUpdatable("ORDER_NOT_UPDATABLE", "a cancelled order cannot be updated", "status")
-    new = copy.deepcopy(order)
-    new.update({key: copy.deepcopy(body[key]) for key in ORDER_FIELDS if key in body})
+    # A copy sharing nothing with `order` or `body`; values the body replaces are not copied.
+    replaced = {key for key in (*ORDER_FIELDS, "line_items", "fulfillment_orders") if key in body}
+    new = {key: value if key in replaced else copy_json(value) for key, value in order.items()}
+    new.update({key: copy_json(body[key]) for key in ORDER_FIELDS if key in body})
     if "line_items" in body:
         new["line_items"] = normalise_line_items(
             body["line_items"], path="line_items", new_id=new_id

@@ -1,8 +1,7 @@
 """Page 002: `fulfillment_orders` as a full replacement that preserves terminal line items."""
 
-import copy
-
 from .errors import InvalidRequest
+from .json_copy import copy_json
 from .line_items import normalise_line_items
 from .model import FulfillmentOrder, Json, LineItem, NewId
 from .status import PENDING_LINE_STATUSES, TERMINAL_LINE_STATUSES
@@ -26,6 +25,9 @@ _UNIQUE_KEYS = (
     (_REF, "DUPLICATE_PARTNER_FULFILLMENT_ORDER_REFERENCE"),
 )
 _PENDING = ", ".join(sorted(PENDING_LINE_STATUSES))
+_NOT_COPIED = frozenset({"line_items", "allocation_history"})
+"""Entry keys a new FO does not take: its lines are built, its allocation history is the
+server's (page 004's model; FulfillmentOrderInput does not declare it)."""
 
 
 def merge_fulfillment_orders(
@@ -106,7 +108,7 @@ def _open_line(line: LineItem) -> LineItem:
 
 def _new_fo(entry: Json, i: int, *, now: str, new_id: NewId) -> FulfillmentOrder:
     """A new FO: the entry's fields, id given or generated, creation_date now, DELIVERY default."""
-    fo = {key: copy.deepcopy(value) for key, value in entry.items() if key != "line_items"}
+    fo = {key: copy_json(value) for key, value in entry.items() if key not in _NOT_COPIED}
     if _ID not in fo:
         fo[_ID] = new_id("FO")
     fo.setdefault("creation_date", now)
@@ -117,8 +119,11 @@ def _new_fo(entry: Json, i: int, *, now: str, new_id: NewId) -> FulfillmentOrder
 
 def _update_fo(match: FulfillmentOrder, entry: Json, i: int) -> FulfillmentOrder:
     """The matched FO with the entry's FO_FIELDS; its lines merged when the entry lists lines."""
-    fo = copy.deepcopy(match)
-    fo.update({key: copy.deepcopy(entry[key]) for key in FO_FIELDS if key in entry})
+    replaced = {key for key in FO_FIELDS if key in entry}
+    if "line_items" in entry:
+        replaced.add("line_items")  # rebuilt (as copies) by _merge_lines
+    fo = {key: value if key in replaced else copy_json(value) for key, value in match.items()}
+    fo.update({key: copy_json(entry[key]) for key in FO_FIELDS if key in entry})
     if "line_items" in entry:
         path = f"fulfillment_orders[{i}].line_items"
         fo["line_items"] = _merge_lines(fo.get("line_items", []), _requested_lines(entry, i), path)
@@ -131,6 +136,7 @@ def _merge_lines(held: list[LineItem], wanted: list[LineItem], path: str) -> lis
     Listing a line this FO holds in a terminal status -> TERMINAL_LINE_ITEM. The FO's lines are
     walked in order: terminal ones kept unchanged, pending ones kept (with the requested quantity)
     if listed and dropped if not; then lines new to this FO are appended open, in request order.
+    Every line returned is a copy (`held` is the stored FO's).
     """
     held_status = {line.get("id"): line.get("status", "open") for line in held}
     for j, line in enumerate(wanted):
@@ -146,7 +152,7 @@ def _merge_lines(held: list[LineItem], wanted: list[LineItem], path: str) -> lis
     merged: list[LineItem] = []
     for line in held:
         if line.get("status") in TERMINAL_LINE_STATUSES:
-            merged.append(line)
+            merged.append(copy_json(line))
         elif line.get("id") in requested:
-            merged.append({**line, **_pick(requested[line["id"]], "quantity")})
+            merged.append(copy_json({**line, **_pick(requested[line["id"]], "quantity")}))
     return merged + [_open_line(line) for line in wanted if line["id"] not in held_status]

@@ -1,7 +1,5 @@
 """Page 004: a shipment status notification auto-closes delivered fulfillment line items."""
 
-import copy
-
 from .model import Json, Order
 from .status import touch
 
@@ -18,20 +16,23 @@ def apply_shipment(order: Order, payload: Json, *, now: str) -> tuple[Order, lis
     if not _eligible(order, payload):
         return order, []
     shipment_id = payload.get("shipment_id")
-    new = copy.deepcopy(order)
     closed: list[Json] = []
-    for fo in new.get("fulfillment_orders", []):
+    fos = []
+    for fo in order.get("fulfillment_orders", []):
+        lines = []
         for line in fo.get("line_items", []):
             if line.get("status") == "fulfilled" and (
                 shipment_id is None or shipment_id in (line.get("shipment_ids") or [])
             ):
-                line["status"] = "closed"
+                line = {**line, "status": "closed"}  # copy on write: the stored line is kept
                 closed.append(
                     {"fulfillment_order_id": fo["fulfillment_order_id"], "line_item_id": line["id"]}
                 )
+            lines.append(line)
+        fos.append({**fo, "line_items": lines} if "line_items" in fo else fo)
     if not closed:
         return order, []
-    return touch(new, now=now), closed
+    return touch({**order, "fulfillment_orders": fos}, now=now), closed
 
 
 def _eligible(order: Order, payload: Json) -> bool:

@@ -1,0 +1,3 @@
+-- GET /orders/{orderReference}: the URL names the order; no body.
+dofile("report.lua")
+wrk.method = "GET"

@@ -1,0 +1,476 @@
+"""The check behind each rule (see rules.py): a function of an Observation returning problems.
+
+Checks read only the observation: the order read back before and after the call, the request
+sent, the response got, and what the test arranged (`expect`).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from .model import (
+    LINE_STATUSES,
+    ORDER_STATUSES,
+    PENDING,
+    SCHEDULE_BY_METHOD,
+    UPDATABLE_ORDER_FIELDS,
+    Json,
+    all_fo_lines,
+    differences,
+    fo_by_id,
+    fulfillment_orders,
+    line_id,
+    lines,
+    lines_by_id,
+    pending_lines,
+    terminal_lines,
+    without_derived,
+)
+from .observation import Observation
+
+Problems = list[str]
+_FO_ID = "fulfillment_order_id"
+_FO_REF = "partner_fulfillment_order_reference"
+
+
+# ------------------------------------------------------------------ outcomes
+def succeeded(obs: Observation) -> Problems:
+    """The call was answered 200 and the order can still be read."""
+    problems = []
+    if obs.call.status != 200:
+        problems.append(f"the call was answered {obs.call.status}, expected 200")
+    if obs.after.status != 200:
+        problems.append(f"reading the order back was answered {obs.after.status}")
+    return problems
+
+
+def unchanged(obs: Observation) -> Problems:
+    """The order reads back exactly as before the call."""
+    if obs.before.response_text == obs.after.response_text:
+        return []
+    found = differences(obs.old, obs.new)
+    return [f"the order changed: {problem}" for problem in found] or (
+        ["the order read back differs from before"] if obs.old != obs.new else []
+    )
+
+
+def refused_unchanged(obs: Observation) -> Problems:
+    """Refused with the status the test expects (400 unless told) and nothing applied."""
+    status = obs.expect.get("status", 400)
+    problems = [] if obs.call.status == status else [
+        f"the call was answered {obs.call.status}, expected {status}"
+    ]
+    return problems + unchanged(obs)
+
+
+def empty_ok(obs: Observation) -> Problems:
+    """200 with an empty body; the order observed (not the one addressed) is unchanged."""
+    problems = [] if obs.call.status == 200 else [f"answered {obs.call.status}, expected 200"]
+    if obs.call.response_text.strip():
+        problems.append(f"the body is not empty: {obs.call.response_text[:200]!r}")
+    return problems + unchanged(obs)
+
+
+def _stable_without(order: Json, keys: tuple[str, ...]) -> Json:
+    view = without_derived(order)
+    for key in keys:
+        view.pop(key, None)
+    return view
+
+
+def _unchanged_except(obs: Observation, keys: tuple[str, ...]) -> Problems:
+    return [
+        f"changed although not in the request: {problem}"
+        for problem in differences(_stable_without(obs.old, keys), _stable_without(obs.new, keys))
+    ]
+
+
+# ------------------------------------------------------------------ page 002: order fields
+def unprovided_fields_unchanged(obs: Observation) -> Problems:
+    """Everything the request does not provide reads back as before."""
+    return succeeded(obs) or _unchanged_except(obs, tuple(obs.body))
+
+
+def provided_fields_updated(obs: Observation) -> Problems:
+    """Each provided updatable field reads back with the value sent."""
+    return succeeded(obs) or [
+        problem
+        for field in UPDATABLE_ORDER_FIELDS
+        if field in obs.body
+        for problem in differences(obs.body[field], obs.new.get(field), field, subset=True)
+    ]
+
+
+def _without_id(line: Json) -> Json:
+    return {key: value for key, value in line.items() if key not in ("id", "line_item_id")}
+
+
+def line_items_replaced(obs: Observation) -> Problems:
+    """The order's line items are exactly those sent, each with the fields sent."""
+    problems = succeeded(obs)
+    if problems:
+        return problems
+    sent = {line_id(line): line for line in obs.body["line_items"]}
+    got = {line_id(line): line for line in obs.new.get("line_items") or []}
+    if sorted(got, key=str) != sorted(sent, key=str):
+        return [f"line item ids are {sorted(got, key=str)}, expected {sorted(sent, key=str)}"]
+    return [
+        problem
+        for key, line in sent.items()
+        for problem in differences(
+            _without_id(line), _without_id(got[key]), f"line_items[id={key}]", subset=True
+        )
+    ]
+
+
+# ------------------------------------------------------------------ page 002: fulfillment orders
+def match_entries(order: Json, entries: list[Json]) -> list[Json | None]:
+    """The existing FO each request entry names: by fulfillment_order_id, else by
+    partner_fulfillment_order_reference; None for a new FO (page 002)."""
+    by_id = fo_by_id(order)
+    by_ref = {fo[_FO_REF]: fo for fo in fulfillment_orders(order) if fo.get(_FO_REF) is not None}
+    return [by_id.get(entry.get(_FO_ID)) or by_ref.get(entry.get(_FO_REF)) for entry in entries]
+
+
+def _resulting_ids(obs: Observation) -> list[Any]:
+    """The fulfillment_order_id each request entry must read back under."""
+    entries = obs.body["fulfillment_orders"]
+    return [
+        (match or entry).get(_FO_ID)
+        for entry, match in zip(entries, match_entries(obs.old, entries), strict=True)
+    ]
+
+
+def _entries_with_fos(obs: Observation) -> list[tuple[Json, Json | None, Json | None]]:
+    """(entry, matched FO before, FO after) for every request entry."""
+    entries = obs.body["fulfillment_orders"]
+    after = fo_by_id(obs.new)
+    return [
+        (entry, match, after.get(fo_id))
+        for entry, match, fo_id in zip(
+            entries, match_entries(obs.old, entries), _resulting_ids(obs), strict=True
+        )
+    ]
+
+
+def omitted_fos_removed(obs: Observation) -> Problems:
+    """Exactly one FO per entry; every FO the request does not name is gone."""
+    problems = succeeded(obs)
+    if problems:
+        return problems
+    expected = sorted(map(str, _resulting_ids(obs)))
+    got = sorted(str(fo.get(_FO_ID)) for fo in fulfillment_orders(obs.new))
+    return [] if got == expected else [f"fulfillment orders are {got}, expected {expected}"]
+
+
+def fos_matched(obs: Observation) -> Problems:
+    """An entry naming an existing FO (by id or reference) updated that FO."""
+    problems = succeeded(obs)
+    for entry, match, fo in _entries_with_fos(obs):
+        if match is None:
+            continue
+        how = "fulfillment_order_id" if entry.get(_FO_ID) else "partner reference"
+        if fo is None:
+            problems.append(f"FO {match[_FO_ID]!r} (named by {how}) is gone")
+            continue
+        missing = sorted(set(terminal_lines(match)) - set(lines_by_id(fo)), key=str)
+        if missing:
+            problems.append(f"FO {match[_FO_ID]!r} (named by {how}) lost its lines {missing}")
+    if not problems:
+        count = len(fulfillment_orders(obs.new))
+        if count != len(obs.body["fulfillment_orders"]):
+            problems.append(f"{count} FOs after a request naming {len(obs.body['fulfillment_orders'])}")
+    return problems
+
+
+def terminal_preserved(obs: Observation) -> Problems:
+    """Terminal line items of every FO the request keeps read back identical."""
+    problems = succeeded(obs)
+    for _, match, fo in _entries_with_fos(obs):
+        if match is None or problems:
+            continue
+        held = lines_by_id(fo) if fo else {}
+        for key, line in terminal_lines(match).items():
+            where = f"FO {match[_FO_ID]!r} line {key!r} ({line.get('status')})"
+            if key not in held:
+                problems.append(f"{where} is gone")
+            else:
+                problems.extend(f"{where}: {p}" for p in differences(line, held[key]))
+    return problems
+
+
+def _listed(entry: Json) -> dict[Any, Json]:
+    return {line_id(line): line for line in entry.get("line_items") or []}
+
+
+def listed_items(obs: Observation) -> Problems:
+    """Each listed line is in its FO with the quantity sent, pending; new ones open."""
+    problems = succeeded(obs)
+    for entry, match, fo in _entries_with_fos(obs) if not problems else []:
+        held_before = lines_by_id(match) if match else {}
+        held = lines_by_id(fo) if fo else {}
+        for key, line in _listed(entry).items():
+            where = f"FO {entry.get(_FO_ID) or entry.get(_FO_REF)!r} line {key!r}"
+            got = held.get(key)
+            if got is None:
+                problems.append(f"{where} is missing")
+                continue
+            if got.get("quantity") != line.get("quantity"):
+                problems.append(f"{where}: quantity {got.get('quantity')}, sent {line['quantity']}")
+            status = got.get("status")
+            wanted = {"open"} if key not in held_before else PENDING
+            if status not in wanted:
+                problems.append(f"{where}: status {status!r}, expected one of {sorted(wanted)}")
+    return problems
+
+
+def unlisted_pending_removed(obs: Observation) -> Problems:
+    """A kept FO holds exactly its listed items plus the terminal items it held."""
+    problems = succeeded(obs)
+    for entry, match, fo in _entries_with_fos(obs) if not problems else []:
+        if fo is None:
+            continue
+        allowed = set(_listed(entry)) | (set(terminal_lines(match)) if match else set())
+        extra = sorted(set(lines_by_id(fo)) - allowed, key=str)
+        if extra:
+            problems.append(f"FO {fo.get(_FO_ID)!r} still holds unlisted items {extra}")
+    return problems
+
+
+def moved_items(obs: Observation) -> Problems:
+    """A pending item listed only under another FO is in that FO and no longer in its own."""
+    problems = succeeded(obs)
+    if problems:
+        return problems
+    listed_in = {
+        key: fo_id
+        for (entry, _, _), fo_id in zip(_entries_with_fos(obs), _resulting_ids(obs), strict=True)
+        for key in _listed(entry)
+    }
+    after = fo_by_id(obs.new)
+    for source in fulfillment_orders(obs.old):
+        for key in pending_lines(source):
+            target = listed_in.get(key)
+            if target is None or target == source[_FO_ID]:
+                continue
+            old_home = after.get(source[_FO_ID])
+            if old_home is not None and key in pending_lines(old_home):
+                problems.append(f"line {key!r} moved to FO {target!r} is still in {source[_FO_ID]!r}")
+            if key not in lines_by_id(after.get(target) or {}):
+                problems.append(f"line {key!r} moved to FO {target!r} is not there")
+    return problems
+
+
+def fo_contents(obs: Observation) -> Problems:
+    """Each FO in `expect["fos"]` holds exactly the listed line ids, with the statuses given
+    (None: any pending status); `expect["preserved"]` lines read back identical."""
+    problems = succeeded(obs)
+    after = fo_by_id(obs.new)
+    for fo_id, wanted in obs.expect["fos"].items() if not problems else []:
+        held = lines_by_id(after.get(fo_id) or {})
+        if sorted(held) != sorted(wanted):
+            problems.append(f"FO {fo_id!r} holds {sorted(held)}, expected {sorted(wanted)}")
+            continue
+        for key, status in wanted.items():
+            allowed = PENDING if status is None else {status}
+            if held[key].get("status") not in allowed:
+                problems.append(
+                    f"FO {fo_id!r} line {key!r}: status {held[key].get('status')!r}, "
+                    f"expected {' or '.join(sorted(allowed))}"
+                )
+    for fo_id, key in obs.expect.get("preserved", ()) if not problems else ():
+        before = lines_by_id(fo_by_id(obs.old)[fo_id])[key]
+        problems.extend(
+            f"FO {fo_id!r} line {key!r}: {p}"
+            for p in differences(before, lines_by_id(after[fo_id])[key])
+        )
+    return problems
+
+
+# ------------------------------------------------------------------ page 001: location
+def location_resolved(obs: Observation) -> Problems:
+    """The FO's location_id reads back as `expect["location_id"]`."""
+    problems = succeeded(obs)
+    if problems:
+        return problems
+    fo = fo_by_id(obs.new).get(obs.expect["fo_id"]) or {}
+    got, wanted = fo.get("location_id"), obs.expect["location_id"]
+    return [] if got == wanted else [f"FO location_id is {got!r}, expected {wanted!r}"]
+
+
+def _with_fo_fields_dropped(order: Json, fo_id: str, keys: tuple[str, ...]) -> Json:
+    view = copy.deepcopy(order)
+    for fo in view.get("fulfillment_orders") or []:
+        if fo.get(_FO_ID) == fo_id:
+            for key in keys:
+                fo.pop(key, None)
+    return without_derived(view)
+
+
+def _only_fo_fields_changed(obs: Observation, keys: tuple[str, ...]) -> Problems:
+    fo_id = obs.expect["fo_id"]
+    before = _with_fo_fields_dropped(obs.old, fo_id, keys)
+    after = _with_fo_fields_dropped(obs.new, fo_id, keys)
+    return [f"changed besides {'/'.join(keys)}: {p}" for p in differences(before, after)]
+
+
+def only_location_changed(obs: Observation) -> Problems:
+    """Nothing but the FO's location_id changed."""
+    return succeeded(obs) or _only_fo_fields_changed(obs, ("location_id", "allocation_history"))
+
+
+# ------------------------------------------------------------------ page 003: schedule
+def schedule_applied(obs: Observation) -> Problems:
+    """The schedule field of the FO's delivery method holds the window sent; nothing else
+    changed."""
+    problems = succeeded(obs)
+    if problems:
+        return problems
+    fo_id = obs.expect["fo_id"]
+    method = fo_by_id(obs.old)[fo_id].get("delivery_method", "DELIVERY")
+    key = SCHEDULE_BY_METHOD[method]
+    got = fo_by_id(obs.new).get(fo_id, {}).get(key)
+    problems = [f"{key}.{p}" for p in differences(obs.body, got or {}, subset=True)]
+    return problems + _only_fo_fields_changed(obs, (key,))
+
+
+def delivery_method_unchanged(obs: Observation) -> Problems:
+    """The FO's delivery_method reads back as before (whether the call succeeded or not)."""
+    fo_id = obs.expect["fo_id"]
+    before = fo_by_id(obs.old).get(fo_id, {}).get("delivery_method")
+    after = fo_by_id(obs.new).get(fo_id, {}).get("delivery_method")
+    return [] if before == after else [f"delivery_method {before!r} became {after!r}"]
+
+
+# ------------------------------------------------------------------ page 000: partner references
+def fo_reference_updated(obs: Observation) -> Problems:
+    problems = succeeded(obs)
+    if problems or _FO_REF not in obs.body:
+        return problems
+    got = fo_by_id(obs.new).get(obs.expect["fo_id"], {}).get(_FO_REF)
+    wanted = obs.body[_FO_REF]
+    return [] if got == wanted else [f"{_FO_REF} is {got!r}, expected {wanted!r}"]
+
+
+def fulfillment_references_updated(obs: Observation) -> Problems:
+    problems = succeeded(obs)
+    if problems:
+        return problems
+    wanted = {u["fulfillment_id"]: u["partner_fulfillment_reference"] for u in obs.body["fulfillments"]}
+    fo = fo_by_id(obs.new).get(obs.expect["fo_id"], {})
+    return [
+        f"line {line_id(line)!r} (fulfillment {line['fulfillment_id']!r}): "
+        f"partner_fulfillment_reference {line.get('partner_fulfillment_reference')!r}, "
+        f"expected {wanted[line['fulfillment_id']]!r}"
+        for line in lines(fo)
+        if line.get("fulfillment_id") in wanted
+        and line.get("partner_fulfillment_reference") != wanted[line["fulfillment_id"]]
+    ]
+
+
+def _without_references(order: Json, fo_id: str, fulfillment_ids: set[Any]) -> Json:
+    view = _with_fo_fields_dropped(order, fo_id, (_FO_REF,))
+    for fo, line in all_fo_lines(view):
+        if fo.get(_FO_ID) == fo_id and line.get("fulfillment_id") in fulfillment_ids:
+            line.pop("partner_fulfillment_reference", None)
+    return view
+
+
+def only_references_changed(obs: Observation) -> Problems:
+    problems = succeeded(obs)
+    if problems:
+        return problems
+    ids = {u["fulfillment_id"] for u in obs.body.get("fulfillments") or []}
+    fo_id = obs.expect["fo_id"]
+    before = _without_references(obs.old, fo_id, ids)
+    after = _without_references(obs.new, fo_id, ids)
+    return [f"changed besides references: {p}" for p in differences(before, after)]
+
+
+# ------------------------------------------------------------------ page 004: shipment
+def delivered_closes_related(obs: Observation) -> Problems:
+    """Fulfilled lines carrying the shipment_id are closed; everything else is unchanged."""
+    problems = succeeded(obs)
+    if problems:
+        return problems
+    shipment_id = obs.body["shipment_id"]
+    expected = without_derived(obs.old)
+    for _, line in all_fo_lines(expected):
+        if line.get("status") == "fulfilled" and shipment_id in (line.get("shipment_ids") or []):
+            line["status"] = "closed"
+    return differences(expected, without_derived(obs.new))
+
+
+def shipment_left_order_unchanged(obs: Observation) -> Problems:
+    """200, and the order (read back, and in the body when there is one) is as before."""
+    problems = [] if obs.call.status == 200 else [f"answered {obs.call.status}, expected 200"]
+    body = obs.call.json
+    if isinstance(body, dict) and body.get("order_id") is not None:
+        problems.extend(f"response body: {p}" for p in differences(obs.old, body))
+    return problems + unchanged(obs)
+
+
+# ------------------------------------------------------------------ common
+def reached_expected_order(obs: Observation) -> Problems:
+    """The call answered 200 with the order `expect["order_id"]`; the decoy order (whose
+    order_id is the reference used) is untouched."""
+    problems = succeeded(obs)
+    got = (obs.call.json or {}).get("order_id") if isinstance(obs.call.json, dict) else None
+    if got != obs.expect["order_id"]:
+        problems.append(f"the call reached order {got!r}, expected {obs.expect['order_id']!r}")
+    decoy = obs.expect.get("decoy")
+    if decoy is not None and decoy[0].response_text != decoy[1].response_text:
+        problems.extend(f"the decoy order changed: {p}" for p in differences(decoy[0].json, decoy[1].json))
+    return problems
+
+
+def other_tenant_refused(obs: Observation) -> Problems:
+    """Under another tenant the order is not found (or the key refused) and not changed."""
+    problems = [] if obs.call.status in (401, 403, 404) else [
+        f"another tenant's call was answered {obs.call.status}, expected 404"
+    ]
+    body = obs.call.json
+    if isinstance(body, dict) and body.get("order_id") == obs.old.get("order_id"):
+        problems.append("another tenant's call returned the order")
+    return problems + unchanged(obs)
+
+
+# ------------------------------------------------------------------ invariants
+def terminal_lines_as_modelled(obs: Observation) -> Problems:
+    """Every FO in `expect["terminal"]` ({fo_id: {line_id: line}}) that still exists holds
+    those terminal lines exactly."""
+    after = fo_by_id(obs.new)
+    problems = []
+    for fo_id, modelled in obs.expect["terminal"].items():
+        if fo_id not in after:
+            continue
+        held = lines_by_id(after[fo_id])
+        for key, line in modelled.items():
+            where = f"FO {fo_id!r} line {key!r} ({line.get('status')})"
+            if key not in held:
+                problems.append(f"{where} disappeared")
+            else:
+                problems.extend(f"{where}: {p}" for p in differences(line, held[key]))
+    return problems
+
+
+def fo_lines_reference_order_lines(obs: Observation) -> Problems:
+    known = {line_id(line) for line in obs.new.get("line_items") or []}
+    return [
+        f"FO {fo.get(_FO_ID)!r} line {line_id(line)!r} is not a line item of the order"
+        for fo, line in all_fo_lines(obs.new)
+        if line_id(line) not in known
+    ]
+
+
+def statuses_in_enums(obs: Observation) -> Problems:
+    problems = []
+    if obs.new.get("status") not in ORDER_STATUSES:
+        problems.append(f"order status {obs.new.get('status')!r} is not a documented status")
+    problems.extend(
+        f"FO {fo.get(_FO_ID)!r} line {line_id(line)!r}: status {line.get('status')!r}"
+        for fo, line in all_fo_lines(obs.new)
+        if line.get("status") not in LINE_STATUSES
+    )
+    return problems

@@ -1,0 +1,164 @@
+"""A small HTTP client for the target that keeps every exchange so failures can show them."""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+SECRET_HEADERS = frozenset({"x-api-key", "authorization"})
+TIMEOUT = 30.0
+BODY_LIMIT = 6000
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request sent and the response got."""
+
+    method: str
+    url: str
+    request_headers: dict[str, str]
+    request_body: Any
+    status: int
+    response_headers: dict[str, str]
+    response_text: str
+
+    @property
+    def json(self) -> Any:
+        """The response body as JSON (None when empty or not JSON)."""
+        try:
+            return json.loads(self.response_text) if self.response_text.strip() else None
+        except ValueError:
+            return None
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+    def describe(self) -> str:
+        """The exchange as text, secrets masked, long bodies cut."""
+        headers = "".join(
+            f"\n    {name}: {'***' if name.lower() in SECRET_HEADERS else value}"
+            for name, value in self.request_headers.items()
+            if name.lower() not in {"user-agent", "accept-encoding", "connection", "accept"}
+        )
+        sent = "" if self.request_body is None else "\n  " + _clip(_pretty(self.request_body))
+        got = _clip(_pretty(self.json) if self.json is not None else self.response_text or "<empty>")
+        return f"> {self.method} {self.url}{headers}{sent}\n< {self.status}\n  {got}"
+
+
+def _pretty(value: Any) -> str:
+    return json.dumps(value, indent=1, sort_keys=True).replace("\n", "\n  ")
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= BODY_LIMIT else text[:BODY_LIMIT] + f"... ({len(text)} chars)"
+
+
+def _path(*segments: str) -> str:
+    return "/" + "/".join(quote(segment, safe="") for segment in segments)
+
+
+class ApiClient:
+    """The public operations of `openapi.yaml` and the three admin seeding calls."""
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        tenant: str,
+        session: requests.Session | None = None,
+        history: deque[Exchange] | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.api_key = api_key
+        self.tenant = tenant
+        self.session = session or requests.Session()
+        self.history: deque[Exchange] = history if history is not None else deque(maxlen=50)
+
+    def for_tenant(self, tenant: str) -> ApiClient:
+        """The same target and key, another tenant."""
+        return ApiClient(self.base_url, self.api_key, tenant, self.session, self.history)
+
+    @property
+    def last(self) -> Exchange:
+        return self.history[-1]
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        params: dict[str, str] | None = None,
+        omit: Iterable[str] = (),
+    ) -> Exchange:
+        """Send one request with the auth headers (minus `omit`) and record the exchange."""
+        headers = {"x-api-key": self.api_key, "tenant-id": self.tenant}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        for name in omit:
+            headers.pop(name, None)
+        response = self.session.request(
+            method,
+            self.base_url + path,
+            params=params,
+            data=None if body is None else json.dumps(body),
+            headers=headers,
+            timeout=TIMEOUT,
+        )
+        exchange = Exchange(
+            method,
+            response.request.url or self.base_url + path,
+            dict(response.request.headers),
+            body,
+            response.status_code,
+            dict(response.headers),
+            response.text,
+        )
+        self.history.append(exchange)
+        return exchange
+
+    # ------------------------------------------------------------ public operations
+    def create_order(self, body: dict[str, Any]) -> Exchange:
+        return self.request("POST", "/orders", body=body)
+
+    def get_order(self, reference: str, key: str | None = None) -> Exchange:
+        return self.request("GET", _path("orders", reference), params=_key(key))
+
+    def update_order(self, reference: str, body: Any, key: str | None = None) -> Exchange:
+        """Page 002."""
+        return self.request("PATCH", _path("orders", reference), body=body, params=_key(key))
+
+    def update_fulfillment_order(
+        self, operation: str, reference: str, fo_id: str, body: Any, key: str | None = None
+    ) -> Exchange:
+        """Pages 001, 003, 000: `operation` is update-location, update-schedule or
+        update-partner-references."""
+        path = _path("orders", reference, "fulfillment-orders", fo_id, operation)
+        return self.request("PATCH", path, body=body, params=_key(key))
+
+    def notify_shipment(self, body: Any) -> Exchange:
+        """Page 004."""
+        return self.request("POST", "/orders/shipment-status", body=body)
+
+    # ------------------------------------------------------------ admin seeding
+    def seed_order(self, order: dict[str, Any]) -> Exchange:
+        return self.request("POST", "/__admin/orders", body=order)
+
+    def seed_location(self, location: dict[str, str]) -> Exchange:
+        return self.request("POST", "/__admin/locations", body=location)
+
+
+def _key(key: str | None) -> dict[str, str] | None:
+    return None if key is None else {"key": key}
+
+
+UPDATE_LOCATION = "update-location"
+UPDATE_SCHEDULE = "update-schedule"
+UPDATE_PARTNER_REFERENCES = "update-partner-references"

@@ -1,0 +1,124 @@
+"""The target under test, from pytest options with `CONTRACT_*` environment fallbacks."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+from typing import Any, Literal
+
+SeedMode = Literal["admin", "api"]
+SEED_MODES: tuple[SeedMode, ...] = ("admin", "api")
+DEFAULT_MAX_EXAMPLES = 20
+DEFAULT_API_KEY = "contract-suite-key"
+
+
+@dataclass(frozen=True)
+class Option:
+    """One command-line option of the suite and the environment variable it falls back to."""
+
+    flag: str
+    env: str
+    help: str
+    metavar: str
+
+    @property
+    def dest(self) -> str:
+        return "contract_" + self.flag.removeprefix("--").replace("-", "_")
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option(
+        "--base-url",
+        "CONTRACT_BASE_URL",
+        "base URL of the implementation under test (default: start the sandbox on a free port)",
+        "URL",
+    ),
+    Option("--api-key", "CONTRACT_API_KEY", "value of the x-api-key header", "KEY"),
+    Option(
+        "--tenant-id",
+        "CONTRACT_TENANT_ID",
+        "value of the tenant-id header (default: a fresh tenant per session)",
+        "TENANT",
+    ),
+    Option(
+        "--seed-mode",
+        "CONTRACT_SEED_MODE",
+        "admin: seed exact states through /__admin/ (default); api: create orders through "
+        "POST /orders only, skipping tests that need states it cannot create",
+        "admin|api",
+    ),
+    Option(
+        "--location-id",
+        "CONTRACT_LOCATION_ID",
+        "api seed mode: partner_location_id of an existing location of --merchant",
+        "ID",
+    ),
+    Option(
+        "--location-code",
+        "CONTRACT_LOCATION_CODE",
+        "api seed mode: location_code of that same location",
+        "CODE",
+    ),
+    Option("--merchant", "CONTRACT_MERCHANT", "api seed mode: the merchant of that location", "M"),
+    Option(
+        "--max-examples",
+        "CONTRACT_MAX_EXAMPLES",
+        f"Hypothesis examples per property (default {DEFAULT_MAX_EXAMPLES})",
+        "N",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class KnownLocation:
+    """A location that already exists on the target (api seed mode)."""
+
+    partner_location_id: str
+    location_code: str
+    merchant: str
+
+
+@dataclass(frozen=True)
+class TargetConfig:
+    """Everything the suite needs to know about the implementation under test."""
+
+    base_url: str | None
+    api_key: str
+    tenant_id: str
+    seed_mode: SeedMode
+    location: KnownLocation | None
+    max_examples: int
+
+    @property
+    def admin(self) -> bool:
+        return self.seed_mode == "admin"
+
+
+def resolve(values: dict[str, Any], environ: dict[str, str] | None = None) -> TargetConfig:
+    """A TargetConfig from option values (by `Option.dest`), falling back to the environment."""
+    env = os.environ if environ is None else environ
+
+    def get(option: Option) -> str | None:
+        value = values.get(option.dest)
+        return str(value) if value not in (None, "") else env.get(option.env) or None
+
+    by_flag = {option.flag: get(option) for option in OPTIONS}
+    seed_mode = by_flag["--seed-mode"] or "admin"
+    if seed_mode not in SEED_MODES:
+        raise ValueError(f"--seed-mode must be one of {SEED_MODES}, not {seed_mode!r}")
+    location_parts = [by_flag[f] for f in ("--location-id", "--location-code", "--merchant")]
+    if any(location_parts) and not all(location_parts):
+        raise ValueError("--location-id, --location-code and --merchant go together")
+    location = KnownLocation(*location_parts) if all(location_parts) else None  # type: ignore[arg-type]
+    max_examples = int(by_flag["--max-examples"] or DEFAULT_MAX_EXAMPLES)
+    if max_examples < 1:
+        raise ValueError("--max-examples must be at least 1")
+    return TargetConfig(
+        base_url=(by_flag["--base-url"] or "").rstrip("/") or None,
+        api_key=by_flag["--api-key"] or DEFAULT_API_KEY,
+        tenant_id=by_flag["--tenant-id"] or f"contract-{uuid.uuid4().hex[:12]}",
+        seed_mode=seed_mode,  # type: ignore[arg-type]
+        location=location,
+        max_examples=max_examples,
+    )

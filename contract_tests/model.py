@@ -1,0 +1,137 @@
+"""Reading orders as the pages describe them: statuses, FOs, line items, comparisons."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+Json = dict[str, Any]
+
+ORDER_STATUSES = frozenset(
+    {"open", "partially_allocated", "allocated", "partially_fulfilled", "fulfilled", "closed",
+     "cancelled"}
+)
+"""Page 002: every status an order can be in."""
+UPDATABLE_ORDER_STATUSES = ORDER_STATUSES - {"cancelled"}
+"""Page 002: "open, partially_allocated, allocated, partially_fulfilled, fulfilled, closed"."""
+PENDING = frozenset({"open", "allocated"})
+"""Page 002: "Only pass line items with pending statuses"."""
+TERMINAL = frozenset({"fulfilled", "cancelled", "closed"})
+"""Page 002: "line items with terminal statuses", preserved automatically."""
+LINE_STATUSES = PENDING | TERMINAL
+DELIVERY_METHODS = frozenset({"DELIVERY", "COLLECTION", "DIGITAL"})
+"""Pages 003 and 004."""
+SCHEDULE_BY_METHOD = {"DELIVERY": "delivery_schedule", "COLLECTION": "customer_collection_schedule"}
+"""Page 003: the field each delivery method's schedule lives in."""
+UPDATABLE_ORDER_FIELDS = (
+    "partner_order_reference",
+    "order_date",
+    "merchant",
+    "language",
+    "sales_channel",
+    "taxes_included",
+    "duties_included",
+    "shipping_address",
+    "billing_address",
+    "customer",
+    "payment",
+    "discount_applications",
+    "shipping_lines",
+)
+"""Page 002: "The following fields are updated only if provided in the request" (the page runs
+some bullets together: "sales_channeltaxes_included" is `sales_channel` and `taxes_included`)."""
+
+
+def line_id(line: Json) -> Any:
+    """A line item's id: `id` (pages 002 sample, 004) or `line_item_id` (page 002 schema)."""
+    return line.get("id", line.get("line_item_id"))
+
+
+def fulfillment_orders(order: Json) -> list[Json]:
+    return list(order.get("fulfillment_orders") or [])
+
+
+def fo_by_id(order: Json) -> dict[str, Json]:
+    return {fo.get("fulfillment_order_id"): fo for fo in fulfillment_orders(order)}
+
+
+def lines(fo: Json) -> list[Json]:
+    return list(fo.get("line_items") or [])
+
+
+def lines_by_id(fo: Json) -> dict[Any, Json]:
+    return {line_id(line): line for line in lines(fo)}
+
+
+def terminal_lines(fo: Json) -> dict[Any, Json]:
+    """The FO's line items in terminal statuses, by id."""
+    return {line_id(line): line for line in lines(fo) if line.get("status") in TERMINAL}
+
+
+def pending_lines(fo: Json) -> dict[Any, Json]:
+    return {line_id(line): line for line in lines(fo) if line.get("status") in PENDING}
+
+
+def all_fo_lines(order: Json) -> Iterator[tuple[Json, Json]]:
+    """Every (FO, line item) pair of the order."""
+    for fo in fulfillment_orders(order):
+        for line in lines(fo):
+            yield fo, line
+
+
+def without_derived(order: Json) -> Json:
+    """The order minus what every successful change may legitimately touch: `update_date` and
+    the derived statuses of the order and its FOs ("Order status is recalculated", page 001)."""
+    view = copy.deepcopy(order)
+    for key in ("update_date", "status", "update_source"):
+        view.pop(key, None)
+    for fo in view.get("fulfillment_orders") or []:
+        fo.pop("status", None)
+    return view
+
+
+def _instant(value: str) -> datetime | None:
+    if "T" not in value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def same_value(expected: Any, actual: Any) -> bool:
+    """Equality, where two date-time strings are equal when they name the same instant."""
+    if isinstance(expected, str) and isinstance(actual, str) and expected != actual:
+        first, second = _instant(expected), _instant(actual)
+        return first is not None and first == second
+    return bool(expected == actual)
+
+
+def differences(expected: Any, actual: Any, path: str = "", *, subset: bool = False) -> list[str]:
+    """Where `actual` departs from `expected`. With `subset`, objects in `actual` may carry keys
+    that `expected` lacks (a server may add fields); arrays must have the same length."""
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        found: list[str] = []
+        for key in expected.keys() | ({} if subset else actual.keys()):
+            here = f"{path}.{key}" if path else str(key)
+            if key not in actual:
+                found.append(f"{here}: missing (expected {expected[key]!r})")
+            elif key not in expected:
+                found.append(f"{here}: unexpected {actual[key]!r}")
+            else:
+                found.extend(differences(expected[key], actual[key], here, subset=subset))
+        return found
+    if isinstance(expected, list) and isinstance(actual, list):
+        if len(expected) != len(actual):
+            return [f"{path}: {len(actual)} items, expected {len(expected)}"]
+        return [
+            problem
+            for k, (want, got) in enumerate(zip(expected, actual, strict=True))
+            for problem in differences(want, got, f"{path}[{k}]", subset=subset)
+        ]
+    if same_value(expected, actual):
+        return []
+    return [f"{path or 'value'}: {actual!r}, expected {expected!r}"]

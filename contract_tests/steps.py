@@ -1,0 +1,38 @@
+"""Steps the behaviour tests share: draw an order, seed it, pick a part of it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import assume
+from hypothesis import strategies as st
+
+from .client import Exchange
+from .model import Json, fulfillment_orders
+from .strategies import orders
+from .target import Target
+
+
+def seed_drawn(target: Target, data: st.DataObject, **options: Any) -> tuple[str, Exchange]:
+    """A fresh namespace and a drawn order (`strategies.orders(ns, **options)`), seeded and read
+    back."""
+    ns = target.namespace()
+    order = data.draw(orders(ns, **options), label="seeded order")
+    return ns, target.seed(order)
+
+
+def draw_fo(data: st.DataObject, order: Json, label: str = "fulfillment order") -> Json:
+    """One FO of the order (the example is discarded when it has none)."""
+    fos = fulfillment_orders(order)
+    assume(fos)
+    fo: Json = data.draw(st.sampled_from(fos), label=label)
+    return fo
+
+
+def shipment(reference: str, status: str, shipment_id: str | None = None) -> Json:
+    """Page 004's minimal shipment payload."""
+    body: Json = {"references": {"partner_order_reference": reference},
+                  "post_shipping_info": {"status": status}}
+    if shipment_id is not None:
+        body["shipment_id"] = shipment_id
+    return body

@@ -1,0 +1,224 @@
+"""Hypothesis strategies: orders with 0-3 FOs, 1-5 line items, mixed statuses and delivery
+methods, and the requests of each operation built from an order as read back.
+
+Ids carry the namespace `ns` of one test execution (a fresh uuid, not drawn), so that examples
+never collide, replays included, and the suite can run in parallel against one target.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from hypothesis import strategies as st
+
+from .model import (
+    DELIVERY_METHODS,
+    LINE_STATUSES,
+    ORDER_STATUSES,
+    PENDING,
+    SCHEDULE_BY_METHOD,
+    Json,
+    fulfillment_orders,
+    line_id,
+    lines,
+    terminal_lines,
+)
+
+MERCHANT = "CONTRACT_SUITE_MERCHANT"
+NOT_DELIVERED = (
+    "in_transit",
+    "out_for_delivery",
+    "shipped",
+    "ready_to_ship",
+    "pending",
+    "failed_delivery",
+    "returned",
+)
+"""Page 004: shipment statuses that are not "delivered"."""
+_FO_ID = "fulfillment_order_id"
+_FO_REF = "partner_fulfillment_order_reference"
+
+words = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=10)
+quantities = st.integers(min_value=1, max_value=5)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+instants = st.datetimes(
+    min_value=datetime(2026, 1, 1), max_value=datetime(2030, 12, 31), timezones=st.just(UTC)
+)
+date_times = instants.map(_iso)
+
+
+@st.composite
+def windows(draw: st.DrawFn) -> Json:
+    """Page 003: a schedule window, `scheduled_from` not after `scheduled_to`."""
+    start = draw(instants)
+    length = draw(st.integers(min_value=0, max_value=72 * 3600))
+    return {"scheduled_from": _iso(start), "scheduled_to": _iso(start + timedelta(seconds=length))}
+
+
+addresses = st.fixed_dictionaries(
+    {"name": words, "address1": words, "city": words, "country": st.sampled_from(["AE", "SA"])},
+    optional={"phone": st.from_regex(r"\+9715[0-9]{8}", fullmatch=True), "postcode": words},
+)
+payments = st.fixed_dictionaries(
+    {"payment_mode": st.just("prepaid"), "currency": st.sampled_from(["AED", "SAR", "USD"])},
+    optional={"pending_amount": st.integers(min_value=0, max_value=500)},
+)
+discount_applications = st.lists(
+    st.fixed_dictionaries(
+        {"code": words, "type": st.sampled_from(["percentage", "fixed"])},
+        optional={"value": st.integers(min_value=0, max_value=100)},
+    ),
+    max_size=2,
+)
+shipping_lines = st.lists(
+    st.fixed_dictionaries(
+        {"code": words, "title": words, "price": st.integers(0, 50), "currency": st.just("AED")}
+    ),
+    max_size=2,
+)
+
+
+def order_field_updates(ns: str) -> st.SearchStrategy[Json]:
+    """Page 002: a non-empty set of the fields "updated only if provided in the request"."""
+    optional: dict[str, st.SearchStrategy[Any]] = {
+        "partner_order_reference": st.integers(1, 9).map(lambda k: f"{ns}-REF-{k}"),
+        "order_date": date_times,
+        "merchant": st.sampled_from([MERCHANT, f"{MERCHANT}_2"]),
+        "language": st.sampled_from(["en", "ar", "fr"]),
+        "sales_channel": st.sampled_from(["web", "app", "store"]),
+        "taxes_included": st.booleans(),
+        "duties_included": st.booleans(),
+        "shipping_address": addresses,
+        "billing_address": addresses,
+        "customer": addresses,
+        "payment": payments,
+        "discount_applications": discount_applications,
+        "shipping_lines": shipping_lines,
+    }
+    return st.fixed_dictionaries({}, optional=optional).filter(bool)
+
+
+def _fo_line(draw: st.DrawFn, ns: str, fo_index: int, item: Json, statuses: list[str]) -> Json:
+    status = draw(st.sampled_from(statuses))
+    line: Json = {"id": item["id"], "quantity": draw(st.integers(1, item["quantity"]))}
+    line["status"] = status
+    if status in ("fulfilled", "closed"):
+        group = draw(st.integers(1, 2))
+        line["fulfillment_id"] = f"{ns}-FUL-{fo_index}-{status}-{group}"
+        pool = [f"{ns}-SHP-{k}" for k in (1, 2, 3)]
+        line["shipment_ids"] = draw(st.lists(st.sampled_from(pool), min_size=1, max_size=2,
+                                             unique=True))
+    if status == "cancelled" and draw(st.booleans()):
+        line["cancellation_reason"] = "CUSTOMER_CANCELLATION"
+    return line
+
+
+@st.composite
+def orders(
+    draw: st.DrawFn,
+    ns: str,
+    *,
+    line_statuses: frozenset[str] = LINE_STATUSES,
+    order_statuses: frozenset[str] = ORDER_STATUSES,
+    methods: frozenset[str] = DELIVERY_METHODS,
+    fo_count: tuple[int, int] = (0, 3),
+    source_type: str = "API",
+    merchant: str = MERCHANT,
+) -> Json:
+    """An order as the admin seeding stores it (page 004's model), ids prefixed with `ns`.
+
+    Each order line item sits in at most one FO; FO line statuses come from `line_statuses`;
+    fulfilled and closed lines carry a fulfillment_id (shared by lines of one FO and status) and
+    shipment ids from a small pool, so shipments relate to several lines.
+    """
+    items = [
+        {"id": f"item-{k}", "sku": f"SKU-{draw(words)}", "quantity": draw(quantities)}
+        for k in range(1, draw(st.integers(1, 5)) + 1)
+    ]
+    fos: list[Json] = []
+    for i in range(draw(st.integers(*fo_count))):
+        method = draw(st.sampled_from(sorted(methods)))
+        fo: Json = {_FO_ID: f"{ns}-FO-{i}", _FO_REF: f"{ns}-PFO-{i}", "delivery_method": method}
+        if method in SCHEDULE_BY_METHOD and draw(st.booleans()):
+            fo[SCHEDULE_BY_METHOD[method]] = draw(windows())
+        fo["line_items"] = []
+        fos.append(fo)
+    statuses = sorted(line_statuses)
+    for item in items:
+        home = draw(st.integers(-1, len(fos) - 1))
+        if home >= 0:
+            fos[home]["line_items"].append(_fo_line(draw, ns, home, item, statuses))
+    return {
+        "order_id": f"{ns}-ORD",
+        "partner_order_reference": f"{ns}-REF",
+        "merchant": merchant,
+        "status": draw(st.sampled_from(sorted(order_statuses))),
+        "language": "en",
+        "sales_channel": "web",
+        "order_date": draw(date_times),
+        "creation_source": {"source_type": source_type},
+        "line_items": items,
+        "fulfillment_orders": fos,
+    }
+
+
+@st.composite
+def line_item_replacements(draw: st.DrawFn, order: Json) -> list[Json]:
+    """Page 002: a new `line_items` list: every item an FO names (maybe changed), others kept
+    or dropped, 0-2 new ones."""
+    named = {line_id(line) for fo in fulfillment_orders(order) for line in lines(fo)}
+    kept = [
+        {"id": line_id(item), "sku": f"SKU-{draw(words)}", "quantity": draw(quantities)}
+        for item in order.get("line_items") or []
+        if line_id(item) in named or draw(st.booleans())
+    ]
+    new = [
+        {"id": f"item-new-{k}", "sku": f"SKU-{draw(words)}", "quantity": draw(quantities)}
+        for k in range(draw(st.integers(0, 2)))
+    ]
+    return draw(st.permutations(kept + new))
+
+
+def _entry_for(draw: st.DrawFn, fo: Json) -> Json:
+    """An entry naming an existing FO by its id, or by its partner reference alone."""
+    if fo.get(_FO_REF) is not None and draw(st.booleans()):
+        return {_FO_REF: fo[_FO_REF]}
+    return {_FO_ID: fo[_FO_ID]}
+
+
+@st.composite
+def fo_replacements(draw: st.DrawFn, order: Json, ns: str, *, new_fos: int = 1) -> list[Json]:
+    """Page 002: a `fulfillment_orders` list for `order`: each FO kept (named by id or by
+    partner reference) or dropped, up to `new_fos` new FOs, and every order line item listed
+    under at most one entry, never under the FO where it is terminal."""
+    entries = [
+        (fo, _entry_for(draw, fo)) for fo in fulfillment_orders(order) if draw(st.booleans())
+    ]
+    for k in range(draw(st.integers(0, new_fos))):
+        method = draw(st.sampled_from(sorted(DELIVERY_METHODS)))
+        entries.append(({}, {_FO_ID: f"{ns}-FO-new-{k}", "delivery_method": method}))
+    entries = draw(st.permutations(entries))
+    for _, entry in entries:
+        entry["line_items"] = []
+    for item in order.get("line_items") or []:
+        key = line_id(item)
+        homes = [entry for fo, entry in entries if key not in terminal_lines(fo)]
+        target = draw(st.sampled_from([None, *homes])) if homes else None
+        if target is not None:
+            target["line_items"].append({"id": key, "quantity": draw(quantities)})
+    return [entry for _, entry in entries]
+
+
+def pending_fo(order: Json) -> Json | None:
+    """The first FO whose line items are all pending (page 003 lets it be rescheduled)."""
+    return next(
+        (fo for fo in fulfillment_orders(order)
+         if all(line.get("status") in PENDING for line in lines(fo))),
+        None,
+    )

@@ -1,0 +1,115 @@
+"""The implementation under test as the tests use it: a client, seeding, and observation."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .client import ApiClient, Exchange
+from .config import TargetConfig
+from .model import Json
+from .observation import Observation
+
+_ORDER_ONLY_KEYS = ("status", "tenant", "creation_date", "update_date")
+_FO_LINE_INPUT_KEYS = ("id", "quantity")
+
+
+class SeedingFailed(RuntimeError):
+    """The target did not accept or return a starting state (the admin contract is broken, or
+    POST /orders refused an order the spec allows)."""
+
+
+@dataclass(frozen=True)
+class Locations:
+    """Locations a location test may use (page 001), all of `merchant`.
+
+    `by_code` maps a location_code to the partner_location_id it must resolve to. Admin mode
+    also sets up `shadowing_code` (the location_code of one location equal to another's
+    partner_location_id, which must win) and `foreign_code` (another merchant's code)."""
+
+    merchant: str
+    partner_location_id: str
+    by_code: dict[str, str]
+    shadowing_code: str | None = None
+    foreign_code: str | None = None
+
+
+def create_body(order: Json) -> Json:
+    """The POST /orders body for a seeded order: no statuses, FO lines by id and quantity."""
+    body = {key: value for key, value in order.items() if key not in _ORDER_ONLY_KEYS}
+    body["fulfillment_orders"] = [
+        {
+            **{key: value for key, value in fo.items() if key not in ("status", "line_items")},
+            "line_items": [
+                {key: line[key] for key in _FO_LINE_INPUT_KEYS} for line in fo["line_items"]
+            ],
+        }
+        for fo in order.get("fulfillment_orders") or []
+    ]
+    return body
+
+
+class Target:
+    """Seeds starting states (admin or api mode) and observes calls around them."""
+
+    def __init__(self, config: TargetConfig, api: ApiClient) -> None:
+        self.config = config
+        self.api = api
+
+    @staticmethod
+    def namespace() -> str:
+        """A fresh prefix for the ids of one test execution."""
+        return f"ct{uuid.uuid4().hex[:12]}"
+
+    def seed(self, order: Json, api: ApiClient | None = None) -> Exchange:
+        """Store `order` (admin: as given; api: through POST /orders) and return it read back."""
+        api = api or self.api
+        if self.config.admin:
+            stored = api.seed_order(order)
+        else:
+            stored = api.create_order(create_body(order))
+        if stored.status != 201:
+            raise SeedingFailed(f"seeding was answered {stored.status}:\n{stored.describe()}")
+        read = api.get_order(order["order_id"])
+        if read.status != 200:
+            raise SeedingFailed(f"the seeded order cannot be read:\n{read.describe()}")
+        return read
+
+    def observe(self, before: Exchange, call: Callable[[], Exchange], **expect: object) -> Observation:
+        """Run `call` and read the order of `before` back (by order_id)."""
+        exchange = call()
+        after = self.api.get_order(before.json["order_id"])
+        return Observation(before, exchange, after, dict(expect))
+
+    def locations(self, ns: str) -> Locations:
+        """Admin: three fresh locations (two of one merchant, one of another). Api: the known
+        location from the options (the caller skips when there is none)."""
+        known = self.config.location
+        if not self.config.admin:
+            assert known is not None, "api seed mode needs --location-id/--location-code/--merchant"
+            return Locations(
+                known.merchant,
+                known.partner_location_id,
+                {known.location_code: known.partner_location_id},
+            )
+        merchant, other = f"{ns}-M", f"{ns}-N"
+        seeded = [
+            (merchant, f"{ns}-LOC-A", f"{ns}-CODE-A"),
+            (merchant, f"{ns}-LOC-B", f"{ns}-LOC-A"),
+            (other, f"{ns}-LOC-C", f"{ns}-CODE-C"),
+        ]
+        for owner, partner_id, code in seeded:
+            stored = self.api.seed_location(
+                {"merchant": owner, "partner_location_id": partner_id, "location_code": code,
+                 "name": f"{code} store"}
+            )
+            if stored.status != 201:
+                raise SeedingFailed(f"location seeding was answered {stored.status}:\n{stored.describe()}")
+        return Locations(
+            merchant,
+            f"{ns}-LOC-B",
+            {f"{ns}-CODE-A": f"{ns}-LOC-A"},
+            shadowing_code=f"{ns}-LOC-A",
+            foreign_code=f"{ns}-CODE-C",
+        )

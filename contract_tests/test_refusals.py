@@ -1,0 +1,38 @@
+"""Pages 000-003: unknown orders and fulfillment orders are 404, and change nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from . import rules
+from .client import Exchange
+from .operations import OPERATIONS, Operation, fixed_order, params, prepare
+from .target import Target
+
+pytestmark = pytest.mark.behaviour
+FO_OPERATIONS = [op for op in OPERATIONS if op.on_fulfillment_order]
+
+
+def _refused(target: Target, operation: Operation, rule: rules.Rule, *, order: str, fo: str) -> None:
+    """Seed an order that a request would succeed on, address `order`/`fo` (suffixes of the
+    namespace) instead, expect 404 and the seeded order untouched. The request is otherwise
+    valid, so that the missing resource is its only fault."""
+    ns = target.namespace()
+    setup, merchant = prepare(target, operation, ns, f"{ns}-{fo}")
+    before = target.seed(fixed_order(ns, f"{ns}-ORD", f"{ns}-REF", merchant))
+
+    def call() -> Exchange:
+        return operation.send(target.api, f"{ns}-{order}", None, setup)
+
+    rule.verify(target.observe(before, call, status=404))
+
+
+@pytest.mark.parametrize("operation", params(OPERATIONS))
+def test_unknown_order_is_not_found(target: Target, operation: Operation) -> None:
+    """404 for a reference no order holds; the order that does exist is untouched."""
+    _refused(target, operation, rules.ORDER_NOT_FOUND, order="NONE", fo="FO-0")
+
+
+@pytest.mark.parametrize("operation", params(FO_OPERATIONS))
+def test_unknown_fulfillment_order_is_not_found(target: Target, operation: Operation) -> None:
+    _refused(target, operation, rules.FO_NOT_FOUND, order="ORD", fo="FO-NONE")

@@ -1,0 +1,69 @@
+"""Page 004, shipment status notification: auto-close on delivered; otherwise nothing changes."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from . import rules
+from .model import UPDATABLE_ORDER_STATUSES
+from .observation import Observation
+from .settings import examples
+from .steps import seed_drawn, shipment
+from .strategies import NOT_DELIVERED
+from .target import Target
+
+pytestmark = pytest.mark.behaviour
+FULFILLED_ORDER = frozenset({"partially_fulfilled", "fulfilled"})
+"""Statuses of an order holding fulfilled line items that is eligible for auto-close."""
+
+
+def _notify(
+    target: Target, data: st.DataObject, status: str, **options: object
+) -> Observation:
+    """Seed a drawn order, notify a shipment of one of its shipment ids (drawn from the pool the
+    order's lines use), read the order back."""
+    ns, before = seed_drawn(target, data, fo_count=(1, 3), **options)
+    shipment_id = data.draw(st.sampled_from([f"{ns}-SHP-{k}" for k in (1, 2, 3)]), label="id")
+    payload = shipment(before.json["partner_order_reference"], status, shipment_id)
+    return target.observe(before, lambda: target.api.notify_shipment(payload))
+
+
+@pytest.mark.admin_seed("fulfilled line items with shipment ids")
+@pytest.mark.reading
+@examples()
+@given(data=st.data())
+def test_delivered_closes_related_fulfilled_lines(target: Target, data: st.DataObject) -> None:
+    rules.DELIVERED_CLOSES_RELATED.verify(
+        _notify(target, data, "delivered", order_statuses=FULFILLED_ORDER)
+    )
+
+
+@examples()
+@given(data=st.data(), status=st.sampled_from(NOT_DELIVERED))
+def test_other_statuses_change_nothing(target: Target, data: st.DataObject, status: str) -> None:
+    rules.NOT_DELIVERED_UNCHANGED.verify(
+        _notify(target, data, status, order_statuses=UPDATABLE_ORDER_STATUSES)
+    )
+
+
+@pytest.mark.admin_seed("fulfilled line items of a Shopify-sourced order")
+@pytest.mark.reading
+@examples()
+@given(data=st.data())
+def test_shopify_sourced_orders_skipped(target: Target, data: st.DataObject) -> None:
+    rules.SHOPIFY_SKIPPED.verify(
+        _notify(target, data, "delivered", order_statuses=FULFILLED_ORDER, source_type="SHOPIFY")
+    )
+
+
+@pytest.mark.reading
+@examples(0.25)
+@given(data=st.data())
+def test_unknown_reference_gives_empty_200(target: Target, data: st.DataObject) -> None:
+    """No order holds the reference: empty 200, and the orders that exist are unchanged."""
+    ns, before = seed_drawn(target, data)
+    payload = shipment(f"{ns}-NO-SUCH-REFERENCE", "delivered", f"{ns}-SHP-1")
+    observation = target.observe(before, lambda: target.api.notify_shipment(payload))
+    rules.UNKNOWN_REFERENCE_EMPTY.verify(observation)

@@ -1,0 +1,101 @@
+"""Page 001, update location: partner_location_id first, then location_code for the merchant."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from . import rules
+from .client import UPDATE_LOCATION
+from .model import UPDATABLE_ORDER_STATUSES
+from .observation import Observation
+from .settings import examples
+from .steps import draw_fo, seed_drawn
+from .target import Locations, Target
+
+pytestmark = pytest.mark.behaviour
+Pick = Callable[[Locations, str], tuple[str, str | None]]
+"""(locations, ns) -> (location_id to send, partner_location_id it must resolve to or None)."""
+
+
+def _relocate(target: Target, data: st.DataObject, pick: Pick) -> Observation:
+    """Set up locations and an order of their merchant; send a drawn FO to `pick(...)`."""
+    places = target.locations(target.namespace())
+    ns, before = seed_drawn(
+        target,
+        data,
+        merchant=places.merchant,
+        fo_count=(1, 3),
+        order_statuses=UPDATABLE_ORDER_STATUSES,
+    )
+    fo_id = draw_fo(data, before.json)["fulfillment_order_id"]
+    location_id, resolved = pick(places, ns)
+    return target.observe(
+        before,
+        lambda: target.api.update_fulfillment_order(
+            UPDATE_LOCATION, before.json["order_id"], fo_id, {"location_id": location_id}
+        ),
+        fo_id=fo_id,
+        location_id=resolved,
+    )
+
+
+@pytest.mark.known_location
+@pytest.mark.reading
+@examples()
+@given(data=st.data())
+def test_partner_location_id_resolves(target: Target, data: st.DataObject) -> None:
+    """A partner_location_id names the location; only the FO's location_id changes."""
+    observation = _relocate(
+        target, data, lambda p, _: (p.partner_location_id, p.partner_location_id)
+    )
+    rules.LOCATION_BY_PARTNER_ID_FIRST.verify(observation)
+    rules.LOCATION_ONLY.verify(observation)
+
+
+@pytest.mark.known_location
+@pytest.mark.reading
+@examples(0.5)
+@given(data=st.data())
+def test_location_code_of_the_merchant_resolves(target: Target, data: st.DataObject) -> None:
+    observation = _relocate(target, data, lambda p, _: next(iter(p.by_code.items())))
+    rules.LOCATION_BY_CODE_OF_MERCHANT.verify(observation)
+    rules.LOCATION_ONLY.verify(observation)
+
+
+@pytest.mark.admin_seed("a location_code equal to another location's partner_location_id")
+@examples(0.5)
+@given(data=st.data())
+def test_partner_location_id_wins_over_location_code(target: Target, data: st.DataObject) -> None:
+    """`shadowing_code` is one location's partner_location_id and another's location_code."""
+    rules.LOCATION_BY_PARTNER_ID_FIRST.verify(
+        _relocate(target, data, lambda p, _: (str(p.shadowing_code), p.shadowing_code))
+    )
+
+
+@pytest.mark.admin_seed("a location of another merchant")
+@examples(0.5)
+@given(data=st.data())
+def test_location_code_of_another_merchant_refused(target: Target, data: st.DataObject) -> None:
+    rules.LOCATION_CODE_OF_OTHER_MERCHANT.verify(
+        _relocate(target, data, lambda p, _: (str(p.foreign_code), None))
+    )
+
+
+@examples(0.5)
+@given(data=st.data())
+def test_unknown_location_refused(target: Target, data: st.DataObject) -> None:
+    """Neither a partner_location_id nor a location_code: "Cannot update location"."""
+    ns, before = seed_drawn(target, data, fo_count=(1, 3), order_statuses=UPDATABLE_ORDER_STATUSES)
+    fo_id = draw_fo(data, before.json)["fulfillment_order_id"]
+    rules.LOCATION_UNKNOWN.verify(
+        target.observe(
+            before,
+            lambda: target.api.update_fulfillment_order(
+                UPDATE_LOCATION, before.json["order_id"], fo_id, {"location_id": f"{ns}-NOWHERE"}
+            ),
+        )
+    )

@@ -1,0 +1,68 @@
+"""Page 003, update schedule: the schedule field of the FO's delivery method; DIGITAL refused."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from . import rules
+from .client import UPDATE_SCHEDULE
+from .model import PENDING
+from .observation import Observation
+from .settings import examples
+from .steps import draw_fo, seed_drawn
+from .strategies import windows
+from .target import Target
+
+pytestmark = pytest.mark.behaviour
+RESCHEDULABLE_ORDER = frozenset({"open", "partially_allocated", "allocated"})
+"""Statuses of an order whose line items are all pending (no page gates on them)."""
+
+
+def _reschedule(target: Target, data: st.DataObject, method: str) -> Observation:
+    """A pending FO of `method` gets a drawn window."""
+    _, before = seed_drawn(
+        target,
+        data,
+        methods=frozenset({method}),
+        line_statuses=PENDING,
+        order_statuses=RESCHEDULABLE_ORDER,
+        fo_count=(1, 3),
+    )
+    fo_id = draw_fo(data, before.json)["fulfillment_order_id"]
+    window = data.draw(windows(), label="window")
+    return target.observe(
+        before,
+        lambda: target.api.update_fulfillment_order(
+            UPDATE_SCHEDULE, before.json["order_id"], fo_id, window
+        ),
+        fo_id=fo_id,
+    )
+
+
+@examples()
+@given(data=st.data())
+def test_delivery_updates_delivery_schedule(target: Target, data: st.DataObject) -> None:
+    observation = _reschedule(target, data, "DELIVERY")
+    rules.SCHEDULE_DELIVERY.verify(observation)
+    rules.SCHEDULE_KEEPS_METHOD.verify(observation)
+
+
+@examples()
+@given(data=st.data())
+def test_collection_updates_customer_collection_schedule(
+    target: Target, data: st.DataObject
+) -> None:
+    observation = _reschedule(target, data, "COLLECTION")
+    rules.SCHEDULE_COLLECTION.verify(observation)
+    rules.SCHEDULE_KEEPS_METHOD.verify(observation)
+
+
+@pytest.mark.reading
+@examples(0.5)
+@given(data=st.data())
+def test_digital_is_refused(target: Target, data: st.DataObject) -> None:
+    observation = _reschedule(target, data, "DIGITAL")
+    rules.SCHEDULE_DIGITAL.verify(observation)
+    rules.SCHEDULE_KEEPS_METHOD.verify(observation)

@@ -1,0 +1,198 @@
+"""Fault injection: armed faults answer matching API requests with an error status, a delay or a
+dropped connection, before the request is handled (so a faulted request changes nothing).
+
+A fault matches by operation (the spec's operationId), path (a glob, or a regular expression when
+it starts with `^`) and method; all given must match. With a `count` it disarms itself after that
+many requests; the oldest armed fault that matches a request is the one applied.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import itertools
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterable
+from contextlib import suppress
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from flask import Flask, Response, request
+
+from .clock import utc_now
+from .errors import ApiError
+from .paths import is_sandbox_page
+from .service import CONCURRENT_UPDATE
+from .spec import FieldError
+
+FAULT_ENVIRON_KEY = "carriyo_sandbox.fault"
+FAULT_HEADER = "X-Sandbox-Fault"
+FAULT_ERRORS: dict[int, tuple[str, str]] = {
+    409: ("CONCURRENT_UPDATE", CONCURRENT_UPDATE),
+    429: ("TOO_MANY_REQUESTS", "Too many requests. Retry after the delay in Retry-After."),
+    500: ("INTERNAL_ERROR", "Internal error"),
+    503: ("SERVICE_UNAVAILABLE", "The service is temporarily unavailable. Retry the request."),
+}
+
+
+def compile_path(pattern: str) -> re.Pattern[str]:
+    """A regular expression when `pattern` starts with `^`, else a glob over the whole path."""
+    return re.compile(pattern if pattern.startswith("^") else fnmatch.translate(pattern))
+
+
+def fault_problems(spec: dict[str, Any], operations: Iterable[str]) -> list[FieldError]:
+    """What the schema cannot say about a fault request: a known operation, a valid pattern, one
+    effect at least, and not both a status and a dropped connection."""
+    problems = []
+    if spec.get("operation") is not None and spec["operation"] not in set(operations):
+        problems.append(FieldError("operation", f"unknown operationId {spec['operation']!r}"))
+    if spec.get("path") is not None:
+        try:
+            compile_path(spec["path"])
+        except re.error as exc:
+            problems.append(FieldError("path", f"invalid regular expression: {exc}"))
+    if not (spec.get("status") or spec.get("latency_ms") or spec.get("drop_connection")):
+        problems.append(FieldError("status", "a fault needs status, latency_ms or drop_connection"))
+    if spec.get("status") and spec.get("drop_connection"):
+        problems.append(
+            FieldError("drop_connection", "a dropped connection cannot also have a status")
+        )
+    return problems
+
+
+@dataclass
+class Fault:
+    """One armed fault and how often it has struck."""
+
+    id: str
+    operation: str | None
+    path: str | None
+    method: str | None
+    count: int | None
+    status: int | None
+    latency_ms: int
+    drop_connection: bool
+    retry_after: int
+    created_at: str
+    remaining: int | None
+    hits: int = 0
+    pattern: re.Pattern[str] | None = field(default=None, repr=False)
+
+    def matches(self, operation: str | None, method: str, path: str) -> bool:
+        return (
+            (self.operation is None or self.operation == operation)
+            and (self.method is None or self.method == method)
+            and (self.pattern is None or self.pattern.match(path) is not None)
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if k != "pattern"}
+
+
+class FaultTable:
+    """The armed faults, oldest first; thread-safe."""
+
+    def __init__(self) -> None:
+        self._faults: list[Fault] = []
+        self._lock = threading.Lock()
+        self._ids = itertools.count(1)
+
+    def arm(self, spec: dict[str, Any]) -> Fault:
+        """Arm a fault from a request that passed the schema and `fault_problems`."""
+        path, count = spec.get("path"), spec.get("count")
+        fault = Fault(
+            id=f"FLT-{next(self._ids):04d}",
+            operation=spec.get("operation"),
+            path=path,
+            method=(spec.get("method") or "").upper() or None,
+            count=count,
+            status=spec.get("status"),
+            latency_ms=spec.get("latency_ms") or 0,
+            drop_connection=bool(spec.get("drop_connection")),
+            retry_after=spec.get("retry_after", 1),
+            created_at=utc_now(),
+            remaining=count,
+            pattern=None if path is None else compile_path(path),
+        )
+        with self._lock:
+            self._faults.append(fault)
+        return fault
+
+    def take(self, operation: str | None, method: str, path: str) -> Fault | None:
+        """The fault to apply to this request, counted as used (and disarmed when spent)."""
+        if not self._faults:
+            return None
+        with self._lock:
+            fault = next((f for f in self._faults if f.matches(operation, method, path)), None)
+            if fault is None:
+                return None
+            fault.hits += 1
+            if fault.remaining is not None:
+                fault.remaining -= 1
+                if fault.remaining == 0:
+                    self._faults.remove(fault)
+            return fault
+
+    def list(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [f.as_json() for f in self._faults]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+
+def client_socket(environ: dict[str, Any]) -> socket.socket | None:
+    """The client's socket: werkzeug's server puts it in the environ; under waitress it is held by
+    the channel that owns the environ's `waitress.client_disconnected` callback."""
+    sock = environ.get("werkzeug.socket")
+    if sock is None:
+        channel = getattr(environ.get("waitress.client_disconnected"), "__self__", None)
+        sock = getattr(channel, "socket", None)
+    return sock
+
+
+def drop_connection(environ: dict[str, Any]) -> Response:
+    """Shut the client's connection down: it gets no response at all (the one returned here is
+    never sent). Without a socket (e.g. the Flask test client), a 500 says so instead."""
+    sock = client_socket(environ)
+    if sock is None:
+        raise ApiError.of(
+            500, "CONNECTION_NOT_DROPPED", "Fault: this server gives no socket to drop"
+        )
+    with suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+    environ[FAULT_ENVIRON_KEY]["dropped"] = True
+    return Response(status=500)
+
+
+def fault_error(fault: Fault, status: int) -> ApiError:
+    """The `Error` answer of a status fault; 429 carries `Retry-After`."""
+    code, message = FAULT_ERRORS[status]
+    error = ApiError.of(status, code, message)
+    error.headers[FAULT_HEADER] = fault.id
+    if status == 429:
+        error.headers["Retry-After"] = str(fault.retry_after)
+    return error
+
+
+def apply_faults(app: Flask, faults: FaultTable) -> None:
+    """Apply armed faults to `app`'s API requests before they are handled."""
+
+    @app.before_request
+    def inject_fault() -> Response | None:
+        if is_sandbox_page(request.path):
+            return None
+        fault = faults.take(request.endpoint, request.method, request.path)
+        if fault is None:
+            return None
+        request.environ[FAULT_ENVIRON_KEY] = {"id": fault.id, "dropped": False}
+        if fault.latency_ms:
+            time.sleep(fault.latency_ms / 1000)
+        if fault.drop_connection:
+            return drop_connection(request.environ)
+        if fault.status is not None:
+            raise fault_error(fault, fault.status)
+        return None

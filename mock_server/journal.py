@@ -1,0 +1,142 @@
+"""The request journal: the API requests the sandbox answered, in a bounded ring buffer.
+
+`record_requests` installs the two Flask hooks that fill it; they are the only place requests are
+recorded. The sandbox's own pages (`/__admin/`, `/docs`, the spec) are not journaled, so reading
+or clearing the journal never changes it. Secrets are masked and bodies cut to `BODY_LIMIT` bytes,
+so an entry stays small whatever the client sends.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import itertools
+import threading
+import time
+from collections import deque
+from typing import Any
+
+import orjson
+from flask import Flask, Response, g, request
+
+from .clock import utc_now
+from .faults import FAULT_ENVIRON_KEY
+from .paths import is_sandbox_page
+
+Entry = dict[str, Any]
+DEFAULT_JOURNAL_SIZE = 10_000
+BODY_LIMIT = 16 * 1024
+MASKED_HEADERS = frozenset({"x-api-key", "authorization", "proxy-authorization", "cookie"})
+GLOB_CHARS = frozenset("*?[")
+
+
+def mask(value: str) -> str:
+    """A secret shown by its first two characters only."""
+    return value[:2] + "***"
+
+
+def body_of(raw: bytes, limit: int = BODY_LIMIT) -> tuple[Any, bool]:
+    """The body as parsed JSON when it is JSON, else as text; longer than `limit`, the first
+    `limit` bytes as text. Returns (body, truncated)."""
+    if not raw:
+        return None, False
+    if len(raw) > limit:
+        return raw[:limit].decode("utf-8", "replace"), True
+    try:
+        return orjson.loads(raw), False
+    except orjson.JSONDecodeError:
+        return raw.decode("utf-8", "replace"), False
+
+
+def path_matches(pattern: str, path: str) -> bool:
+    """A glob (`/orders/*/fulfillment-orders/*`) when `pattern` has `*`, `?` or `[`; otherwise
+    a substring."""
+    if GLOB_CHARS & set(pattern):
+        return fnmatch.fnmatchcase(path, pattern)
+    return pattern in path
+
+
+def status_matches(wanted: str, status: int | None) -> bool:
+    """`wanted` is a status (`404`) or a class (`4xx`); a dropped connection has no status."""
+    if status is None:
+        return False
+    if wanted.endswith("xx"):
+        return str(status)[0] == wanted[0]
+    return str(status) == wanted
+
+
+class RequestJournal:
+    """The newest `capacity` entries, thread-safe; each gets an id `REQ-<n>`."""
+
+    def __init__(self, capacity: int = DEFAULT_JOURNAL_SIZE) -> None:
+        self._entries: deque[Entry] = deque(maxlen=capacity)
+        self._lock = threading.Lock()
+        self._ids = itertools.count(1)
+
+    def add(self, entry: Entry) -> None:
+        with self._lock:
+            self._entries.append({"id": f"REQ-{next(self._ids):08d}", **entry})
+
+    def list(
+        self,
+        *,
+        limit: int | None = None,
+        path: str | None = None,
+        status: str | None = None,
+        method: str | None = None,
+    ) -> list[Entry]:
+        """Entries newest first, filtered by path (glob or substring), status (`404`, `4xx`)
+        and method, at most `limit` of them."""
+        with self._lock:
+            entries = list(self._entries)
+        found = [
+            e
+            for e in reversed(entries)
+            if (path is None or path_matches(path, e["path"]))
+            and (status is None or status_matches(status, e["status"]))
+            and (method is None or e["method"] == method.upper())
+        ]
+        return found[:limit]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def record_requests(app: Flask, journal: RequestJournal) -> None:
+    """Journal every API request `app` answers (register before any hook that may answer)."""
+
+    @app.before_request
+    def start_entry() -> None:
+        if is_sandbox_page(request.path):
+            return
+        g.journal_started = (time.perf_counter(), utc_now())
+        # Read (and cache) the body now: the view reads it again, and the entry needs it after.
+        g.journal_body = request.get_data()
+
+    @app.after_request
+    def finish_entry(response: Response) -> Response:
+        started = g.pop("journal_started", None)
+        if started is None:
+            return response
+        body, truncated = body_of(g.pop("journal_body", b""))
+        fault = request.environ.get(FAULT_ENVIRON_KEY)
+        journal.add(
+            {
+                "time": started[1],
+                "duration_ms": round((time.perf_counter() - started[0]) * 1000, 3),
+                "method": request.method,
+                "path": request.path,
+                "query": request.args.to_dict(flat=False),
+                "headers": {
+                    name: mask(value) if name.lower() in MASKED_HEADERS else value
+                    for name, value in request.headers.items()
+                },
+                "body": body,
+                "body_truncated": truncated,
+                "status": None if fault and fault["dropped"] else response.status_code,
+                "tenant": request.headers.get("tenant-id", "").strip() or None,
+                "operation": request.endpoint,
+                "fault": fault["id"] if fault else None,
+            }
+        )
+        return response

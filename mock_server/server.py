@@ -1,0 +1,57 @@
+"""The WSGI server the sandbox runs under (waitress): in the foreground (`serve`) or in a thread."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from flask import Flask
+from waitress import create_server, wasyncore
+from waitress.server import BaseWSGIServer
+
+from .sandbox import MIB
+
+
+def make_server(
+    app: Flask,
+    *,
+    host: str,
+    port: int,
+    threads: int = 8,
+    max_body_bytes: int = MIB,
+    socket_map: dict[int, Any] | None = None,
+) -> BaseWSGIServer:
+    """A bound (not yet running) waitress server; `port=0` picks a free port
+    (`server.effective_port`). One process: the state is in memory."""
+    return create_server(
+        app,
+        map=socket_map,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="carriyo-sandbox",
+        max_request_body_size=max(max_body_bytes * 4, 64 * MIB),
+    )
+
+
+class BackgroundServer:
+    """A waitress server whose loop runs in a daemon thread, on a free loopback port by default."""
+
+    def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0, threads: int = 4):
+        self._map: dict[int, Any] = {}
+        self._server = make_server(app, host=host, port=port, threads=threads, socket_map=self._map)
+        self.url = f"http://{host}:{self._server.effective_port}"
+        self._thread = threading.Thread(
+            target=self._server.run, name="carriyo-sandbox-server", daemon=True
+        )
+
+    def start(self) -> BackgroundServer:
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Let in-flight requests finish, then close every socket from the loop thread itself
+        (the loop ends when its socket map is empty)."""
+        self._server.task_dispatcher.shutdown(timeout=timeout)
+        self._server.trigger.pull_trigger(lambda: wasyncore.close_all(self._map))
+        self._thread.join(timeout)

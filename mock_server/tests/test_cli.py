@@ -1,0 +1,161 @@
+"""The command-line tool (issue 5, item 6): `carriyo-sandbox serve`, `carriyo-sandbox contract`
+and `python -m mock_server`, run as the user runs them."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+
+from mock_server.contract_runner import failure_table, failures
+from mock_server.tests.serving import PYTHON_M, serving
+
+CLI = str(Path(sys.executable).parent / "carriyo-sandbox")
+AUTH = {"x-api-key": "k", "tenant-id": "acme-demo"}
+
+
+def run(*command: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ((CLI, "--help"), ["serve", "contract"]),
+        (
+            (CLI, "serve", "--help"),
+            ["--port", "--fixtures", "--state-file", "--webhook-url", "--journal-size"],
+        ),
+        ((CLI, "contract", "--help"), ["--base-url", "--seed-mode", "--junitxml", "pytest"]),
+        ((*PYTHON_M, "--help"), ["--state-file", "--webhook-url"]),
+    ],
+    ids=["carriyo-sandbox", "serve", "contract", "python-m"],
+)
+def test_help(command: tuple[str, ...], expected: list[str]) -> None:
+    result = run(*command)
+    assert result.returncode == 0, result.stderr
+    for word in expected:
+        assert word in result.stdout
+
+
+def test_serve_rejects_unknown_options() -> None:
+    result = run(CLI, "serve", "--colour", "red")
+    assert result.returncode == 2
+    assert "unrecognized arguments: --colour red" in result.stderr
+
+
+def test_serve_runs_with_its_options_and_stops_on_sigint(tmp_path: Path) -> None:
+    hook = "http://127.0.0.1:9/hook"
+    with serving(
+        "--journal-size", "1", "--webhook-url", hook, command=(CLI, "serve")
+    ) as served:
+        assert requests.get(f"{served.url}/orders/ORD-1001", headers=AUTH, timeout=30).ok
+        assert requests.get(f"{served.url}/orders/ORD-1002", headers=AUTH, timeout=30).ok
+        admin = f"{served.url}/__admin"
+        journal = requests.get(f"{admin}/requests", timeout=30).json()["requests"]
+        assert [entry["path"] for entry in journal] == ["/orders/ORD-1002"]
+        subs = requests.get(f"{admin}/webhooks/subscriptions", timeout=30).json()
+        assert [s["url"] for s in subs["subscriptions"]] == [hook]
+        assert served.stop(signal.SIGINT) == 0
+
+
+SUITE = '''
+import pytest
+
+
+def test_the_options_reach_the_suite(request: pytest.FixtureRequest) -> None:
+    assert request.config.getoption("contract_base_url") == "http://127.0.0.1:9"
+    assert request.config.getoption("contract_seed_mode") == "api"
+
+
+def test_a_rule_that_holds() -> None:
+    assert True
+
+
+def test_a_rule_that_breaks() -> None:
+    raise AssertionError("update-location: FO location_id not resolved\\nsecond line")
+'''
+
+
+def test_contract_runs_the_suite_and_tabulates_failures(tmp_path: Path) -> None:
+    suite = tmp_path / "suite"
+    suite.mkdir()
+    (suite / "test_rules.py").write_text(SUITE)
+    report = tmp_path / "report.xml"
+    result = run(
+        CLI,
+        "contract",
+        "--base-url",
+        "http://127.0.0.1:9",
+        "--seed-mode",
+        "api",
+        "--suite",
+        str(suite),
+        "--junitxml",
+        str(report),
+        "-p",
+        "no:cacheprovider",
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "1 failed, 2 passed" in result.stdout  # pytest's own progress and summary
+    table = result.stdout[result.stdout.index("Contract suite: 1 of 3 tests failed") :]
+    assert "test_rules::test_a_rule_that_breaks" in table
+    assert "update-location: FO location_id not resolved" in table
+    assert "second line" not in table
+    assert report.exists()
+
+
+def test_contract_passes_pytest_arguments_through(tmp_path: Path) -> None:
+    suite = tmp_path / "suite"
+    suite.mkdir()
+    (suite / "test_rules.py").write_text(SUITE)
+    result = run(
+        CLI,
+        "contract",
+        "--base-url",
+        "http://127.0.0.1:9",
+        "--suite",
+        str(suite),
+        "-k",
+        "holds",
+        "-p",
+        "no:cacheprovider",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Contract suite: all 1 tests passed." in result.stdout
+
+
+def test_contract_names_a_missing_suite() -> None:
+    result = run(CLI, "contract", "--base-url", "http://127.0.0.1:9", "--suite", "no_such_suite")
+    assert result.returncode != 0
+    assert "no_such_suite" in result.stderr
+
+
+def test_failure_table_from_a_junit_report(tmp_path: Path) -> None:
+    report = tmp_path / "r.xml"
+    report.write_text(
+        """<testsuites><testsuite>
+        <testcase classname="contract_tests.test_a" name="test_ok"/>
+        <testcase classname="contract_tests.test_a" name="test_bad[x]">
+          <failure message="AssertionError: 400 expected&#10;more">trace</failure></testcase>
+        <testcase classname="contract_tests.test_b" name="test_setup">
+          <error message="fixture failed">trace</error></testcase>
+        </testsuite></testsuites>"""
+    )
+    total, failed = failures(report)
+    assert total == 3
+    assert failed == [
+        ("contract_tests.test_a::test_bad[x]", "AssertionError: 400 expected"),
+        ("contract_tests.test_b::test_setup", "fixture failed"),
+    ]
+    lines = failure_table(total, failed).splitlines()
+    assert lines[0] == "Contract suite: 2 of 3 tests failed"
+    assert lines[1].split() == ["TEST", "FAILURE"]
+    assert lines[3].split(maxsplit=1) == [
+        "contract_tests.test_a::test_bad[x]",
+        "AssertionError: 400 expected",
+    ]

@@ -1,0 +1,228 @@
+"""Fault injection (issue 5, item 3): `POST/GET/DELETE /__admin/faults`.
+
+Faulted API responses are read with a plain test client (the spec documents neither 429/503 on
+every operation nor a 500), and their body is checked against `Error` here. Dropped connections
+and latency are tested over a real socket, with the sandbox under waitress in a thread.
+"""
+
+from __future__ import annotations
+
+import http.client
+import time
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from mock_server.faults import FAULT_HEADER
+from mock_server.server import BackgroundServer
+from mock_server.service import CONCURRENT_UPDATE
+from mock_server.spec import Spec
+
+if TYPE_CHECKING:
+    from mock_server.tests.conftest import CheckedClient
+
+AUTH = {"x-api-key": "k", "tenant-id": "acme-demo"}
+SCHEDULE = {"scheduled_from": "2030-02-01T09:00:00Z", "scheduled_to": "2030-02-01T13:00:00Z"}
+FO_PATH = "/orders/ORD-1001/fulfillment-orders/FO-1001-A"
+
+
+def arm(client: CheckedClient, **fault: Any) -> dict[str, Any]:
+    response = client.post("/__admin/faults", json=fault)
+    assert response.status_code == 201, response.get_json()
+    armed: dict[str, Any] = response.get_json()
+    return armed
+
+
+@pytest.fixture
+def raw(client: CheckedClient) -> FlaskClient:
+    """An unchecked test client of the same sandbox, for faulted API requests."""
+    return client.app.test_client()
+
+
+def assert_error(spec: Spec, response: Any, status: int, code: str) -> None:
+    assert response.status_code == status
+    body = response.get_json()
+    assert spec.validator("#/components/schemas/Error", root="response").errors(body) == []
+    assert body["error_details"][0]["code"] == code
+
+
+@pytest.mark.parametrize(
+    ("status", "code"),
+    [
+        (409, "CONCURRENT_UPDATE"),
+        (429, "TOO_MANY_REQUESTS"),
+        (500, "INTERNAL_ERROR"),
+        (503, "SERVICE_UNAVAILABLE"),
+    ],
+)
+def test_a_status_fault_answers_an_error_body(
+    client: CheckedClient, raw: FlaskClient, spec: Spec, status: int, code: str
+) -> None:
+    fault = arm(client, operation="getOrder", status=status)
+    response = raw.get("/orders/ORD-1001", headers=AUTH)
+    assert_error(spec, response, status, code)
+    assert response.headers[FAULT_HEADER] == fault["id"]
+
+
+def test_409_says_concurrent_update_and_429_says_when_to_retry(
+    client: CheckedClient, raw: FlaskClient
+) -> None:
+    arm(client, operation="updateOrder", status=409, count=1)
+    arm(client, operation="getOrder", status=429, retry_after=7, count=1)
+    conflict = raw.patch("/orders/ORD-1001", headers=AUTH, json={"language": "ar"})
+    assert conflict.get_json()["error_details"][0]["message"] == CONCURRENT_UPDATE
+    limited = raw.get("/orders/ORD-1001", headers=AUTH)
+    assert (limited.status_code, limited.headers["Retry-After"]) == (429, "7")
+
+
+def test_count_disarms_the_fault_once_spent(client: CheckedClient, raw: FlaskClient) -> None:
+    arm(client, operation="getOrder", status=503, count=2)
+    statuses = [raw.get("/orders/ORD-1001", headers=AUTH).status_code for _ in range(3)]
+    assert statuses == [503, 503, 200]
+    assert client.get("/__admin/faults").get_json()["faults"] == []
+
+
+def test_a_fault_without_count_stays_until_disarmed(
+    client: CheckedClient, raw: FlaskClient
+) -> None:
+    fault = arm(client, path="/orders/*", status=500)
+    for _ in range(3):
+        assert raw.get("/orders/ORD-1001", headers=AUTH).status_code == 500
+    [listed] = client.get("/__admin/faults").get_json()["faults"]
+    assert (listed["id"], listed["hits"], listed["remaining"]) == (fault["id"], 3, None)
+    assert client.delete("/__admin/faults").status_code == 204
+    assert client.get("/__admin/faults").get_json()["faults"] == []
+    assert raw.get("/orders/ORD-1001", headers=AUTH).status_code == 200
+
+
+def test_a_faulted_write_changes_nothing(client: CheckedClient, raw: FlaskClient) -> None:
+    arm(client, operation="updateFulfillmentOrderSchedule", status=503)
+    with client.unchanged("ORD-1001"):
+        response = raw.patch(f"{FO_PATH}/update-schedule", headers=AUTH, json=SCHEDULE)
+        assert response.status_code == 503
+
+
+def test_path_glob_regex_and_method_select_requests(
+    client: CheckedClient, raw: FlaskClient
+) -> None:
+    arm(client, path="/orders/*/fulfillment-orders/*/update-schedule", method="PATCH", status=503)
+    arm(client, path=r"^/orders/ORD-100[2-3]$", status=500)
+    assert raw.patch(f"{FO_PATH}/update-schedule", headers=AUTH, json=SCHEDULE).status_code == 503
+    assert raw.get("/orders/ORD-1001", headers=AUTH).status_code == 200
+    assert raw.get("/orders/ORD-1002", headers=AUTH).status_code == 500
+    assert raw.get("/orders/ORD-1004", headers=AUTH).status_code == 200
+
+
+def test_the_oldest_matching_fault_applies(client: CheckedClient, raw: FlaskClient) -> None:
+    arm(client, operation="getOrder", status=429, count=1)
+    arm(client, operation="getOrder", status=503, count=1)
+    statuses = [raw.get("/orders/ORD-1001", headers=AUTH).status_code for _ in range(3)]
+    assert statuses == [429, 503, 200]
+
+
+def test_the_journal_names_the_fault(client: CheckedClient, raw: FlaskClient) -> None:
+    fault = arm(client, operation="getOrder", status=500, count=1)
+    raw.get("/orders/ORD-1001", headers=AUTH)
+    [entry] = client.get("/__admin/requests").get_json()["requests"]
+    assert (entry["status"], entry["fault"]) == (500, fault["id"])
+
+
+def test_admin_and_docs_are_never_faulted(client: CheckedClient, raw: FlaskClient) -> None:
+    arm(client, path="*", status=503)
+    assert client.get("/__admin/faults").status_code == 200
+    assert raw.get("/docs").status_code == 200
+    assert raw.get("/openapi.json").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("fault", "field"),
+    [
+        ({"operation": "deleteOrder", "status": 500}, "operation"),
+        ({"path": "^/orders/(", "status": 500}, "path"),
+        ({"operation": "getOrder"}, "status"),
+        ({"status": 404}, "status"),
+        ({"status": 500, "drop_connection": True}, "drop_connection"),
+        ({"status": 500, "count": 0}, "count"),
+        ({"latency_ms": -1}, "latency_ms"),
+        ({"status": 500, "colour": "red"}, "body"),
+    ],
+)
+def test_an_invalid_fault_is_400_naming_the_field(
+    client: CheckedClient, fault: dict[str, Any], field: str
+) -> None:
+    response = client.post("/__admin/faults", json=fault)
+    assert response.status_code == 400
+    assert field in client.error_fields(response)
+    assert client.get("/__admin/faults").get_json()["faults"] == []
+
+
+def test_without_a_socket_a_dropped_connection_is_a_500_saying_so(
+    client: CheckedClient, raw: FlaskClient
+) -> None:
+    arm(client, operation="getOrder", drop_connection=True)
+    response = raw.get("/orders/ORD-1001", headers=AUTH)
+    assert response.status_code == 500
+    assert response.get_json()["error_details"][0]["code"] == "CONNECTION_NOT_DROPPED"
+
+
+# ---------------------------------------------------------------- over a real socket
+@pytest.fixture
+def served(client: CheckedClient) -> Iterator[BackgroundServer]:
+    """The `client` fixture's sandbox, also served by waitress on a free loopback port."""
+    server = BackgroundServer(client.app).start()
+    yield server
+    server.stop()
+
+
+def connect(server: BackgroundServer) -> http.client.HTTPConnection:
+    host, port = server.url.removeprefix("http://").split(":")
+    return http.client.HTTPConnection(host, int(port), timeout=10)
+
+
+def test_a_dropped_connection_gets_no_response_and_changes_nothing(
+    client: CheckedClient, served: BackgroundServer
+) -> None:
+    fault = arm(client, operation="updateOrder", drop_connection=True, count=1)
+    conn = connect(served)
+    with client.unchanged("ORD-1001"):
+        conn.request("PATCH", "/orders/ORD-1001", body=b'{"language":"ar"}', headers=AUTH)
+        with pytest.raises((http.client.RemoteDisconnected, ConnectionResetError)):
+            conn.getresponse()
+    conn.close()
+    journal = client.get("/__admin/requests", query_string={"method": "PATCH"})
+    [entry] = journal.get_json()["requests"]
+    assert (entry["status"], entry["fault"]) == (None, fault["id"])
+    again = connect(served)
+    again.request("PATCH", "/orders/ORD-1001", body=b'{"language":"ar"}', headers=AUTH)
+    assert again.getresponse().status == 200
+    again.close()
+
+
+def test_latency_delays_the_answer_by_at_least_the_given_time(
+    client: CheckedClient, served: BackgroundServer
+) -> None:
+    arm(client, operation="getOrder", latency_ms=250, count=1)
+    conn = connect(served)
+    started = time.perf_counter()
+    conn.request("GET", "/orders/ORD-1001", headers=AUTH)
+    response = conn.getresponse()
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    assert response.status == 200
+    response.read()
+    conn.close()
+    assert elapsed_ms >= 250
+    [entry] = client.get("/__admin/requests").get_json()["requests"]
+    assert entry["duration_ms"] >= 250
+
+
+def test_latency_then_status(client: CheckedClient, served: BackgroundServer) -> None:
+    arm(client, operation="getOrder", latency_ms=100, status=503, count=1)
+    conn = connect(served)
+    started = time.perf_counter()
+    conn.request("GET", "/orders/ORD-1001", headers=AUTH)
+    response = conn.getresponse()
+    assert response.status == 503
+    assert (time.perf_counter() - started) * 1000 >= 100
+    conn.close()

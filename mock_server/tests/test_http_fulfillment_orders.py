@@ -1,0 +1,217 @@
+"""Operations on one fulfillment order: update location (page 001), update schedule (page 003)
+and update partner references (page 000). Each changes only what its page names.
+
+Every response is checked against `openapi.yaml` by the `client` fixture (conftest.py).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from mock_server.tests.conftest import CheckedClient
+
+Json = dict[str, Any]
+EVENTS = {
+    "update-location": "fulfillment_order.location_updated",
+    "update-schedule": "fulfillment_order.schedule_updated",
+    "update-partner-references": "fulfillment_order.partner_references_updated",
+}
+
+
+def change_fo(client: CheckedClient, order_id: str, fo_id: str, action: str, body: Json) -> Json:
+    """PATCH one FO operation, which must succeed as every change does (`assert_changed`), and
+    check that nothing but that FO and the derived `update_date` / `status` changed. Returns the
+    FO after the change."""
+    before = client.order(order_id)
+    response = client.patch(f"/orders/{order_id}/fulfillment-orders/{fo_id}/{action}", json=body)
+    after = client.assert_changed(response, before, EVENTS[action])
+    index = next(
+        i
+        for i, fo in enumerate(before[0]["fulfillment_orders"])
+        if fo["fulfillment_order_id"] == fo_id
+    )
+    derived = {"update_date": None, "status": None, "fulfillment_orders": None}
+    assert {**after, **derived} == {**before[0], **derived}
+    fos_before, fos_after = before[0]["fulfillment_orders"], after["fulfillment_orders"]
+    assert (
+        fos_after[:index] + fos_after[index + 1 :] == fos_before[:index] + fos_before[index + 1 :]
+    )
+    changed: Json = fos_after[index]
+    return changed
+
+
+def fo_of(client: CheckedClient, order_id: str, fo_id: str) -> Json:
+    order, _ = client.order(order_id)
+    return next(fo for fo in order["fulfillment_orders"] if fo["fulfillment_order_id"] == fo_id)
+
+
+# ---------------------------------------------------------------- page 001: update location
+@pytest.mark.parametrize(
+    ("order_id", "fo_id", "location_id", "resolved"),
+    [
+        pytest.param("ORD-1001", "FO-1001-A", "RUH-DC-01", "RUH-DC-01", id="partner-id"),
+        pytest.param("ORD-1001", "FO-1001-A", "AF-RUH-01", "RUH-DC-01", id="code-of-merchant"),
+        pytest.param(
+            "ORD-1003", "FO-1003-A", "DXB-WH-01", "DXB-WH-01", id="partner-id-before-code"
+        ),
+        pytest.param("ORD-1004", "FO-1004-A", "AH-AUH-01", "AUH-YAS-01", id="home-code"),
+        pytest.param(
+            "ORD-1001", "FO-1001-A", "JAFZA-WH-07", "JAFZA-WH-07", id="partner-id-any-merchant"
+        ),
+        pytest.param("ORD-1002", "FO-1002-A", "DXB-WH-01", "DXB-WH-01", id="partially-allocated"),
+    ],
+)
+def test_location_resolution_order(
+    client: CheckedClient, order_id: str, fo_id: str, location_id: str, resolved: str
+) -> None:
+    """Page 001: "First tries to find by partner_location_id", then "by location_code for the
+    merchant". fixtures/README.md: ACME_HOME's location_code DXB-WH-01 is ACME_FASHION's
+    partner_location_id, so DXB-WH-01 resolves to the Dubai warehouse even on an ACME_HOME
+    order. The FO's location_id becomes the partner_location_id; nothing else in it changes."""
+    before = fo_of(client, order_id, fo_id)
+    after = change_fo(client, order_id, fo_id, "update-location", {"location_id": location_id})
+    assert after == {**before, "location_id": resolved}
+
+
+def test_location_update_recalculates_the_order_status(
+    client: CheckedClient, fixture_order: Callable[[str], Json]
+) -> None:
+    """Page 001: "Order status is recalculated" (a seeded order with stale statuses)."""
+    stale = fixture_order("ORD-1003")
+    stale["status"] = "open"
+    client.seed(stale)
+    change_fo(client, "ORD-1003", "FO-1003-A", "update-location", {"location_id": "JAFZA-WH-07"})
+    assert client.order("ORD-1003")[0]["status"] == "allocated"
+
+
+def test_location_seeded_through_admin_is_resolved(client: CheckedClient) -> None:
+    """`POST /__admin/locations` (seeding contract) then page 001's resolution by both keys."""
+    location = {
+        "merchant": "ACME_FASHION",
+        "partner_location_id": "JED-WH-02",
+        "location_code": "AF-JED-02",
+        "name": "Jeddah warehouse",
+    }
+    assert client.post("/__admin/locations", json=location).status_code == 201
+    for location_id in ("JED-WH-02", "AF-JED-02"):
+        after = change_fo(
+            client, "ORD-1002", "FO-1002-A", "update-location", {"location_id": location_id}
+        )
+        assert after["location_id"] == "JED-WH-02"
+
+
+# ---------------------------------------------------------------- page 003: update schedule
+WINDOW = {"scheduled_from": "2030-02-01T09:00:00Z", "scheduled_to": "2030-02-01T13:00:00Z"}
+
+
+@pytest.mark.parametrize(
+    ("order_id", "fo_id", "method", "schedule"),
+    [
+        ("ORD-1001", "FO-1001-A", "DELIVERY", "delivery_schedule"),
+        ("ORD-1002", "FO-1002-A", "DELIVERY", "delivery_schedule"),
+        ("ORD-1003", "FO-1003-A", "COLLECTION", "customer_collection_schedule"),
+        ("ORD-1004", "FO-1004-B", "COLLECTION", "customer_collection_schedule"),
+    ],
+)
+def test_schedule_follows_the_delivery_method(
+    client: CheckedClient, order_id: str, fo_id: str, method: str, schedule: str
+) -> None:
+    """Page 003: DELIVERY updates `delivery_schedule`, COLLECTION
+    `customer_collection_schedule`, "without changing its delivery method"."""
+    before = fo_of(client, order_id, fo_id)
+    after = change_fo(client, order_id, fo_id, "update-schedule", WINDOW)
+    assert after == {**before, schedule: WINDOW}
+    assert after["delivery_method"] == method
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"scheduled_to": "2026-03-04T15:00:00Z"},
+        {"scheduled_from": "2026-03-04T10:00:00Z"},
+        {"scheduled_from": "2030-02-01T09:00:00Z", "scheduled_to": "2030-02-01T09:00:00Z"},
+        {"scheduled_from": "2030-02-01T10:00:00+02:00", "scheduled_to": "2030-02-01T09:00:00Z"},
+    ],
+    ids=["only-to", "only-from", "empty-window", "offsets-compared-as-instants"],
+)
+def test_schedule_window_edges(client: CheckedClient, body: Json) -> None:
+    """Page 003: an end not given is kept; `scheduled_from` may equal `scheduled_to`; ends are
+    compared as instants (10:00+02:00 is before 09:00Z) and stored as given."""
+    before = fo_of(client, "ORD-1001", "FO-1001-A")
+    after = change_fo(client, "ORD-1001", "FO-1001-A", "update-schedule", body)
+    assert after["delivery_schedule"] == {**before["delivery_schedule"], **body}
+
+
+def test_schedule_on_a_fo_without_one_creates_it(client: CheckedClient) -> None:
+    """Page 003 on a DELIVERY FO that had no schedule yet (a new FO of ORD-1010)."""
+    created = client.patch(
+        "/orders/ORD-1010",
+        json={"fulfillment_orders": [{"fulfillment_order_id": "FO-1010-A", "line_items": []}]},
+    )
+    assert created.status_code == 200
+    after = change_fo(client, "ORD-1010", "FO-1010-A", "update-schedule", WINDOW)
+    assert after["delivery_schedule"] == WINDOW
+    assert "customer_collection_schedule" not in after
+
+
+# ---------------------------------------------------------------- page 000: partner references
+def test_fo_reference_only(client: CheckedClient) -> None:
+    """Page 000: `partner_fulfillment_order_reference` alone; lines, schedule, location and
+    statuses untouched."""
+    before = fo_of(client, "ORD-1001", "FO-1001-A")
+    after = change_fo(
+        client,
+        "ORD-1001",
+        "FO-1001-A",
+        "update-partner-references",
+        {"partner_fulfillment_order_reference": "WMS-DXB-1"},
+    )
+    assert after == {**before, "partner_fulfillment_order_reference": "WMS-DXB-1"}
+
+
+@pytest.mark.parametrize("with_fo_reference", [False, True])
+def test_fulfillment_references_are_set_on_their_lines(
+    client: CheckedClient, with_fo_reference: bool
+) -> None:
+    """Page 000: each `fulfillments[].fulfillment_id` names a fulfillment of this FO; its
+    `partner_fulfillment_reference` is set on the lines of that fulfillment; statuses and
+    quantities do not change. Either or both fields may be given."""
+    before = fo_of(client, "ORD-1006", "FO-1006-A")
+    body: Json = {
+        "fulfillments": [
+            {"fulfillment_id": "FUL-1006-2", "partner_fulfillment_reference": "WMS-B"},
+            {"fulfillment_id": "FUL-1006-1", "partner_fulfillment_reference": "WMS-A"},
+        ]
+    }
+    expected = {**before}
+    if with_fo_reference:
+        body["partner_fulfillment_order_reference"] = "WMS-FO"
+        expected["partner_fulfillment_order_reference"] = "WMS-FO"
+    after = change_fo(client, "ORD-1006", "FO-1006-A", "update-partner-references", body)
+    first, second = before["line_items"]
+    assert after == {
+        **expected,
+        "line_items": [
+            {**first, "partner_fulfillment_reference": "WMS-A"},
+            {**second, "partner_fulfillment_reference": "WMS-B"},
+        ],
+    }
+
+
+def test_fulfillment_reference_of_a_split_line(client: CheckedClient) -> None:
+    """Page 000 on ORD-1004 (fixtures' handy case): FUL-1004-1 covers both lines of FO-1004-A;
+    FO-1004-B, which holds LI-1004-1 allocated, is untouched (checked by `change_fo`)."""
+    after = change_fo(
+        client,
+        "ORD-1004",
+        "FO-1004-A",
+        "update-partner-references",
+        {"fulfillments": [{"fulfillment_id": "FUL-1004-1", "partner_fulfillment_reference": "R"}]},
+    )
+    assert [line["partner_fulfillment_reference"] for line in after["line_items"]] == ["R", "R"]
+    assert [line["status"] for line in after["line_items"]] == ["fulfilled", "fulfilled"]

@@ -1,0 +1,781 @@
+"""Refused requests: the atomicity cases (every 4xx path of every operation) and the hostile
+inputs, as data, with the function that sends one and checks the answer.
+
+Both the tests and `python -m tests.reliability.report` run these same lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from tests.reliability.harness import ACME, GLOBEX, Reply, Server
+from tests.reliability.schemas import schema_errors
+
+MIB = 1024 * 1024
+NO_BODY = object()
+STALE_ETAG = '"0000000000000000"'
+LONG_ID = "X" * 10_000
+DEEP = 1_000
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A request the sandbox must refuse with `status` (an `Error` body, nothing changed).
+
+    `body` is a JSON value, or bytes sent as they are. `key` is `own` (the tenant's key), `none`,
+    `unknown` or `other` (the other tenant's key); `tenant` None sends no tenant-id header.
+    """
+
+    name: str
+    method: str
+    path: str
+    status: int | tuple[int, ...]
+    body: Any = NO_BODY
+    headers: tuple[tuple[str, str], ...] = ()
+    tenant: str | None = ACME
+    key: str = "own"
+
+    @property
+    def statuses(self) -> tuple[int, ...]:
+        return self.status if isinstance(self.status, tuple) else (self.status,)
+
+
+def _key(server: Server, case: Refused) -> str | None:
+    tenant = case.tenant or ACME
+    other = GLOBEX if tenant == ACME else ACME
+    return {
+        "own": server.headers(tenant)["x-api-key"],
+        "other": server.headers(other)["x-api-key"],
+        "unknown": "unknown-key-0123456789",
+        "none": None,
+    }[case.key]
+
+
+def send(server: Server, case: Refused) -> Reply:
+    """Send `case` byte for byte (no client-side normalisation of the path or body)."""
+    headers = {"content-type": "application/json"}
+    key = _key(server, case)
+    if key is not None:
+        headers["x-api-key"] = key
+    if case.tenant is not None:
+        headers["tenant-id"] = case.tenant
+    headers.update(case.headers)
+    body = None
+    if case.body is not NO_BODY:
+        body = case.body if isinstance(case.body, bytes) else orjson.dumps(case.body)
+    return server.raw(case.method, case.path, body, headers)
+
+
+def error_body_problems(reply: Reply) -> list[str]:
+    """Why `reply` is not a JSON `Error` (empty: it is one)."""
+    if not reply.headers.get("content-type", "").startswith("application/json"):
+        return [f"content-type {reply.headers.get('content-type')!r}, body {reply.body[:120]!r}"]
+    try:
+        body = reply.json()
+    except orjson.JSONDecodeError:
+        return [f"not JSON: {reply.body[:120]!r}"]
+    problems = schema_errors("Error", body)
+    details = body.get("error_details") if isinstance(body, dict) else None
+    if isinstance(details, list) and len({orjson.dumps(d) for d in details}) != len(details):
+        problems.append(f"repeated error_details: {details}")
+    return problems
+
+
+def refusal_problems(case: Refused, reply: Reply) -> list[str]:
+    """Why the answer to `case` is not the expected refusal."""
+    problems = (
+        []
+        if reply.status in case.statuses
+        else [f"status {reply.status}, expected {case.statuses}: {reply.body[:300]!r}"]
+    )
+    return problems + error_body_problems(reply)
+
+
+# ---------------------------------------------------------------------------------- atomicity
+ORDER = "/orders/ORD-1001"
+FO_OPS = {
+    "location": ("ORD-1001", "FO-1001-A", {"location_id": "RUH-DC-01"}),
+    "schedule": ("ORD-1001", "FO-1001-A", {"scheduled_from": "2026-12-01T09:00:00Z"}),
+    "partner-references": ("ORD-1004", "FO-1004-A", {"partner_fulfillment_order_reference": "R"}),
+}
+WRITES: dict[str, tuple[str, str, Any]] = {
+    "createOrder": ("POST", "/orders", {"merchant": "ACME_FASHION", "order_id": "ATOM-NEW"}),
+    "updateOrder": ("PATCH", ORDER, {"language": "ar"}),
+    **{
+        f"update-{op}": ("PATCH", f"/orders/{o}/fulfillment-orders/{fo}/update-{op}", body)
+        for op, (o, fo, body) in FO_OPS.items()
+    },
+    "notifyShipmentStatus": (
+        "POST",
+        "/orders/shipment-status",
+        {
+            "shipment_id": "CARSHP3XH8W2LD",
+            "references": {"partner_order_reference": "SHOP-1005"},
+            "post_shipping_info": {"status": "delivered"},
+        },
+    ),
+}
+"""Every public write, each with a body it would accept (so only the varied part is wrong)."""
+
+
+def _common_refusals() -> Iterator[Refused]:
+    """The refusals every write shares: headers, keys, body framing, size, a stale If-Match."""
+    for op, (method, path, body) in WRITES.items():
+        yield Refused(f"{op}: no api key", method, path, 401, body, key="none")
+        yield Refused(f"{op}: unknown api key", method, path, 401, body, key="unknown")
+        yield Refused(f"{op}: no tenant-id", method, path, 401, body, tenant=None)
+        yield Refused(f"{op}: another tenant's key", method, path, 403, body, key="other")
+        yield Refused(f"{op}: malformed JSON", method, path, 400, b'{"language": "ar",')
+        yield Refused(f"{op}: JSON array", method, path, 400, [body])
+        yield Refused(f"{op}: no body", method, path, 400)
+        yield Refused(
+            f"{op}: text/plain", method, path, 400, body, (("content-type", "text/plain"),)
+        )
+        yield Refused(f"{op}: 2 MiB body", method, path, 413, b'{"x":"' + b"a" * 2 * MIB + b'"}')
+        if method == "PATCH":
+            stale = (("If-Match", STALE_ETAG),)
+            yield Refused(f"{op}: stale If-Match", method, path, 409, body, stale)
+            yield Refused(f"{op}: bad key parameter", method, f"{path}?key=sku", 400, body)
+            other = path.replace("ORD-1001", "GLX-5001").replace("ORD-1004", "GLX-5001")
+            yield Refused(f"{op}: another tenant's order", method, other, 404, body)
+            unknown = path.replace("ORD-1001", "ORD-NOPE").replace("ORD-1004", "ORD-NOPE")
+            yield Refused(f"{op}: unknown order", method, unknown, 404, body)
+
+
+def _fo(order: str, fo: str, op: str) -> str:
+    return f"/orders/{order}/fulfillment-orders/{fo}/update-{op}"
+
+
+def _line(line_id: str, quantity: int = 1) -> dict[str, Any]:
+    return {"id": line_id, "quantity": quantity}
+
+
+_SPECIFIC: tuple[Refused, ...] = (
+    # getOrder
+    Refused("getOrder: no api key", "GET", ORDER, 401, key="none"),
+    Refused("getOrder: another tenant's key", "GET", ORDER, 403, key="other"),
+    Refused("getOrder: bad key parameter", "GET", f"{ORDER}?key=sku", 400),
+    Refused("getOrder: unknown order", "GET", "/orders/ORD-NOPE", 404),
+    Refused("getOrder: another tenant's order", "GET", "/orders/GLX-5001", 404),
+    Refused(
+        "getOrder: another tenant's reference",
+        "GET",
+        "/orders/GLX-WEB-5001?key=partner_order_reference",
+        404,
+    ),
+    # createOrder
+    Refused("createOrder: no merchant", "POST", "/orders", 400, {"order_id": "ATOM-NEW"}),
+    Refused(
+        "createOrder: FO line not in the order",
+        "POST",
+        "/orders",
+        400,
+        {
+            "merchant": "ACME_FASHION",
+            "order_id": "ATOM-NEW",
+            "line_items": [{"id": "A", "quantity": 1}],
+            "fulfillment_orders": [{"line_items": [_line("A"), _line("B")]}],
+        },
+    ),
+    Refused(
+        "createOrder: zero quantity",
+        "POST",
+        "/orders",
+        400,
+        {"merchant": "M", "order_id": "ATOM-NEW", "line_items": [_line("A"), _line("B", 0)]},
+    ),
+    Refused(
+        "createOrder: duplicate line item id",
+        "POST",
+        "/orders",
+        400,
+        {"merchant": "M", "order_id": "ATOM-NEW", "line_items": [_line("A"), _line("A")]},
+    ),
+    Refused(
+        "createOrder: existing order_id",
+        "POST",
+        "/orders",
+        409,
+        {"merchant": "M", "order_id": "ORD-1001"},
+    ),
+    Refused(
+        "createOrder: existing partner_order_reference (late: at save)",
+        "POST",
+        "/orders",
+        409,
+        {"merchant": "M", "order_id": "ATOM-NEW", "partner_order_reference": "SHOP-1001"},
+    ),
+    # updateOrder
+    Refused("updateOrder: wrong type", "PATCH", ORDER, 400, {"language": 5}),
+    Refused(
+        "updateOrder: unknown enum value",
+        "PATCH",
+        ORDER,
+        400,
+        {"fulfillment_orders": [{"fulfillment_order_id": "FO-1001-A", "delivery_method": "X"}]},
+    ),
+    Refused("updateOrder: cancelled order", "PATCH", "/orders/ORD-1007", 400, {"language": "ar"}),
+    Refused(
+        "updateOrder: terminal line item in the second FO (late)",
+        "PATCH",
+        "/orders/ORD-1004",
+        400,
+        {
+            "language": "ar",
+            "fulfillment_orders": [
+                {"fulfillment_order_id": "FO-1004-B", "line_items": [_line("LI-1004-1")]},
+                {"fulfillment_order_id": "FO-1004-A", "line_items": [_line("LI-1004-2")]},
+            ],
+        },
+    ),
+    Refused(
+        "updateOrder: FO line not in the order, after a valid FO (late)",
+        "PATCH",
+        ORDER,
+        400,
+        {
+            "fulfillment_orders": [
+                {"fulfillment_order_id": "FO-1001-A", "line_items": [_line("LI-1001-1")]},
+                {"fulfillment_order_id": "FO-NEW", "line_items": [_line("LI-NOPE")]},
+            ]
+        },
+    ),
+    Refused(
+        "updateOrder: two entries match one FO",
+        "PATCH",
+        ORDER,
+        400,
+        {
+            "fulfillment_orders": [
+                {"fulfillment_order_id": "FO-1001-A"},
+                {"partner_fulfillment_order_reference": "SHOP-1001-F1"},
+            ]
+        },
+    ),
+    Refused(
+        "updateOrder: partner_order_reference of another order (late: at save)",
+        "PATCH",
+        ORDER,
+        400,
+        {"language": "ar", "partner_order_reference": "SHOP-1002"},
+    ),
+    Refused(
+        "updateOrder: zero quantity in the second line item",
+        "PATCH",
+        ORDER,
+        400,
+        {"line_items": [_line("LI-1001-1"), _line("LI-1001-2", 0)]},
+    ),
+    Refused(
+        "updateOrder: duplicate line item id",
+        "PATCH",
+        ORDER,
+        400,
+        {"line_items": [_line("LI-1001-1"), _line("LI-1001-1")]},
+    ),
+    Refused(
+        "updateOrder: id and line_item_id differ",
+        "PATCH",
+        ORDER,
+        400,
+        {"line_items": [{"id": "LI-1001-1", "line_item_id": "LI-1001-2", "quantity": 1}]},
+    ),
+    # update location
+    Refused(
+        "update-location: no location_id",
+        "PATCH",
+        _fo("ORD-1001", "FO-1001-A", "location"),
+        400,
+        {},
+    ),
+    Refused(
+        "update-location: unknown location",
+        "PATCH",
+        _fo("ORD-1001", "FO-1001-A", "location"),
+        400,
+        {"location_id": "NOWHERE"},
+    ),
+    Refused(
+        "update-location: location code of another merchant",
+        "PATCH",
+        _fo("ORD-1001", "FO-1001-A", "location"),
+        400,
+        {"location_id": "AH-AUH-01"},
+    ),
+    Refused(
+        "update-location: FO of another order",
+        "PATCH",
+        _fo("ORD-1001", "FO-1002-A", "location"),
+        404,
+        {"location_id": "RUH-DC-01"},
+    ),
+    # update schedule
+    Refused(
+        "update-schedule: fulfilled FO",
+        "PATCH",
+        _fo("ORD-1005", "FO-1005-A", "schedule"),
+        400,
+        {"scheduled_from": "2026-12-01T09:00:00Z"},
+    ),
+    Refused(
+        "update-schedule: DIGITAL FO",
+        "PATCH",
+        _fo("ORD-1011", "FO-1011-A", "schedule"),
+        400,
+        {"scheduled_from": "2026-12-01T09:00:00Z"},
+    ),
+    Refused(
+        "update-schedule: from after to",
+        "PATCH",
+        _fo("ORD-1001", "FO-1001-A", "schedule"),
+        400,
+        {"scheduled_from": "2026-12-02T09:00:00Z", "scheduled_to": "2026-12-01T09:00:00Z"},
+    ),
+    Refused(
+        "update-schedule: to before the stored from (late)",
+        "PATCH",
+        _fo("ORD-1001", "FO-1001-A", "schedule"),
+        400,
+        {"scheduled_to": "2000-01-01T00:00:00Z"},
+    ),
+    Refused(
+        "update-schedule: empty body", "PATCH", _fo("ORD-1001", "FO-1001-A", "schedule"), 400, {}
+    ),
+    Refused(
+        "update-schedule: not a date-time",
+        "PATCH",
+        _fo("ORD-1001", "FO-1001-A", "schedule"),
+        400,
+        {"scheduled_from": "tomorrow"},
+    ),
+    Refused(
+        "update-schedule: unknown FO",
+        "PATCH",
+        _fo("ORD-1001", "FO-NOPE", "schedule"),
+        404,
+        {"scheduled_from": "2026-12-01T09:00:00Z"},
+    ),
+    # update partner references
+    Refused(
+        "update-partner-references: empty body",
+        "PATCH",
+        _fo("ORD-1004", "FO-1004-A", "partner-references"),
+        400,
+        {},
+    ),
+    Refused(
+        "update-partner-references: unknown fulfillment_id after a valid one (late)",
+        "PATCH",
+        _fo("ORD-1004", "FO-1004-A", "partner-references"),
+        400,
+        {
+            "partner_fulfillment_order_reference": "WMS-NEW-REF",
+            "fulfillments": [
+                {"fulfillment_id": "FUL-1004-1", "partner_fulfillment_reference": "P-1"},
+                {"fulfillment_id": "FUL-NOPE", "partner_fulfillment_reference": "P-2"},
+            ],
+        },
+    ),
+    Refused(
+        "update-partner-references: fulfillment_id listed twice",
+        "PATCH",
+        _fo("ORD-1004", "FO-1004-A", "partner-references"),
+        400,
+        {
+            "fulfillments": [
+                {"fulfillment_id": "FUL-1004-1", "partner_fulfillment_reference": "P-1"},
+                {"fulfillment_id": "FUL-1004-1", "partner_fulfillment_reference": "P-2"},
+            ]
+        },
+    ),
+    Refused(
+        "update-partner-references: fulfillment of the order's other FO",
+        "PATCH",
+        _fo("ORD-1009", "FO-1009-B", "partner-references"),
+        400,
+        {"fulfillments": [{"fulfillment_id": "FUL-1009-1", "partner_fulfillment_reference": "P"}]},
+    ),
+    Refused(
+        "update-partner-references: reference of the other FO",
+        "PATCH",
+        _fo("ORD-1004", "FO-1004-A", "partner-references"),
+        400,
+        {"partner_fulfillment_order_reference": "SHOP-1004-F2"},
+    ),
+    # shipment notification
+    Refused(
+        "notifyShipmentStatus: no references",
+        "POST",
+        "/orders/shipment-status",
+        400,
+        {"shipment_id": "CARSHP3XH8W2LD"},
+    ),
+    Refused(
+        "notifyShipmentStatus: no partner_order_reference",
+        "POST",
+        "/orders/shipment-status",
+        400,
+        {"references": {}, "post_shipping_info": {"status": "delivered"}},
+    ),
+    Refused(
+        "notifyShipmentStatus: empty partner_order_reference",
+        "POST",
+        "/orders/shipment-status",
+        400,
+        {"references": {"partner_order_reference": ""}},
+    ),
+    # admin seeding
+    Refused("adminSeedOrder: not an Order", "POST", "/__admin/orders", 400, {"order_id": "X"}),
+    Refused(
+        "adminSeedOrder: partner_order_reference of another order",
+        "POST",
+        "/__admin/orders",
+        409,
+        {
+            "order_id": "ATOM-NEW",
+            "partner_order_reference": "SHOP-1002",
+            "status": "open",
+            "line_items": [],
+            "fulfillment_orders": [],
+        },
+    ),
+    Refused(
+        "adminSeedLocation: no partner_location_id",
+        "POST",
+        "/__admin/locations",
+        400,
+        {"merchant": "ACME_FASHION", "location_code": "X"},
+    ),
+)
+
+ATOMICITY_CASES: tuple[Refused, ...] = (*_common_refusals(), *_SPECIFIC)
+
+
+# ---------------------------------------------------------------------------------- hostile input
+def _nested(depth: int, leaf: bytes = b"1") -> bytes:
+    return b'{"a":' * depth + leaf + b"}" * depth
+
+
+def _create(**fields: Any) -> dict[str, Any]:
+    return {"merchant": "ACME_FASHION", "order_id": "HOSTILE-NEW", **fields}
+
+
+def _json_with(template: dict[str, Any], literal: bytes) -> bytes:
+    """`template` serialized with the string `"@"` replaced by `literal` (not valid JSON alone)."""
+    return orjson.dumps(template).replace(b'"@"', literal)
+
+
+TEN_MB = b'{"language":"' + b"a" * 10 * 1000 * 1000 + b'"}'
+FO_PATH = "/orders/ORD-1001/fulfillment-orders/FO-1001-A/update-location"
+
+HOSTILE_CASES: tuple[Refused, ...] = (
+    Refused("not JSON", "PATCH", ORDER, 400, b"this is not json"),
+    Refused("JSON string", "PATCH", ORDER, 400, b'"language"'),
+    Refused("JSON number", "POST", "/orders", 400, b"42"),
+    Refused("JSON null", "PATCH", ORDER, 400, b"null"),
+    Refused("JSON array of objects", "POST", "/orders", 400, [_create()]),
+    Refused("1,000-deep arrays", "PATCH", ORDER, 400, b"[" * DEEP + b"]" * DEEP),
+    Refused(
+        "1,000-deep object in a free-form field",
+        "PATCH",
+        ORDER,
+        400,
+        b'{"customer":{"x":' + _nested(DEEP) + b"}}",
+    ),
+    Refused(
+        "1,000-deep object where a string is expected",
+        "POST",
+        "/orders",
+        400,
+        _json_with(
+            _create(line_items=[{"id": "A", "quantity": 1, "properties": "@"}]), _nested(DEEP)
+        ),
+    ),
+    Refused(
+        "1,000-deep shipment payload",
+        "POST",
+        "/orders/shipment-status",
+        400,
+        b'{"references":{"partner_order_reference":"SHOP-1001"},"x":' + _nested(DEEP) + b"}",
+    ),
+    Refused("1,000-deep admin seed", "POST", "/__admin/orders", 400, b"[" * DEEP + b"]" * DEEP),
+    Refused("100,000-deep arrays", "PATCH", ORDER, 400, b"[" * 100_000 + b"]" * 100_000),
+    Refused("10 MB body", "PATCH", ORDER, 413, TEN_MB),
+    Refused("10 MB create", "POST", "/orders", 413, TEN_MB),
+    Refused(
+        "integer 10**400 written out",
+        "POST",
+        "/orders",
+        400,
+        _json_with(_create(line_items=[{"id": "A", "quantity": "@"}]), b"1" + b"0" * 400),
+    ),
+    Refused(
+        "integer 10**400 in a free-form field",
+        "PATCH",
+        ORDER,
+        400,
+        _json_with({"customer": {"x": "@"}}, b"1" + b"0" * 400),
+    ),
+    Refused(
+        "integer 2**64 quantity",
+        "POST",
+        "/orders",
+        400,
+        _json_with(_create(line_items=[{"id": "A", "quantity": "@"}]), str(2**64).encode()),
+    ),
+    Refused(
+        "float 1e400",
+        "POST",
+        "/orders",
+        400,
+        _json_with(_create(line_items=[{"id": "A", "quantity": 1, "price": "@"}]), b"1e400"),
+    ),
+    Refused(
+        "float -1e400",
+        "PATCH",
+        ORDER,
+        400,
+        _json_with({"payment": {"order_total": "@"}}, b"-1e400"),
+    ),
+    Refused(
+        "float 1e308 price",
+        "POST",
+        "/orders",
+        400,
+        _json_with(_create(line_items=[{"id": "A", "quantity": 1, "price": "@"}]), b"1e308"),
+    ),
+    *(
+        Refused(
+            f"{literal.decode()} literal",
+            "PATCH",
+            ORDER,
+            400,
+            _json_with({"payment": {"order_total": "@"}}, literal),
+        )
+        for literal in (b"NaN", b"Infinity", b"-Infinity")
+    ),
+    Refused(
+        "negative quantity",
+        "POST",
+        "/orders",
+        400,
+        _create(line_items=[{"id": "A", "quantity": -1}]),
+    ),
+    Refused(
+        "zero quantity", "POST", "/orders", 400, _create(line_items=[{"id": "A", "quantity": 0}])
+    ),
+    Refused(
+        "negative FO line quantity",
+        "PATCH",
+        ORDER,
+        400,
+        {
+            "fulfillment_orders": [
+                {"fulfillment_order_id": "FO-1001-A", "line_items": [_line("LI-1001-1", -5)]}
+            ]
+        },
+    ),
+    Refused(
+        "zero FO line quantity",
+        "PATCH",
+        ORDER,
+        400,
+        {
+            "fulfillment_orders": [
+                {"fulfillment_order_id": "FO-1001-A", "line_items": [_line("LI-1001-1", 0)]}
+            ]
+        },
+    ),
+    Refused(
+        "duplicate line item ids (create)",
+        "POST",
+        "/orders",
+        400,
+        _create(line_items=[_line("A"), _line("A")]),
+    ),
+    Refused(
+        "duplicate FO line item ids",
+        "PATCH",
+        ORDER,
+        400,
+        {
+            "fulfillment_orders": [
+                {
+                    "fulfillment_order_id": "FO-1001-A",
+                    "line_items": [_line("LI-1001-1"), _line("LI-1001-1")],
+                }
+            ]
+        },
+    ),
+    Refused("10,000-character order_id", "POST", "/orders", 400, _create(order_id=LONG_ID)),
+    Refused(
+        "10,000-character line item id",
+        "POST",
+        "/orders",
+        400,
+        _create(line_items=[_line(LONG_ID)]),
+    ),
+    Refused(
+        "10,000-character partner_order_reference",
+        "PATCH",
+        ORDER,
+        400,
+        {"partner_order_reference": LONG_ID},
+    ),
+    Refused(
+        "10,000-character FO id",
+        "PATCH",
+        ORDER,
+        400,
+        {"fulfillment_orders": [{"fulfillment_order_id": LONG_ID}]},
+    ),
+    Refused("10,000-character location_id", "PATCH", FO_PATH, 400, {"location_id": LONG_ID}),
+    Refused("10,000-character order id in the path", "GET", f"/orders/{LONG_ID}", 400),
+    Refused(
+        "10,000-character order id in a PATCH path",
+        "PATCH",
+        f"/orders/{LONG_ID}",
+        400,
+        {"language": "ar"},
+    ),
+    Refused(
+        "10,000-character FO id in the path",
+        "PATCH",
+        f"/orders/ORD-1001/fulfillment-orders/{LONG_ID}/update-location",
+        400,
+        {"location_id": "RUH-DC-01"},
+    ),
+    Refused("raw control character in a string", "PATCH", ORDER, 400, b'{"language":"a\x01b"}'),
+    Refused("NUL in an order_id", "POST", "/orders", 400, _create(order_id="ORD\u0000X")),
+    Refused(
+        "newline in a partner_order_reference",
+        "PATCH",
+        ORDER,
+        400,
+        {"partner_order_reference": "REF\r\nX-Injected: 1"},
+    ),
+    Refused(
+        "escape character in an FO id",
+        "PATCH",
+        ORDER,
+        400,
+        {"fulfillment_orders": [{"fulfillment_order_id": "FO\u001b[31m"}]},
+    ),
+    Refused("NUL in the path", "GET", "/orders/ORD-1001%00", 400),
+    Refused("newline in the path", "GET", "/orders/ORD%0D%0AX", 400),
+    Refused("invalid UTF-8 in the body", "PATCH", ORDER, 400, b'{"language":"\xff\xfe"}'),
+    Refused("overlong UTF-8 in the body", "PATCH", ORDER, 400, b'{"language":"\xc0\xaf"}'),
+    Refused("lone surrogate escape", "PATCH", ORDER, 400, b'{"language":"\\ud800"}'),
+    Refused("invalid UTF-8 in the path", "GET", "/orders/ORD%FF%FE", (400, 404)),
+    Refused("UTF-8 BOM before the body", "PATCH", ORDER, 400, b'\xef\xbb\xbf{"language":"ar"}'),
+    *(
+        Refused(
+            f"Content-Type {content_type}",
+            "PATCH",
+            ORDER,
+            400,
+            {"language": "ar"},
+            (("content-type", content_type),),
+        )
+        for content_type in (
+            "text/plain",
+            "application/xml",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x",
+        )
+    ),
+    *(
+        Refused(f"path traversal {path}", method, path, (400, 404), body)
+        for method, path, body in (
+            ("GET", "/orders/..%2F..%2Fetc%2Fpasswd", NO_BODY),
+            ("GET", "/orders/../../etc/passwd", NO_BODY),
+            ("GET", "/orders/%2e%2e%2f%2e%2e%2fetc%2fpasswd", NO_BODY),
+            ("GET", "/orders/..", NO_BODY),
+            ("GET", "/orders/..;/..;/etc/passwd", NO_BODY),
+            ("PATCH", "/orders/..%2F..%2Fetc%2Fpasswd", {"language": "ar"}),
+            (
+                "PATCH",
+                "/orders/ORD-1001/fulfillment-orders/..%2F..%2Fetc%2Fpasswd/update-location",
+                {"location_id": "RUH-DC-01"},
+            ),
+            (
+                "PATCH",
+                "/orders/ORD-1001/fulfillment-orders/../../../etc/passwd/update-schedule",
+                {"scheduled_from": "2026-12-01T09:00:00Z"},
+            ),
+            ("GET", "/orders/ORD-1001?key=..%2F..%2Fetc%2Fpasswd", NO_BODY),
+            ("GET", "/__admin/../orders/ORD-1001", NO_BODY),
+        )
+    ),
+)
+"""Hostile inputs. Each one: a 4xx `Error`, then the server still answers (checked by the test)."""
+
+ALLOWED_METHODS: dict[str, frozenset[str]] = {
+    "/orders": frozenset({"POST"}),
+    "/orders/shipment-status": frozenset({"POST"}),
+    ORDER: frozenset({"GET", "PATCH"}),
+    FO_PATH: frozenset({"PATCH"}),
+}
+"""What the spec allows on each resource (HEAD comes with GET)."""
+UNKNOWN_METHODS = ("FOO", "PROPFIND", "DELETE", "PUT", "TRACE", "CONNECT")
+
+
+# ---------------------------------------------------------------------------------- the checks
+def fixture_orders() -> dict[str, list[str]]:
+    """tenant -> order ids of `fixtures/sandbox.json`."""
+    from tests.reliability.harness import REPO_ROOT
+
+    state = orjson.loads((REPO_ROOT / "fixtures" / "sandbox.json").read_bytes())
+    return {
+        tenant: [order["order_id"] for order in content["orders"]]
+        for tenant, content in state["tenants"].items()
+    }
+
+
+Snapshot = dict[str, tuple[int, str | None, bytes]]
+
+
+def snapshot(server: Server) -> Snapshot:
+    """Every fixture order as read back (status, ETag, body bytes); plus, where the admin API has
+    them, the whole exported state and the number of webhook events."""
+    seen: Snapshot = {}
+    for tenant, ids in fixture_orders().items():
+        for order_id in ids:
+            response = server.call("GET", f"/orders/{order_id}", tenant=tenant)
+            seen[f"{tenant}/{order_id}"] = (
+                response.status_code,
+                response.headers.get("ETag"),
+                response.content,
+            )
+    for name, path in (("state", "state"), ("webhooks", "webhooks?limit=1")):
+        response = server.admin("GET", path)
+        if response.status_code == 200:
+            seen[f"admin/{name}"] = (200, None, response.content)
+    return seen
+
+
+def changes(before: Snapshot, after: Snapshot) -> list[str]:
+    """The entries of two snapshots that differ."""
+    missing = (0, None, b"")
+    return [
+        f"{name} changed: {before.get(name, missing)[:2]} -> {after.get(name, missing)[:2]}"
+        for name in sorted(set(before) | set(after))
+        if before.get(name) != after.get(name)
+    ]
+
+
+def check_refusal(server: Server, case: Refused) -> list[str]:
+    """Send `case`; the problems found: wrong answer, anything changed, server not healthy."""
+    before = snapshot(server)
+    reply = send(server, case)
+    problems = refusal_problems(case, reply)
+    if b"root:" in reply.body:
+        problems.append("the answer shows a file of the host")
+    problems += changes(before, snapshot(server))
+    if not server.healthy():
+        problems.append("the server is not healthy after it")
+    return problems

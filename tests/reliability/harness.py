@@ -1,0 +1,255 @@
+"""Start the real sandbox (`python -m mock_server`) as a subprocess on a free loopback port.
+
+`start_server` waits until it answers, polling a bounded number of times; between attempts it
+waits on the process itself, so a server that dies at start fails the test at once with its log.
+`Server.stop` sends SIGTERM and waits (bounded), then SIGKILL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+import requests
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+HOST = "127.0.0.1"
+ACME, GLOBEX = "acme-demo", "globex-demo"
+ANY_KEY = "reliability-any-key"
+START_ATTEMPTS = 200
+ATTEMPT_WAIT_SECONDS = 0.05
+PORT_ATTEMPTS = 3
+STOP_TIMEOUT_SECONDS = 15.0
+REQUEST_TIMEOUT_SECONDS = 60.0
+
+
+class ServerDidNotStart(RuntimeError):
+    """The sandbox exited, or never answered, after START_ATTEMPTS polls."""
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that was free a moment ago."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def secret(label: str) -> str:
+    """A random API key, long enough that no masked form can contain it."""
+    return f"{label}-{uuid.uuid4().hex}"
+
+
+def unique(prefix: str) -> str:
+    """An id no other test uses (tests may share a server)."""
+    return f"{prefix}-{uuid.uuid4().hex[:10].upper()}"
+
+
+@dataclass
+class Reply:
+    """A raw HTTP answer: status, headers (lower-case names) and body bytes."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return orjson.loads(self.body)
+
+
+@dataclass
+class Server:
+    """One running sandbox process and how to talk to it."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+    log_path: Path
+    args: tuple[str, ...]
+    keys: dict[str, str] = field(default_factory=dict)
+    session: requests.Session = field(default_factory=requests.Session, repr=False)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def headers(self, tenant: str = ACME, key: str | None = None) -> dict[str, str]:
+        """The two headers every `/orders` request needs: by default the tenant's own key."""
+        return {
+            "x-api-key": self.keys.get(tenant, ANY_KEY) if key is None else key,
+            "tenant-id": tenant,
+        }
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        tenant: str = ACME,
+        key: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        session: requests.Session | None = None,
+    ) -> requests.Response:
+        """One request with the tenant headers (plus `headers`) and a JSON body if given."""
+        return (session or self.session).request(
+            method,
+            self.base_url + path,
+            json=json,
+            headers={**self.headers(tenant, key), **(headers or {})},
+            timeout=REQUEST_TIMEOUT_SECONDS,
+        )
+
+    def raw(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Reply:
+        """A request sent as given: no URL normalisation, any method, any bytes."""
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=REQUEST_TIMEOUT_SECONDS)
+        try:
+            conn.request(method, path, body=body, headers=dict(headers or {}))
+            response = conn.getresponse()
+            return Reply(
+                response.status,
+                {name.lower(): value for name, value in response.getheaders()},
+                response.read(),
+            )
+        finally:
+            conn.close()
+
+    def admin(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        """A request to `/__admin/<path>`."""
+        return self.session.request(
+            method, f"{self.base_url}/__admin/{path}", timeout=REQUEST_TIMEOUT_SECONDS, **kwargs
+        )
+
+    def reset(self) -> None:
+        response = self.admin("POST", "reset")
+        assert response.status_code == 204, response.text
+
+    def healthy(self) -> bool:
+        """The process runs and a plain GET of a fixture order is answered 200."""
+        if self.process.poll() is not None:
+            return False
+        return self.call("GET", "/orders/ORD-1001").status_code == 200
+
+    def logs(self) -> str:
+        """Everything the process wrote to stdout and stderr so far."""
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def signal(self, sig: signal.Signals) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+
+    def wait(self, timeout: float = STOP_TIMEOUT_SECONDS) -> int:
+        """Wait for the process to exit (bounded); SIGKILL it if it does not."""
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            return self.process.wait(timeout=timeout)
+
+    def stop(self) -> int:
+        """SIGTERM, then wait for the exit (SIGKILL after STOP_TIMEOUT_SECONDS)."""
+        self.session.close()
+        self.signal(signal.SIGTERM)
+        return self.wait()
+
+
+def _answers(port: int) -> bool:
+    """True when something answers HTTP on the port (any status)."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=2)
+    try:
+        conn.request("GET", "/orders/__ready__")
+        conn.getresponse().read()
+        return True
+    except OSError:
+        return False
+    finally:
+        conn.close()
+
+
+def _launch(args: tuple[str, ...], port: int, log_path: Path, keys: dict[str, str]) -> Server:
+    command = [sys.executable, "-m", "mock_server", "--port", str(port), *args]
+    if "--host" not in args:
+        command[3:3] = ["--host", HOST]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(
+            command, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, env=env
+        )
+    server = Server(process, port, log_path, args, keys)
+    for _ in range(START_ATTEMPTS):
+        if _answers(port):
+            return server
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=ATTEMPT_WAIT_SECONDS)
+        if process.poll() is not None:
+            raise ServerDidNotStart(f"exit {process.returncode}:\n{server.logs()}")
+    server.stop()
+    raise ServerDidNotStart(f"no answer after {START_ATTEMPTS} polls:\n{server.logs()}")
+
+
+def start_server(
+    *args: str, log_dir: Path, keys: dict[str, str] | None = None, port: int | None = None
+) -> Server:
+    """Start `python -m mock_server --host 127.0.0.1 --port <free> *args`, answering.
+
+    `keys` (tenant -> API key) is written to a file passed as `--api-keys`, so only those keys are
+    accepted. A port taken between `free_port()` and the bind makes the server exit; then it is
+    retried on another port (PORT_ATTEMPTS in all). `port` pins the port.
+    """
+    log_dir.mkdir(parents=True, exist_ok=True)
+    name = uuid.uuid4().hex[:8]
+    log_path = log_dir / f"server-{name}.log"
+    if keys:
+        keys_file = log_dir / f"api-keys-{name}.json"
+        keys_file.write_bytes(orjson.dumps({key: tenant for tenant, key in keys.items()}))
+        args = (*args, "--api-keys", str(keys_file))
+    error: ServerDidNotStart | None = None
+    for _ in range(1 if port else PORT_ATTEMPTS):
+        try:
+            return _launch(args, port or free_port(), log_path, keys or {})
+        except ServerDidNotStart as exc:
+            error = exc
+    assert error is not None
+    raise error
+
+
+@contextlib.contextmanager
+def running(*args: str, log_dir: Path, keys: dict[str, str] | None = None) -> Iterator[Server]:
+    """A started server, stopped at the end of the block."""
+    server = start_server(*args, log_dir=log_dir, keys=keys)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def help_text() -> str:
+    """`python -m mock_server --help`."""
+    return subprocess.run(
+        [sys.executable, "-m", "mock_server", "--help"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+
+
+def supports_option(option: str) -> bool:
+    """Whether `--help` lists `option` (some options are being built by other engineers)."""
+    return option in help_text()
