@@ -58,9 +58,11 @@ def unchanged(obs: Observation) -> Problems:
 def refused_unchanged(obs: Observation) -> Problems:
     """Refused with the status the test expects (400 unless told) and nothing applied."""
     status = obs.expect.get("status", 400)
-    problems = [] if obs.call.status == status else [
-        f"the call was answered {obs.call.status}, expected {status}"
-    ]
+    problems = (
+        []
+        if obs.call.status == status
+        else [f"the call was answered {obs.call.status}, expected {status}"]
+    )
     return problems + unchanged(obs)
 
 
@@ -180,7 +182,9 @@ def fos_matched(obs: Observation) -> Problems:
     if not problems:
         count = len(fulfillment_orders(obs.new))
         if count != len(obs.body["fulfillment_orders"]):
-            problems.append(f"{count} FOs after a request naming {len(obs.body['fulfillment_orders'])}")
+            problems.append(
+                f"{count} FOs after a request naming {len(obs.body['fulfillment_orders'])}"
+            )
     return problems
 
 
@@ -256,7 +260,9 @@ def moved_items(obs: Observation) -> Problems:
                 continue
             old_home = after.get(source[_FO_ID])
             if old_home is not None and key in pending_lines(old_home):
-                problems.append(f"line {key!r} moved to FO {target!r} is still in {source[_FO_ID]!r}")
+                problems.append(
+                    f"line {key!r} moved to FO {target!r} is still in {source[_FO_ID]!r}"
+                )
             if key not in lines_by_id(after.get(target) or {}):
                 problems.append(f"line {key!r} moved to FO {target!r} is not there")
     return problems
@@ -357,7 +363,9 @@ def fulfillment_references_updated(obs: Observation) -> Problems:
     problems = succeeded(obs)
     if problems:
         return problems
-    wanted = {u["fulfillment_id"]: u["partner_fulfillment_reference"] for u in obs.body["fulfillments"]}
+    wanted = {
+        u["fulfillment_id"]: u["partner_fulfillment_reference"] for u in obs.body["fulfillments"]
+    }
     fo = fo_by_id(obs.new).get(obs.expect["fo_id"], {})
     return [
         f"line {line_id(line)!r} (fulfillment {line['fulfillment_id']!r}): "
@@ -421,15 +429,19 @@ def reached_expected_order(obs: Observation) -> Problems:
         problems.append(f"the call reached order {got!r}, expected {obs.expect['order_id']!r}")
     decoy = obs.expect.get("decoy")
     if decoy is not None and decoy[0].response_text != decoy[1].response_text:
-        problems.extend(f"the decoy order changed: {p}" for p in differences(decoy[0].json, decoy[1].json))
+        problems.extend(
+            f"the decoy order changed: {p}" for p in differences(decoy[0].json, decoy[1].json)
+        )
     return problems
 
 
 def other_tenant_refused(obs: Observation) -> Problems:
     """Under another tenant the order is not found (or the key refused) and not changed."""
-    problems = [] if obs.call.status in (401, 403, 404) else [
-        f"another tenant's call was answered {obs.call.status}, expected 404"
-    ]
+    problems = (
+        []
+        if obs.call.status in (401, 403, 404)
+        else [f"another tenant's call was answered {obs.call.status}, expected 404"]
+    )
     body = obs.call.json
     if isinstance(body, dict) and body.get("order_id") == obs.old.get("order_id"):
         problems.append("another tenant's call returned the order")
@@ -438,20 +450,22 @@ def other_tenant_refused(obs: Observation) -> Problems:
 
 # ------------------------------------------------------------------ invariants
 def terminal_lines_as_modelled(obs: Observation) -> Problems:
-    """Every FO in `expect["terminal"]` ({fo_id: {line_id: line}}) that still exists holds
-    those terminal lines exactly."""
+    """`expect["terminal"]` is {fo_id: {line_id: [versions]}}: every such FO still exists
+    (unless in `expect["removable"]`) and holds each line as one of its versions."""
     after = fo_by_id(obs.new)
     problems = []
     for fo_id, modelled in obs.expect["terminal"].items():
         if fo_id not in after:
+            if fo_id not in obs.expect.get("removable", ()) and modelled:
+                problems.append(f"FO {fo_id!r} holding terminal items {sorted(modelled)} is gone")
             continue
         held = lines_by_id(after[fo_id])
-        for key, line in modelled.items():
-            where = f"FO {fo_id!r} line {key!r} ({line.get('status')})"
+        for key, versions in modelled.items():
+            where = f"FO {fo_id!r} line {key!r} ({versions[0].get('status')})"
             if key not in held:
                 problems.append(f"{where} disappeared")
-            else:
-                problems.extend(f"{where}: {p}" for p in differences(line, held[key]))
+            elif not any(not differences(version, held[key]) for version in versions):
+                problems.extend(f"{where}: {p}" for p in differences(versions[-1], held[key]))
     return problems
 
 

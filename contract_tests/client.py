@@ -7,11 +7,12 @@ from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import requests
 
 SECRET_HEADERS = frozenset({"x-api-key", "authorization"})
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 TIMEOUT = 30.0
 BODY_LIMIT = 6000
 
@@ -48,7 +49,9 @@ class Exchange:
             if name.lower() not in {"user-agent", "accept-encoding", "connection", "accept"}
         )
         sent = "" if self.request_body is None else "\n  " + _clip(_pretty(self.request_body))
-        got = _clip(_pretty(self.json) if self.json is not None else self.response_text or "<empty>")
+        got = _clip(
+            _pretty(self.json) if self.json is not None else self.response_text or "<empty>"
+        )
         return f"> {self.method} {self.url}{headers}{sent}\n< {self.status}\n  {got}"
 
 
@@ -58,6 +61,14 @@ def _pretty(value: Any) -> str:
 
 def _clip(text: str) -> str:
     return text if len(text) <= BODY_LIMIT else text[:BODY_LIMIT] + f"... ({len(text)} chars)"
+
+
+def _session(base_url: str) -> requests.Session:
+    """A session; for a loopback target it ignores proxy settings of the environment."""
+    session = requests.Session()
+    if urlsplit(base_url).hostname in LOOPBACK:
+        session.trust_env = False
+    return session
 
 
 def _path(*segments: str) -> str:
@@ -78,7 +89,7 @@ class ApiClient:
         self.base_url = base_url.rstrip("/")
         self.api_key = api_key
         self.tenant = tenant
-        self.session = session or requests.Session()
+        self.session = session or _session(self.base_url)
         self.history: deque[Exchange] = history if history is not None else deque(maxlen=50)
 
     def for_tenant(self, tenant: str) -> ApiClient:

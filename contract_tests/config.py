@@ -107,10 +107,14 @@ def resolve(values: dict[str, Any], environ: dict[str, str] | None = None) -> Ta
     seed_mode = by_flag["--seed-mode"] or "admin"
     if seed_mode not in SEED_MODES:
         raise ValueError(f"--seed-mode must be one of {SEED_MODES}, not {seed_mode!r}")
-    location_parts = [by_flag[f] for f in ("--location-id", "--location-code", "--merchant")]
-    if any(location_parts) and not all(location_parts):
+    location_id, code, merchant = (
+        by_flag[flag] for flag in ("--location-id", "--location-code", "--merchant")
+    )
+    location = None
+    if location_id and code and merchant:
+        location = KnownLocation(location_id, code, merchant)
+    elif location_id or code or merchant:
         raise ValueError("--location-id, --location-code and --merchant go together")
-    location = KnownLocation(*location_parts) if all(location_parts) else None  # type: ignore[arg-type]
     max_examples = int(by_flag["--max-examples"] or DEFAULT_MAX_EXAMPLES)
     if max_examples < 1:
         raise ValueError("--max-examples must be at least 1")
@@ -118,7 +122,7 @@ def resolve(values: dict[str, Any], environ: dict[str, str] | None = None) -> Ta
         base_url=(by_flag["--base-url"] or "").rstrip("/") or None,
         api_key=by_flag["--api-key"] or DEFAULT_API_KEY,
         tenant_id=by_flag["--tenant-id"] or f"contract-{uuid.uuid4().hex[:12]}",
-        seed_mode=seed_mode,  # type: ignore[arg-type]
+        seed_mode="api" if seed_mode == "api" else "admin",
         location=location,
         max_examples=max_examples,
     )

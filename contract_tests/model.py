@@ -10,8 +10,15 @@ from typing import Any
 Json = dict[str, Any]
 
 ORDER_STATUSES = frozenset(
-    {"open", "partially_allocated", "allocated", "partially_fulfilled", "fulfilled", "closed",
-     "cancelled"}
+    {
+        "open",
+        "partially_allocated",
+        "allocated",
+        "partially_fulfilled",
+        "fulfilled",
+        "closed",
+        "cancelled",
+    }
 )
 """Page 002: every status an order can be in."""
 UPDATABLE_ORDER_STATUSES = ORDER_STATUSES - {"cancelled"}

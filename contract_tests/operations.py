@@ -96,7 +96,9 @@ OPERATIONS: tuple[Operation, ...] = (
         needs_location=True,
     ),
     Operation(
-        "update_schedule", _fo_call(UPDATE_SCHEDULE, lambda _: dict(WINDOW)), rules.SCHEDULE_DELIVERY
+        "update_schedule",
+        _fo_call(UPDATE_SCHEDULE, lambda _: dict(WINDOW)),
+        rules.SCHEDULE_DELIVERY,
     ),
     Operation(
         "update_partner_references",

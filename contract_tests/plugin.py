@@ -64,7 +64,10 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     admin = item.get_closest_marker("admin_seed")
     if admin is not None:
         why = admin.args[0] if admin.args else "this starting state"
-        pytest.skip(f"api seed mode: POST /orders cannot create {why}; use --seed-mode admin")
+        pytest.skip(
+            f"api seed mode sets up orders through POST /orders only (open line items, no "
+            f"locations): it cannot set up {why}; use --seed-mode admin"
+        )
     if item.get_closest_marker("known_location") is not None and config.location is None:
         pytest.skip(
             "api seed mode cannot create locations; give --location-id, --location-code and "
@@ -74,8 +77,16 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 def sandbox_command(port: int) -> list[str]:
     """The sandbox, empty, on `port` (a subprocess: the suite never imports mock_server)."""
-    return [sys.executable, "-m", "mock_server", "--host", "127.0.0.1", "--port", str(port),
-            "--no-fixtures"]
+    return [
+        sys.executable,
+        "-m",
+        "mock_server",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-fixtures",
+    ]
 
 
 @pytest.fixture(scope="session")

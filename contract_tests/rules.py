@@ -27,12 +27,18 @@ class Rule:
     check: Check
     reading: str = ""
 
+    @property
+    def pages(self) -> tuple[str, ...]:
+        """The pages quoted, e.g. ("000", "001", "003") for "000, 001, 003"."""
+        return tuple(page.strip() for page in self.page.split(","))
+
     def header(self) -> str:
         reading = f"\n  The suite reads it as: {self.reading}" if self.reading else ""
-        return f"Rule broken: {self.name} (page {self.page})\n  \"{self.quote}\"{reading}"
+        return f'Rule broken: {self.name} (page {self.page})\n  "{self.quote}"{reading}'
 
     def verify(self, observation: Observation) -> None:
         """Raise ContractViolation naming the rule, the problems and the exchanges."""
+        __tracebackhide__ = True
         problems = self.check(observation)
         if problems:
             listed = "\n".join(f"  - {problem}" for problem in problems)
@@ -121,7 +127,7 @@ CANCELLED_NOT_UPDATABLE = Rule(
     "002",
     "cancelled - Cannot be updated",
     checks.refused_unchanged,
-    "refused with 400 (\"order cannot be updated in current status\") and nothing changes",
+    'refused with 400 ("order cannot be updated in current status") and nothing changes',
 )
 UPDATABLE_STATUSES = Rule(
     "update_order.updatable_statuses",
@@ -176,7 +182,7 @@ LOCATION_CODE_OF_OTHER_MERCHANT = Rule(
     "001",
     "If not found, tries to find by location_code for the merchant",
     checks.refused_unchanged,
-    "another merchant's location_code resolves nothing: 400 \"Cannot update location\", nothing "
+    'another merchant\'s location_code resolves nothing: 400 "Cannot update location", nothing '
     "changes",
 )
 LOCATION_UNKNOWN = Rule(
@@ -214,7 +220,7 @@ SCHEDULE_DIGITAL = Rule(
     "003",
     "Not applicable to fulfillment orders with delivery_method: DIGITAL.",
     checks.refused_unchanged,
-    "refused with 400 (\"not in a state that allows this update\") and nothing changes",
+    'refused with 400 ("not in a state that allows this update") and nothing changes',
 )
 SCHEDULE_KEEPS_METHOD = Rule(
     "update_schedule.delivery_method_unchanged",
@@ -261,8 +267,8 @@ DELIVERED_CLOSES_RELATED = Rule(
     "When post_shipping_info.status is delivered (and the order is eligible), Carriyo may run "
     "auto-close logic on related fulfillment line items.",
     checks.delivered_closes_related,
-    "\"related\" = FO line items in status fulfilled whose shipment_ids hold the payload's "
-    "shipment_id; \"auto-close\" = they become closed; every other line item is unchanged "
+    '"related" = FO line items in status fulfilled whose shipment_ids hold the payload\'s '
+    'shipment_id; "auto-close" = they become closed; every other line item is unchanged '
     "(orders neither Shopify-sourced nor cancelled or closed are eligible)",
 )
 NOT_DELIVERED_UNCHANGED = Rule(
@@ -277,13 +283,12 @@ SHOPIFY_SKIPPED = Rule(
     "004",
     "Shopify-sourced orders are skipped for auto-close.",
     checks.shipment_left_order_unchanged,
-    "\"Shopify-sourced\" = creation_source.source_type is SHOPIFY",
+    '"Shopify-sourced" = creation_source.source_type is SHOPIFY',
 )
 UNKNOWN_REFERENCE_EMPTY = Rule(
     "shipment.unknown_reference_empty",
     "004",
-    "The response body may be empty when no order is found for "
-    "references.partner_order_reference.",
+    "The response body may be empty when no order is found for references.partner_order_reference.",
     checks.empty_ok,
     "200 with an empty body (the page lists no 404 for this operation)",
 )
@@ -291,7 +296,7 @@ UNKNOWN_REFERENCE_EMPTY = Rule(
 # ------------------------------------------------------------------ common to pages 000-003
 KEY_SELECTS_REFERENCE = Rule(
     "common.key_selects_reference",
-    "000-003",
+    "000, 001, 003",
     "The order reference (order_id or partner_order_reference based on the key parameter).",
     checks.reached_expected_order,
     "with key=partner_order_reference the operation acts on the order holding that reference, "
@@ -299,7 +304,7 @@ KEY_SELECTS_REFERENCE = Rule(
 )
 TENANT_ISOLATION = Rule(
     "common.tenant_isolation",
-    "000-003",
+    "000, 001, 003",
     "Your unique tenant identifier in Carriyo.",
     checks.other_tenant_refused,
     "an order of one tenant is not found (404) under another tenant (401/403 are accepted when "
@@ -308,10 +313,10 @@ TENANT_ISOLATION = Rule(
 
 ORDER_NOT_FOUND = Rule(
     "common.order_not_found",
-    "000-003",
+    "000, 001, 003",
     "Order or fulfillment order not found.",
     checks.refused_unchanged,
-    "an order reference no order holds is answered 404 (page 002: \"Order not found.\")",
+    'an order reference no order holds is answered 404 (page 002: "Order not found.")',
 )
 FO_NOT_FOUND = Rule(
     "common.fulfillment_order_not_found",

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 from .config import DEFAULT_MAX_EXAMPLES
 
 _state = {"max_examples": DEFAULT_MAX_EXAMPLES}
-NO_DATABASE_ENV = "CONTRACT_NO_EXAMPLE_DATABASE"
-"""Set (to anything) to run without Hypothesis' example database (the selftest does)."""
+VERDICT_ONLY_ENV = "CONTRACT_VERDICT_ONLY"
+"""Set (to anything) for a pass/fail verdict only: no example database, no shrinking (the
+selftest sets it: it wants to know whether a broken sandbox fails, not its smallest example)."""
 
 
 def configure(max_examples: int) -> None:
@@ -24,11 +25,12 @@ def max_examples(scale: float = 1.0) -> int:
 
 def examples(scale: float = 1.0, **extra: object) -> settings:
     """Settings for a network-bound property: `--max-examples` (times `scale`), no deadline."""
-    no_database = {"database": None} if os.environ.get(NO_DATABASE_ENV) else {}
-    return settings(
-        max_examples=max_examples(scale),
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-        **no_database,  # type: ignore[arg-type]
-        **extra,  # type: ignore[arg-type]
-    )
+    options: dict[str, object] = {
+        "max_examples": max_examples(scale),
+        "deadline": None,
+        "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
+    }
+    if os.environ.get(VERDICT_ONLY_ENV):
+        options["database"] = None
+        options["phases"] = [phase for phase in Phase if phase is not Phase.shrink]
+    return settings(**{**options, **extra})  # type: ignore[arg-type]

@@ -31,8 +31,10 @@ def draw_fo(data: st.DataObject, order: Json, label: str = "fulfillment order") 
 
 def shipment(reference: str, status: str, shipment_id: str | None = None) -> Json:
     """Page 004's minimal shipment payload."""
-    body: Json = {"references": {"partner_order_reference": reference},
-                  "post_shipping_info": {"status": status}}
+    body: Json = {
+        "references": {"partner_order_reference": reference},
+        "post_shipping_info": {"status": status},
+    }
     if shipment_id is not None:
         body["shipment_id"] = shipment_id
     return body

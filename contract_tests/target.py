@@ -62,9 +62,9 @@ class Target:
         """A fresh prefix for the ids of one test execution."""
         return f"ct{uuid.uuid4().hex[:12]}"
 
-    def seed(self, order: Json, api: ApiClient | None = None) -> Exchange:
+    def seed(self, order: Json) -> Exchange:
         """Store `order` (admin: as given; api: through POST /orders) and return it read back."""
-        api = api or self.api
+        api = self.api
         if self.config.admin:
             stored = api.seed_order(order)
         else:
@@ -76,7 +76,9 @@ class Target:
             raise SeedingFailed(f"the seeded order cannot be read:\n{read.describe()}")
         return read
 
-    def observe(self, before: Exchange, call: Callable[[], Exchange], **expect: object) -> Observation:
+    def observe(
+        self, before: Exchange, call: Callable[[], Exchange], **expect: object
+    ) -> Observation:
         """Run `call` and read the order of `before` back (by order_id)."""
         exchange = call()
         after = self.api.get_order(before.json["order_id"])
@@ -101,11 +103,17 @@ class Target:
         ]
         for owner, partner_id, code in seeded:
             stored = self.api.seed_location(
-                {"merchant": owner, "partner_location_id": partner_id, "location_code": code,
-                 "name": f"{code} store"}
+                {
+                    "merchant": owner,
+                    "partner_location_id": partner_id,
+                    "location_code": code,
+                    "name": f"{code} store",
+                }
             )
             if stored.status != 201:
-                raise SeedingFailed(f"location seeding was answered {stored.status}:\n{stored.describe()}")
+                raise SeedingFailed(
+                    f"location seeding was answered {stored.status}:\n{stored.describe()}"
+                )
         return Locations(
             merchant,
             f"{ns}-LOC-B",

@@ -19,12 +19,18 @@ pytestmark = pytest.mark.behaviour
 
 def _fulfillment_ids(fo: Json) -> list[str]:
     """The fulfillment ids of the FO's fulfilled items."""
-    return sorted({line["fulfillment_id"] for line in lines(fo)
-                   if line.get("status") == "fulfilled" and line.get("fulfillment_id")})
+    return sorted(
+        {
+            line["fulfillment_id"]
+            for line in lines(fo)
+            if line.get("status") == "fulfilled" and line.get("fulfillment_id")
+        }
+    )
 
 
-def _references(target: Target, data: st.DataObject, *, fulfillments: bool,
-                unknown: bool = False) -> Observation:
+def _references(
+    target: Target, data: st.DataObject, *, fulfillments: bool, unknown: bool = False
+) -> Observation:
     """Seed an order, pick an FO, send a new FO reference and/or fulfillment references (plus an
     unknown fulfillment_id when `unknown`)."""
     ns, before = seed_drawn(target, data, fo_count=(1, 3))
@@ -38,12 +44,17 @@ def _references(target: Target, data: st.DataObject, *, fulfillments: bool,
     if not fulfillments or data.draw(st.booleans(), label="also the FO reference"):
         body["partner_fulfillment_order_reference"] = f"{ns}-PFO-NEW"
     known = _fulfillment_ids(fo) if fulfillments else []
-    chosen = data.draw(st.lists(st.sampled_from(known), unique=True, min_size=1), label="ids") \
-        if known else []
+    chosen = (
+        data.draw(st.lists(st.sampled_from(known), unique=True, min_size=1), label="ids")
+        if known
+        else []
+    )
     updates = [{"fulfillment_id": f, "partner_fulfillment_reference": f"{f}-WMS"} for f in chosen]
     if unknown:
-        updates.insert(data.draw(st.integers(0, len(updates))),
-                       {"fulfillment_id": f"{ns}-FUL-UNKNOWN", "partner_fulfillment_reference": "x"})
+        updates.insert(
+            data.draw(st.integers(0, len(updates))),
+            {"fulfillment_id": f"{ns}-FUL-UNKNOWN", "partner_fulfillment_reference": "x"},
+        )
     if updates:
         body["fulfillments"] = updates
     return target.observe(

@@ -13,7 +13,9 @@ pytestmark = pytest.mark.behaviour
 FO_OPERATIONS = [op for op in OPERATIONS if op.on_fulfillment_order]
 
 
-def _refused(target: Target, operation: Operation, rule: rules.Rule, *, order: str, fo: str) -> None:
+def _refused(
+    target: Target, operation: Operation, rule: rules.Rule, *, order: str, fo: str
+) -> None:
     """Seed an order that a request would succeed on, address `order`/`fo` (suffixes of the
     namespace) instead, expect 404 and the seeded order untouched. The request is otherwise
     valid, so that the missing resource is its only fault."""

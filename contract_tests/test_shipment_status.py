@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from . import rules
-from .model import UPDATABLE_ORDER_STATUSES
+from .model import UPDATABLE_ORDER_STATUSES, all_fo_lines
 from .observation import Observation
 from .settings import examples
 from .steps import seed_drawn, shipment
@@ -17,15 +17,19 @@ from .target import Target
 pytestmark = pytest.mark.behaviour
 FULFILLED_ORDER = frozenset({"partially_fulfilled", "fulfilled"})
 """Statuses of an order holding fulfilled line items that is eligible for auto-close."""
+SHIPPED_LINES = frozenset({"fulfilled", "closed", "open"})
+"""Line statuses of the delivered tests: mostly shipped items, some still open."""
 
 
-def _notify(
-    target: Target, data: st.DataObject, status: str, **options: object
-) -> Observation:
-    """Seed a drawn order, notify a shipment of one of its shipment ids (drawn from the pool the
-    order's lines use), read the order back."""
+def _notify(target: Target, data: st.DataObject, status: str, **options: object) -> Observation:
+    """Seed a drawn order, notify a shipment of one of the shipment ids its lines carry (or of
+    the pool they are drawn from), read the order back."""
     ns, before = seed_drawn(target, data, fo_count=(1, 3), **options)
-    shipment_id = data.draw(st.sampled_from([f"{ns}-SHP-{k}" for k in (1, 2, 3)]), label="id")
+    carried = sorted(
+        {sid for _, line in all_fo_lines(before.json) for sid in line.get("shipment_ids") or []}
+    )
+    pool = carried or [f"{ns}-SHP-{k}" for k in (1, 2, 3)]
+    shipment_id = data.draw(st.sampled_from(pool), label="shipment_id")
     payload = shipment(before.json["partner_order_reference"], status, shipment_id)
     return target.observe(before, lambda: target.api.notify_shipment(payload))
 
@@ -36,7 +40,9 @@ def _notify(
 @given(data=st.data())
 def test_delivered_closes_related_fulfilled_lines(target: Target, data: st.DataObject) -> None:
     rules.DELIVERED_CLOSES_RELATED.verify(
-        _notify(target, data, "delivered", order_statuses=FULFILLED_ORDER)
+        _notify(
+            target, data, "delivered", order_statuses=FULFILLED_ORDER, line_statuses=SHIPPED_LINES
+        )
     )
 
 
@@ -54,7 +60,14 @@ def test_other_statuses_change_nothing(target: Target, data: st.DataObject, stat
 @given(data=st.data())
 def test_shopify_sourced_orders_skipped(target: Target, data: st.DataObject) -> None:
     rules.SHOPIFY_SKIPPED.verify(
-        _notify(target, data, "delivered", order_statuses=FULFILLED_ORDER, source_type="SHOPIFY")
+        _notify(
+            target,
+            data,
+            "delivered",
+            order_statuses=FULFILLED_ORDER,
+            line_statuses=SHIPPED_LINES,
+            source_type="SHOPIFY",
+        )
     )
 
 

@@ -13,9 +13,15 @@ pytestmark = pytest.mark.behaviour
 
 def _order(ns: str, fos: dict[str, dict[str, str]]) -> Json:
     """An order with line items item-1..item-3 and the FOs given as {fo: {item: status}}."""
+
     def line(key: str, status: str) -> Json:
         extra = {"fulfillment_id": f"{ns}-FUL-1", "shipment_ids": [f"{ns}-SHP-1"]}
-        return {"id": key, "quantity": 1, "status": status, **(extra if status == "fulfilled" else {})}
+        return {
+            "id": key,
+            "quantity": 1,
+            "status": status,
+            **(extra if status == "fulfilled" else {}),
+        }
 
     return {
         "order_id": f"{ns}-ORD",
@@ -24,19 +30,29 @@ def _order(ns: str, fos: dict[str, dict[str, str]]) -> Json:
         "status": "partially_fulfilled" if "fulfilled" in str(fos) else "open",
         "line_items": [{"id": f"item-{k}", "sku": f"SKU-{k}", "quantity": 2} for k in (1, 2, 3)],
         "fulfillment_orders": [
-            {"fulfillment_order_id": fo_id, "delivery_method": "DELIVERY",
-             "line_items": [line(key, status) for key, status in items.items()]}
+            {
+                "fulfillment_order_id": fo_id,
+                "delivery_method": "DELIVERY",
+                "line_items": [line(key, status) for key, status in items.items()],
+            }
             for fo_id, items in fos.items()
         ],
     }
 
 
-def _run(target: Target, start: dict[str, dict[str, str]], request: Json, rule: rules.Rule,
-         **expect: object) -> None:
+def _run(
+    target: Target,
+    start: dict[str, dict[str, str]],
+    request: Json,
+    rule: rules.Rule,
+    **expect: object,
+) -> None:
     ns = target.namespace()
     before = target.seed(_order(ns, start))
     order_id = before.json["order_id"]
-    rule.verify(target.observe(before, lambda: target.api.update_order(order_id, request), **expect))
+    rule.verify(
+        target.observe(before, lambda: target.api.update_order(order_id, request), **expect)
+    )
 
 
 @pytest.mark.admin_seed("a fulfilled line item")
@@ -46,8 +62,17 @@ def test_example_add_item_3_with_item_2_fulfilled(target: Target) -> None:
     _run(
         target,
         {"FO-123": {"item-1": "open", "item-2": "fulfilled"}},
-        {"fulfillment_orders": [{"fulfillment_order_id": "FO-123", "line_items": [
-            {"id": "item-1", "quantity": 1}, {"id": "item-3", "quantity": 2}]}]},
+        {
+            "fulfillment_orders": [
+                {
+                    "fulfillment_order_id": "FO-123",
+                    "line_items": [
+                        {"id": "item-1", "quantity": 1},
+                        {"id": "item-3", "quantity": 2},
+                    ],
+                }
+            ]
+        },
         rules.EXAMPLE_ADD_ITEM,
         fos={"FO-123": {"item-1": "open", "item-2": "fulfilled", "item-3": "open"}},
         preserved=[("FO-123", "item-2")],
@@ -59,8 +84,17 @@ def test_example_remove_open_item_2(target: Target) -> None:
     _run(
         target,
         {"FO-123": {"item-1": "open", "item-2": "open", "item-3": "open"}},
-        {"fulfillment_orders": [{"fulfillment_order_id": "FO-123", "line_items": [
-            {"id": "item-1", "quantity": 1}, {"id": "item-3", "quantity": 1}]}]},
+        {
+            "fulfillment_orders": [
+                {
+                    "fulfillment_order_id": "FO-123",
+                    "line_items": [
+                        {"id": "item-1", "quantity": 1},
+                        {"id": "item-3", "quantity": 1},
+                    ],
+                }
+            ]
+        },
         rules.EXAMPLE_REMOVE_ITEM,
         fos={"FO-123": {"item-1": None, "item-3": None}},
     )
@@ -71,11 +105,18 @@ def test_example_move_item_2_from_fo_a_to_fo_b(target: Target) -> None:
     _run(
         target,
         {"FO-A": {"item-1": "open", "item-2": "open"}, "FO-B": {"item-3": "open"}},
-        {"fulfillment_orders": [
-            {"fulfillment_order_id": "FO-A", "line_items": [{"id": "item-1", "quantity": 1}]},
-            {"fulfillment_order_id": "FO-B", "line_items": [
-                {"id": "item-2", "quantity": 1}, {"id": "item-3", "quantity": 1}]},
-        ]},
+        {
+            "fulfillment_orders": [
+                {"fulfillment_order_id": "FO-A", "line_items": [{"id": "item-1", "quantity": 1}]},
+                {
+                    "fulfillment_order_id": "FO-B",
+                    "line_items": [
+                        {"id": "item-2", "quantity": 1},
+                        {"id": "item-3", "quantity": 1},
+                    ],
+                },
+            ]
+        },
         rules.EXAMPLE_MOVE_ITEM,
         fos={"FO-A": {"item-1": None}, "FO-B": {"item-2": None, "item-3": None}},
     )

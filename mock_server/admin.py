@@ -28,8 +28,10 @@ def _guard(sandbox: Sandbox) -> None:
     if not config.admin:
         raise ApiError.of(404, "ADMIN_DISABLED", "The admin API is disabled (--no-admin)")
     if config.admin_token is not None:
-        given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-        if not hmac.compare_digest(given.encode(), config.admin_token.encode()):
+        scheme, _, given = request.headers.get("Authorization", "").strip().partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            given.strip().encode(), config.admin_token.encode()
+        ):
             raise ApiError.of(
                 401, "ADMIN_TOKEN_REQUIRED", "A valid admin token is required", "Authorization"
             )

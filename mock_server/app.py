@@ -91,6 +91,7 @@ def create_app(
     sandbox = Sandbox(config, spec, store)
     app = Flask("mock_server")
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False  # `Allow` lists the documented methods only
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions["sandbox"] = sandbox
     app.url_map.converters["order_ref"] = OrderReferenceConverter
@@ -99,7 +100,6 @@ def create_app(
             route.rule,
             view_func=make_view(sandbox, route),
             methods=[route.method],
-            provide_automatic_options=False,
         )
     app.register_blueprint(admin_blueprint(sandbox))
     app.register_blueprint(docs_blueprint(sandbox.spec))

@@ -151,6 +151,7 @@ def serve(args: argparse.Namespace) -> int:
     )
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, stop_serving)
+    server.print_listen("Serving on http://{}:{}")  # waitress's own line, as `waitress.serve`
     url = f"http://{args.host}:{server.effective_port}"
     log.info("Carriyo Orders sandbox on %s (API reference: %s/docs)", url, url)
     try:

@@ -2,8 +2,9 @@
 
 `record_requests` installs the two Flask hooks that fill it; they are the only place requests are
 recorded. The sandbox's own pages (`/__admin/`, `/docs`, the spec) are not journaled, so reading
-or clearing the journal never changes it. Secrets are masked and bodies cut to `BODY_LIMIT` bytes,
-so an entry stays small whatever the client sends.
+or clearing the journal never changes it. Secrets are masked, header values cut to
+`HEADER_VALUE_LIMIT` characters and bodies to `BODY_LIMIT` bytes, so an entry stays small whatever
+the client sends.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import itertools
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
 
 import orjson
@@ -25,6 +28,7 @@ from .paths import is_sandbox_page
 Entry = dict[str, Any]
 DEFAULT_JOURNAL_SIZE = 10_000
 BODY_LIMIT = 16 * 1024
+HEADER_VALUE_LIMIT = 1024
 MASKED_HEADERS = frozenset({"x-api-key", "authorization", "proxy-authorization", "cookie"})
 GLOB_CHARS = frozenset("*?[")
 
@@ -34,17 +38,17 @@ def mask(value: str) -> str:
     return value[:2] + "***"
 
 
-def body_of(raw: bytes, limit: int = BODY_LIMIT) -> tuple[Any, bool]:
-    """The body as parsed JSON when it is JSON, else as text; longer than `limit`, the first
-    `limit` bytes as text. Returns (body, truncated)."""
+def shown_body(raw: bytes, truncated: bool) -> Any:
+    """A recorded body as parsed JSON when it is whole JSON that can be sent back (orjson nests
+    at most 255 levels deep), else as text; None when empty."""
     if not raw:
-        return None, False
-    if len(raw) > limit:
-        return raw[:limit].decode("utf-8", "replace"), True
-    try:
-        return orjson.loads(raw), False
-    except orjson.JSONDecodeError:
-        return raw.decode("utf-8", "replace"), False
+        return None
+    if not truncated:
+        with suppress(orjson.JSONDecodeError, orjson.JSONEncodeError):
+            parsed = orjson.loads(raw)
+            orjson.dumps(parsed)
+            return parsed
+    return raw.decode("utf-8", "replace")
 
 
 def path_matches(pattern: str, path: str) -> bool:
@@ -69,12 +73,19 @@ class RequestJournal:
 
     def __init__(self, capacity: int = DEFAULT_JOURNAL_SIZE) -> None:
         self._entries: deque[Entry] = deque(maxlen=capacity)
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
         self._ids = itertools.count(1)
 
     def add(self, entry: Entry) -> None:
         with self._lock:
             self._entries.append({"id": f"REQ-{next(self._ids):08d}", **entry})
+            self._lock.notify_all()
+
+    def wait_for(self, predicate: Callable[[Entry], bool], timeout: float) -> bool:
+        """Wait until an entry matching `predicate` is recorded; False on time-out. (A dropped
+        connection's client can ask before the server has finished recording it.)"""
+        with self._lock:
+            return self._lock.wait_for(lambda: any(map(predicate, self._entries)), timeout)
 
     def list(
         self,
@@ -85,7 +96,7 @@ class RequestJournal:
         method: str | None = None,
     ) -> list[Entry]:
         """Entries newest first, filtered by path (glob or substring), status (`404`, `4xx`)
-        and method, at most `limit` of them."""
+        and method, at most `limit` of them. Bodies are kept as bytes and shown here."""
         with self._lock:
             entries = list(self._entries)
         found = [
@@ -95,7 +106,7 @@ class RequestJournal:
             and (status is None or status_matches(status, e["status"]))
             and (method is None or e["method"] == method.upper())
         ]
-        return found[:limit]
+        return [{**e, "body": shown_body(e["body"], e["body_truncated"])} for e in found[:limit]]
 
     def clear(self) -> None:
         with self._lock:
@@ -118,7 +129,7 @@ def record_requests(app: Flask, journal: RequestJournal) -> None:
         started = g.pop("journal_started", None)
         if started is None:
             return response
-        body, truncated = body_of(g.pop("journal_body", b""))
+        body: bytes = g.pop("journal_body", b"")
         fault = request.environ.get(FAULT_ENVIRON_KEY)
         journal.add(
             {
@@ -128,11 +139,13 @@ def record_requests(app: Flask, journal: RequestJournal) -> None:
                 "path": request.path,
                 "query": request.args.to_dict(flat=False),
                 "headers": {
-                    name: mask(value) if name.lower() in MASKED_HEADERS else value
+                    name: mask(value)
+                    if name.lower() in MASKED_HEADERS
+                    else value[:HEADER_VALUE_LIMIT]
                     for name, value in request.headers.items()
                 },
-                "body": body,
-                "body_truncated": truncated,
+                "body": body[:BODY_LIMIT],
+                "body_truncated": len(body) > BODY_LIMIT,
                 "status": None if fault and fault["dropped"] else response.status_code,
                 "tenant": request.headers.get("tenant-id", "").strip() or None,
                 "operation": request.endpoint,

@@ -5,11 +5,23 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import orjson
 from flask import Flask
-from waitress import create_server, wasyncore
+from waitress import create_server, utilities, wasyncore
 from waitress.server import BaseWSGIServer
 
 from .sandbox import MIB
+
+
+def _error_as_json(self: utilities.Error, ident: str | None = None) -> tuple[str, list, bytes]:
+    """waitress's own refusals (an invalid header, a body past its limit) as `Error` bodies."""
+    code = self.reason.upper().replace(" ", "_")
+    body = orjson.dumps({"error_details": [{"code": code, "message": str(self.body)}]})
+    return f"{self.code} {self.reason}", [("Content-Type", "application/json")], body
+
+
+# Every 4xx body is `Error` (openapi.yaml), also when the WSGI server refuses a request itself.
+utilities.Error.to_response = _error_as_json  # type: ignore[method-assign]
 
 
 def make_server(

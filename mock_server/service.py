@@ -31,8 +31,12 @@ Change = Callable[[Order], Order]
 
 
 def etag_of(record: Record) -> str:
-    """The strong ETag of a stored order version."""
-    return '"' + hashlib.blake2s(str(record.version).encode(), digest_size=8).hexdigest() + '"'
+    """The strong ETag of a stored order version (computed once per version)."""
+    etag = record.cache.get("etag")
+    if etag is None:
+        digest = hashlib.blake2s(str(record.version).encode(), digest_size=8).hexdigest()
+        etag = record.cache["etag"] = f'"{digest}"'
+    return etag  # type: ignore[no-any-return]
 
 
 def if_match_allows(if_match: str | None, record: Record) -> bool:

@@ -102,10 +102,8 @@ class SchemaValidator:
             self._validator.iter_errors(instance),
             key=lambda e: (-len(e.absolute_path), _field_of(e, self._root)),
         )
-        return [
-            FieldError(_field_of(e, self._root), e.message[:300], _code_of(e))
-            for e in found[:MAX_ERRORS]
-        ]
+        errors = (FieldError(_field_of(e, self._root), e.message[:300], _code_of(e)) for e in found)
+        return list(dict.fromkeys(errors))[:MAX_ERRORS]  # a failure reached twice is listed once
 
 
 class Spec:

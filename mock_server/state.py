@@ -11,6 +11,7 @@ from typing import Any
 
 import orjson
 
+from .bulk import compact, gc_paused
 from .spec import FieldError, Spec
 from .store import Store
 
@@ -72,19 +73,23 @@ def merge_states(states: list[State]) -> State:
 
 def read_fixtures(spec: Spec, directory: Path) -> State:
     """Every `*.json` state document of `directory`, merged, in file-name order."""
-    return merge_states(
-        [
-            validate_state(spec, orjson.loads(path.read_bytes()), str(path))
-            for path in sorted(directory.glob("*.json"))
-        ]
-    )
+    with gc_paused():  # 100,000 orders load 3x faster without the collector (see bulk.py)
+        return merge_states(
+            [
+                validate_state(spec, compact(orjson.loads(path.read_bytes())), str(path))
+                for path in sorted(directory.glob("*.json"))
+            ]
+        )
 
 
 def load_state(store: Store, state: State) -> None:
     """Replace the store's content with `state`, orders stored as given (like admin seeding)."""
     store.replace_all(
         {
-            tenant: [{**order, "tenant": tenant} for order in content["orders"]]
+            tenant: [
+                order if order.get("tenant") == tenant else {**order, "tenant": tenant}
+                for order in content["orders"]
+            ]
             for tenant, content in state["tenants"].items()
         },
         state.get("locations", []),

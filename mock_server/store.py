@@ -17,11 +17,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from .bulk import gc_paused, settle
+
 Order = dict[str, Any]
 Location = dict[str, Any]
 
 KEY_ORDER_ID = "order_id"
 KEY_PARTNER_REFERENCE = "partner_order_reference"
+SETTLE_ORDERS = 1000
+"""From this many orders on, `replace_all` freezes the loaded heap (see `bulk.settle`)."""
 
 
 class DuplicateReference(Exception):
@@ -33,7 +37,7 @@ class DuplicateReference(Exception):
         self.value = value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record:
     """One stored order and its version: a number unique across the store's life, new at every
     write (so an ETag derived from it is never reused, even after a reset)."""
@@ -139,9 +143,12 @@ class MemoryStore:
             return record
 
     def orders(self, tenant: str) -> list[Order]:
-        """Every order of `tenant`, in insertion order."""
+        """Every order of `tenant`, in insertion order.
+
+        `list()` copies the values in one step (under the GIL): iterating the live dict would
+        raise "dictionary changed size" when a write adds an order meanwhile (state export)."""
         bucket = self._tenants.get(tenant)
-        return [record.order for record in bucket.by_id.values()] if bucket else []
+        return [record.order for record in list(bucket.by_id.values())] if bucket else []
 
     def tenants(self) -> list[str]:
         return list(self._tenants)
@@ -171,11 +178,14 @@ class MemoryStore:
         """Replace every order and location at once; on DuplicateReference nothing changes."""
         fresh = MemoryStore()
         fresh._versions = self._versions
-        for location in locations:
-            fresh.put_location(location)
-        for tenant, tenant_orders in orders.items():
-            for order in tenant_orders:
-                fresh.save(tenant, order, replace=True)
-        with self._index_lock:
-            self._tenants, self._locations = fresh._tenants, fresh._locations
-            self._by_code = fresh._by_code
+        with gc_paused():
+            for location in locations:
+                fresh.put_location(location)
+            for tenant, tenant_orders in orders.items():
+                for order in tenant_orders:
+                    fresh.save(tenant, order, replace=True)
+            with self._index_lock:
+                self._tenants, self._locations = fresh._tenants, fresh._locations
+                self._by_code = fresh._by_code
+        if sum(len(tenant_orders) for tenant_orders in orders.values()) >= SETTLE_ORDERS:
+            settle()

@@ -12,10 +12,16 @@ from typing import Any
 import orjson
 from flask import Request
 
+from .bulk import compact, gc_paused
 from .errors import ApiError
 from .spec import FieldError, OperationSchemas, SchemaValidator
 
 JSON_TYPES = ("application/json", "application/merge-patch+json")
+BULK_BYTES = 1024 * 1024
+"""Bodies this large (a `PUT /__admin/state`) are parsed with the garbage collector paused, and
+compacted (repeated strings stored once, see bulk.py)."""
+MAX_JSON_DEPTH = 64
+"""Deepest nesting of arrays and objects accepted in a body (an order needs about 8)."""
 
 
 def parse_json_body(request: Request) -> Any:
@@ -32,9 +38,33 @@ def parse_json_body(request: Request) -> Any:
     if not raw.strip():
         raise ApiError.of(400, "MISSING_BODY", "A JSON request body is required", "body")
     try:
-        return orjson.loads(raw)
+        if len(raw) < BULK_BYTES:
+            return shallow(orjson.loads(raw))
+        with gc_paused():
+            return compact(shallow(orjson.loads(raw)))
     except orjson.JSONDecodeError as exc:
         raise ApiError.of(400, "MALFORMED_JSON", f"Body is not valid JSON: {exc}", "body") from exc
+
+
+def shallow(document: Any) -> Any:
+    """`document`, unless arrays and objects nest in it deeper than MAX_JSON_DEPTH: 400 then.
+
+    orjson parses up to 1024 levels, but the validator, `copy.deepcopy` and `repr` recurse once or
+    more per level and would exhaust the stack (a 500). Walks the containers level by level.
+    """
+    level = [document] if isinstance(document, (dict, list)) else []
+    for _ in range(MAX_JSON_DEPTH):
+        level = [
+            child
+            for value in level
+            for child in (value.values() if isinstance(value, dict) else value)
+            if isinstance(child, (dict, list))
+        ]
+        if not level:
+            return document
+    raise ApiError.of(
+        400, "TOO_DEEPLY_NESTED", f"JSON nested deeper than {MAX_JSON_DEPTH} levels", "body"
+    )
 
 
 def validate_body(validator: SchemaValidator, request: Request) -> Any:
@@ -59,17 +89,25 @@ def read_request(
     operation: OperationSchemas, request: Request, path_params: dict[str, str]
 ) -> ValidRequest:
     """Validate path, query and header parameters, then the body, of one operation."""
+    request = _unproxied(request)
+    args, headers = request.args, request.headers
     errors: list[FieldError] = []
     for (location, name), validator in operation.parameters.items():
         if location == "path":
             value: str | None = path_params[name]
         elif location == "query":
-            value = request.args.get(name)
+            value = args.get(name)
         else:
-            value = request.headers.get(name)
+            value = headers.get(name)
         if value is not None:
             errors.extend(validator.errors(value))
     if errors:
         raise ApiError.invalid(errors)
     body = validate_body(operation.body, request) if operation.body is not None else None
-    return ValidRequest(body, request.args.get("key", "order_id"), request.headers.get("If-Match"))
+    return ValidRequest(body, args.get("key", "order_id"), headers.get("If-Match"))
+
+
+def _unproxied(request: Request) -> Request:
+    """The request object behind Flask's `request` proxy (each proxy access costs a lookup)."""
+    get_current = getattr(request, "_get_current_object", None)
+    return get_current() if get_current is not None else request  # type: ignore[no-any-return]

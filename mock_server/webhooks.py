@@ -9,6 +9,7 @@ attempt (no answer, or a status other than 2xx) is retried after an exponential 
 
 from __future__ import annotations
 
+import http.client
 import itertools
 import logging
 import threading
@@ -83,7 +84,7 @@ def post_event(
             return response.status, None
     except urllib.error.HTTPError as exc:
         return exc.code, f"HTTP {exc.code}"
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, http.client.HTTPException) as exc:
         return None, f"{type(exc).__name__}: {exc}"
 
 
@@ -118,13 +119,13 @@ class Subscriber:
 
     def as_json(self) -> dict[str, Any]:
         with self._ready:
-            queued = len(self._queue)
+            queued, counts = len(self._queue), dict(self.counts)
         return {
             "id": self.id,
             "url": self.url,
             "created_at": self.created_at,
             "queued": queued,
-            **self.counts,
+            **counts,
         }
 
     def wait_idle(self, timeout: float) -> bool:

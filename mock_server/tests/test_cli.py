@@ -50,9 +50,7 @@ def test_serve_rejects_unknown_options() -> None:
 
 def test_serve_runs_with_its_options_and_stops_on_sigint(tmp_path: Path) -> None:
     hook = "http://127.0.0.1:9/hook"
-    with serving(
-        "--journal-size", "1", "--webhook-url", hook, command=(CLI, "serve")
-    ) as served:
+    with serving("--journal-size", "1", "--webhook-url", hook, command=(CLI, "serve")) as served:
         assert requests.get(f"{served.url}/orders/ORD-1001", headers=AUTH, timeout=30).ok
         assert requests.get(f"{served.url}/orders/ORD-1002", headers=AUTH, timeout=30).ok
         admin = f"{served.url}/__admin"
@@ -63,7 +61,7 @@ def test_serve_runs_with_its_options_and_stops_on_sigint(tmp_path: Path) -> None
         assert served.stop(signal.SIGINT) == 0
 
 
-SUITE = '''
+SUITE = """
 import pytest
 
 
@@ -78,7 +76,7 @@ def test_a_rule_that_holds() -> None:
 
 def test_a_rule_that_breaks() -> None:
     raise AssertionError("update-location: FO location_id not resolved\\nsecond line")
-'''
+"""
 
 
 def test_contract_runs_the_suite_and_tabulates_failures(tmp_path: Path) -> None:

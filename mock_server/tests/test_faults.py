@@ -191,6 +191,7 @@ def test_a_dropped_connection_gets_no_response_and_changes_nothing(
         with pytest.raises((http.client.RemoteDisconnected, ConnectionResetError)):
             conn.getresponse()
     conn.close()
+    assert client.sandbox.journal.wait_for(lambda entry: entry["fault"] == fault["id"], 10)
     journal = client.get("/__admin/requests", query_string={"method": "PATCH"})
     [entry] = journal.get_json()["requests"]
     assert (entry["status"], entry["fault"]) == (None, fault["id"])

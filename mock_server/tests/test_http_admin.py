@@ -190,15 +190,7 @@ def test_admin_is_refused(
     [
         (None, False),
         ("Bearer wrong", False),
-        pytest.param(
-            "s",
-            False,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="admin.py's guard strips an optional 'Bearer ' prefix, so the bare token "
-                "is accepted (not ours to fix)",
-            ),
-        ),
+        ("s", False),  # the bare token, without the Bearer scheme (fixed: it was accepted)
         ("Bearer s", True),
     ],
     ids=["none", "wrong", "no-scheme", "right"],

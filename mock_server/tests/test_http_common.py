@@ -186,16 +186,7 @@ def test_unknown_fulfillment_order_is_404(client: CheckedClient, fo_operation: O
             "/orders/ORD-1001/fulfillment-orders/FO-1001-A/update-partner-references",
             {"PATCH"},
         ),
-        pytest.param(
-            "GET",
-            "/__admin/reset",
-            {"POST"},
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="admin.py's blueprint routes keep Flask's automatic OPTIONS, so Allow "
-                "lists OPTIONS, which openapi-admin.yaml does not document (not ours to fix)",
-            ),
-        ),
+        ("GET", "/__admin/reset", {"POST"}),
     ],
 )
 def test_undocumented_method_is_405_with_allow(

@@ -166,12 +166,6 @@ def test_new_fo_ignores_server_owned_fields(client: CheckedClient) -> None:
     assert fo["status"] == "open"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FulfillmentOrderInput in openapi.yaml does not declare creation_date, which the "
-    "domain keeps on a new FO (test_domain_orders), so an invalid one is stored and returned; "
-    "the spec should declare it as DateTime (not ours to edit)",
-)
 def test_new_fo_creation_date_is_validated(client: CheckedClient) -> None:
     """A new FO's `creation_date` is kept when given (domain rule), so it must be a date-time."""
     response = client.post(

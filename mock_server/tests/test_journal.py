@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from mock_server.journal import BODY_LIMIT
+from mock_server.journal import BODY_LIMIT, HEADER_VALUE_LIMIT
 from mock_server.sandbox import SandboxConfig
 
 if TYPE_CHECKING:
@@ -135,7 +135,19 @@ def test_large_bodies_are_cut_and_marked(client: CheckedClient) -> None:
     assert entry["body"].startswith('{"language": "xxx')
 
 
+def test_long_header_values_are_cut(client: CheckedClient) -> None:
+    client.get("/orders/ORD-1001", headers={"X-Trace": "t" * (HEADER_VALUE_LIMIT * 4)})
+    assert journal(client)[0]["headers"]["X-Trace"] == "t" * HEADER_VALUE_LIMIT
+
+
 def test_a_body_that_is_not_json_is_kept_as_text(client: CheckedClient) -> None:
     client.patch("/orders/ORD-1001", data="not json", content_type="application/json")
     [entry] = journal(client)
     assert (entry["body"], entry["status"]) == ("not json", 400)
+
+
+def test_a_body_too_deep_to_send_back_is_kept_as_text(client: CheckedClient) -> None:
+    deep = '{"language":"ar","custom_attributes":' + "[" * 1000 + "]" * 1000 + "}"
+    client.patch("/orders/ORD-1001", data=deep, content_type="application/json")
+    [entry] = journal(client)
+    assert entry["body"] == deep

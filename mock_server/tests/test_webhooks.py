@@ -8,6 +8,7 @@ can fail the first N of them or hold them until released. Tests wait on conditio
 from __future__ import annotations
 
 import json
+import socketserver
 import threading
 from collections.abc import Iterator
 from datetime import datetime
@@ -219,6 +220,38 @@ def test_an_unreachable_receiver_is_an_error_without_status(
         assert all(a["status"] is None and a["error"] for a in delivery["attempts"])
     finally:
         client.sandbox.close()
+
+
+class GarbageHandler(socketserver.BaseRequestHandler):
+    """Answers anything with bytes that are not HTTP."""
+
+    def handle(self) -> None:
+        self.request.recv(65536)
+        self.request.sendall(b"NOT HTTP AT ALL\r\n\r\n")
+
+
+def test_a_receiver_that_does_not_speak_http_fails_the_delivery_not_the_worker(
+    make_client: ClientFactory,
+) -> None:
+    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), GarbageHandler) as garbage:
+        threading.Thread(target=garbage.serve_forever, kwargs={"poll_interval": 0.05}).start()
+        url = f"http://127.0.0.1:{garbage.server_address[1]}/hook"
+        client = make_client(
+            SandboxConfig(webhook_urls=[url], webhook_retry=RetryPolicy(attempts=1))
+        )
+        try:
+            for language in ("ar", "fr"):
+                client.patch("/orders/ORD-1001", json={"language": language})
+            settle(client)
+            [subscription] = client.get("/__admin/webhooks/subscriptions").get_json()[
+                "subscriptions"
+            ]
+            assert subscription["failed"] == 2
+            attempt = events(client)[0]["deliveries"][0]["attempts"][0]
+            assert attempt["status"] is None and "BadStatusLine" in attempt["error"]
+        finally:
+            client.sandbox.close()
+            garbage.shutdown()
 
 
 def test_a_slow_receiver_never_blocks_the_api(hooked: CheckedClient, receiver: Receiver) -> None:

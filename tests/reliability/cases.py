@@ -611,6 +611,13 @@ HOSTILE_CASES: tuple[Refused, ...] = (
             ]
         },
     ),
+    Refused(
+        "FO creation_date not a date-time (was stored, making the order invalid)",
+        "POST",
+        "/orders",
+        400,
+        _create(fulfillment_orders=[{"creation_date": "nope"}]),
+    ),
     Refused("10,000-character order_id", "POST", "/orders", 400, _create(order_id=LONG_ID)),
     Refused(
         "10,000-character line item id",

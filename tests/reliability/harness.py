@@ -15,7 +15,7 @@ import socket
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -161,6 +161,19 @@ class Server:
             self.process.kill()
             return self.process.wait(timeout=timeout)
 
+    def poll_until(self, condition: Callable[[], bool], attempts: int = START_ATTEMPTS) -> bool:
+        """Check `condition` up to `attempts` times; between checks wait on the process itself
+        (ATTEMPT_WAIT_SECONDS at most), so a process that exits ends the wait at once with its
+        log. True when the condition held."""
+        for _ in range(attempts):
+            if condition():
+                return True
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=ATTEMPT_WAIT_SECONDS)
+            if self.process.poll() is not None:
+                raise ServerDidNotStart(f"exit {self.process.returncode}:\n{self.logs()}")
+        return False
+
     def stop(self) -> int:
         """SIGTERM, then wait for the exit (SIGKILL after STOP_TIMEOUT_SECONDS)."""
         self.session.close()
@@ -183,34 +196,34 @@ def _answers(port: int) -> bool:
 
 def _launch(args: tuple[str, ...], port: int, log_path: Path, keys: dict[str, str]) -> Server:
     command = [sys.executable, "-m", "mock_server", "--port", str(port), *args]
-    if "--host" not in args:
-        command[3:3] = ["--host", HOST]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     with log_path.open("ab") as log:
         process = subprocess.Popen(
             command, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, env=env
         )
     server = Server(process, port, log_path, args, keys)
-    for _ in range(START_ATTEMPTS):
-        if _answers(port):
-            return server
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=ATTEMPT_WAIT_SECONDS)
-        if process.poll() is not None:
-            raise ServerDidNotStart(f"exit {process.returncode}:\n{server.logs()}")
+    if server.poll_until(lambda: _answers(port)):
+        return server
     server.stop()
     raise ServerDidNotStart(f"no answer after {START_ATTEMPTS} polls:\n{server.logs()}")
 
 
 def start_server(
-    *args: str, log_dir: Path, keys: dict[str, str] | None = None, port: int | None = None
+    *args: str,
+    log_dir: Path,
+    keys: dict[str, str] | None = None,
+    port: int | None = None,
+    default_host: bool = False,
 ) -> Server:
     """Start `python -m mock_server --host 127.0.0.1 --port <free> *args`, answering.
 
-    `keys` (tenant -> API key) is written to a file passed as `--api-keys`, so only those keys are
-    accepted. A port taken between `free_port()` and the bind makes the server exit; then it is
-    retried on another port (PORT_ATTEMPTS in all). `port` pins the port.
+    `--host 127.0.0.1` is added unless `args` names a host or `default_host` asks for the
+    server's own default. `keys` (tenant -> API key) is written to a file passed as `--api-keys`,
+    so only those keys are accepted. A port taken between `free_port()` and the bind makes the
+    server exit; then it is retried on another port (PORT_ATTEMPTS in all). `port` pins the port.
     """
+    if "--host" not in args and not default_host:
+        args = ("--host", HOST, *args)
     log_dir.mkdir(parents=True, exist_ok=True)
     name = uuid.uuid4().hex[:8]
     log_path = log_dir / f"server-{name}.log"

@@ -30,6 +30,9 @@ import requests
 from tests.reliability.harness import Server, unique
 from tests.reliability.schemas import schema_errors
 
+THREADS = 32
+REQUESTS_PER_THREAD = 200
+BLIND_REQUESTS = 200
 START_TIMEOUT_SECONDS = 60.0
 Value = Callable[[str, int], Any]
 

@@ -1,0 +1,32 @@
+"""`python -m contract_tests.selftest.serve VARIANT --port P [--fixtures]`: one broken sandbox.
+
+The variant's patches are applied in this process before the app serves anything; the sandbox
+runs under waitress like `python -m mock_server`.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import waitress
+
+from mock_server.app import create_app
+from mock_server.sandbox import SandboxConfig
+
+from .variants import BY_NAME
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m contract_tests.selftest.serve")
+    parser.add_argument("variant", choices=sorted(BY_NAME))
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--fixtures", action="store_true", help="load the bundled fixtures")
+    args = parser.parse_args(argv)
+    config = SandboxConfig() if args.fixtures else SandboxConfig(fixtures=None)
+    app = create_app(config)
+    BY_NAME[args.variant].apply(app.extensions["sandbox"])
+    waitress.serve(app, host="127.0.0.1", port=args.port, threads=8, _quiet=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,284 @@
+"""Broken sandboxes: each variant patches one documented rule of `mock_server`, nothing else.
+
+A variant is applied inside its own server process (see serve.py), so patches are plain
+attribute replacements that are never undone. Each wraps a function at the place it is called
+from, so that only the one rule changes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from mock_server.domain import DomainError
+from mock_server.sandbox import Sandbox
+
+Wrapper = Callable[[Callable[..., Any]], Callable[..., Any]]
+TERMINAL = frozenset({"fulfilled", "cancelled", "closed"})
+
+
+def wrap(target: str, wrapper: Wrapper) -> None:
+    """Replace `module.attr` (or `module.Class.attr`) by `wrapper(original)`."""
+    module_name, _, attr = target.rpartition(".")
+    try:
+        owner: Any = importlib.import_module(module_name)
+    except ModuleNotFoundError:
+        module_name, _, class_name = module_name.rpartition(".")
+        owner = getattr(importlib.import_module(module_name), class_name)
+    original = getattr(owner, attr)  # AttributeError: the sandbox was refactored; update here
+    setattr(owner, attr, wrapper(original))
+
+
+@dataclass(frozen=True)
+class Variant:
+    """`breaks` names the documented rule (page) that `apply` breaks."""
+
+    name: str
+    breaks: str
+    apply: Callable[[Sandbox], None]
+
+
+def _fos(order: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(order.get("fulfillment_orders") or [])
+
+
+# ------------------------------------------------------------------ page 002
+def drops_fulfilled_items(_: Sandbox) -> None:
+    def wrapper(merge: Callable[..., Any]) -> Callable[..., Any]:
+        def merged(existing: list[Any], requested: list[Any], **kw: Any) -> list[Any]:
+            return [
+                {
+                    **fo,
+                    "line_items": [
+                        li for li in fo["line_items"] if li.get("status") != "fulfilled"
+                    ],
+                }
+                for fo in merge(existing, requested, **kw)
+            ]
+
+        return merged
+
+    wrap("mock_server.domain.orders.merge_fulfillment_orders", wrapper)
+
+
+def keeps_omitted_fos(_: Sandbox) -> None:
+    def wrapper(merge: Callable[..., Any]) -> Callable[..., Any]:
+        def merged(existing: list[Any], requested: list[Any], **kw: Any) -> list[Any]:
+            result = merge(existing, requested, **kw)
+            kept = {fo["fulfillment_order_id"] for fo in result}
+            return result + [fo for fo in existing if fo["fulfillment_order_id"] not in kept]
+
+        return merged
+
+    wrap("mock_server.domain.orders.merge_fulfillment_orders", wrapper)
+
+
+def keeps_unlisted_pending_items(_: Sandbox) -> None:
+    def wrapper(merge_lines: Callable[..., Any]) -> Callable[..., Any]:
+        def merged(held: list[Any], wanted: list[Any], path: str) -> list[Any]:
+            result = merge_lines(held, wanted, path)
+            present = {line.get("id") for line in result}
+            return result + [dict(line) for line in held if line.get("id") not in present]
+
+        return merged
+
+    wrap("mock_server.domain.preservation._merge_lines", wrapper)
+
+
+def accepts_terminal_items_listed(_: Sandbox) -> None:
+    def wrapper(merge_lines: Callable[..., Any]) -> Callable[..., Any]:
+        def merged(held: list[Any], wanted: list[Any], path: str) -> list[Any]:
+            terminal = {line.get("id") for line in held if line.get("status") in TERMINAL}
+            return merge_lines(held, [w for w in wanted if w["id"] not in terminal], path)
+
+        return merged
+
+    wrap("mock_server.domain.preservation._merge_lines", wrapper)
+
+
+def updates_cancelled_orders(_: Sandbox) -> None:
+    def wrapper(update: Callable[..., Any]) -> Callable[..., Any]:
+        def updated(order: dict[str, Any], body: Any, **kw: Any) -> Any:
+            return update({**order, "status": "open"}, body, **kw)
+
+        return updated
+
+    wrap("mock_server.responses.update_order", wrapper)
+
+
+# ------------------------------------------------------------------ pages 000-003: key, tenant
+def ignores_key(_: Sandbox) -> None:
+    def wrapper(read: Callable[..., Any]) -> Callable[..., Any]:
+        def read_ignoring_key(*args: Any) -> Any:
+            return dataclasses.replace(read(*args), key="order_id")
+
+        return read_ignoring_key
+
+    wrap("mock_server.app.read_request", wrapper)
+
+
+def shares_orders_across_tenants(sandbox: Sandbox) -> None:
+    def wrapper(find: Callable[..., Any]) -> Callable[..., Any]:
+        def find_anywhere(self: Any, tenant: str, reference: str, key: str = "order_id") -> Any:
+            for other in [tenant, *self.tenants()]:
+                record = find(self, other, reference, key)
+                if record is not None:
+                    return record
+            return None
+
+        return find_anywhere
+
+    wrap("mock_server.store.MemoryStore.find", wrapper)
+
+
+# ------------------------------------------------------------------ page 001
+def resolves_location_code_first(_: Sandbox) -> None:
+    def wrapper(update: Callable[..., Any]) -> Callable[..., Any]:
+        def updated(
+            order: Any,
+            fo_id: str,
+            location_id: str,
+            *,
+            find_by_partner_id: Any,
+            find_by_code: Any,
+            now: str,
+        ) -> Any:
+            def code_first(value: str) -> Any:
+                return find_by_code(order.get("merchant", ""), value) or find_by_partner_id(value)
+
+            return update(
+                order,
+                fo_id,
+                location_id,
+                find_by_partner_id=code_first,
+                find_by_code=find_by_code,
+                now=now,
+            )
+
+        return updated
+
+    wrap("mock_server.responses.update_location", wrapper)
+
+
+# ------------------------------------------------------------------ page 003
+def schedules_digital_fos(_: Sandbox) -> None:
+    def wrapper(update: Callable[..., Any]) -> Callable[..., Any]:
+        def updated(order: dict[str, Any], fo_id: str, body: Any, **kw: Any) -> Any:
+            as_delivery = {
+                **order,
+                "fulfillment_orders": [
+                    {**fo, "delivery_method": "DELIVERY"}
+                    if fo.get("delivery_method") == "DIGITAL"
+                    else fo
+                    for fo in _fos(order)
+                ],
+            }
+            return update(as_delivery, fo_id, body, **kw)
+
+        return updated
+
+    wrap("mock_server.responses.update_schedule", wrapper)
+
+
+# ------------------------------------------------------------------ page 000
+def applies_references_partially(sandbox: Sandbox) -> None:
+    """On a refused request, the FO reference is saved anyway before the error is raised."""
+
+    def wrapper(update: Callable[..., Any]) -> Callable[..., Any]:
+        def updated(order: dict[str, Any], fo_id: str, body: Any, **kw: Any) -> Any:
+            try:
+                return update(order, fo_id, body, **kw)
+            except DomainError:
+                if "partner_fulfillment_order_reference" in body:
+                    partial = {
+                        "partner_fulfillment_order_reference": body[
+                            "partner_fulfillment_order_reference"
+                        ]
+                    }
+                    sandbox.store.save(
+                        order["tenant"], update(order, fo_id, partial, **kw), replace=True
+                    )
+                raise
+
+        return updated
+
+    wrap("mock_server.responses.update_partner_references", wrapper)
+
+
+# ------------------------------------------------------------------ page 004
+def closes_lines_of_any_shipment(_: Sandbox) -> None:
+    def wrapper(apply: Callable[..., Any]) -> Callable[..., Any]:
+        def applied(order: Any, payload: dict[str, Any], **kw: Any) -> Any:
+            return apply(order, {k: v for k, v in payload.items() if k != "shipment_id"}, **kw)
+
+        return applied
+
+    wrap("mock_server.service.apply_shipment", wrapper)
+
+
+def closes_shopify_orders(_: Sandbox) -> None:
+    def wrapper(apply: Callable[..., Any]) -> Callable[..., Any]:
+        def applied(order: dict[str, Any], payload: Any, **kw: Any) -> Any:
+            source = order.get("creation_source")
+            disguised = {**order, "creation_source": {"source_type": "API"}}
+            updated, closed = apply(disguised, payload, **kw)
+            if updated is disguised:
+                return order, closed
+            return {**updated, "creation_source": source}, closed
+
+        return applied
+
+    wrap("mock_server.service.apply_shipment", wrapper)
+
+
+def _none(_: Sandbox) -> None:
+    """The sandbox as it is."""
+
+
+BASELINE = Variant("baseline", "nothing (the sandbox as it is)", _none)
+VARIANTS: tuple[Variant, ...] = (
+    Variant("drops_fulfilled_items", "002: terminal line items preserved", drops_fulfilled_items),
+    Variant("keeps_omitted_fos", "002: omitted FOs removed", keeps_omitted_fos),
+    Variant(
+        "keeps_unlisted_pending_items",
+        "002: unlisted pending items removed",
+        keeps_unlisted_pending_items,
+    ),
+    Variant(
+        "accepts_terminal_items_listed",
+        "002: only pending items may be passed",
+        accepts_terminal_items_listed,
+    ),
+    Variant(
+        "updates_cancelled_orders",
+        "002: cancelled orders cannot be updated",
+        updates_cancelled_orders,
+    ),
+    Variant("ignores_key", "000-003: key=partner_order_reference", ignores_key),
+    Variant(
+        "shares_orders_across_tenants",
+        "tenant-id: orders belong to their tenant",
+        shares_orders_across_tenants,
+    ),
+    Variant(
+        "resolves_location_code_first",
+        "001: partner_location_id first",
+        resolves_location_code_first,
+    ),
+    Variant("schedules_digital_fos", "003: not applicable to DIGITAL", schedules_digital_fos),
+    Variant(
+        "applies_references_partially",
+        "000: unknown fulfillment_id refused, nothing applied",
+        applies_references_partially,
+    ),
+    Variant(
+        "closes_lines_of_any_shipment",
+        "004: only related line items auto-close",
+        closes_lines_of_any_shipment,
+    ),
+    Variant("closes_shopify_orders", "004: Shopify-sourced orders skipped", closes_shopify_orders),
+)
+BY_NAME = {variant.name: variant for variant in (BASELINE, *VARIANTS)}

@@ -1,0 +1,57 @@
+"""Sequences of operations.
+
+1. Schemathesis' state machine over the spec's `links` (create, read, update, read again): no
+   step may 5xx or break the schema.
+2. A Hypothesis rule-based machine interleaving the five update operations on a few orders and
+   checking, after every step, the invariants the pages imply.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis.stateful import run_state_machine_as_test
+
+from .lifecycle import OrderLifecycle
+from .settings import examples, max_examples
+from .target import Target
+
+if TYPE_CHECKING:
+    from schemathesis.specs.openapi.schemas import OpenApiSchema
+
+pytestmark = pytest.mark.stateful
+STEPS = 8
+
+
+@pytest.fixture(scope="module")
+def linked_schema(base_url: str, auth_headers: dict[str, str]) -> OpenApiSchema:
+    from .spec import load_schema  # Schemathesis is imported only when this test runs
+
+    schema = load_schema(coverage=False)
+    schema.config.update(base_url=base_url, headers=auth_headers)
+    return schema
+
+
+def test_links_state_machine(linked_schema: OpenApiSchema) -> None:
+    """createOrder / getOrder -> getOrder, updateOrder and the FO operations through the spec's
+    links; every response passes every built-in check."""
+    machine = linked_schema.as_state_machine()
+    machine.run(
+        settings=settings(
+            max_examples=max_examples(0.5),
+            stateful_step_count=STEPS,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            database=None,
+        )
+    )
+
+
+@pytest.mark.behaviour
+def test_update_operations_keep_the_invariants(target: Target) -> None:
+    """Terminal line items never disappear or change but as documented; FO line items name
+    order line items; statuses stay in their enums; refused requests change nothing."""
+    machine = type("BoundOrderLifecycle", (OrderLifecycle,), {"target": target})
+    run_state_machine_as_test(machine, settings=examples(stateful_step_count=STEPS, database=None))

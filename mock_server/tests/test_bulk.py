@@ -1,0 +1,58 @@
+"""Bulk-load helpers: `compact` copies a document exactly, sharing equal strings and nothing else
+with the original; `gc_paused` restores the collector's state, also when nested."""
+
+from __future__ import annotations
+
+import gc
+from typing import Any
+
+from mock_server.bulk import compact, gc_paused
+
+
+def objects(value: Any) -> list[Any]:
+    """Every non-singleton object in `value` (containers, keys, scalars other than bool/None)."""
+    found = [value]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += [key, *objects(item)]
+    elif isinstance(value, list):
+        for item in value:
+            found += objects(item)
+    return [v for v in found if not isinstance(v, bool) and v is not None]
+
+
+def test_compact_is_an_equal_copy_that_shares_nothing_with_the_original() -> None:
+    original = {
+        "status": "open-" + "x",
+        "lines": [{"status": "open-" + "x", "price": 1.5, "qty": 10**12, "ok": True}] * 2,
+        "nested": [[None, 0.1, "é-\u2603"], {"k": -0.0}],
+        "big": 2**70,
+    }
+    copied = compact(original)
+    assert copied == original
+    assert str(copied) == str(original)  # -0.0 and the types survive
+    mine = {id(v) for v in objects(original) if not isinstance(v, int) or v > 256}
+    assert not mine & {id(v) for v in objects(copied)}
+
+
+def test_compact_stores_equal_strings_once() -> None:
+    copied = compact([{"city": "Dubai" + str(i % 2)} for i in range(6)])
+    assert len({id(order["city"]) for order in copied}) == 2
+    assert compact("plain") == "plain" and compact(3) == 3
+
+
+def test_gc_paused_restores_the_collector_state() -> None:
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -1,0 +1,41 @@
+"""Every control of issue 5 lives under `/__admin/` and is refused with `--no-admin`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from mock_server.sandbox import SandboxConfig
+
+if TYPE_CHECKING:
+    from mock_server.tests.conftest import ClientFactory
+
+CONTROLS = [
+    ("GET", "/__admin/requests"),
+    ("DELETE", "/__admin/requests"),
+    ("GET", "/__admin/webhooks"),
+    ("GET", "/__admin/webhooks/subscriptions"),
+    ("POST", "/__admin/webhooks/subscriptions"),
+    ("DELETE", "/__admin/webhooks/subscriptions/SUB-0001"),
+    ("GET", "/__admin/faults"),
+    ("POST", "/__admin/faults"),
+    ("DELETE", "/__admin/faults"),
+    ("GET", "/__admin/state"),
+    ("PUT", "/__admin/state"),
+]
+
+
+@pytest.mark.parametrize(("method", "path"), CONTROLS, ids=[f"{m} {p}" for m, p in CONTROLS])
+def test_controls_are_refused_without_admin(
+    make_client: ClientFactory, method: str, path: str
+) -> None:
+    client = make_client(SandboxConfig(admin=False))
+    response = client.open(method, path, json={})
+    assert response.status_code == 404
+    assert response.get_json()["error_details"][0]["code"] == "ADMIN_DISABLED"
+
+
+def test_the_docs_page_stays_without_admin(make_client: ClientFactory) -> None:
+    app = make_client(SandboxConfig(admin=False)).app
+    assert app.test_client().get("/docs").status_code == 200

@@ -1,0 +1,94 @@
+"""The `carriyo_sandbox` fixture, used the way a user's test suite uses it: nothing imported from
+the project; `pip install` registered the plugin."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+
+
+@pytest.fixture(autouse=True)
+def clean(carriyo_sandbox: Any) -> Iterator[None]:
+    """Each test starts from the fixtures baseline, with an empty journal."""
+    carriyo_sandbox.reset()
+    yield
+
+
+def test_the_api_answers_at_base_url_with_the_given_headers(carriyo_sandbox: Any) -> None:
+    assert carriyo_sandbox.base_url.startswith("http://127.0.0.1:")
+    assert set(carriyo_sandbox.headers) == {"x-api-key", "tenant-id"}
+    response = requests.get(
+        f"{carriyo_sandbox.base_url}/orders/ORD-1001", headers=carriyo_sandbox.headers, timeout=30
+    )
+    assert response.status_code == 200
+    assert response.json()["order_id"] == "ORD-1001"
+
+
+def test_seed_order_stores_an_order_as_given(carriyo_sandbox: Any) -> None:
+    order = {
+        "order_id": "MY-ORDER-1",
+        "partner_order_reference": "MY-REF-1",
+        "status": "fulfilled",
+        "line_items": [{"id": "li-1", "sku": "SKU-1", "quantity": 1}],
+        "fulfillment_orders": [],
+    }
+    stored = carriyo_sandbox.seed_order(order)
+    assert stored["order_id"] == "MY-ORDER-1"
+    fetched = requests.get(
+        f"{carriyo_sandbox.base_url}/orders/MY-REF-1",
+        params={"key": "partner_order_reference"},
+        headers=carriyo_sandbox.headers,
+        timeout=30,
+    )
+    assert fetched.json() == stored
+
+
+def test_seed_order_for_another_tenant(carriyo_sandbox: Any) -> None:
+    order = {"order_id": "T2-1", "status": "open", "line_items": [], "fulfillment_orders": []}
+    carriyo_sandbox.seed_order(order, tenant="tenant-two")
+    mine = requests.get(
+        f"{carriyo_sandbox.base_url}/orders/T2-1", headers=carriyo_sandbox.headers, timeout=30
+    )
+    theirs = requests.get(
+        f"{carriyo_sandbox.base_url}/orders/T2-1",
+        headers={**carriyo_sandbox.headers, "tenant-id": "tenant-two"},
+        timeout=30,
+    )
+    assert (mine.status_code, theirs.status_code) == (404, 200)
+
+
+def test_requests_lists_what_my_code_sent(carriyo_sandbox: Any) -> None:
+    requests.patch(
+        f"{carriyo_sandbox.base_url}/orders/ORD-1001",
+        json={"language": "ar"},
+        headers=carriyo_sandbox.headers,
+        timeout=30,
+    )
+    [entry] = carriyo_sandbox.requests()
+    assert (entry["method"], entry["path"], entry["status"]) == ("PATCH", "/orders/ORD-1001", 200)
+    assert entry["body"] == {"language": "ar"}
+    assert entry["headers"]["X-Api-Key"].endswith("***")
+    assert carriyo_sandbox.requests(status="4xx") == []
+
+
+def test_webhooks_lists_the_events_of_my_changes(carriyo_sandbox: Any) -> None:
+    changed = requests.patch(
+        f"{carriyo_sandbox.base_url}/orders/ORD-1001",
+        json={"language": "ar"},
+        headers=carriyo_sandbox.headers,
+        timeout=30,
+    ).json()
+    [event] = carriyo_sandbox.webhooks()
+    assert (event["type"], event["order"]) == ("order.updated", changed)
+
+
+def test_reset_returns_to_the_fixtures(carriyo_sandbox: Any) -> None:
+    url = f"{carriyo_sandbox.base_url}/orders/ORD-1001"
+    original = requests.get(url, headers=carriyo_sandbox.headers, timeout=30).json()
+    requests.patch(url, json={"language": "ar"}, headers=carriyo_sandbox.headers, timeout=30)
+    carriyo_sandbox.reset()
+    assert carriyo_sandbox.requests() == [] and carriyo_sandbox.webhooks() == []
+    assert requests.get(url, headers=carriyo_sandbox.headers, timeout=30).json() == original

@@ -1,0 +1,140 @@
+"""Schemathesis (CLI) against a running sandbox: every operation, positive and negative data.
+
+The repository's `schemathesis.toml` is used as it is, plus dictionaries that make half of the
+generated path parameters real fixture ids, so the fulfillment-order operations get past 404 to
+their rules. Failures and errors are counted from the JUnit report.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.reliability.harness import ACME, REPO_ROOT, Server
+
+FULL_EXAMPLES = 500
+QUICK_EXAMPLES = int(os.environ.get("RELIABILITY_FUZZ_EXAMPLES", "25"))
+PHASES = "coverage,fuzzing"
+TIMEOUT_SECONDS = 1800
+DICTIONARIES = """
+[dictionaries.orders]
+values = ["ORD-1001", "ORD-1003", "ORD-1004", "ORD-1009", "ORD-1011", "GLX-5001"]
+
+[dictionaries.fulfillment-orders]
+values = ["FO-1001-A", "FO-1003-A", "FO-1004-A", "FO-1004-B", "FO-1009-A", "FO-1009-B"]
+
+[parameters]
+"path.orderReference" = { dictionary = "orders", probability = 0.5 }
+"path.fulfillmentOrderId" = { dictionary = "fulfillment-orders", probability = 0.5 }
+"""
+
+
+@dataclass
+class FuzzFigures:
+    """One Schemathesis run: its size, outcome and duration."""
+
+    examples: int
+    workers: int
+    seconds: float
+    exit_code: int
+    generated: int
+    passed: int
+    failures: int
+    errors: int
+    output: str
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == 0 and not (self.failures or self.errors)
+
+
+def _executable() -> str:
+    found = shutil.which("schemathesis", path=str(Path(sys.executable).parent))
+    return found or "schemathesis"
+
+
+def _junit_counts(path: Path) -> tuple[int, int]:
+    """(failures, errors) of a JUnit report (0, 0 when there is none)."""
+    if not path.exists():
+        return 0, 0
+    root = ElementTree.parse(path).getroot()
+    cases = list(root.iter("testcase"))
+    return (
+        sum(1 for case in cases if case.find("failure") is not None),
+        sum(1 for case in cases if case.find("error") is not None),
+    )
+
+
+def run_schemathesis(server: Server, work_dir: Path, examples: int, workers: int) -> FuzzFigures:
+    """`schemathesis run openapi.yaml --mode all --phases coverage,fuzzing` against `server`."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    config = work_dir / "schemathesis.toml"
+    config.write_text(
+        (REPO_ROOT / "schemathesis.toml").read_text(encoding="utf-8") + DICTIONARIES,
+        encoding="utf-8",
+    )
+    junit = work_dir / "junit.xml"
+    headers = server.headers(ACME)
+    command = [
+        _executable(),
+        "--config-file",
+        str(config),
+        "run",
+        str(REPO_ROOT / "openapi.yaml"),
+        "--url",
+        server.base_url,
+        "-H",
+        f"x-api-key: {headers['x-api-key']}",
+        "-H",
+        f"tenant-id: {headers['tenant-id']}",
+        "--mode",
+        "all",
+        "--phases",
+        PHASES,
+        "--max-examples",
+        str(examples),
+        "--workers",
+        str(workers),
+        "--generation-database",
+        "none",
+        "--no-color",
+        "--report",
+        "junit",
+        "--report-junit-path",
+        str(junit),
+    ]
+    started = time.perf_counter()
+    done = subprocess.run(
+        command,
+        cwd=work_dir,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT_SECONDS,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    output = done.stdout + done.stderr
+    failures, errors = _junit_counts(junit)
+    return FuzzFigures(
+        examples,
+        workers,
+        seconds,
+        done.returncode,
+        _count(r"(\d+) generated", output),
+        _count(r"(\d+) passed", output),
+        failures,
+        errors,
+        output,
+    )
+
+
+def _count(pattern: str, text: str) -> int:
+    found = re.search(pattern, text)
+    return int(found.group(1)) if found else 0

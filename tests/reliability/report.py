@@ -1,0 +1,235 @@
+"""Rerun the reliability figures and print them as Markdown (the README's figures come from here).
+
+    python -m tests.reliability.report                 # everything, Schemathesis at 500 examples
+    python -m tests.reliability.report --examples 25   # a quicker Schemathesis run
+    python -m tests.reliability.report --write         # also write tests/reliability/RESULTS.md
+
+Each part starts its own sandbox (`python -m mock_server` on a free loopback port), as the tests
+do, and runs the same code as the tests: `storms.py`, `cases.py`, `fuzz.py`; the other checks
+(tenancy, admin surface, crash safety) are their pytest modules, counted from a JUnit report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tests.reliability.cases import ATOMICITY_CASES, HOSTILE_CASES, Refused, check_refusal
+from tests.reliability.fuzz import FULL_EXAMPLES, FuzzFigures, run_schemathesis
+from tests.reliability.harness import REPO_ROOT, Server, running, secret
+from tests.reliability.storms import (
+    BLIND_REQUESTS,
+    REQUESTS_PER_THREAD,
+    THREADS,
+    StormFigures,
+    blind_storm,
+    rmw_storm,
+)
+
+RESULTS = Path(__file__).with_name("RESULTS.md")
+CHECK_MODULES = ("test_tenancy.py", "test_admin_surface.py", "test_crash_safety.py")
+
+
+def table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """A Markdown table."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def storm_table(storms: Sequence[StormFigures]) -> str:
+    return table(
+        (
+            "Run",
+            "Update requests sent",
+            "Reads sent",
+            "200",
+            "409",
+            "5xx",
+            "Other than 200/409",
+            "Changes answered 200",
+            "Lost updates",
+            "Phantom writes",
+            "Final orders valid (Order schema)",
+            "Seconds",
+        ),
+        (
+            (
+                s.name,
+                f"{s.update_requests:,}",
+                f"{s.read_requests:,}",
+                f"{s.updates[200]:,}",
+                f"{s.updates[409]:,}",
+                s.server_errors,
+                s.unexpected,
+                f"{s.acknowledged:,}",
+                s.lost,
+                s.phantom,
+                f"{s.orders - len(s.invalid_orders)}/{s.orders}",
+                f"{s.seconds:.1f}",
+            )
+            for s in storms
+        ),
+    )
+
+
+def refusal_row(title: str, server: Server, cases: Sequence[Refused]) -> tuple[object, ...]:
+    """Run `cases`; a row: how many, how many failed and which, seconds."""
+    started = time.perf_counter()
+    failed = [case.name for case in cases if check_refusal(server, case)]
+    return (
+        title,
+        len(cases),
+        len(cases) - len(failed),
+        len(failed),
+        "; ".join(failed) or "-",
+        f"{time.perf_counter() - started:.1f}",
+    )
+
+
+def fuzz_table(runs: Sequence[FuzzFigures]) -> str:
+    return table(
+        (
+            "Max examples per operation",
+            "Workers",
+            "Test cases generated",
+            "Passed",
+            "Failures",
+            "Errors",
+            "Exit code",
+            "Seconds",
+        ),
+        (
+            (
+                f.examples,
+                f.workers,
+                f"{f.generated:,}",
+                f"{f.passed:,}",
+                f.failures,
+                f.errors,
+                f.exit_code,
+                f"{f.seconds:.0f}",
+            )
+            for f in runs
+        ),
+    )
+
+
+def pytest_checks(work_dir: Path) -> str:
+    """Run the pass/fail modules under pytest; one row per module."""
+    junit = work_dir / "checks.xml"
+    here = Path(__file__).parent
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            f"--junitxml={junit}",
+            *(str(here / module) for module in CHECK_MODULES),
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        timeout=900,
+        check=False,
+    )
+    counts: dict[str, list[int]] = {module: [0, 0, 0, 0] for module in CHECK_MODULES}
+    for case in ElementTree.parse(junit).getroot().iter("testcase"):
+        module = case.get("classname", "").rsplit(".", 1)[-1] + ".py"
+        outcome = (
+            3
+            if case.find("skipped") is not None
+            else (2 if case.find("failure") is not None or case.find("error") is not None else 1)
+        )
+        counts.setdefault(module, [0, 0, 0, 0])[0] += 1
+        counts[module][outcome] += 1
+    return table(
+        ("Module", "Tests", "Passed", "Failed", "Skipped"),
+        ((module, *n) for module, n in counts.items()),
+    )
+
+
+def report(examples: int, workers: int) -> str:
+    """Every figure, as one Markdown document."""
+    with tempfile.TemporaryDirectory(prefix="reliability-") as tmp:
+        work = Path(tmp)
+        with running(log_dir=work / "storms") as server:
+            storms = [
+                rmw_storm(server, THREADS, REQUESTS_PER_THREAD, 1),
+                rmw_storm(server, THREADS, REQUESTS_PER_THREAD, 50),
+                blind_storm(server, BLIND_REQUESTS),
+            ]
+        with running(log_dir=work / "hostile") as server:
+            hostile = refusal_row(
+                "Hostile inputs (4xx `Error`, healthy after)", server, HOSTILE_CASES
+            )
+        keys = {"acme-demo": secret("acme"), "globex-demo": secret("globex")}
+        with running(log_dir=work / "atomicity", keys=keys) as server:
+            atomicity = refusal_row(
+                "Refused requests change nothing (atomicity)", server, ATOMICITY_CASES
+            )
+        with running(log_dir=work / "fuzz") as server:
+            fuzz = run_schemathesis(server, work / "schemathesis", examples, workers)
+        checks = pytest_checks(work)
+    machine = (
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPU, "
+        f"Python {platform.python_version()}"
+    )
+    stamp = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    return (
+        "\n\n".join(
+            (
+                "# Reliability figures",
+                f"Generated by `python -m tests.reliability.report` on {stamp} ({machine}).",
+                "## Concurrent updates (through waitress, default 8 threads)",
+                storm_table(storms),
+                "## Refused requests",
+                table(
+                    ("Check", "Cases", "Passed", "Failed", "Failed cases", "Seconds"),
+                    (hostile, atomicity),
+                ),
+                "## Schemathesis (`--mode all --phases coverage,fuzzing`)",
+                fuzz_table([fuzz]),
+                "## Tenancy, admin surface, crash safety (pytest)",
+                checks,
+            )
+        )
+        + "\n"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.reliability.report",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--examples",
+        type=int,
+        default=FULL_EXAMPLES,
+        help=f"Schemathesis max examples per operation (default {FULL_EXAMPLES})",
+    )
+    parser.add_argument("--workers", type=int, default=2, help="Schemathesis workers (default 2)")
+    parser.add_argument("--write", action="store_true", help=f"also write {RESULTS.name}")
+    args = parser.parse_args(argv)
+    text = report(args.examples, args.workers)
+    print(text)
+    if args.write:
+        RESULTS.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
