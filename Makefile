@@ -10,7 +10,7 @@ PYTEST_WORKERS ?= 2
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run test lint schemathesis contract bench clean
+.PHONY: help install run test lint schemathesis contract bench clean reliability-full reliability-report
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -36,6 +36,13 @@ schemathesis: $(STAMP)  ## plain Schemathesis (all checks) against a running san
 	$(BIN)/schemathesis run openapi.yaml --url $(BASE_URL) \
 	  -H 'x-api-key: $(API_KEY)' -H 'tenant-id: $(TENANT_ID)' --mode all \
 	  --phases examples,coverage,fuzzing,stateful --max-examples 50
+
+reliability-full: $(STAMP)  ## tests/reliability with Schemathesis at 500 examples per operation
+	RELIABILITY_FUZZ_EXAMPLES=500 RELIABILITY_FUZZ_WORKERS=2 \
+	  $(BIN)/python -m pytest tests/reliability -n $(PYTEST_WORKERS) -q
+
+reliability-report: $(STAMP)  ## rerun the reliability figures into tests/reliability/RESULTS.md
+	$(BIN)/python -m tests.reliability.report --write
 
 clean:  ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -9,6 +9,7 @@ from pathlib import Path
 from .events import EventLog
 from .faults import FaultTable
 from .journal import DEFAULT_JOURNAL_SIZE, RequestJournal
+from .resources import data_root
 from .service import OrderService
 from .spec import Spec, load_spec
 from .state import State, empty_state, export_state, load_state, read_fixtures
@@ -16,7 +17,7 @@ from .state_file import StateFile, read_state_file
 from .store import MemoryStore, Store
 from .webhooks import RetryPolicy, WebhookDispatcher
 
-DEFAULT_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+DEFAULT_FIXTURES = data_root() / "fixtures"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 MIB = 1024 * 1024
 

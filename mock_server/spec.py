@@ -26,14 +26,15 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from .resources import data_root
+
 try:
     import jsonschema_rs
 except ImportError:  # pragma: no cover - the reference validator alone still works
     jsonschema_rs = None
 
-ROOT = Path(__file__).resolve().parent.parent
-SPEC_PATH = ROOT / "openapi.yaml"
-ADMIN_SPEC_PATH = ROOT / "openapi-admin.yaml"
+SPEC_PATH = data_root() / "openapi.yaml"
+ADMIN_SPEC_PATH = data_root() / "openapi-admin.yaml"
 BASE_URI = "https://carriyo-sandbox.local/"
 MAX_ERRORS = 10
 JSON_MEDIA = "application~1json"

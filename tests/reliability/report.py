@@ -104,7 +104,7 @@ def fuzz_table(runs: Sequence[FuzzFigures]) -> str:
             "Test cases generated",
             "Passed",
             "Failures",
-            "Errors",
+            "Errors (of which the tool's thread race)",
             "Exit code",
             "Seconds",
         ),
@@ -115,7 +115,7 @@ def fuzz_table(runs: Sequence[FuzzFigures]) -> str:
                 f"{f.generated:,}",
                 f"{f.passed:,}",
                 f.failures,
-                f.errors,
+                f"{f.errors} ({f.tool_errors})",
                 f.exit_code,
                 f"{f.seconds:.0f}",
             )
