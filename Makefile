@@ -37,6 +37,10 @@ schemathesis: $(STAMP)  ## plain Schemathesis (all checks) against a running san
 	  -H 'x-api-key: $(API_KEY)' -H 'tenant-id: $(TENANT_ID)' --mode all \
 	  --phases examples,coverage,fuzzing,stateful --max-examples 50
 
+BENCH_ARGS ?=
+bench: $(STAMP)  ## sandbox vs Prism vs bare Flask, and at 100-100,000 orders; table into README
+	$(BIN)/python bench/run.py --write-readme $(BENCH_ARGS)
+
 reliability-full: $(STAMP)  ## tests/reliability with Schemathesis at 500 examples per operation
 	RELIABILITY_FUZZ_EXAMPLES=500 RELIABILITY_FUZZ_WORKERS=2 \
 	  $(BIN)/python -m pytest tests/reliability -n $(PYTEST_WORKERS) -q

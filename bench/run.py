@@ -32,7 +32,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -398,10 +398,10 @@ def wrk_once(load: Load, url: str, script: str, seconds: int) -> Run:
     )
 
 
-def measure(load: Load, server: Server, operation: Operation) -> Run:
+def measure(load: Load, server: Server, operation: Operation, warmup: bool = True) -> Run:
     """A warm-up, then the best (highest req/s) of `repeat` runs."""
     url = server.base + operation.path
-    if load.warmup:
+    if load.warmup and warmup:
         wrk_once(load, url, operation.script, load.warmup)
     runs = [wrk_once(load, url, operation.script, load.duration) for _ in range(load.repeat)]
     best = max(runs, key=lambda run: run.rps)
@@ -415,7 +415,10 @@ def measure(load: Load, server: Server, operation: Operation) -> Run:
 
 # ------------------------------------------------------------------------------------ phases
 def compare(args: argparse.Namespace, load: Load, report: Report, work: Path) -> None:
-    """Every server x every operation, servers one after the other on the same machine."""
+    """Every server x every operation. All servers run at once (an idle one costs nothing) and
+    their runs are interleaved operation by operation, so that a busy spell of the machine hits
+    them alike; with `--repeat N` the rounds alternate the servers' order and the best run of each
+    cell is kept."""
     templates, locations = load_templates()
     fixtures = work / "compare"
     fixtures.mkdir()
@@ -430,10 +433,19 @@ def compare(args: argparse.Namespace, load: Load, report: Report, work: Path) ->
         report.notes.append("Prism could not be installed: its rows are missing.")
     servers.append(("ceiling", lambda: ceiling(order_file, args.server_threads, work)))
     servers = [(name, make) for name, make in servers if name in args.servers]
-    for name, make in servers:
-        print(f"bench: {SERVER_TITLES[name]}", flush=True)
-        with running(make(), GET.path, timeout=120) as (server, _):
-            report.cells[name] = {op.name: measure(load, server, op) for op in OPERATIONS}
+    with contextlib.ExitStack() as stack:
+        started = [
+            stack.enter_context(running(make(), GET.path, timeout=120))[0] for _, make in servers
+        ]
+        runs: dict[tuple[str, str], list[Run]] = {}
+        for round_ in range(load.repeat):
+            print(f"bench: comparison, round {round_ + 1} of {load.repeat}", flush=True)
+            for op in OPERATIONS:
+                for server in started if round_ % 2 == 0 else started[::-1]:
+                    one = measure(replace(load, repeat=1), server, op, warmup=round_ == 0)
+                    runs.setdefault((server.name, op.name), []).append(one)
+        for (name, op_name), cell in runs.items():
+            report.cells.setdefault(name, {})[op_name] = max(cell, key=lambda run: run.rps)
 
 
 def scale(args: argparse.Namespace, load: Load, report: Report, work: Path) -> None:
@@ -555,8 +567,9 @@ def render(report: Report) -> str:
     out = [
         f"Measured {report.date} on {report.cores} cores (`nproc`) by `make bench`: wrk, "
         f"{s['wrk_threads']} threads, {s['connections']} connections, {s['duration']} s per cell "
-        f"(after {s['warmup']} s of warm-up, best of {s['repeat']}); sandbox and ceiling under "
-        f"waitress with {s['server_threads']} threads. Load average before/after: "
+        f"(after {s['warmup']} s of warm-up, best of {s['repeat']} interleaved rounds); "
+        f"sandbox and ceiling under waitress with {s['server_threads']} threads. Load average "
+        f"(1, 5, 15 min) before / after: "
         f"{report.load_before} / {report.load_after}. Every server answers the same requests "
         "(`bench/*.lua`) about one order of the full fixture shape.",
         "",

@@ -8,8 +8,10 @@ worker starts its own) and stops it at the end.
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +19,7 @@ from . import server
 from . import settings as contract_settings
 from .client import ApiClient
 from .config import OPTIONS, TargetConfig, resolve
+from .server import Command
 from .target import Target
 
 CONFIG_KEY = pytest.StashKey[TargetConfig]()
@@ -75,18 +78,17 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         )
 
 
-def sandbox_command(port: int) -> list[str]:
-    """The sandbox, empty, on `port` (a subprocess: the suite never imports mock_server)."""
-    return [
-        sys.executable,
-        "-m",
-        "mock_server",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--no-fixtures",
-    ]
+def sandbox_command(api_keys: Path) -> Command:
+    """The sandbox, empty, accepting only the keys of `api_keys` (a subprocess: the suite never
+    imports mock_server). Strict keys, so that a made-up key is refused as a real service would
+    refuse it (Schemathesis' ignored_auth check sends some)."""
+
+    def command(port: int) -> list[str]:
+        address = ["--host", "127.0.0.1", "--port", str(port)]
+        options = ["--no-fixtures", "--api-keys", str(api_keys)]
+        return [sys.executable, "-m", "mock_server", *address, *options]
+
+    return command
 
 
 @pytest.fixture(scope="session")
@@ -95,12 +97,17 @@ def contract_config(request: pytest.FixtureRequest) -> TargetConfig:
 
 
 @pytest.fixture(scope="session")
-def base_url(contract_config: TargetConfig) -> Iterator[str]:
-    """The target's base URL; without --base-url, a sandbox started for this session."""
+def base_url(
+    contract_config: TargetConfig, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The target's base URL; without --base-url, a sandbox started for this session (for this
+    xdist worker), where the suite's key is valid for the suite's tenant only."""
     if contract_config.base_url is not None:
         yield contract_config.base_url
         return
-    with server.running(sandbox_command) as sandbox:
+    api_keys = tmp_path_factory.mktemp("sandbox") / "api-keys.json"
+    api_keys.write_text(json.dumps({contract_config.api_key: contract_config.tenant_id}))
+    with server.running(sandbox_command(api_keys)) as sandbox:
         yield sandbox.url
 
 

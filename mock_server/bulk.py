@@ -3,10 +3,10 @@
 Parsing or storing 100,000 orders creates millions of dicts and lists; every few thousand the
 collector runs, and its full passes scan the whole (growing) heap, which made a load 3-4x slower.
 Orders are trees (no reference cycles), so reference counting frees them without the collector:
-`gc_paused()` switches it off for the duration of a load, and `settle()` then moves everything
-alive into the permanent generation (`gc.freeze()`), so the stored orders are not scanned again by
-the collections that requests trigger (which would otherwise grow with the number of orders and
-show as latency spikes).
+`gc_paused()` switches it off for the duration of a load. When the load left many objects (more
+than FREEZE_AFTER), they are then moved into the permanent generation (`gc.freeze()`): otherwise
+the next collection would scan them all at once (seconds at 100,000 orders), and every later full
+collection again, which grows with the number of orders and shows as latency spikes.
 
 `compact()` rebuilds a freshly parsed document with every repeated string value stored once.
 Seeded orders repeat many values (statuses, currencies, countries, cities, SKUs, names of
@@ -23,6 +23,12 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+
+FREEZE_AFTER = 200_000
+"""Young containers left by a pause above which they are frozen (about 1,500 orders).
+
+Frozen objects are still freed by reference counting, but a reference cycle among them is never
+collected: small loads (a test suite resetting a few orders again and again) are not frozen."""
 
 _lock = threading.Lock()
 _depth = 0
@@ -43,19 +49,11 @@ def gc_paused() -> Iterator[None]:
     finally:
         with _lock:
             _depth -= 1
-            if _depth == 0 and _was_enabled:
-                gc.enable()
-
-
-def settle() -> None:
-    """After a bulk load: collect the young generations' garbage, then freeze what is alive.
-
-    Frozen objects are still freed by reference counting, but a reference cycle among them is
-    never collected: call it after large loads only (a test suite loading small states again and
-    again would keep every cyclic object alive at each call).
-    """
-    gc.collect(1)
-    gc.freeze()
+            if _depth == 0:
+                if gc.get_count()[0] >= FREEZE_AFTER:
+                    gc.freeze()
+                if _was_enabled:
+                    gc.enable()
 
 
 def compact(document: Any) -> Any:
@@ -64,53 +62,58 @@ def compact(document: Any) -> Any:
 
     Every string, float and large int of the copy is a new object, so that no object of
     `document` stays alive through the copy and pins the memory of the original once dropped.
-    (Written out per container type, without a call per scalar: about 40 us per order.)
+    (Module-level functions, not closures: a recursive closure is a reference cycle, which would
+    keep the table, and so the original, alive while the collector is paused. Written out per
+    container type, without a call per scalar: about 40 us per order.)
     """
     strings: dict[str, str] = {}
-    shared = strings.get
-
-    def fresh(value: str) -> str:
-        copy = strings[value] = value.encode("utf-8", "surrogatepass").decode(
-            "utf-8", "surrogatepass"
-        )
-        return copy
-
-    def copy_dict(value: dict[str, Any]) -> dict[str, Any]:
-        out = {}
-        for key, item in value.items():
-            kind = type(item)
-            if kind is str:
-                item = shared(item) or fresh(item)
-            elif kind is dict:
-                item = copy_dict(item)
-            elif kind is list:
-                item = copy_list(item)
-            elif kind is float:
-                item = item * 1.0
-            elif kind is int:
-                item = item + 0
-            out[shared(key) or fresh(key)] = item
-        return out
-
-    def copy_list(value: list[Any]) -> list[Any]:
-        out = []
-        for item in value:
-            kind = type(item)
-            if kind is str:
-                item = shared(item) or fresh(item)
-            elif kind is dict:
-                item = copy_dict(item)
-            elif kind is list:
-                item = copy_list(item)
-            elif kind is float:
-                item = item * 1.0
-            elif kind is int:
-                item = item + 0
-            out.append(item)
-        return out
-
     if type(document) is dict:
-        return copy_dict(document)
+        return _compact_dict(document, strings)
     if type(document) is list:
-        return copy_list(document)
-    return document
+        return _compact_list(document, strings)
+    return _compact_list([document], strings)[0]
+
+
+def _fresh(value: str, strings: dict[str, str]) -> str:
+    """The table's copy of `value`, made (as a new object) on first sight."""
+    copy = strings.get(value)
+    if copy is None:
+        copy = value.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
+        strings[copy] = copy
+    return copy
+
+
+def _compact_dict(value: dict[str, Any], strings: dict[str, str]) -> dict[str, Any]:
+    out = {}
+    for key, item in value.items():
+        kind = type(item)
+        if kind is str:
+            item = strings.get(item) or _fresh(item, strings)
+        elif kind is dict:
+            item = _compact_dict(item, strings)
+        elif kind is list:
+            item = _compact_list(item, strings)
+        elif kind is float:
+            item = item * 1.0
+        elif kind is int:
+            item = item + 0
+        out[strings.get(key) or _fresh(key, strings)] = item
+    return out
+
+
+def _compact_list(value: list[Any], strings: dict[str, str]) -> list[Any]:
+    out = []
+    for item in value:
+        kind = type(item)
+        if kind is str:
+            item = strings.get(item) or _fresh(item, strings)
+        elif kind is dict:
+            item = _compact_dict(item, strings)
+        elif kind is list:
+            item = _compact_list(item, strings)
+        elif kind is float:
+            item = item * 1.0
+        elif kind is int:
+            item = item + 0
+        out.append(item)
+    return out

@@ -17,15 +17,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from .bulk import gc_paused, settle
+from .bulk import gc_paused
 
 Order = dict[str, Any]
 Location = dict[str, Any]
 
 KEY_ORDER_ID = "order_id"
 KEY_PARTNER_REFERENCE = "partner_order_reference"
-SETTLE_ORDERS = 1000
-"""From this many orders on, `replace_all` freezes the loaded heap (see `bulk.settle`)."""
 
 
 class DuplicateReference(Exception):
@@ -187,5 +185,3 @@ class MemoryStore:
             with self._index_lock:
                 self._tenants, self._locations = fresh._tenants, fresh._locations
                 self._by_code = fresh._by_code
-        if sum(len(tenant_orders) for tenant_orders in orders.values()) >= SETTLE_ORDERS:
-            settle()

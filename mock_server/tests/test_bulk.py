@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 from typing import Any
 
-from mock_server.bulk import compact, gc_paused
+from mock_server.bulk import FREEZE_AFTER, compact, gc_paused
 
 
 def objects(value: Any) -> list[Any]:
@@ -56,3 +56,18 @@ def test_gc_paused_restores_the_collector_state() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_large_pause_freezes_what_it_left_and_a_small_one_does_not() -> None:
+    gc.collect()
+    frozen = gc.get_freeze_count()
+    try:
+        with gc_paused():
+            small = [[i] for i in range(1000)]
+        assert gc.get_freeze_count() == frozen
+        with gc_paused():
+            large = [[i] for i in range(FREEZE_AFTER + 1000)]
+        assert gc.get_freeze_count() >= frozen + FREEZE_AFTER
+        assert len(small) + len(large) > FREEZE_AFTER
+    finally:
+        gc.unfreeze()

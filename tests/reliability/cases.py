@@ -86,12 +86,16 @@ def error_body_problems(reply: Reply) -> list[str]:
 
 
 def refusal_problems(case: Refused, reply: Reply) -> list[str]:
-    """Why the answer to `case` is not the expected refusal."""
+    """Why the answer to `case` is not the expected refusal (a 405 must list what is allowed)."""
     problems = (
         []
         if reply.status in case.statuses
         else [f"status {reply.status}, expected {case.statuses}: {reply.body[:300]!r}"]
     )
+    if reply.status == 405:
+        allowed = {name.strip() for name in reply.headers.get("allow", "").split(",")}
+        if allowed - {"HEAD", "OPTIONS"} != ALLOWED_METHODS.get(case.path):
+            problems.append(f"Allow: {reply.headers.get('allow')!r}")
     return problems + error_body_problems(reply)
 
 
@@ -472,6 +476,15 @@ def _json_with(template: dict[str, Any], literal: bytes) -> bytes:
 TEN_MB = b'{"language":"' + b"a" * 10 * 1000 * 1000 + b'"}'
 FO_PATH = "/orders/ORD-1001/fulfillment-orders/FO-1001-A/update-location"
 
+ALLOWED_METHODS: dict[str, frozenset[str]] = {
+    "/orders": frozenset({"POST"}),
+    "/orders/shipment-status": frozenset({"POST"}),
+    ORDER: frozenset({"GET", "PATCH"}),
+    FO_PATH: frozenset({"PATCH"}),
+}
+"""What the spec allows on each resource (HEAD comes with GET)."""
+UNKNOWN_METHODS = ("FOO", "PROPFIND", "DELETE", "PUT", "TRACE", "CONNECT")
+
 HOSTILE_CASES: tuple[Refused, ...] = (
     Refused("not JSON", "PATCH", ORDER, 400, b"this is not json"),
     Refused("JSON string", "PATCH", ORDER, 400, b'"language"'),
@@ -656,6 +669,16 @@ HOSTILE_CASES: tuple[Refused, ...] = (
         400,
         {"location_id": "RUH-DC-01"},
     ),
+    Refused(
+        "10,000-character tenant-id", "GET", ORDER, 404, headers=(("tenant-id", "T" * 10_000),)
+    ),
+    Refused("300 KB header", "GET", ORDER, 431, headers=(("X-Big", "a" * 300_000),)),
+    *(
+        Refused(
+            f"Content-Length {length}", "PATCH", ORDER, 400, headers=(("Content-Length", length),)
+        )
+        for length in ("abc", "-5")
+    ),
     Refused("raw control character in a string", "PATCH", ORDER, 400, b'{"language":"a\x01b"}'),
     Refused("NUL in an order_id", "POST", "/orders", 400, _create(order_id="ORD\u0000X")),
     Refused(
@@ -718,17 +741,13 @@ HOSTILE_CASES: tuple[Refused, ...] = (
             ("GET", "/__admin/../orders/ORD-1001", NO_BODY),
         )
     ),
+    *(
+        Refused(f"method {method} on {path}", method, path, 405)
+        for path in ALLOWED_METHODS
+        for method in UNKNOWN_METHODS
+    ),
 )
 """Hostile inputs. Each one: a 4xx `Error`, then the server still answers (checked by the test)."""
-
-ALLOWED_METHODS: dict[str, frozenset[str]] = {
-    "/orders": frozenset({"POST"}),
-    "/orders/shipment-status": frozenset({"POST"}),
-    ORDER: frozenset({"GET", "PATCH"}),
-    FO_PATH: frozenset({"PATCH"}),
-}
-"""What the spec allows on each resource (HEAD comes with GET)."""
-UNKNOWN_METHODS = ("FOO", "PROPFIND", "DELETE", "PUT", "TRACE", "CONNECT")
 
 
 # ---------------------------------------------------------------------------------- the checks

@@ -48,7 +48,6 @@ class FuzzFigures:
     seconds: float
     exit_code: int
     generated: int
-    passed: int
     failures: int
     errors: int
     tool_errors: int
@@ -133,7 +132,6 @@ def run_schemathesis(server: Server, work_dir: Path, examples: int, workers: int
         seconds,
         done.returncode,
         _count(r"(\d+) generated", output),
-        _count(r"(\d+) passed", output),
         *_junit_counts(junit),
         output,
     )

@@ -27,7 +27,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
 ACME, GLOBEX = "acme-demo", "globex-demo"
 ANY_KEY = "reliability-any-key"
-START_ATTEMPTS = 200
+START_ATTEMPTS = 600
 ATTEMPT_WAIT_SECONDS = 0.05
 PORT_ATTEMPTS = 3
 STOP_TIMEOUT_SECONDS = 15.0
@@ -202,7 +202,8 @@ def _launch(args: tuple[str, ...], port: int, log_path: Path, keys: dict[str, st
             command, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, env=env
         )
     server = Server(process, port, log_path, args, keys)
-    if server.poll_until(lambda: _answers(port)):
+    # Our own "Serving on" line first: a port taken by another process may answer too.
+    if server.poll_until(lambda: "Serving on http://" in server.logs() and _answers(port)):
         return server
     server.stop()
     raise ServerDidNotStart(f"no answer after {START_ATTEMPTS} polls:\n{server.logs()}")
@@ -212,7 +213,6 @@ def start_server(
     *args: str,
     log_dir: Path,
     keys: dict[str, str] | None = None,
-    port: int | None = None,
     default_host: bool = False,
 ) -> Server:
     """Start `python -m mock_server --host 127.0.0.1 --port <free> *args`, answering.
@@ -220,7 +220,7 @@ def start_server(
     `--host 127.0.0.1` is added unless `args` names a host or `default_host` asks for the
     server's own default. `keys` (tenant -> API key) is written to a file passed as `--api-keys`,
     so only those keys are accepted. A port taken between `free_port()` and the bind makes the
-    server exit; then it is retried on another port (PORT_ATTEMPTS in all). `port` pins the port.
+    server exit; then it is retried on another port (PORT_ATTEMPTS in all).
     """
     if "--host" not in args and not default_host:
         args = ("--host", HOST, *args)
@@ -232,9 +232,9 @@ def start_server(
         keys_file.write_bytes(orjson.dumps({key: tenant for tenant, key in keys.items()}))
         args = (*args, "--api-keys", str(keys_file))
     error: ServerDidNotStart | None = None
-    for _ in range(1 if port else PORT_ATTEMPTS):
+    for _ in range(PORT_ATTEMPTS):
         try:
-            return _launch(args, port or free_port(), log_path, keys or {})
+            return _launch(args, free_port(), log_path, keys or {})
         except ServerDidNotStart as exc:
             error = exc
     assert error is not None

@@ -22,6 +22,7 @@ def _check(figures: StormFigures) -> None:
     assert figures.server_errors == 0
     assert figures.unexpected == 0, figures.updates + figures.reads
     assert figures.lost == 0
+    assert figures.undone == 0
     assert figures.phantom == 0
     assert figures.invalid_orders == []
     assert figures.acknowledged == figures.updates[200] > 0
