@@ -31,6 +31,7 @@ def write_atomically(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), 0o644)  # not mkstemp's 0600: a state file is shared data
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
@@ -105,7 +106,7 @@ class StateFile:
             self._dirty.clear()
             try:
                 self.save()
-            except OSError:
+            except Exception:  # keep the writer alive: the next change tries again
                 log.exception("could not save the state to %s", self.path)
 
 
