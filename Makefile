@@ -6,11 +6,13 @@ HOST ?= 127.0.0.1
 BASE_URL ?= http://127.0.0.1:8080
 API_KEY ?= k
 TENANT_ID ?= t
+SEED_MODE ?= admin
 PYTEST_WORKERS ?= 2
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run test lint schemathesis contract bench clean reliability-full reliability-report
+.PHONY: help install run test lint schemathesis contract selftest-report bench clean \
+  reliability-full reliability-report
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -40,6 +42,13 @@ schemathesis: $(STAMP)  ## plain Schemathesis (all checks) against a running san
 BENCH_ARGS ?=
 bench: $(STAMP)  ## sandbox vs Prism vs bare Flask, and at 100-100,000 orders; table into README
 	$(BIN)/python bench/run.py --write-readme $(BENCH_ARGS)
+
+contract: $(STAMP)  ## the contract suite against BASE_URL (API_KEY, TENANT_ID, SEED_MODE=admin|api)
+	$(BIN)/python -m pytest contract_tests -n $(PYTEST_WORKERS) --base-url $(BASE_URL) \
+	  --api-key $(API_KEY) --tenant-id $(TENANT_ID) --seed-mode $(SEED_MODE)
+
+selftest-report: $(STAMP)  ## rerun the broken-variant selftest into contract_tests/selftest/RESULTS.md
+	$(BIN)/python -m contract_tests.selftest.report
 
 reliability-full: $(STAMP)  ## tests/reliability with Schemathesis at 500 examples per operation
 	RELIABILITY_FUZZ_EXAMPLES=500 RELIABILITY_FUZZ_WORKERS=2 \

@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import orjson
+
 from .bulk import gc_paused
 
 Order = dict[str, Any]
@@ -67,6 +69,31 @@ class Store(Protocol):
     def locations(self) -> list[Location]: ...
 
     def replace_all(self, orders: dict[str, list[Order]], locations: list[Location]) -> None: ...
+
+
+def share_unchanged(old: Any, new: Any) -> Any:
+    """`new`, with every dict or list exactly equal to the one at the same place in `old` replaced
+    by `old`'s object (stored orders are never mutated, so versions can share their parts).
+
+    A write's domain rule returns a full copy of the order; stored as such, each version (kept by
+    the event log too) is a new tree of about 130 dicts and lists that every full garbage
+    collection scans: 10,000 kept versions made those pauses the p99 of update-order. Shared, a
+    version costs only the parts that changed. "Exactly equal" is equal JSON (1, 1.0 and true
+    differ), checked by serializing only the candidates that `==` found equal.
+    """
+    kind = type(new)
+    if old is new or kind is not type(old) or (kind is not dict and kind is not list):
+        return new
+    if old == new and orjson.dumps(old) == orjson.dumps(new):
+        return old
+    if kind is dict:
+        return {
+            key: share_unchanged(old[key], value) if key in old else value
+            for key, value in new.items()
+        }
+    return [
+        share_unchanged(old[i], value) if i < len(old) else value for i, value in enumerate(new)
+    ]
 
 
 class _Tenant:
@@ -136,6 +163,8 @@ class MemoryStore:
                     del bucket.by_partner_ref[old_ref]
             if partner_ref is not None:
                 bucket.by_partner_ref[partner_ref] = order_id
+            if previous is not None:
+                order = share_unchanged(previous.order, order)
             record = Record(order, next(self._versions))
             bucket.by_id[order_id] = record
             return record
