@@ -7,11 +7,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from . import rules
-from .model import UPDATABLE_ORDER_STATUSES, all_fo_lines
+from .model import UPDATABLE_ORDER_STATUSES, Json, all_fo_lines
 from .observation import Observation
 from .settings import examples
 from .steps import seed_drawn, shipment
-from .strategies import NOT_DELIVERED
+from .strategies import MERCHANT, NOT_DELIVERED
 from .target import Target
 
 pytestmark = pytest.mark.behaviour
@@ -43,6 +43,47 @@ def test_delivered_closes_related_fulfilled_lines(target: Target, data: st.DataO
         _notify(
             target, data, "delivered", order_statuses=FULFILLED_ORDER, line_statuses=SHIPPED_LINES
         )
+    )
+
+
+def _two_shipments(ns: str) -> Json:
+    """An order with two fulfilled lines, each of its own shipment: the case that tells the
+    related line from the others, so it is checked on every run, not only when drawn."""
+    lines = [
+        {
+            "id": f"item-{k}",
+            "quantity": 1,
+            "status": "fulfilled",
+            "fulfillment_id": f"{ns}-FUL-{k}",
+            "shipment_ids": [f"{ns}-SHP-{k}"],
+        }
+        for k in (1, 2)
+    ]
+    return {
+        "order_id": f"{ns}-ORD",
+        "partner_order_reference": f"{ns}-REF",
+        "merchant": MERCHANT,
+        "status": "fulfilled",
+        "creation_source": {"source_type": "API"},
+        "line_items": [{"id": line["id"], "quantity": 1} for line in lines],
+        "fulfillment_orders": [
+            {
+                "fulfillment_order_id": f"{ns}-FO-0",
+                "delivery_method": "DELIVERY",
+                "line_items": lines,
+            }
+        ],
+    }
+
+
+@pytest.mark.admin_seed("fulfilled line items of two shipments")
+@pytest.mark.reading
+def test_delivered_leaves_lines_of_other_shipments(target: Target) -> None:
+    ns = target.namespace()
+    before = target.seed(_two_shipments(ns))
+    payload = shipment(before.json["partner_order_reference"], "delivered", f"{ns}-SHP-1")
+    rules.DELIVERED_CLOSES_RELATED.verify(
+        target.observe(before, lambda: target.api.notify_shipment(payload))
     )
 
 
