@@ -6,10 +6,9 @@ parameters, and returns `(record or None, status)`; the app serializes it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from .domain import Order, update_location, update_order, update_partner_references, update_schedule
+from .domain import update_location, update_order, update_partner_references, update_schedule
 from .sandbox import Sandbox
 from .store import Record
 from .validation import ValidRequest
@@ -69,36 +68,34 @@ def patch_location(sb: Sandbox, tenant: str, req: ValidRequest, params: dict[str
     )
 
 
-Handler = Callable[[Sandbox, str, ValidRequest, dict[str, str]], Result]
-FoRule = Callable[..., Order]
+def patch_schedule(sb: Sandbox, tenant: str, req: ValidRequest, params: dict[str, str]) -> Result:
+    """Page 003: update schedule."""
+    clock = sb.service.clock
+    return _change(
+        sb,
+        tenant,
+        req,
+        params,
+        lambda order: update_schedule(order, params["fulfillmentOrderId"], req.body, now=clock()),
+        "fulfillment_order.schedule_updated",
+    )
 
 
-def _fo_body_change(rule: FoRule, event: str, doc: str) -> Handler:
-    """A handler applying `rule(order, fulfillmentOrderId, body, now=...)` (pages 003, 000)."""
-
-    def handler(sb: Sandbox, tenant: str, req: ValidRequest, params: dict[str, str]) -> Result:
-        clock = sb.service.clock
-        return _change(
-            sb,
-            tenant,
-            req,
-            params,
-            lambda order: rule(order, params["fulfillmentOrderId"], req.body, now=clock()),
-            event,
-        )
-
-    handler.__doc__ = doc
-    return handler
-
-
-patch_schedule = _fo_body_change(
-    update_schedule, "fulfillment_order.schedule_updated", "Page 003: update schedule."
-)
-patch_partner_references = _fo_body_change(
-    update_partner_references,
-    "fulfillment_order.partner_references_updated",
-    "Page 000: update partner references.",
-)
+def patch_partner_references(
+    sb: Sandbox, tenant: str, req: ValidRequest, params: dict[str, str]
+) -> Result:
+    """Page 000: update partner references."""
+    clock = sb.service.clock
+    return _change(
+        sb,
+        tenant,
+        req,
+        params,
+        lambda order: update_partner_references(
+            order, params["fulfillmentOrderId"], req.body, now=clock()
+        ),
+        "fulfillment_order.partner_references_updated",
+    )
 
 
 def notify_shipment(sb: Sandbox, tenant: str, req: ValidRequest, params: dict[str, str]) -> Result:
