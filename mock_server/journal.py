@@ -16,12 +16,13 @@ import time
 from collections import deque
 from collections.abc import Callable
 from contextlib import suppress
+from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import parse_qs
 
 import orjson
 from flask import Flask, Response, g, request
 
-from .clock import utc_now
 from .faults import FAULT_ENVIRON_KEY
 from .paths import is_sandbox_page
 
@@ -49,6 +50,11 @@ def shown_body(raw: bytes, truncated: bool) -> Any:
             orjson.dumps(parsed)
             return parsed
     return raw.decode("utf-8", "replace")
+
+
+def iso_time(epoch: float) -> str:
+    """A recorded arrival time (seconds since the epoch) as ISO-8601 UTC."""
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def path_matches(pattern: str, path: str) -> bool:
@@ -106,7 +112,15 @@ class RequestJournal:
             and (status is None or status_matches(status, e["status"]))
             and (method is None or e["method"] == method.upper())
         ]
-        return [{**e, "body": shown_body(e["body"], e["body_truncated"])} for e in found[:limit]]
+        return [
+            {
+                **e,
+                "time": iso_time(e["time"]),
+                "query": parse_qs(e["query"].decode("latin-1"), keep_blank_values=True),
+                "body": shown_body(e["body"], e["body_truncated"]),
+            }
+            for e in found[:limit]
+        ]
 
     def clear(self) -> None:
         with self._lock:
@@ -120,9 +134,9 @@ def record_requests(app: Flask, journal: RequestJournal) -> None:
     def start_entry() -> None:
         if is_sandbox_page(request.path):
             return
-        g.journal_started = (time.perf_counter(), utc_now())
+        g.journal_started = (time.perf_counter(), time.time())
         # Read (and cache) the body now: the view reads it again, and the entry needs it after.
-        g.journal_body = request.get_data()
+        g.journal_body = request.get_data() if request.content_length else b""
 
     @app.after_request
     def finish_entry(response: Response) -> Response:
@@ -133,11 +147,11 @@ def record_requests(app: Flask, journal: RequestJournal) -> None:
         fault = request.environ.get(FAULT_ENVIRON_KEY)
         journal.add(
             {
-                "time": started[1],
+                "time": started[1],  # shown as ISO-8601 by `list`
                 "duration_ms": round((time.perf_counter() - started[0]) * 1000, 3),
                 "method": request.method,
                 "path": request.path,
-                "query": request.args.to_dict(flat=False),
+                "query": request.query_string,  # parsed by `list`
                 "headers": {
                     name: mask(value)
                     if name.lower() in MASKED_HEADERS
