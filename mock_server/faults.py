@@ -120,6 +120,11 @@ class FaultTable:
             self._faults.append(fault)
         return fault
 
+    @property
+    def armed(self) -> bool:
+        """Whether any fault is armed (read without the lock: a hint for the fast path)."""
+        return bool(self._faults)
+
     def take(self, operation: str | None, method: str, path: str) -> Fault | None:
         """The fault to apply to this request, counted as used (and disarmed when spent)."""
         if not self._faults:
@@ -183,7 +188,7 @@ def apply_faults(app: Flask, faults: FaultTable) -> None:
 
     @app.before_request
     def inject_fault() -> Response | None:
-        if is_sandbox_page(request.path):
+        if not faults.armed or is_sandbox_page(request.path):
             return None
         fault = faults.take(request.endpoint, request.method, request.path)
         if fault is None:

@@ -31,6 +31,8 @@ DEFAULT_JOURNAL_SIZE = 10_000
 BODY_LIMIT = 16 * 1024
 HEADER_VALUE_LIMIT = 1024
 MASKED_HEADERS = frozenset({"x-api-key", "authorization", "proxy-authorization", "cookie"})
+MASKED_ENVIRON_KEYS = frozenset("HTTP_" + name.upper().replace("-", "_") for name in MASKED_HEADERS)
+CONTENT_ENVIRON_KEYS = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH"})
 GLOB_CHARS = frozenset("*?[")
 
 
@@ -50,6 +52,21 @@ def shown_body(raw: bytes, truncated: bool) -> Any:
             orjson.dumps(parsed)
             return parsed
     return raw.decode("utf-8", "replace")
+
+
+def recorded_headers(environ: dict[str, Any]) -> list[tuple[str, str]]:
+    """The request headers as WSGI environ keys, secrets masked and values cut (cheap: the
+    header names are spelled out only when the journal is read, by `shown_headers`)."""
+    return [
+        (key, mask(value) if key in MASKED_ENVIRON_KEYS else value[:HEADER_VALUE_LIMIT])
+        for key, value in environ.items()
+        if (key[:5] == "HTTP_" or key in CONTENT_ENVIRON_KEYS) and isinstance(value, str) and value
+    ]
+
+
+def shown_headers(recorded: list[tuple[str, str]]) -> dict[str, str]:
+    """Recorded headers by their HTTP names (`HTTP_X_API_KEY` -> `X-Api-Key`)."""
+    return {key.removeprefix("HTTP_").replace("_", "-").title(): value for key, value in recorded}
 
 
 def iso_time(epoch: float) -> str:
@@ -116,6 +133,7 @@ class RequestJournal:
             {
                 **e,
                 "time": iso_time(e["time"]),
+                "headers": shown_headers(e["headers"]),
                 "query": parse_qs(e["query"].decode("latin-1"), keep_blank_values=True),
                 "body": shown_body(e["body"], e["body_truncated"]),
             }
@@ -152,12 +170,7 @@ def record_requests(app: Flask, journal: RequestJournal) -> None:
                 "method": request.method,
                 "path": request.path,
                 "query": request.query_string,  # parsed by `list`
-                "headers": {
-                    name: mask(value)
-                    if name.lower() in MASKED_HEADERS
-                    else value[:HEADER_VALUE_LIMIT]
-                    for name, value in request.headers.items()
-                },
+                "headers": recorded_headers(request.environ),  # named by `list`
                 "body": body[:BODY_LIMIT],
                 "body_truncated": len(body) > BODY_LIMIT,
                 "status": None if fault and fault["dropped"] else response.status_code,
