@@ -16,7 +16,6 @@ from .controls import add_control_routes
 from .errors import ApiError
 from .rendering import json_response, order_response
 from .sandbox import Sandbox
-from .store import DuplicateReference
 from .validation import validate_body
 
 ADMIN_SPEC = "openapi-admin.yaml"
@@ -66,12 +65,7 @@ def admin_blueprint(sandbox: Sandbox) -> Blueprint:
                 400, "MISSING_TENANT_ID", "The tenant-id header is required", "tenant-id"
             )
         order = {**validate_body(seed_order, request), "tenant": tenant}
-        with sandbox.store.write_lock(tenant, order["order_id"]):
-            try:
-                record = sandbox.store.save(tenant, order, replace=True)
-            except DuplicateReference as exc:
-                raise ApiError.of(409, "DUPLICATE_REFERENCE", str(exc), exc.field) from exc
-        return order_response(record, 201)
+        return order_response(sandbox.service.seed(tenant, order), 201)
 
     @bp.post("/locations")
     def locations() -> Response:

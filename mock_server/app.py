@@ -56,14 +56,16 @@ def make_view(sandbox: Sandbox, route: Route) -> Callable[..., Response]:
     def view(**params: str) -> Response:
         tenant = authenticate(sandbox.config)
         valid = read_request(operation, request, params)
-        try:
-            record, status = route.handler(sandbox, tenant, valid, params)
-        except DomainError as exc:
-            raise ApiError.from_domain(exc) from exc
+        record, status = route.handler(sandbox, tenant, valid, params)
         return order_response(record, status)
 
     view.__name__ = route.operation_id
     return view
+
+
+def handle_domain_error(exc: DomainError) -> Response:
+    """A rule's refusal, from any route, with its documented status (`ApiError.from_domain`)."""
+    return error_response(ApiError.from_domain(exc))
 
 
 def handle_http_exception(exc: HTTPException) -> Response:
@@ -108,6 +110,7 @@ def create_app(
     if sandbox.state_file is not None:
         save_after_changes(app, sandbox.state_file)
     app.register_error_handler(ApiError, error_response)
+    app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)
     return app

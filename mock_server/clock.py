@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from datetime import UTC, datetime
 
 
+def iso_utc(epoch: float) -> str:
+    """A time (seconds since the epoch) as an ISO-8601 UTC timestamp with microseconds."""
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def utc_now() -> str:
     """The current time as an ISO-8601 UTC timestamp with microseconds."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return iso_utc(time.time())
 
 
 def new_id(prefix: str) -> str:

@@ -16,13 +16,13 @@ import time
 from collections import deque
 from collections.abc import Callable
 from contextlib import suppress
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs
 
 import orjson
 from flask import Flask, Response, g, request
 
+from .clock import iso_utc
 from .faults import FAULT_ENVIRON_KEY
 from .paths import is_sandbox_page
 
@@ -67,11 +67,6 @@ def recorded_headers(environ: dict[str, Any]) -> list[tuple[str, str]]:
 def shown_headers(recorded: list[tuple[str, str]]) -> dict[str, str]:
     """Recorded headers by their HTTP names (`HTTP_X_API_KEY` -> `X-Api-Key`)."""
     return {key.removeprefix("HTTP_").replace("_", "-").title(): value for key, value in recorded}
-
-
-def iso_time(epoch: float) -> str:
-    """A recorded arrival time (seconds since the epoch) as ISO-8601 UTC."""
-    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def path_matches(pattern: str, path: str) -> bool:
@@ -132,7 +127,7 @@ class RequestJournal:
         return [
             {
                 **e,
-                "time": iso_time(e["time"]),
+                "time": iso_utc(e["time"]),
                 "headers": shown_headers(e["headers"]),
                 "query": parse_qs(e["query"].decode("latin-1"), keep_blank_values=True),
                 "body": shown_body(e["body"], e["body_truncated"]),

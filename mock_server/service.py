@@ -86,6 +86,12 @@ class OrderService:
         self.events.record("order.created", tenant, record.order)
         return record
 
+    def seed(self, tenant: str, order: Order) -> Record:
+        """`POST /__admin/orders`: store `order` as given, replacing one with the same order_id;
+        a partner_order_reference of another order of the tenant is a 409. No event."""
+        with self.store.write_lock(tenant, order["order_id"]):
+            return self._save(tenant, order, replace=True, conflict=Conflict)
+
     def change(
         self,
         tenant: str,
