@@ -12,7 +12,7 @@ import hmac
 
 from flask import Blueprint, Response, request
 
-from .controls import add_control_routes
+from .controls import add_control_routes, no_content
 from .errors import ApiError
 from .rendering import json_response, order_response
 from .sandbox import Sandbox
@@ -55,7 +55,7 @@ def admin_blueprint(sandbox: Sandbox) -> Blueprint:
     @bp.post("/reset")
     def reset() -> Response:
         sandbox.reset()
-        return Response(status=204)
+        return no_content()
 
     @bp.post("/orders")
     def orders() -> Response:

@@ -147,6 +147,11 @@ class MemoryStore:
         """
         order_id = order["order_id"]
         partner_ref = order.get("partner_order_reference")
+        stored = self.find(tenant, order_id) if replace else None
+        if stored is not None:
+            # Outside the store-wide lock: sharing equal parts with any stored (immutable)
+            # version is correct, whichever version a concurrent writer leaves current.
+            order = share_unchanged(stored.order, order)
         with self._index_lock:
             bucket = self._tenants.setdefault(tenant, _Tenant())
             previous = bucket.by_id.get(order_id)
@@ -163,8 +168,6 @@ class MemoryStore:
                     del bucket.by_partner_ref[old_ref]
             if partner_ref is not None:
                 bucket.by_partner_ref[partner_ref] = order_id
-            if previous is not None:
-                order = share_unchanged(previous.order, order)
             record = Record(order, next(self._versions))
             bucket.by_id[order_id] = record
             return record
