@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
@@ -17,8 +18,8 @@ from .admin import admin_blueprint
 from .docs import docs_blueprint
 from .domain import DomainError
 from .errors import ApiError
-from .faults import apply_faults
-from .journal import record_requests
+from .faults import FaultMiddleware
+from .journal import JournalMiddleware
 from .rendering import error_response, json_response, order_response
 from .sandbox import Sandbox, SandboxConfig
 from .spec import Spec
@@ -26,15 +27,19 @@ from .state_file import save_after_changes
 from .store import Store
 from .urls import ROUTES, OrderReferenceConverter, Route
 from .validation import read_request
+from .wsgi import OPERATION_KEY
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIEnvironment
 
 log = logging.getLogger("mock_server")
 
 
-def authenticate(config: SandboxConfig) -> str:
+def authenticate(config: SandboxConfig, environ: WSGIEnvironment) -> str:
     """The caller's tenant. Both headers are required on every page (401 when missing); with
     `--api-keys`, an unknown key is 401 and a key used for another tenant 403."""
-    api_key = request.headers.get("x-api-key", "").strip()
-    tenant = request.headers.get("tenant-id", "").strip()
+    api_key = environ.get("HTTP_X_API_KEY", "").strip()
+    tenant = environ.get("HTTP_TENANT_ID", "").strip()
     if not api_key:
         raise ApiError.of(401, "MISSING_API_KEY", "The x-api-key header is required", "x-api-key")
     if not tenant:
@@ -54,13 +59,29 @@ def make_view(sandbox: Sandbox, route: Route) -> Callable[..., Response]:
     operation = sandbox.spec.operation(route.operation_id)
 
     def view(**params: str) -> Response:
-        tenant = authenticate(sandbox.config)
-        valid = read_request(operation, request, params)
+        current = request._get_current_object()  # type: ignore[attr-defined]
+        current.environ[OPERATION_KEY] = route.operation_id  # for the journal
+        tenant = authenticate(sandbox.config, current.environ)
+        valid = read_request(operation, current, params)
         record, status = route.handler(sandbox, tenant, valid, params)
         return order_response(record, status)
 
     view.__name__ = route.operation_id
     return view
+
+
+def operation_matcher(app: Flask) -> Callable[[str, str], str | None]:
+    """`(method, path) -> operationId` of the route `app` would take the request to, or None."""
+    adapter = app.url_map.bind("sandbox")
+
+    def operation_of(method: str, path: str) -> str | None:
+        try:
+            endpoint, _ = adapter.match(path, method)
+        except HTTPException:
+            return None
+        return str(endpoint)
+
+    return operation_of
 
 
 def handle_domain_error(exc: DomainError) -> Response:
@@ -105,8 +126,9 @@ def create_app(
         )
     app.register_blueprint(admin_blueprint(sandbox))
     app.register_blueprint(docs_blueprint(sandbox.spec))
-    record_requests(app, sandbox.journal)  # first: it times and records what follows
-    apply_faults(app, sandbox.faults)
+    # The journal is outermost: it times and records what follows, faulted requests included.
+    app.wsgi_app = FaultMiddleware(app.wsgi_app, sandbox.faults, operation_matcher(app))
+    app.wsgi_app = JournalMiddleware(app.wsgi_app, sandbox.journal, config.max_body_bytes)
     if sandbox.state_file is not None:
         save_after_changes(app, sandbox.state_file)
     app.register_error_handler(ApiError, error_response)

@@ -14,20 +14,24 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response, request
+from flask import Response
 
 from .clock import utc_now
 from .errors import ApiError
 from .paths import is_sandbox_page
+from .rendering import error_response
 from .service import CONCURRENT_UPDATE
 from .spec import FieldError
+from .wsgi import FAULT_KEY, OPERATION_KEY, request_path
 
-FAULT_ENVIRON_KEY = "carriyo_sandbox.fault"
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
+
 FAULT_HEADER = "X-Sandbox-Fault"
 FAULT_ERRORS: dict[int, tuple[str, str]] = {
     409: ("CONCURRENT_UPDATE", CONCURRENT_UPDATE),
@@ -159,17 +163,17 @@ def client_socket(environ: dict[str, Any]) -> socket.socket | None:
     return sock
 
 
-def drop_connection(environ: dict[str, Any]) -> Response:
+def drop_connection(environ: WSGIEnvironment) -> Response:
     """Shut the client's connection down: it gets no response at all (the one returned here is
     never sent). Without a socket (e.g. the Flask test client), a 500 says so instead."""
     sock = client_socket(environ)
     if sock is None:
-        raise ApiError.of(
-            500, "CONNECTION_NOT_DROPPED", "Fault: this server gives no socket to drop"
+        return error_response(
+            ApiError.of(500, "CONNECTION_NOT_DROPPED", "Fault: this server gives no socket to drop")
         )
     with suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
-    environ[FAULT_ENVIRON_KEY]["dropped"] = True
+    environ[FAULT_KEY]["dropped"] = True
     return Response(status=500)
 
 
@@ -183,21 +187,38 @@ def fault_error(fault: Fault, status: int) -> ApiError:
     return error
 
 
-def apply_faults(app: Flask, faults: FaultTable) -> None:
-    """Apply armed faults to `app`'s API requests before they are handled."""
+class FaultMiddleware:
+    """WSGI middleware applying armed faults to the wrapped app's API requests before they are
+    handled. `operation_of(method, path)` names the operation a request is routed to."""
 
-    @app.before_request
-    def inject_fault() -> Response | None:
-        if not faults.armed or is_sandbox_page(request.path):
-            return None
-        fault = faults.take(request.endpoint, request.method, request.path)
+    def __init__(
+        self,
+        app: WSGIApplication,
+        faults: FaultTable,
+        operation_of: Callable[[str, str], str | None],
+    ) -> None:
+        self.app = app
+        self.faults = faults
+        self.operation_of = operation_of
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if not self.faults.armed:
+            return self.app(environ, start_response)
+        path, method = request_path(environ), environ.get("REQUEST_METHOD", "GET")
+        if is_sandbox_page(path):
+            return self.app(environ, start_response)
+        operation = self.operation_of(method, path)
+        fault = self.faults.take(operation, method, path)
         if fault is None:
-            return None
-        request.environ[FAULT_ENVIRON_KEY] = {"id": fault.id, "dropped": False}
+            return self.app(environ, start_response)
+        environ[FAULT_KEY] = {"id": fault.id, "dropped": False}
+        environ[OPERATION_KEY] = operation
         if fault.latency_ms:
             time.sleep(fault.latency_ms / 1000)
         if fault.drop_connection:
-            return drop_connection(request.environ)
-        if fault.status is not None:
-            raise fault_error(fault, fault.status)
-        return None
+            answer = drop_connection(environ)
+        elif fault.status is not None:
+            answer = error_response(fault_error(fault, fault.status))
+        else:
+            return self.app(environ, start_response)
+        return answer(environ, start_response)

@@ -1,8 +1,8 @@
 """The request journal: the API requests the sandbox answered, in a bounded ring buffer.
 
-`record_requests` installs the two Flask hooks that fill it; they are the only place requests are
-recorded. The sandbox's own pages (`/__admin/`, `/docs`, the spec) are not journaled, so reading
-or clearing the journal never changes it. Secrets are masked, header values cut to
+`JournalMiddleware`, around the Flask app, is the only place requests are recorded. The sandbox's
+own pages (`/__admin/`, `/docs`, the spec) are not journaled, so reading or clearing the journal
+never changes it. Secrets are masked, header values cut to
 `HEADER_VALUE_LIMIT` characters and bodies to `BODY_LIMIT` bytes, so an entry stays small whatever
 the client sends.
 """
@@ -10,21 +10,24 @@ the client sends.
 from __future__ import annotations
 
 import fnmatch
+import io
 import itertools
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import suppress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 import orjson
-from flask import Flask, Response, g, request
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 from .clock import iso_utc
-from .faults import FAULT_ENVIRON_KEY
 from .paths import is_sandbox_page
+from .wsgi import FAULT_KEY, OPERATION_KEY, request_path
 
 Entry = dict[str, Any]
 DEFAULT_JOURNAL_SIZE = 10_000
@@ -140,38 +143,67 @@ class RequestJournal:
             self._entries.clear()
 
 
-def record_requests(app: Flask, journal: RequestJournal) -> None:
-    """Journal every API request `app` answers (register before any hook that may answer)."""
+class JournalMiddleware:
+    """WSGI middleware journaling every API request the wrapped app answers (wrap it outside
+    any middleware that may answer, so faulted requests are recorded too).
 
-    @app.before_request
-    def start_entry() -> None:
-        if is_sandbox_page(request.path):
-            return
-        g.journal_started = (time.perf_counter(), time.time())
-        # Read (and cache) the body now: the view reads it again, and the entry needs it after.
-        g.journal_body = request.get_data() if request.content_length else b""
+    It keeps only raw data on the request's path (the environ's header pairs, the query bytes,
+    the arrival time); `RequestJournal.list` turns them into an entry's fields.
+    """
 
-    @app.after_request
-    def finish_entry(response: Response) -> Response:
-        started = g.pop("journal_started", None)
-        if started is None:
-            return response
-        body: bytes = g.pop("journal_body", b"")
-        fault = request.environ.get(FAULT_ENVIRON_KEY)
-        journal.add(
+    def __init__(
+        self,
+        app: WSGIApplication,
+        journal: RequestJournal,
+        max_body_bytes: int,
+    ) -> None:
+        self.app = app
+        self.journal = journal
+        self.max_body_bytes = max_body_bytes
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        path = request_path(environ)
+        if is_sandbox_page(path):
+            return self.app(environ, start_response)
+        started, arrived = time.perf_counter(), time.time()
+        body = read_body(environ, self.max_body_bytes)
+        statuses: list[str] = []
+
+        def recording_start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
+            statuses.append(status)
+            return start_response(status, headers, exc_info)
+
+        answer = self.app(environ, recording_start_response)
+        fault = environ.get(FAULT_KEY)
+        method = environ.get("REQUEST_METHOD", "GET")
+        self.journal.add(
             {
-                "time": started[1],  # shown as ISO-8601 by `list`
-                "duration_ms": round((time.perf_counter() - started[0]) * 1000, 3),
-                "method": request.method,
-                "path": request.path,
-                "query": request.query_string,  # parsed by `list`
-                "headers": recorded_headers(request.environ),  # named by `list`
+                "time": arrived,  # shown as ISO-8601 by `list`
+                "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+                "method": method,
+                "path": path,
+                "query": environ.get("QUERY_STRING", "").encode("latin-1"),  # parsed by `list`
+                "headers": recorded_headers(environ),  # named by `list`
                 "body": body[:BODY_LIMIT],
                 "body_truncated": len(body) > BODY_LIMIT,
-                "status": None if fault and fault["dropped"] else response.status_code,
-                "tenant": request.headers.get("tenant-id", "").strip() or None,
-                "operation": request.endpoint,
+                "status": None if fault and fault["dropped"] else int(statuses[-1][:3]),
+                "tenant": environ.get("HTTP_TENANT_ID", "")[:HEADER_VALUE_LIMIT].strip() or None,
+                "operation": environ.get(OPERATION_KEY),
                 "fault": fault["id"] if fault else None,
             }
         )
-        return response
+        return answer
+
+
+def read_body(environ: WSGIEnvironment, max_body_bytes: int) -> bytes:
+    """The request body, read for the journal and put back as the environ's input stream. A body
+    over `max_body_bytes` is left unread (the app answers 413) and recorded as empty."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return b""
+    if length <= 0 or length > max_body_bytes:
+        return b""
+    body: bytes = environ["wsgi.input"].read(length)
+    environ["wsgi.input"] = io.BytesIO(body)
+    return body

@@ -126,7 +126,7 @@ def test_the_journal_names_the_fault(client: CheckedClient, raw: FlaskClient) ->
     fault = arm(client, operation="getOrder", status=500, count=1)
     raw.get("/orders/ORD-1001", headers=AUTH)
     [entry] = client.get("/__admin/requests").get_json()["requests"]
-    assert (entry["status"], entry["fault"]) == (500, fault["id"])
+    assert (entry["status"], entry["fault"], entry["operation"]) == (500, fault["id"], "getOrder")
 
 
 def test_admin_and_docs_are_never_faulted(client: CheckedClient, raw: FlaskClient) -> None:

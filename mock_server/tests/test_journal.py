@@ -135,6 +135,23 @@ def test_large_bodies_are_cut_and_marked(client: CheckedClient) -> None:
     assert entry["body"].startswith('{"language": "xxx')
 
 
+def test_a_body_over_the_size_limit_is_journaled_unread(make_client: ClientFactory) -> None:
+    client = make_client(SandboxConfig(max_body_bytes=1024))
+    client.patch("/orders/ORD-1001", json={"language": "x" * 2048})
+    [entry] = journal(client)
+    assert (entry["status"], entry["body"], entry["operation"]) == (413, None, "updateOrder")
+
+
+def test_the_path_is_shown_decoded(client: CheckedClient) -> None:
+    client.get("/orders/%D8%B7%D9%84%D8%A8-1")
+    [entry] = journal(client)
+    assert (entry["path"], entry["status"], entry["operation"]) == (
+        "/orders/طلب-1",
+        404,
+        "getOrder",
+    )
+
+
 def test_long_header_values_are_cut(client: CheckedClient) -> None:
     client.get("/orders/ORD-1001", headers={"X-Trace": "t" * (HEADER_VALUE_LIMIT * 4)})
     assert journal(client)[0]["headers"]["X-Trace"] == "t" * HEADER_VALUE_LIMIT
