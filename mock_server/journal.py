@@ -63,7 +63,7 @@ def recorded_headers(environ: dict[str, Any]) -> list[tuple[str, str]]:
     return [
         (key, mask(value) if key in MASKED_ENVIRON_KEYS else value[:HEADER_VALUE_LIMIT])
         for key, value in environ.items()
-        if (key[:5] == "HTTP_" or key in CONTENT_ENVIRON_KEYS) and isinstance(value, str) and value
+        if (key[:5] == "HTTP_" or key in CONTENT_ENVIRON_KEYS) and value
     ]
 
 
@@ -94,19 +94,28 @@ class RequestJournal:
 
     def __init__(self, capacity: int = DEFAULT_JOURNAL_SIZE) -> None:
         self._entries: deque[Entry] = deque(maxlen=capacity)
-        self._lock = threading.Condition()
+        self._lock = threading.Lock()
+        self._added = threading.Condition(self._lock)
+        self._waiting = 0
         self._ids = itertools.count(1)
 
     def add(self, entry: Entry) -> None:
+        """Record `entry` (raw: `list` shows it); it is given the next id."""
         with self._lock:
-            self._entries.append({"id": f"REQ-{next(self._ids):08d}", **entry})
-            self._lock.notify_all()
+            entry["id"] = next(self._ids)
+            self._entries.append(entry)
+            if self._waiting:
+                self._added.notify_all()
 
     def wait_for(self, predicate: Callable[[Entry], bool], timeout: float) -> bool:
         """Wait until an entry matching `predicate` is recorded; False on time-out. (A dropped
         connection's client can ask before the server has finished recording it.)"""
-        with self._lock:
-            return self._lock.wait_for(lambda: any(map(predicate, self._entries)), timeout)
+        with self._added:
+            self._waiting += 1
+            try:
+                return self._added.wait_for(lambda: any(map(predicate, self._entries)), timeout)
+            finally:
+                self._waiting -= 1
 
     def list(
         self,
@@ -130,6 +139,7 @@ class RequestJournal:
         return [
             {
                 **e,
+                "id": f"REQ-{e['id']:08d}",
                 "time": iso_utc(e["time"]),
                 "headers": shown_headers(e["headers"]),
                 "query": parse_qs(e["query"].decode("latin-1"), keep_blank_values=True),
