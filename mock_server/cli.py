@@ -133,6 +133,7 @@ def serve(args: argparse.Namespace) -> int:
     """Start the sandbox under waitress (one process: the state is in memory) until SIGTERM or
     SIGINT; then finish the requests in flight, stop the webhook workers and save the state."""
     from .app import create_app
+    from .bulk import freeze_long_lived
     from .server import make_server
     from .state import InvalidState
 
@@ -151,6 +152,7 @@ def serve(args: argparse.Namespace) -> int:
     )
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, stop_serving)
+    freeze_long_lived()
     server.print_listen("Serving on http://{}:{}")  # waitress's own line, as `waitress.serve`
     url = f"http://{args.host}:{server.effective_port}"
     log.info("Carriyo Orders sandbox on %s (API reference: %s/docs)", url, url)

@@ -57,17 +57,23 @@ def shown_body(raw: bytes, truncated: bool) -> Any:
     return raw.decode("utf-8", "replace")
 
 
-def recorded_headers(environ: dict[str, Any]) -> list[tuple[str, str]]:
+def recorded_headers(environ: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     """The request headers as WSGI environ keys, secrets masked and values cut (cheap: the
-    header names are spelled out only when the journal is read, by `shown_headers`)."""
-    return [
-        (key, mask(value) if key in MASKED_ENVIRON_KEYS else value[:HEADER_VALUE_LIMIT])
-        for key, value in environ.items()
-        if (key[:5] == "HTTP_" or key in CONTENT_ENVIRON_KEYS) and value
-    ]
+    header names are spelled out only when the journal is read, by `shown_headers`).
+
+    A tuple of tuples of strings, so that the garbage collector stops tracking the entry that holds
+    it (a dict of strings, numbers, bytes and such tuples): 10,000 tracked entries made each of
+    its full passes longer."""
+    return tuple(
+        [
+            (key, mask(value) if key in MASKED_ENVIRON_KEYS else value[:HEADER_VALUE_LIMIT])
+            for key, value in environ.items()
+            if (key[:5] == "HTTP_" or key in CONTENT_ENVIRON_KEYS) and value
+        ]
+    )
 
 
-def shown_headers(recorded: list[tuple[str, str]]) -> dict[str, str]:
+def shown_headers(recorded: tuple[tuple[str, str], ...]) -> dict[str, str]:
     """Recorded headers by their HTTP names (`HTTP_X_API_KEY` -> `X-Api-Key`)."""
     return {key.removeprefix("HTTP_").replace("_", "-").title(): value for key, value in recorded}
 

@@ -8,7 +8,7 @@ import orjson
 from flask import Response
 
 from .errors import ApiError
-from .service import etag_of
+from .service import etag_of, order_json
 from .store import Record
 
 
@@ -17,16 +17,12 @@ def json_response(payload: Any, status: int, headers: dict[str, str] | None = No
 
 
 def order_response(record: Record | None, status: int) -> Response:
-    """The order with its ETag; `None` is page 004's empty body (no order for the reference).
-
-    Stored orders never change, so the serialized body is cached on the record.
-    """
+    """The order with its ETag; `None` is page 004's empty body (no order for the reference)."""
     if record is None:
         return Response(b"", status, mimetype="text/plain")
-    body = record.cache.get("json")
-    if body is None:
-        body = record.cache["json"] = orjson.dumps(record.order)
-    return Response(body, status, {"ETag": etag_of(record)}, mimetype="application/json")
+    return Response(
+        order_json(record), status, {"ETag": etag_of(record)}, mimetype="application/json"
+    )
 
 
 def error_response(error: ApiError) -> Response:

@@ -12,6 +12,8 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
+import orjson
+
 from .clock import new_id, utc_now
 from .domain import (
     Conflict,
@@ -37,6 +39,15 @@ def etag_of(record: Record) -> str:
         digest = hashlib.blake2s(str(record.version).encode(), digest_size=8).hexdigest()
         etag = record.cache["etag"] = f'"{digest}"'
     return etag  # type: ignore[no-any-return]
+
+
+def order_json(record: Record) -> bytes:
+    """The stored order version as JSON (serialized once per version: stored orders never
+    change)."""
+    body = record.cache.get("json")
+    if body is None:
+        body = record.cache["json"] = orjson.dumps(record.order)
+    return body  # type: ignore[no-any-return]
 
 
 def if_match_allows(if_match: str | None, record: Record) -> bool:
@@ -83,7 +94,7 @@ class OrderService:
         order = create_order(body, tenant=tenant, now=self.clock(), new_id=self.ids)
         with self.store.write_lock(tenant, order["order_id"]):
             record = self._save(tenant, order, replace=False, conflict=Conflict)
-        self.events.record("order.created", tenant, record.order)
+        self.events.record("order.created", tenant, record.order["order_id"], order_json(record))
         return record
 
     def seed(self, tenant: str, order: Order) -> Record:
@@ -116,7 +127,7 @@ class OrderService:
             if updated is current.order:
                 return current
             record = self._save(tenant, updated, replace=True, conflict=InvalidRequest)
-        self.events.record(event, tenant, record.order, details)
+        self.events.record(event, tenant, order_id, order_json(record), details)
         return record
 
     def notify_shipment(self, tenant: str, payload: dict[str, Any]) -> Record | None:

@@ -17,8 +17,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-import orjson
-
 from .bulk import gc_paused
 
 Order = dict[str, Any]
@@ -69,31 +67,6 @@ class Store(Protocol):
     def locations(self) -> list[Location]: ...
 
     def replace_all(self, orders: dict[str, list[Order]], locations: list[Location]) -> None: ...
-
-
-def share_unchanged(old: Any, new: Any) -> Any:
-    """`new`, with every dict or list exactly equal to the one at the same place in `old` replaced
-    by `old`'s object (stored orders are never mutated, so versions can share their parts).
-
-    A write's domain rule returns a full copy of the order; stored as such, each version (kept by
-    the event log too) is a new tree of about 130 dicts and lists that every full garbage
-    collection scans: 10,000 kept versions made those pauses the p99 of update-order. Shared, a
-    version costs only the parts that changed. "Exactly equal" is equal JSON (1, 1.0 and true
-    differ), checked by serializing only the candidates that `==` found equal.
-    """
-    kind = type(new)
-    if old is new or kind is not type(old) or (kind is not dict and kind is not list):
-        return new
-    if old == new and orjson.dumps(old) == orjson.dumps(new):
-        return old
-    if kind is dict:
-        return {
-            key: share_unchanged(old[key], value) if key in old else value
-            for key, value in new.items()
-        }
-    return [
-        share_unchanged(old[i], value) if i < len(old) else value for i, value in enumerate(new)
-    ]
 
 
 class _Tenant:
@@ -147,11 +120,6 @@ class MemoryStore:
         """
         order_id = order["order_id"]
         partner_ref = order.get("partner_order_reference")
-        stored = self.find(tenant, order_id) if replace else None
-        if stored is not None:
-            # Outside the store-wide lock: sharing equal parts with any stored (immutable)
-            # version is correct, whichever version a concurrent writer leaves current.
-            order = share_unchanged(stored.order, order)
         with self._index_lock:
             bucket = self._tenants.setdefault(tenant, _Tenant())
             previous = bucket.by_id.get(order_id)

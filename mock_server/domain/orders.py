@@ -71,9 +71,10 @@ def update_order(order: Order, body: Json, *, now: str, new_id: NewId) -> Order:
     """
     if order.get("status") == "cancelled":
         raise NotUpdatable("ORDER_NOT_UPDATABLE", "a cancelled order cannot be updated", "status")
-    # A copy sharing nothing with `order` or `body`; values the body replaces are not copied.
+    # What the body does not replace is shared with `order` (stored orders are never mutated, as
+    # in fulfillment_orders.py); what it takes from `body` is copied, so `body` is not aliased.
     replaced = {key for key in (*ORDER_FIELDS, "line_items", "fulfillment_orders") if key in body}
-    new = {key: value if key in replaced else copy_json(value) for key, value in order.items()}
+    new = {key: value for key, value in order.items() if key not in replaced}
     new.update({key: copy_json(body[key]) for key in ORDER_FIELDS if key in body})
     if "line_items" in body:
         new["line_items"] = normalise_line_items(
@@ -81,7 +82,7 @@ def update_order(order: Order, body: Json, *, now: str, new_id: NewId) -> Order:
         )
     if "fulfillment_orders" in body:
         new["fulfillment_orders"] = merge_fulfillment_orders(
-            new.get("fulfillment_orders", []), body["fulfillment_orders"], now=now, new_id=new_id
+            order.get("fulfillment_orders", []), body["fulfillment_orders"], now=now, new_id=new_id
         )
     if "line_items" in body or "fulfillment_orders" in body:
         _check_line_references(new)

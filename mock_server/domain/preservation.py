@@ -118,15 +118,18 @@ def _new_fo(entry: Json, i: int, *, now: str, new_id: NewId) -> FulfillmentOrder
 
 
 def _update_fo(match: FulfillmentOrder, entry: Json, i: int) -> FulfillmentOrder:
-    """The matched FO with the entry's FO_FIELDS; its lines merged when the entry lists lines."""
+    """The matched FO with the entry's FO_FIELDS; its lines merged when the entry lists lines.
+    A new dict: the fields the entry does not replace are shared with `match` (never mutated)."""
     replaced = {key for key in FO_FIELDS if key in entry}
     if "line_items" in entry:
-        replaced.add("line_items")  # rebuilt (as copies) by _merge_lines
-    fo = {key: value if key in replaced else copy_json(value) for key, value in match.items()}
+        replaced.add("line_items")  # rebuilt by _merge_lines
+    fo = {key: value for key, value in match.items() if key not in replaced}
     fo.update({key: copy_json(entry[key]) for key in FO_FIELDS if key in entry})
     if "line_items" in entry:
         path = f"fulfillment_orders[{i}].line_items"
-        fo["line_items"] = _merge_lines(fo.get("line_items", []), _requested_lines(entry, i), path)
+        fo["line_items"] = _merge_lines(
+            match.get("line_items", []), _requested_lines(entry, i), path
+        )
     return fo
 
 
@@ -136,7 +139,7 @@ def _merge_lines(held: list[LineItem], wanted: list[LineItem], path: str) -> lis
     Listing a line this FO holds in a terminal status -> TERMINAL_LINE_ITEM. The FO's lines are
     walked in order: terminal ones kept unchanged, pending ones kept (with the requested quantity)
     if listed and dropped if not; then lines new to this FO are appended open, in request order.
-    Every line returned is a copy (`held` is the stored FO's).
+    A terminal line is kept as the stored FO's own object (never mutated); the others are new.
     """
     held_status = {line.get("id"): line.get("status", "open") for line in held}
     for j, line in enumerate(wanted):
@@ -152,7 +155,7 @@ def _merge_lines(held: list[LineItem], wanted: list[LineItem], path: str) -> lis
     merged: list[LineItem] = []
     for line in held:
         if line.get("status") in TERMINAL_LINE_STATUSES:
-            merged.append(copy_json(line))
+            merged.append(line)
         elif line.get("id") in requested:
-            merged.append(copy_json({**line, **_pick(requested[line["id"]], "quantity")}))
+            merged.append({**line, **_pick(requested[line["id"]], "quantity")})
     return merged + [_open_line(line) for line in wanted if line["id"] not in held_status]

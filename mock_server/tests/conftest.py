@@ -352,8 +352,8 @@ class CheckedClient:
         return response.get_json()
 
     def events(self) -> list[Json]:
-        """Recorded events, newest first."""
-        return self.sandbox.events.list()
+        """Recorded events, newest first, as JSON sends them."""
+        return orjson.loads(orjson.dumps(self.sandbox.events.list()))  # type: ignore[no-any-return]
 
     def stored(self) -> dict[str, list[Json]]:
         """A deep copy of every tenant's stored orders."""

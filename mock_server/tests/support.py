@@ -52,3 +52,18 @@ def order(*fos: dict[str, Any], **extra: Any) -> dict[str, Any]:
         "update_date": EARLIER,
         **extra,
     }
+
+
+def containers(value: Any) -> set[int]:
+    """The ids of every dict and list in `value`, itself included."""
+    found: set[int] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            found.add(id(item))
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            found.add(id(item))
+            stack.extend(item)
+    return found
