@@ -7,7 +7,6 @@ from, so that only the one rule changes.
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -113,7 +112,7 @@ def updates_cancelled_orders(_: Sandbox) -> None:
 def ignores_key(_: Sandbox) -> None:
     def wrapper(read: Callable[..., Any]) -> Callable[..., Any]:
         def read_ignoring_key(*args: Any) -> Any:
-            return dataclasses.replace(read(*args), key="order_id")
+            return read(*args)._replace(key="order_id")
 
         return read_ignoring_key
 
