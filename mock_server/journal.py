@@ -10,7 +10,6 @@ the client sends.
 from __future__ import annotations
 
 import fnmatch
-import io
 import itertools
 import threading
 import time
@@ -21,13 +20,14 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
 import orjson
+from werkzeug.exceptions import RequestEntityTooLarge
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 from .clock import iso_utc
 from .paths import is_sandbox_page
-from .wsgi import FAULT_KEY, OPERATION_KEY, request_path
+from .wsgi import FAULT_KEY, OPERATION_KEY, request_body, request_path
 
 Entry = dict[str, Any]
 DEFAULT_JOURNAL_SIZE = 10_000
@@ -182,7 +182,10 @@ class JournalMiddleware:
         if is_sandbox_page(path):
             return self.app(environ, start_response)
         started, arrived = time.perf_counter(), time.time()
-        body = read_body(environ, self.max_body_bytes)
+        try:
+            body = request_body(environ, self.max_body_bytes)
+        except RequestEntityTooLarge:  # the app answers 413; the entry shows no body
+            body = b""
         statuses: list[str] = []
 
         def recording_start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
@@ -209,17 +212,3 @@ class JournalMiddleware:
             }
         )
         return answer
-
-
-def read_body(environ: WSGIEnvironment, max_body_bytes: int) -> bytes:
-    """The request body, read for the journal and put back as the environ's input stream. A body
-    over `max_body_bytes` is left unread (the app answers 413) and recorded as empty."""
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return b""
-    if length <= 0 or length > max_body_bytes:
-        return b""
-    body: bytes = environ["wsgi.input"].read(length)
-    environ["wsgi.input"] = io.BytesIO(body)
-    return body

@@ -16,6 +16,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 from .bulk import compact, gc_paused
 from .errors import ApiError
 from .spec import FieldError, OperationSchemas, SchemaValidator
+from .wsgi import media_type, request_body
 
 JSON_TYPES = ("application/json", "application/merge-patch+json")
 BULK_BYTES = 1024 * 1024
@@ -29,7 +30,7 @@ MAX_JSON_DEPTH = 64
 
 def parse_json_body(request: Request) -> Any:
     """The request body as JSON; page 000-003: `Content-Type` defaults to application/json."""
-    content_type = request.mimetype
+    content_type = media_type(request.environ)
     if content_type and content_type not in JSON_TYPES and not content_type.endswith("+json"):
         raise ApiError.of(
             400,
@@ -37,24 +38,28 @@ def parse_json_body(request: Request) -> Any:
             f"Content-Type must be application/json, not {content_type!r}",
             "Content-Type",
         )
-    raw = request.get_data(cache=False)
+    raw = request_body(request.environ, request.max_content_length)
     if not raw.strip():
         raise ApiError.of(400, "MISSING_BODY", "A JSON request body is required", "body")
     try:
         if len(raw) < BULK_BYTES:
-            return shallow(orjson.loads(raw))
+            return shallow(orjson.loads(raw), raw)
         with gc_paused():
-            return compact(shallow(orjson.loads(raw)))
+            return compact(shallow(orjson.loads(raw), raw))
     except orjson.JSONDecodeError as exc:
         raise ApiError.of(400, "MALFORMED_JSON", f"Body is not valid JSON: {exc}", "body") from exc
 
 
-def shallow(document: Any) -> Any:
-    """`document`, unless arrays and objects nest in it deeper than MAX_JSON_DEPTH: 400 then.
+def shallow(document: Any, raw: bytes) -> Any:
+    """`document` (parsed from `raw`), unless arrays and objects nest in it deeper than
+    MAX_JSON_DEPTH: 400 then.
 
     orjson parses up to 1024 levels, but the validator, `copy.deepcopy` and `repr` recurse once or
-    more per level and would exhaust the stack (a 500). Walks the containers level by level.
+    more per level and would exhaust the stack (a 500). When `raw` has too few brackets to nest
+    that deep, that is all; otherwise the containers are walked level by level.
     """
+    if raw.count(b"[") + raw.count(b"{") <= MAX_JSON_DEPTH:
+        return document
     level = [document] if isinstance(document, (dict, list)) else []
     for _ in range(MAX_JSON_DEPTH):
         level = [

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from werkzeug.exceptions import RequestEntityTooLarge
+
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
 
@@ -11,9 +13,46 @@ FAULT_KEY = "carriyo_sandbox.fault"
 """The fault applied to the request: `{"id": ..., "dropped": bool}` (set by faults.py)."""
 OPERATION_KEY = "carriyo_sandbox.operation"
 """The operationId of the route that took the request (set by its view, or by faults.py)."""
+BODY_KEY = "carriyo_sandbox.body"
+"""The request body, once `request_body` has read it."""
 
 
 def request_path(environ: WSGIEnvironment) -> str:
     """The path as Flask routes it: PATH_INFO decoded as UTF-8, with one leading slash."""
     raw: str = environ.get("PATH_INFO", "")
     return "/" + raw.encode("latin-1").decode("utf-8", "replace").lstrip("/")
+
+
+def request_body(environ: WSGIEnvironment, max_bytes: int | None) -> bytes:
+    """The request body, read once (the journal reads it first, the view gets the same bytes).
+
+    A body longer than `max_bytes` (None: no limit) is a 413 (`RequestEntityTooLarge`), left
+    unread when its Content-Length says so. Without a Content-Length (a chunked body the server
+    has de-chunked), the stream is read to its end.
+    """
+    body: bytes | None = environ.get(BODY_KEY)
+    if body is not None:
+        return body
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or -1)
+    except ValueError:
+        length = -1
+    if max_bytes is not None and length > max_bytes:
+        raise RequestEntityTooLarge()
+    stream = environ["wsgi.input"]
+    if length >= 0:
+        body = stream.read(length) if length else b""
+    elif environ.get("wsgi.input_terminated"):
+        body = stream.read() if max_bytes is None else stream.read(max_bytes + 1)
+    else:
+        body = b""
+    if max_bytes is not None and len(body) > max_bytes:
+        raise RequestEntityTooLarge()
+    environ[BODY_KEY] = body
+    return body
+
+
+def media_type(environ: WSGIEnvironment) -> str:
+    """The request's Content-Type without parameters, lower-cased (`""` when absent)."""
+    content_type: str = environ.get("CONTENT_TYPE", "")
+    return content_type.partition(";")[0].strip().lower()

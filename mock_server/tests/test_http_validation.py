@@ -72,6 +72,8 @@ REFUSALS = [
     raw("empty-body", "", "body"),
     raw("not-utf-8", b"\xff\xfe{}", "body"),
     raw("nested-too-deep", "[" * 5000 + "]" * 5000, "body"),
+    raw("nested-one-level-too-deep", '{"custom_attributes":' + "[" * 64 + "]" * 64 + "}", "body"),
+    raw("text-with-parameters", '{"language": "ar"}', "Content-Type", "Text/Plain; charset=utf-8"),
     raw("form-content-type", "language=ar", "Content-Type", "application/x-www-form-urlencoded"),
     patch("json-array", [{"language": "ar"}], "body"),
     patch("json-string", "ar", "body"),
@@ -469,6 +471,23 @@ def test_stale_update_date_in_if_match_is_409(client: CheckedClient) -> None:
             ORDER, json={"language": "de"}, headers={"If-Match": before["update_date"]}
         )
     assert response.status_code == 409
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["application/json; charset=utf-8", "Application/JSON", "application/merge-patch+json"],
+)
+def test_json_media_types_with_parameters_are_accepted(
+    client: CheckedClient, content_type: str
+) -> None:
+    response = client.patch(ORDER, data='{"language": "ar"}', content_type=content_type)
+    assert (response.status_code, response.get_json()["language"]) == (200, "ar")
+
+
+def test_brackets_inside_strings_are_not_nesting(client: CheckedClient) -> None:
+    brackets = "[" * 100 + "{" * 100
+    response = client.patch(ORDER, json={"language": "ar", "customer": {"name": brackets}})
+    assert (response.status_code, response.get_json()["customer"]["name"]) == (200, brackets)
 
 
 JSON_KEYS = (
