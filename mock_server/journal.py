@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 from .clock import iso_utc
 from .paths import is_sandbox_page
-from .wsgi import FAULT_KEY, OPERATION_KEY, request_body, request_path
+from .wsgi import FAULT_KEY, OPERATION_KEY, keep_body, request_path
 
 Entry = dict[str, Any]
 DEFAULT_JOURNAL_SIZE = 10_000
@@ -183,7 +183,7 @@ class JournalMiddleware:
             return self.app(environ, start_response)
         started, arrived = time.perf_counter(), time.time()
         try:
-            body = request_body(environ, self.max_body_bytes)
+            body = keep_body(environ, self.max_body_bytes)
         except RequestEntityTooLarge:  # the app answers 413; the entry shows no body
             body = b""
         statuses: list[str] = []

@@ -16,7 +16,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 from .bulk import compact, gc_paused
 from .errors import ApiError
 from .spec import FieldError, OperationSchemas, SchemaValidator
-from .wsgi import media_type, request_body
+from .wsgi import media_type, take_body
 
 JSON_TYPES = ("application/json", "application/merge-patch+json")
 BULK_BYTES = 1024 * 1024
@@ -38,7 +38,7 @@ def parse_json_body(request: Request) -> Any:
             f"Content-Type must be application/json, not {content_type!r}",
             "Content-Type",
         )
-    raw = request_body(request.environ, request.max_content_length)
+    raw = take_body(request.environ, request.max_content_length)
     if not raw.strip():
         raise ApiError.of(400, "MISSING_BODY", "A JSON request body is required", "body")
     try:

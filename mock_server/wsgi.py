@@ -14,7 +14,7 @@ FAULT_KEY = "carriyo_sandbox.fault"
 OPERATION_KEY = "carriyo_sandbox.operation"
 """The operationId of the route that took the request (set by its view, or by faults.py)."""
 BODY_KEY = "carriyo_sandbox.body"
-"""The request body, once `request_body` has read it."""
+"""The request body, read by `keep_body` until `take_body` takes it."""
 
 
 def request_path(environ: WSGIEnvironment) -> str:
@@ -23,14 +23,22 @@ def request_path(environ: WSGIEnvironment) -> str:
     return "/" + raw.encode("latin-1").decode("utf-8", "replace").lstrip("/")
 
 
-def request_body(environ: WSGIEnvironment, max_bytes: int | None) -> bytes:
-    """The request body, read once (the journal reads it first, the view gets the same bytes).
+def keep_body(environ: WSGIEnvironment, max_bytes: int | None) -> bytes:
+    """Read the request body and keep it in the environ for `take_body` (the journal reads it
+    before the app; the view then gets the same bytes without reading the stream again)."""
+    body = environ[BODY_KEY] = take_body(environ, max_bytes)
+    return body
+
+
+def take_body(environ: WSGIEnvironment, max_bytes: int | None) -> bytes:
+    """The request body: the one `keep_body` kept (no longer kept, so that a large body is freed
+    as soon as its reader is done with it), else read from the input stream.
 
     A body longer than `max_bytes` (None: no limit) is a 413 (`RequestEntityTooLarge`), left
     unread when its Content-Length says so. Without a Content-Length (a chunked body the server
     has de-chunked), the stream is read to its end.
     """
-    body: bytes | None = environ.get(BODY_KEY)
+    body: bytes | None = environ.pop(BODY_KEY, None)
     if body is not None:
         return body
     try:
@@ -48,7 +56,6 @@ def request_body(environ: WSGIEnvironment, max_bytes: int | None) -> bytes:
         body = b""
     if max_bytes is not None and len(body) > max_bytes:
         raise RequestEntityTooLarge()
-    environ[BODY_KEY] = body
     return body
 
 
