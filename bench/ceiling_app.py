@@ -11,6 +11,7 @@ of the framework's throughput the sandbox keeps.
 from __future__ import annotations
 
 import argparse
+import logging
 from pathlib import Path
 
 import waitress
@@ -43,6 +44,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args()
     app = create_app(args.order.read_bytes())
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # as the sandbox (server.py)
     waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="ceiling")
 
 

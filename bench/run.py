@@ -658,7 +658,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--duration", type=int, default=10, help="seconds per cell (10)")
     parser.add_argument("--warmup", type=int, default=2, help="warm-up seconds per cell (2)")
-    parser.add_argument("--repeat", type=int, default=1, help="runs per cell, best kept (1)")
+    parser.add_argument("--repeat", type=int, default=2, help="runs per cell, best kept (2)")
     parser.add_argument("--wrk-threads", type=int, default=2, help="wrk threads (2)")
     parser.add_argument("--connections", type=int, default=20, help="wrk connections (20)")
     parser.add_argument(

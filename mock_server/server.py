@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any
 
@@ -22,6 +23,9 @@ def _error_as_json(self: utilities.Error, ident: str | None = None) -> tuple[str
 
 # Every 4xx body is `Error` (openapi.yaml), also when the WSGI server refuses a request itself.
 utilities.Error.to_response = _error_as_json  # type: ignore[method-assign]
+# waitress warns "Task queue depth is N" whenever more requests wait than threads are idle: under
+# load (a parallel test suite, a benchmark) a line every request or two, from its I/O thread.
+logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
 
 def make_server(
