@@ -57,25 +57,31 @@ def shown_body(raw: bytes, truncated: bool) -> Any:
     return raw.decode("utf-8", "replace")
 
 
-def recorded_headers(environ: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+def recorded_headers(environ: dict[str, Any]) -> tuple[str, ...]:
     """The request headers as WSGI environ keys, secrets masked and values cut (cheap: the
     header names are spelled out only when the journal is read, by `shown_headers`).
 
-    A tuple of tuples of strings, so that the garbage collector stops tracking the entry that holds
-    it (a dict of strings, numbers, bytes and such tuples): 10,000 tracked entries made each of
-    its full passes longer."""
+    One flat tuple, key, value, key, value...: a tuple of strings is untracked by the garbage
+    collector at its first pass, and so is then the entry holding it (see `RequestJournal`)."""
     return tuple(
         [
-            (key, mask(value) if key in MASKED_ENVIRON_KEYS else value[:HEADER_VALUE_LIMIT])
+            part
             for key, value in environ.items()
             if (key[:5] == "HTTP_" or key in CONTENT_ENVIRON_KEYS) and value
+            for part in (
+                key,
+                mask(value) if key in MASKED_ENVIRON_KEYS else value[:HEADER_VALUE_LIMIT],
+            )
         ]
     )
 
 
-def shown_headers(recorded: tuple[tuple[str, str], ...]) -> dict[str, str]:
+def shown_headers(recorded: tuple[str, ...]) -> dict[str, str]:
     """Recorded headers by their HTTP names (`HTTP_X_API_KEY` -> `X-Api-Key`)."""
-    return {key.removeprefix("HTTP_").replace("_", "-").title(): value for key, value in recorded}
+    return {
+        key.removeprefix("HTTP_").replace("_", "-").title(): value
+        for key, value in zip(recorded[::2], recorded[1::2], strict=True)
+    }
 
 
 def path_matches(pattern: str, path: str) -> bool:
@@ -95,31 +101,59 @@ def status_matches(wanted: str, status: int | None) -> bool:
     return str(status) == wanted
 
 
+FIELDS = (
+    "id",
+    "time",
+    "duration_ms",
+    "method",
+    "path",
+    "query",
+    "headers",
+    "body",
+    "body_truncated",
+    "status",
+    "tenant",
+    "operation",
+    "fault",
+)
+"""An entry's fields, in the order of its recorded tuple."""
+
+
 class RequestJournal:
-    """The newest `capacity` entries, thread-safe; each gets an id `REQ-<n>`."""
+    """The newest `capacity` entries, thread-safe; each gets an id `REQ-<n>`.
+
+    An entry is recorded as a plain tuple (FIELDS) of strings, numbers, bytes, None and a tuple
+    of strings: the garbage collector stops tracking such a tuple at its first pass (a dict, or a
+    tuple holding tuples, would reach the oldest generation still tracked), and 10,000 tracked
+    entries made each of its full passes scan them all.
+    """
 
     def __init__(self, capacity: int = DEFAULT_JOURNAL_SIZE) -> None:
-        self._entries: deque[Entry] = deque(maxlen=capacity)
+        self._entries: deque[tuple[Any, ...]] = deque(maxlen=capacity)
         self._lock = threading.Lock()
         self._added = threading.Condition(self._lock)
         self._waiting = 0
         self._ids = itertools.count(1)
 
-    def add(self, entry: Entry) -> None:
-        """Record `entry` (raw: `list` shows it); it is given the next id."""
+    def add(self, *fields: Any) -> None:
+        """Record an entry: the values of FIELDS after `id` (raw: `list` shows them)."""
         with self._lock:
-            entry["id"] = next(self._ids)
-            self._entries.append(entry)
+            self._entries.append((next(self._ids), *fields))
             if self._waiting:
                 self._added.notify_all()
 
     def wait_for(self, predicate: Callable[[Entry], bool], timeout: float) -> bool:
-        """Wait until an entry matching `predicate` is recorded; False on time-out. (A dropped
-        connection's client can ask before the server has finished recording it.)"""
+        """Wait until an entry matching `predicate` (given the raw fields by name) is recorded;
+        False on time-out. (A dropped connection's client can ask before the server has
+        finished recording it.)"""
+
+        def recorded() -> bool:
+            return any(predicate(dict(zip(FIELDS, e, strict=True))) for e in self._entries)
+
         with self._added:
             self._waiting += 1
             try:
-                return self._added.wait_for(lambda: any(map(predicate, self._entries)), timeout)
+                return self._added.wait_for(recorded, timeout)
             finally:
                 self._waiting -= 1
 
@@ -134,7 +168,7 @@ class RequestJournal:
         """Entries newest first, filtered by path (glob or substring), status (`404`, `4xx`)
         and method, at most `limit` of them. Bodies are kept as bytes and shown here."""
         with self._lock:
-            entries = list(self._entries)
+            entries = [dict(zip(FIELDS, e, strict=True)) for e in self._entries]
         found = [
             e
             for e in reversed(entries)
@@ -195,20 +229,18 @@ class JournalMiddleware:
         answer = self.app(environ, recording_start_response)
         fault = environ.get(FAULT_KEY)
         method = environ.get("REQUEST_METHOD", "GET")
-        self.journal.add(
-            {
-                "time": arrived,  # shown as ISO-8601 by `list`
-                "duration_ms": round((time.perf_counter() - started) * 1000, 3),
-                "method": method,
-                "path": path,
-                "query": environ.get("QUERY_STRING", "").encode("latin-1"),  # parsed by `list`
-                "headers": recorded_headers(environ),  # named by `list`
-                "body": body[:BODY_LIMIT],
-                "body_truncated": len(body) > BODY_LIMIT,
-                "status": None if fault and fault["dropped"] else int(statuses[-1][:3]),
-                "tenant": environ.get("HTTP_TENANT_ID", "")[:HEADER_VALUE_LIMIT].strip() or None,
-                "operation": environ.get(OPERATION_KEY),
-                "fault": fault["id"] if fault else None,
-            }
+        self.journal.add(  # in the order of FIELDS
+            arrived,  # shown as ISO-8601 by `list`
+            round((time.perf_counter() - started) * 1000, 3),
+            method,
+            path,
+            environ.get("QUERY_STRING", "").encode("latin-1"),  # parsed by `list`
+            recorded_headers(environ),  # named by `list`
+            body[:BODY_LIMIT],
+            len(body) > BODY_LIMIT,
+            None if fault and fault["dropped"] else int(statuses[-1][:3]),
+            environ.get("HTTP_TENANT_ID", "")[:HEADER_VALUE_LIMIT].strip() or None,
+            environ.get(OPERATION_KEY),
+            fault["id"] if fault else None,
         )
         return answer
