@@ -5,7 +5,7 @@ PATCH, answer the stored order's JSON bytes) and nothing else: no authentication
 no domain rule. `bench/run.py` runs it with the sandbox's thread count, so ours/ceiling is the share
 of the framework's throughput the sandbox keeps.
 
-    python bench/ceiling_app.py --order ORDER.json --port 8099 --threads 8
+    python bench/ceiling_app.py --order ORDER.json --port 8099 --threads 4
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def main() -> None:
     parser.add_argument("--order", type=Path, required=True, help="the order's JSON file")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
     app = create_app(args.order.read_bytes())
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # as the sandbox (server.py)

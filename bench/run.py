@@ -662,7 +662,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--wrk-threads", type=int, default=2, help="wrk threads (2)")
     parser.add_argument("--connections", type=int, default=20, help="wrk connections (20)")
     parser.add_argument(
-        "--server-threads", type=int, default=8, help="waitress threads of sandbox and ceiling (8)"
+        "--server-threads",
+        type=int,
+        default=4,
+        help="waitress threads of sandbox and ceiling (4, the sandbox's default)",
     )
     parser.add_argument(
         "--sizes",

@@ -14,6 +14,7 @@ from typing import NoReturn
 
 from .journal import DEFAULT_JOURNAL_SIZE
 from .sandbox import DEFAULT_FIXTURES, MIB, SandboxConfig
+from .server import DEFAULT_THREADS
 from .webhooks import RetryPolicy
 
 log = logging.getLogger("mock_server")
@@ -53,7 +54,12 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="largest request body accepted; larger ones get 413 (default 1 MiB)",
     )
-    parser.add_argument("--threads", type=int, default=8, help="WSGI worker threads (default 8)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=DEFAULT_THREADS,
+        help=f"WSGI worker threads (default {DEFAULT_THREADS})",
+    )
     parser.add_argument(
         "--state-file",
         type=Path,
