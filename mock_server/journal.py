@@ -2,9 +2,8 @@
 
 `JournalMiddleware`, around the Flask app, is the only place requests are recorded. The sandbox's
 own pages (`/__admin/`, `/docs`, the spec) are not journaled, so reading or clearing the journal
-never changes it. Secrets are masked, header values cut to
-`HEADER_VALUE_LIMIT` characters and bodies to `BODY_LIMIT` bytes, so an entry stays small whatever
-the client sends.
+never changes it. Secrets are masked, header values cut to `HEADER_VALUE_LIMIT` characters and
+bodies to `BODY_LIMIT` bytes, so an entry stays small whatever the client sends.
 """
 
 from __future__ import annotations
