@@ -146,13 +146,10 @@ class RequestJournal:
         False on time-out. (A dropped connection's client can ask before the server has
         finished recording it.)"""
 
-        def recorded() -> bool:
-            return any(predicate(dict(zip(FIELDS, e, strict=True))) for e in self._entries)
-
         with self._added:
             self._waiting += 1
             try:
-                return self._added.wait_for(recorded, timeout)
+                return self._added.wait_for(lambda: any(map(predicate, self._named())), timeout)
             finally:
                 self._waiting -= 1
 
@@ -167,7 +164,7 @@ class RequestJournal:
         """Entries newest first, filtered by path (glob or substring), status (`404`, `4xx`)
         and method, at most `limit` of them. Bodies are kept as bytes and shown here."""
         with self._lock:
-            entries = [dict(zip(FIELDS, e, strict=True)) for e in self._entries]
+            entries = self._named()
         found = [
             e
             for e in reversed(entries)
@@ -190,6 +187,10 @@ class RequestJournal:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+    def _named(self) -> list[Entry]:
+        """The recorded entries, oldest first, as raw fields by name (hold the lock)."""
+        return [dict(zip(FIELDS, e, strict=True)) for e in self._entries]
 
 
 class JournalMiddleware:
