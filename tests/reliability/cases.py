@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from tests.reliability.harness import ACME, GLOBEX, Reply, Server
+from tests.launcher import ACME, GLOBEX, Reply, Server
 from tests.reliability.schemas import schema_errors
 
 MIB = 1024 * 1024
@@ -753,7 +753,7 @@ HOSTILE_CASES: tuple[Refused, ...] = (
 # ---------------------------------------------------------------------------------- the checks
 def fixture_orders() -> dict[str, list[str]]:
     """tenant -> order ids of `fixtures/sandbox.json`."""
-    from tests.reliability.harness import REPO_ROOT
+    from tests.launcher import REPO_ROOT
 
     state = orjson.loads((REPO_ROOT / "fixtures" / "sandbox.json").read_bytes())
     return {

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.reliability.harness import ACME, GLOBEX, Server, running, secret, start_server
+from tests.launcher import ACME, GLOBEX, Server, running, secret, start_server
 
 StartServer = Callable[..., Server]
 

@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.reliability.harness import ACME, REPO_ROOT, Server
+from tests.launcher import ACME, REPO_ROOT, Server
 
 FULL_EXAMPLES = 500
 QUICK_EXAMPLES = int(os.environ.get("RELIABILITY_FUZZ_EXAMPLES", "25"))

@@ -23,9 +23,9 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tests.launcher import REPO_ROOT, Server, running, secret
 from tests.reliability.cases import ATOMICITY_CASES, HOSTILE_CASES, Refused, check_refusal
 from tests.reliability.fuzz import FULL_EXAMPLES, FuzzFigures, run_schemathesis
-from tests.reliability.harness import REPO_ROOT, Server, running, secret
 from tests.reliability.storms import (
     BLIND_REQUESTS,
     REQUESTS_PER_THREAD,

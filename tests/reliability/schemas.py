@@ -14,7 +14,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from tests.reliability.harness import REPO_ROOT
+from tests.launcher import REPO_ROOT
 
 BASE_URI = "https://reliability.local/"
 PUBLIC, ADMIN = "openapi.yaml", "openapi-admin.yaml"

@@ -32,7 +32,7 @@ from typing import Any
 
 import requests
 
-from tests.reliability.harness import Server, unique
+from tests.launcher import Server, unique
 from tests.reliability.schemas import schema_errors
 
 THREADS = 32

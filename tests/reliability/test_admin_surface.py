@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.launcher import Reply, Server, help_text, running
 from tests.reliability.cases import error_body_problems
 from tests.reliability.conftest import StartServer
-from tests.reliability.harness import Reply, Server, help_text, running
 
 TOKEN = "admin-token-0123456789abcdef"
 ADMIN_CALLS = (

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.launcher import Server
 from tests.reliability.cases import ATOMICITY_CASES, Refused, check_refusal
-from tests.reliability.harness import Server
 
 
 @pytest.mark.parametrize("case", ATOMICITY_CASES, ids=lambda case: case.name)

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import pytest
 import requests
 
+from tests.launcher import Reply, Server
 from tests.reliability.cases import MIB, error_body_problems
 from tests.reliability.conftest import StartServer
-from tests.reliability.harness import Reply, Server
 
 SMALL_LIMIT = 4096
 WAITRESS_CAP = 64 * MIB

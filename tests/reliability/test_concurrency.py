@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.reliability.harness import Server
+from tests.launcher import Server
 from tests.reliability.report import storm_table
 from tests.reliability.storms import (
     BLIND_REQUESTS,

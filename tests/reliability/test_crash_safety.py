@@ -14,8 +14,8 @@ import orjson
 import pytest
 import requests
 
+from tests.launcher import Server, supports_option, unique
 from tests.reliability.conftest import StartServer
-from tests.reliability.harness import Server, supports_option, unique
 from tests.reliability.schemas import ADMIN, schema_errors
 
 pytestmark = pytest.mark.skipif(

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.launcher import Server
 from tests.reliability.cases import HOSTILE_CASES, Refused, check_refusal
-from tests.reliability.harness import Server
 
 
 @pytest.mark.parametrize("case", HOSTILE_CASES, ids=lambda case: case.name)

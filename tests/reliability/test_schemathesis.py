@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from tests.launcher import Server
 from tests.reliability.fuzz import QUICK_EXAMPLES, run_schemathesis
-from tests.reliability.harness import Server
 from tests.reliability.schemas import ADMIN, schema_errors
 
 WORKERS = int(os.environ.get("RELIABILITY_FUZZ_WORKERS", "1"))

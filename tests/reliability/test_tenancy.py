@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 import requests
 
+from tests.launcher import ACME, GLOBEX, Server, running, secret
 from tests.reliability.conftest import tenant_keys
-from tests.reliability.harness import ACME, GLOBEX, Server, running, secret
 
 GLX = "/orders/GLX-5001"
 GLX_FO = f"{GLX}/fulfillment-orders/FO-5001-A"

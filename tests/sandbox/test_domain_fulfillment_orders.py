@@ -12,7 +12,7 @@ from mock_server.domain import (
     update_partner_references,
     update_schedule,
 )
-from mock_server.tests.support import NOW, fo, line, order
+from tests.sandbox.support import NOW, fo, line, order
 
 LOCATIONS = [
     {"merchant": "m1", "partner_location_id": "WH-1", "location_code": "DXB", "name": "Dubai"},

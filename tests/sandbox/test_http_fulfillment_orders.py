@@ -13,7 +13,7 @@ import pytest
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from mock_server.tests.conftest import CheckedClient
+    from tests.sandbox.client import CheckedClient
 
 Json = dict[str, Any]
 EVENTS = {

@@ -6,7 +6,7 @@ import pytest
 
 from mock_server.domain import InvalidRequest
 from mock_server.domain.line_items import normalise_line_items
-from mock_server.tests.support import id_factory
+from tests.sandbox.support import id_factory
 
 
 def test_line_item_id_becomes_id_and_other_keys_stay() -> None:

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mock_server.domain import derive_status, refresh_statuses
-from mock_server.tests.support import fo, line, order
+from tests.sandbox.support import fo, line, order
 
 ORDER_STATUSES = {  # page 002's list of order statuses
     "open",

@@ -1,4 +1,6 @@
-"""Start the real sandbox (`python -m mock_server`) as a subprocess on a free loopback port.
+"""The one way tests start the real sandbox: a subprocess (`python -m mock_server`, or the
+`carriyo-sandbox serve` command) on a free loopback port, for what only a real process shows
+(signals, the state file across restarts, the CLI, the reliability suite).
 
 `start_server` waits until it answers, polling a bounded number of times; between attempts it
 waits on the process itself, so a server that dies at start fails the test at once with its log.
@@ -23,7 +25,7 @@ from typing import Any
 import orjson
 import requests
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
 ACME, GLOBEX = "acme-demo", "globex-demo"
 ANY_KEY = "reliability-any-key"
@@ -32,6 +34,9 @@ ATTEMPT_WAIT_SECONDS = 0.05
 PORT_ATTEMPTS = 3
 STOP_TIMEOUT_SECONDS = 15.0
 REQUEST_TIMEOUT_SECONDS = 60.0
+STOP_SIGNAL = signal.SIGTERM
+PYTHON_M = (sys.executable, "-m", "mock_server")
+CLI_SERVE = (str(Path(sys.executable).parent / "carriyo-sandbox"), "serve")
 
 
 class ServerDidNotStart(RuntimeError):
@@ -174,10 +179,11 @@ class Server:
                 raise ServerDidNotStart(f"exit {self.process.returncode}:\n{self.logs()}")
         return False
 
-    def stop(self) -> int:
-        """SIGTERM, then wait for the exit (SIGKILL after STOP_TIMEOUT_SECONDS)."""
+    def stop(self, sig: signal.Signals = STOP_SIGNAL) -> int:
+        """`sig` (SIGTERM by default), then wait for the exit (SIGKILL after
+        STOP_TIMEOUT_SECONDS); the exit code."""
         self.session.close()
-        self.signal(signal.SIGTERM)
+        self.signal(sig)
         return self.wait()
 
 
@@ -194,8 +200,14 @@ def _answers(port: int) -> bool:
         conn.close()
 
 
-def _launch(args: tuple[str, ...], port: int, log_path: Path, keys: dict[str, str]) -> Server:
-    command = [sys.executable, "-m", "mock_server", "--port", str(port), *args]
+def _launch(
+    command: tuple[str, ...],
+    args: tuple[str, ...],
+    port: int,
+    log_path: Path,
+    keys: dict[str, str],
+) -> Server:
+    command = (*command, "--port", str(port), *args)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     with log_path.open("ab") as log:
         process = subprocess.Popen(
@@ -214,8 +226,10 @@ def start_server(
     log_dir: Path,
     keys: dict[str, str] | None = None,
     default_host: bool = False,
+    command: tuple[str, ...] = PYTHON_M,
 ) -> Server:
-    """Start `python -m mock_server --host 127.0.0.1 --port <free> *args`, answering.
+    """Start `command --host 127.0.0.1 --port <free> *args` (`command`: `python -m mock_server`
+    unless told otherwise, e.g. CLI_SERVE), answering.
 
     `--host 127.0.0.1` is added unless `args` names a host or `default_host` asks for the
     server's own default. `keys` (tenant -> API key) is written to a file passed as `--api-keys`,
@@ -234,7 +248,7 @@ def start_server(
     error: ServerDidNotStart | None = None
     for _ in range(PORT_ATTEMPTS):
         try:
-            return _launch(args, free_port(), log_path, keys or {})
+            return _launch(command, args, free_port(), log_path, keys or {})
         except ServerDidNotStart as exc:
             error = exc
     assert error is not None
@@ -242,9 +256,14 @@ def start_server(
 
 
 @contextlib.contextmanager
-def running(*args: str, log_dir: Path, keys: dict[str, str] | None = None) -> Iterator[Server]:
-    """A started server, stopped at the end of the block."""
-    server = start_server(*args, log_dir=log_dir, keys=keys)
+def running(
+    *args: str,
+    log_dir: Path,
+    keys: dict[str, str] | None = None,
+    command: tuple[str, ...] = PYTHON_M,
+) -> Iterator[Server]:
+    """A started server, stopped at the end of the block (if it still runs)."""
+    server = start_server(*args, log_dir=log_dir, keys=keys, command=command)
     try:
         yield server
     finally:
@@ -254,7 +273,7 @@ def running(*args: str, log_dir: Path, keys: dict[str, str] | None = None) -> It
 def help_text() -> str:
     """`python -m mock_server --help`."""
     return subprocess.run(
-        [sys.executable, "-m", "mock_server", "--help"],
+        [*PYTHON_M, "--help"],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,

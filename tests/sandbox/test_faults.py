@@ -21,7 +21,7 @@ from mock_server.service import CONCURRENT_UPDATE
 from mock_server.spec import Spec
 
 if TYPE_CHECKING:
-    from mock_server.tests.conftest import CheckedClient
+    from tests.sandbox.client import CheckedClient
 
 AUTH = {"x-api-key": "k", "tenant-id": "acme-demo"}
 SCHEDULE = {"scheduled_from": "2030-02-01T09:00:00Z", "scheduled_to": "2030-02-01T13:00:00Z"}

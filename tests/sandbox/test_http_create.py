@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from mock_server.tests.conftest import CheckedClient, ClientFactory
+    from tests.sandbox.client import CheckedClient
+    from tests.sandbox.conftest import ClientFactory
 
 FIXTURE_IDS = {"ORD-1001", "LI-1001-1", "FO-1001-A"}
 

@@ -16,7 +16,8 @@ import pytest
 if TYPE_CHECKING:
     from werkzeug.test import TestResponse
 
-    from mock_server.tests.conftest import CheckedClient, Operation
+    from tests.sandbox.client import CheckedClient
+    from tests.sandbox.operations import Operation
 
 EVENT_OF_OPERATION = {
     "updateOrder": "order.updated",

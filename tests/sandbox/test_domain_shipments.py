@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from mock_server.domain import apply_shipment
-from mock_server.tests.support import EARLIER, NOW, fo, line, order
+from tests.sandbox.support import EARLIER, NOW, fo, line, order
 
 
 def shipped_order(**extra: Any) -> dict[str, Any]:

@@ -15,7 +15,8 @@ from mock_server.journal import BODY_LIMIT, HEADER_VALUE_LIMIT
 from mock_server.sandbox import SandboxConfig
 
 if TYPE_CHECKING:
-    from mock_server.tests.conftest import CheckedClient, ClientFactory
+    from tests.sandbox.client import CheckedClient
+    from tests.sandbox.conftest import ClientFactory
 
 
 def journal(client: CheckedClient, **query: Any) -> list[dict[str, Any]]:

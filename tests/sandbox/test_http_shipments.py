@@ -13,7 +13,7 @@ import pytest
 if TYPE_CHECKING:
     from werkzeug.test import TestResponse
 
-    from mock_server.tests.conftest import CheckedClient
+    from tests.sandbox.client import CheckedClient
 
 Json = dict[str, Any]
 AUTO_CLOSED = "order.line_items_auto_closed"

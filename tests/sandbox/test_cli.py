@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from mock_server.contract_runner import failure_table, failures
-from mock_server.tests.serving import PYTHON_M, serving
+from tests.launcher import CLI_SERVE, PYTHON_M, running
 
 CLI = str(Path(sys.executable).parent / "carriyo-sandbox")
 AUTH = {"x-api-key": "k", "tenant-id": "acme-demo"}
@@ -50,10 +50,12 @@ def test_serve_rejects_unknown_options() -> None:
 
 def test_serve_runs_with_its_options_and_stops_on_sigint(tmp_path: Path) -> None:
     hook = "http://127.0.0.1:9/hook"
-    with serving("--journal-size", "1", "--webhook-url", hook, command=(CLI, "serve")) as served:
-        assert requests.get(f"{served.url}/orders/ORD-1001", headers=AUTH, timeout=30).ok
-        assert requests.get(f"{served.url}/orders/ORD-1002", headers=AUTH, timeout=30).ok
-        admin = f"{served.url}/__admin"
+    with running(
+        "--journal-size", "1", "--webhook-url", hook, log_dir=tmp_path, command=CLI_SERVE
+    ) as served:
+        assert requests.get(f"{served.base_url}/orders/ORD-1001", headers=AUTH, timeout=30).ok
+        assert requests.get(f"{served.base_url}/orders/ORD-1002", headers=AUTH, timeout=30).ok
+        admin = f"{served.base_url}/__admin"
         journal = requests.get(f"{admin}/requests", timeout=30).json()["requests"]
         assert [entry["path"] for entry in journal] == ["/orders/ORD-1002"]
         subs = requests.get(f"{admin}/webhooks/subscriptions", timeout=30).json()

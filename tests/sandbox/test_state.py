@@ -17,10 +17,11 @@ from mock_server.app import create_app
 from mock_server.sandbox import DEFAULT_FIXTURES, SandboxConfig
 from mock_server.state import InvalidState
 from mock_server.state_file import StateFile, write_atomically
-from mock_server.tests.serving import serving
+from tests.launcher import running
 
 if TYPE_CHECKING:
-    from mock_server.tests.conftest import CheckedClient, ClientFactory
+    from tests.sandbox.client import CheckedClient
+    from tests.sandbox.conftest import ClientFactory
 
 AUTH = {"x-api-key": "k", "tenant-id": "acme-demo"}
 WAIT = 10.0
@@ -206,14 +207,14 @@ def test_an_invalid_state_file_stops_the_start(tmp_path: Path) -> None:
 def test_a_restart_loses_nothing_that_was_answered(tmp_path: Path, signum: int) -> None:
     """Change, then stop with a signal at once (before any debounced save), start again."""
     path = tmp_path / "sandbox.state.json"
-    with serving("--state-file", str(path)) as first:
+    with running("--state-file", str(path), log_dir=tmp_path) as first:
         response = requests.patch(
-            f"{first.url}/orders/ORD-1001", json={"language": "ar"}, headers=AUTH, timeout=30
+            f"{first.base_url}/orders/ORD-1001", json={"language": "ar"}, headers=AUTH, timeout=30
         )
         assert response.status_code == 200
-        assert first.stop(signum) == 0, first.output
-    assert "state saved" in "".join(first.output)
-    with serving("--state-file", str(path)) as second:
-        again = requests.get(f"{second.url}/orders/ORD-1001", headers=AUTH, timeout=30)
+        assert first.stop(signum) == 0, first.logs()
+    assert "state saved" in first.logs()
+    with running("--state-file", str(path), log_dir=tmp_path) as second:
+        again = requests.get(f"{second.base_url}/orders/ORD-1001", headers=AUTH, timeout=30)
         assert again.json() == response.json()
         assert second.stop() == 0

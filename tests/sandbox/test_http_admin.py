@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 
     from werkzeug.test import TestResponse
 
-    from mock_server.tests.conftest import CheckedClient, ClientFactory
+    from tests.sandbox.client import CheckedClient
+    from tests.sandbox.conftest import ClientFactory
 
 Json = dict[str, Any]
 LOCATION = {

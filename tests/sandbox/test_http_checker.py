@@ -10,7 +10,8 @@ import pytest
 from werkzeug.test import EnvironBuilder, TestResponse
 
 if TYPE_CHECKING:
-    from mock_server.tests.conftest import CheckedClient, ResponseChecker
+    from tests.sandbox.client import CheckedClient
+    from tests.sandbox.response_checker import ResponseChecker
 
 ORDER = {"order_id": "O-1", "status": "open", "line_items": [], "fulfillment_orders": []}
 ERROR = {"error_details": [{"code": "X", "message": "x"}]}

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from mock_server.domain import InvalidRequest, NotUpdatable, create_order, update_order
-from mock_server.tests.support import EARLIER, NOW, containers, fo, id_factory, line, order
+from tests.sandbox.support import EARLIER, NOW, containers, fo, id_factory, line, order
 
 
 def create(body: dict[str, Any]) -> dict[str, Any]:

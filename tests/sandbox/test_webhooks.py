@@ -21,7 +21,8 @@ from mock_server.sandbox import SandboxConfig
 from mock_server.webhooks import RetryPolicy
 
 if TYPE_CHECKING:
-    from mock_server.tests.conftest import CheckedClient, ClientFactory
+    from tests.sandbox.client import CheckedClient
+    from tests.sandbox.conftest import ClientFactory
 
 WAIT = 10.0
 FAST_RETRY = RetryPolicy(attempts=3, backoff=0.02, timeout=5.0)

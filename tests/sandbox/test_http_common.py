@@ -15,7 +15,9 @@ import pytest
 from mock_server.sandbox import SandboxConfig
 
 if TYPE_CHECKING:
-    from mock_server.tests.conftest import CheckedClient, ClientFactory, Operation
+    from tests.sandbox.client import CheckedClient
+    from tests.sandbox.conftest import ClientFactory
+    from tests.sandbox.operations import Operation
 
 OTHER_TENANT = "globex-demo"
 

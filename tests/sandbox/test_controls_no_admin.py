@@ -9,7 +9,7 @@ import pytest
 from mock_server.sandbox import SandboxConfig
 
 if TYPE_CHECKING:
-    from mock_server.tests.conftest import ClientFactory
+    from tests.sandbox.conftest import ClientFactory
 
 CONTROLS = [
     ("GET", "/__admin/requests"),

@@ -14,7 +14,7 @@ from mock_server.domain import (
     merge_fulfillment_orders,
     update_order,
 )
-from mock_server.tests.support import EARLIER, NOW, containers, fo, id_factory, line, order
+from tests.sandbox.support import EARLIER, NOW, containers, fo, id_factory, line, order
 
 FO = dict[str, Any]
 

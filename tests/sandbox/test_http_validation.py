@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 if TYPE_CHECKING:
-    from mock_server.tests.conftest import CheckedClient, Operation
+    from tests.sandbox.client import CheckedClient
+    from tests.sandbox.operations import Operation
 
 ORDER = "/orders/ORD-1001"
 SHIPMENT = "/orders/shipment-status"
