@@ -26,7 +26,7 @@ from run import BENCH_DIR, HEADERS, HOT_ID, OPERATIONS, Operation, load_template
 from run import state_document as bench_state
 
 from mock_server.app import create_app
-from mock_server.sandbox import SandboxConfig
+from mock_server.config import SandboxConfig
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 

@@ -12,23 +12,25 @@ from pathlib import Path
 from types import FrameType
 from typing import NoReturn
 
-from .journal import DEFAULT_JOURNAL_SIZE
-from .sandbox import DEFAULT_FIXTURES, MIB, SandboxConfig
+from .config import VALIDATORS, RetryPolicy, SandboxConfig
 from .server import DEFAULT_THREADS
-from .webhooks import RetryPolicy
 
 log = logging.getLogger("mock_server")
 
 
 def add_serve_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    """The options of `serve`, their defaults those of `SandboxConfig()`."""
+    default = SandboxConfig()
+    parser.add_argument(
+        "--host", default=default.host, help=f"address to bind (default {default.host})"
+    )
     parser.add_argument(
         "--port", type=int, default=8080, help="port to listen on (default 8080; 0: any free port)"
     )
     parser.add_argument(
         "--fixtures",
         type=Path,
-        default=DEFAULT_FIXTURES,
+        default=default.fixtures,
         metavar="DIR",
         help="directory of state documents (*.json) loaded at start and on reset "
         "(default: the bundled fixtures/)",
@@ -50,9 +52,10 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--max-body-bytes",
         type=int,
-        default=MIB,
+        default=default.max_body_bytes,
         metavar="N",
-        help="largest request body accepted; larger ones get 413 (default 1 MiB)",
+        help="largest request body accepted; larger ones get 413 "
+        f"(default {default.max_body_bytes} bytes)",
     )
     parser.add_argument(
         "--threads",
@@ -70,11 +73,18 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--journal-size",
         type=int,
-        default=DEFAULT_JOURNAL_SIZE,
+        default=default.journal_size,
         metavar="N",
-        help=f"requests kept in the journal, /__admin/requests (default {DEFAULT_JOURNAL_SIZE})",
+        help=f"requests kept in the journal, /__admin/requests (default {default.journal_size})",
     )
-    retry = RetryPolicy()
+    parser.add_argument(
+        "--validator",
+        choices=VALIDATORS,
+        default=default.validator,
+        help="request validation: jsonschema-rs first, jsonschema naming the fields of an "
+        "invalid request (default), or jsonschema alone",
+    )
+    retry = default.webhook_retry
     parser.add_argument(
         "--webhook-url",
         action="append",
@@ -104,6 +114,14 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help=f"time allowed for one delivery attempt (default {retry.timeout})",
     )
+    parser.add_argument(
+        "--webhook-queue-size",
+        type=int,
+        default=default.webhook_queue_size,
+        metavar="N",
+        help="deliveries queued per subscription; the oldest is dropped when full "
+        f"(default {default.webhook_queue_size})",
+    )
 
 
 def config_from_args(args: argparse.Namespace) -> SandboxConfig:
@@ -126,7 +144,9 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         webhook_retry=RetryPolicy(
             args.webhook_attempts, args.webhook_backoff, args.webhook_timeout
         ),
+        webhook_queue_size=args.webhook_queue_size,
         state_file=args.state_file,
+        validator=args.validator,
     )
 
 
@@ -139,9 +159,9 @@ def serve(args: argparse.Namespace) -> int:
     """Start the sandbox under waitress (one process: the state is in memory) until SIGTERM or
     SIGINT; then finish the requests in flight, stop the webhook workers and save the state."""
     from .app import create_app
-    from .bulk import freeze_long_lived
+    from .controls.state import InvalidState
+    from .heap import freeze_long_lived
     from .server import make_server
-    from .state import InvalidState
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     try:

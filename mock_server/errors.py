@@ -1,7 +1,9 @@
-"""Errors as the HTTP layer answers them: every 4xx body is `Error` (openapi.yaml).
+"""Errors as the public API answers them: `error_body` is the one builder of the `Error` body
+(openapi.yaml) for every refusal — validation, domain rules, unknown routes and methods, bodies
+too large, faults, the WSGI server's own refusals and unexpected failures.
 
-`ApiError` carries a status and `error_details`; `from_domain` is the one table that maps the
-domain's error kinds to documented status codes.
+`ApiError` carries a status, its `ErrorDetail` entries and extra headers; `from_domain` is the one
+table that maps the domain's error kinds to documented status codes.
 """
 
 from __future__ import annotations
@@ -22,6 +24,11 @@ STATUS_OF_DOMAIN_ERROR: dict[type[DomainError], int] = {
 def detail(code: str, message: str, field: str | None = None) -> dict[str, str]:
     """One `ErrorDetail` entry."""
     return {"code": code, "message": message, **({"field": field} if field else {})}
+
+
+def error_body(status: int, details: list[dict[str, str]]) -> dict[str, Any]:
+    """The `Error` body of a refusal with HTTP `status` and these `ErrorDetail` entries."""
+    return {"error_details": details}
 
 
 class ApiError(Exception):
@@ -52,4 +59,4 @@ class ApiError(Exception):
         return cls.of(status, error.code, error.message, error.field)
 
     def body(self) -> dict[str, Any]:
-        return {"error_details": self.details}
+        return error_body(self.status, self.details)

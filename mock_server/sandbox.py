@@ -3,46 +3,17 @@ the controls of the admin API (journal, faults, webhooks, state file)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
-
+from .config import SandboxConfig
+from .controls.faults import FaultTable
+from .controls.journal import RequestJournal
+from .controls.state import State, empty_state, export_state, load_state, read_fixtures
+from .controls.state_file import StateFile, read_state_file
+from .controls.webhooks import WebhookDispatcher
 from .events import EventLog
-from .faults import FaultTable
-from .journal import DEFAULT_JOURNAL_SIZE, RequestJournal
-from .resources import data_root
 from .service import OrderService
 from .spec import Spec, load_spec
-from .state import State, empty_state, export_state, load_state, read_fixtures
-from .state_file import StateFile, read_state_file
-from .store import MemoryStore, Store
-from .webhooks import RetryPolicy, WebhookDispatcher
-
-DEFAULT_FIXTURES = data_root() / "fixtures"
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-MIB = 1024 * 1024
-
-
-@dataclass
-class SandboxConfig:
-    """The sandbox's options (see `carriyo-sandbox serve --help`)."""
-
-    fixtures: Path | None = DEFAULT_FIXTURES
-    api_keys: dict[str, str] | None = None
-    admin: bool = True
-    admin_token: str | None = None
-    host: str = "127.0.0.1"
-    max_body_bytes: int = MIB
-    journal_size: int = DEFAULT_JOURNAL_SIZE
-    webhook_urls: list[str] = field(default_factory=list)
-    webhook_retry: RetryPolicy = field(default_factory=RetryPolicy)
-    webhook_queue_size: int = 1000
-    state_file: Path | None = None
-    extra: dict[str, object] = field(default_factory=dict)
-
-    @property
-    def admin_needs_token(self) -> bool:
-        """Off loopback, `/__admin/` is open only to holders of `--admin-token`."""
-        return self.host not in LOOPBACK_HOSTS
+from .store import Store
+from .store.memory import MemoryStore
 
 
 class Sandbox:
@@ -53,7 +24,7 @@ class Sandbox:
         self, config: SandboxConfig, spec: Spec | None = None, store: Store | None = None
     ) -> None:
         self.config = config
-        self.spec = spec or load_spec()
+        self.spec = spec or load_spec(fast=config.validator == "jsonschema-rs")
         self.spec.compile_all()
         self.store: Store = store or MemoryStore()
         self.events = EventLog()

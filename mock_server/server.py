@@ -11,13 +11,14 @@ from flask import Flask
 from waitress import create_server, utilities, wasyncore
 from waitress.server import BaseWSGIServer
 
-from .sandbox import MIB
+from .config import MIB
+from .errors import detail, error_body
 
 
 def _error_as_json(self: utilities.Error, ident: str | None = None) -> tuple[str, list, bytes]:
     """waitress's own refusals (an invalid header, a body past its limit) as `Error` bodies."""
     code = self.reason.upper().replace(" ", "_")
-    body = orjson.dumps({"error_details": [{"code": code, "message": str(self.body)}]})
+    body = orjson.dumps(error_body(self.code, [detail(code, str(self.body))]))
     return f"{self.code} {self.reason}", [("Content-Type", "application/json")], body
 
 

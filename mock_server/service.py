@@ -1,44 +1,45 @@
-"""The orders service: finds an order, applies a domain rule under the order's lock, saves it.
+"""The orders service: one method per public operation, each binding its domain rule, its event
+and what a duplicate reference means for it (see the README's behaviour section).
 
-This is where the common rules of every write live (DEVELOPERS.md, issue "mock server"):
-validate fully, then apply; a failure changes nothing; writes to one order are serialized; a stale
-`If-Match` is 409 "Concurrent update detected. Retry the request." (page 002); every change records
-an event for the webhooks.
+Common to every write: validate fully, then apply; a failure changes nothing (the domain returns
+a new order and only the store's save publishes it); writes to one order are serialized; a stale
+`If-Match` is 409 CONCURRENT_UPDATE (page 002); every change records an event for the webhooks.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
+from . import domain
 from .clock import new_id, utc_now
-from .domain import (
-    Conflict,
-    DomainError,
-    InvalidRequest,
-    NotFound,
-    Order,
-    apply_shipment,
-    create_order,
-)
+from .domain import CONCURRENT_UPDATE, Conflict, DomainError, InvalidRequest, NotFound, Order
 from .events import EventLog
 from .store import KEY_ORDER_ID, KEY_PARTNER_REFERENCE, DuplicateReference, Record, Store
 
-CONCURRENT_UPDATE = "Concurrent update detected. Retry the request."
-
 Change = Callable[[Order], Order]
+Refusal = type[DomainError]
+
+
+class OrderRef(NamedTuple):
+    """How a request names an order: its tenant, and `reference` read as `key` (`order_id` or
+    `partner_order_reference`, pages 000-003)."""
+
+    tenant: str
+    reference: str
+    key: str = KEY_ORDER_ID
 
 
 def etag_of(record: Record) -> str:
     """The strong ETag of a stored order version (computed once per version)."""
-    etag = record.cache.get("etag")
+    etag: str | None = record.cache.get("etag")
     if etag is None:
         digest = hashlib.blake2s(str(record.version).encode(), digest_size=8).hexdigest()
         etag = record.cache["etag"] = f'"{digest}"'
-    return etag  # type: ignore[no-any-return]
+    return etag
 
 
 def order_json(record: Record) -> bytes:
@@ -46,10 +47,10 @@ def order_json(record: Record) -> bytes:
     change). Kept by the record and by the version's event, so it is stored as an exact-size
     copy: the bytes orjson returns keep its buffer's spare room (8.1 kB of memory for a 4.5 kB
     order, measured), and the copy costs about 0.2 us."""
-    body = record.cache.get("json")
+    body: bytes | None = record.cache.get("json")
     if body is None:
         body = record.cache["json"] = bytes(memoryview(orjson.dumps(record.order)))
-    return body  # type: ignore[no-any-return]
+    return body
 
 
 def if_match_allows(if_match: str | None, record: Record) -> bool:
@@ -84,81 +85,143 @@ class OrderService:
         self.clock = clock
         self.ids = ids
 
-    def get(self, tenant: str, reference: str, key: str = KEY_ORDER_ID) -> Record:
-        """The order, or NotFound; an order of another tenant is not found."""
-        record = self.store.find(tenant, reference, key)
+    # ------------------------------------------------------------------ the public operations
+    def get(self, ref: OrderRef) -> Record:
+        """GET /orders/{orderReference}: the order, or NotFound; an order of another tenant is
+        not found."""
+        record = self.store.find(*ref)
         if record is None:
-            raise NotFound("ORDER_NOT_FOUND", f"Order {reference!r} not found", "orderReference")
+            raise NotFound(
+                "ORDER_NOT_FOUND", f"Order {ref.reference!r} not found", "orderReference"
+            )
         return record
 
     def create(self, tenant: str, body: dict[str, Any]) -> Record:
-        """POST /orders (ours): a new order; an id or reference already used is a 409."""
-        order = create_order(body, tenant=tenant, now=self.clock(), new_id=self.ids)
+        """POST /orders: a new order; an id or reference already used in the tenant is 409."""
+        order = domain.create_order(body, tenant=tenant, now=self.clock(), new_id=self.ids)
         with self.store.write_lock(tenant, order["order_id"]):
-            record = self._save(tenant, order, replace=False, conflict=Conflict)
+            record = self._save(tenant, order, replace=False, duplicate=Conflict)
         self.events.record("order.created", tenant, record.order["order_id"], order_json(record))
         return record
 
+    def update_order(
+        self, ref: OrderRef, body: dict[str, Any], if_match: str | None = None
+    ) -> Record:
+        """Page 002: update order; a reference another order of the tenant has is 400."""
+        return self._change(
+            ref,
+            lambda order: domain.update_order(order, body, now=self.clock(), new_id=self.ids),
+            event="order.updated",
+            if_match=if_match,
+            duplicate=InvalidRequest,  # ours: the reference of another order of the tenant
+        )
+
+    def update_location(
+        self, ref: OrderRef, fo_id: str, location_id: str, if_match: str | None = None
+    ) -> Record:
+        """Page 001: update an FO's location, resolved among the store's locations."""
+        return self._change(
+            ref,
+            lambda order: domain.update_location(
+                order,
+                fo_id,
+                location_id,
+                find_by_partner_id=self.store.location_by_partner_id,
+                find_by_code=self.store.location_by_code,
+                now=self.clock(),
+            ),
+            event="fulfillment_order.location_updated",
+            if_match=if_match,
+            duplicate=InvalidRequest,
+        )
+
+    def update_schedule(
+        self, ref: OrderRef, fo_id: str, body: dict[str, Any], if_match: str | None = None
+    ) -> Record:
+        """Page 003: update an FO's schedule."""
+        return self._change(
+            ref,
+            lambda order: domain.update_schedule(order, fo_id, body, now=self.clock()),
+            event="fulfillment_order.schedule_updated",
+            if_match=if_match,
+            duplicate=InvalidRequest,
+        )
+
+    def update_partner_references(
+        self, ref: OrderRef, fo_id: str, body: dict[str, Any], if_match: str | None = None
+    ) -> Record:
+        """Page 000: update an FO's partner references."""
+        return self._change(
+            ref,
+            lambda order: domain.update_partner_references(order, fo_id, body, now=self.clock()),
+            event="fulfillment_order.partner_references_updated",
+            if_match=if_match,
+            duplicate=InvalidRequest,
+        )
+
+    def notify_shipment(self, tenant: str, payload: dict[str, Any]) -> Record | None:
+        """Page 004: the order of `references.partner_order_reference`, after auto-close; None
+        when the tenant has no order with that reference."""
+        ref = OrderRef(
+            tenant, payload["references"]["partner_order_reference"], KEY_PARTNER_REFERENCE
+        )
+        if self.store.find(*ref) is None:
+            return None
+        closed: list[dict[str, Any]] = []
+
+        def close_lines(order: Order) -> Order:
+            updated, lines = domain.apply_shipment(order, payload, now=self.clock())
+            closed.extend(lines)
+            return updated
+
+        return self._change(
+            ref,
+            close_lines,
+            event="order.line_items_auto_closed",
+            duplicate=InvalidRequest,
+            details={"closed_line_items": closed},
+        )
+
+    # ------------------------------------------------------------------ the admin API's
     def seed(self, tenant: str, order: Order) -> Record:
         """`POST /__admin/orders`: store `order` as given, replacing one with the same order_id;
         a partner_order_reference of another order of the tenant is a 409. No event."""
         with self.store.write_lock(tenant, order["order_id"]):
-            return self._save(tenant, order, replace=True, conflict=Conflict)
+            return self._save(tenant, order, replace=True, duplicate=Conflict)
 
-    def change(
+    # ------------------------------------------------------------------ common to the writes
+    def _change(
         self,
-        tenant: str,
-        reference: str,
-        key: str,
+        ref: OrderRef,
         change: Change,
+        *,
         event: str,
         if_match: str | None = None,
+        duplicate: Refusal,
         details: dict[str, Any] | None = None,
     ) -> Record:
         """Apply `change` to the order under its lock and save the result.
 
         The change works on the stored order and returns a new one (or the same object when there
-        is nothing to do); any DomainError it raises leaves the stored order untouched.
+        is nothing to do); any DomainError it raises leaves the stored order untouched. A saved
+        order whose reference another order of the tenant holds is refused as `duplicate`.
         """
-        order_id = self.get(tenant, reference, key).order["order_id"]
+        tenant = ref.tenant
+        order_id = self.get(ref).order["order_id"]
         with self.store.write_lock(tenant, order_id):
-            current = self.get(tenant, order_id, KEY_ORDER_ID)
+            current = self.get(OrderRef(tenant, order_id))
             if not if_match_allows(if_match, current):
                 raise Conflict("CONCURRENT_UPDATE", CONCURRENT_UPDATE, "If-Match")
             updated = change(current.order)
             if updated is current.order:
                 return current
-            record = self._save(tenant, updated, replace=True, conflict=InvalidRequest)
+            record = self._save(tenant, updated, replace=True, duplicate=duplicate)
         self.events.record(event, tenant, order_id, order_json(record), details)
         return record
 
-    def notify_shipment(self, tenant: str, payload: dict[str, Any]) -> Record | None:
-        """Page 004: the order of `references.partner_order_reference`, after auto-close; None
-        when the tenant has no order with that reference."""
-        reference = payload["references"]["partner_order_reference"]
-        if self.store.find(tenant, reference, KEY_PARTNER_REFERENCE) is None:
-            return None
-        closed: list[dict[str, Any]] = []
-        details = {"closed_line_items": closed}
-
-        def close_lines(order: Order) -> Order:
-            updated, lines = apply_shipment(order, payload, now=self.clock())
-            closed.extend(lines)
-            return updated
-
-        return self.change(
-            tenant,
-            reference,
-            KEY_PARTNER_REFERENCE,
-            close_lines,
-            "order.line_items_auto_closed",
-            details=details,
-        )
-
-    def _save(
-        self, tenant: str, order: Order, *, replace: bool, conflict: type[DomainError]
-    ) -> Record:
+    def _save(self, tenant: str, order: Order, *, replace: bool, duplicate: Refusal) -> Record:
+        """Store `order`; a DuplicateReference from the store is refused as `duplicate`."""
         try:
             return self.store.save(tenant, order, replace=replace)
         except DuplicateReference as exc:
-            raise conflict("DUPLICATE_REFERENCE", str(exc), exc.field) from exc
+            raise duplicate("DUPLICATE_REFERENCE", str(exc), exc.field) from exc

@@ -8,12 +8,11 @@ and, when the `jsonschema-rs` package is installed, a compiled Rust one that ans
 60 times faster. A request is checked by the fast one first; only an invalid one is run through
 `jsonschema` to list its errors, so every answer (and every `error_details[].field`) is the
 reference validator's. Formats are checked by `jsonschema`'s own format functions in both.
-`CARRIYO_SANDBOX_VALIDATOR=jsonschema` turns the fast path off.
+`--validator jsonschema` (`SandboxConfig.validator`) turns the fast path off.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,10 +34,11 @@ except ImportError:  # pragma: no cover - the reference validator alone still wo
 
 SPEC_PATH = data_root() / "openapi.yaml"
 ADMIN_SPEC_PATH = data_root() / "openapi-admin.yaml"
+PUBLIC_DOCUMENT = SPEC_PATH.name
+ADMIN_DOCUMENT = ADMIN_SPEC_PATH.name
 BASE_URI = "https://carriyo-sandbox.local/"
 MAX_ERRORS = 10
 JSON_MEDIA = "application~1json"
-FAST_VALIDATION = os.environ.get("CARRIYO_SANDBOX_VALIDATOR", "jsonschema-rs") != "jsonschema"
 FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
 
 Json = dict[str, Any]
@@ -108,10 +108,12 @@ class SchemaValidator:
 
 
 class Spec:
-    """The loaded specs and a cache of compiled validators keyed by schema pointer."""
+    """The loaded specs and a cache of compiled validators keyed by schema pointer; `fast`
+    asks jsonschema-rs first (when installed)."""
 
-    def __init__(self, documents: dict[str, Json]) -> None:
+    def __init__(self, documents: dict[str, Json], *, fast: bool = True) -> None:
         self.documents = documents
+        self.fast = fast and jsonschema_rs is not None
         self._registry: Registry = Registry().with_resources(
             (BASE_URI + name, Resource.from_contents(doc, default_specification=DRAFT202012))
             for name, doc in documents.items()
@@ -122,10 +124,10 @@ class Spec:
 
     @property
     def public(self) -> Json:
-        return self.documents[SPEC_PATH.name]
+        return self.documents[PUBLIC_DOCUMENT]
 
     def validator(
-        self, pointer: str, root: str = "body", document: str = SPEC_PATH.name
+        self, pointer: str, root: str = "body", document: str = PUBLIC_DOCUMENT
     ) -> SchemaValidator:
         """The validator of the schema at `pointer` (e.g. `#/components/schemas/Order`)."""
         key = (document + pointer, root)
@@ -142,7 +144,7 @@ class Spec:
 
     def _fast_is_valid(self, document: str, pointer: str) -> Callable[[Any], bool] | None:
         """jsonschema-rs's `is_valid` for `schema` (None without the package or when off)."""
-        if jsonschema_rs is None or not FAST_VALIDATION:
+        if not self.fast:
             return None
         if self._fast_registry is None:
             self._fast_registry = jsonschema_rs.Registry(
@@ -231,10 +233,10 @@ class OperationSchemas:
     parameters: dict[tuple[str, str], SchemaValidator]
 
 
-def load_spec(paths: tuple[Path, ...] = (SPEC_PATH, ADMIN_SPEC_PATH)) -> Spec:
+def load_spec(paths: tuple[Path, ...] = (SPEC_PATH, ADMIN_SPEC_PATH), *, fast: bool = True) -> Spec:
     """Read the spec files (YAML) and return a Spec whose validators compile on first use."""
     documents = {}
     for path in paths:
         with path.open(encoding="utf-8") as fh:
             documents[path.name] = yaml.safe_load(fh)
-    return Spec(documents)
+    return Spec(documents, fast=fast)

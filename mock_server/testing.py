@@ -14,7 +14,8 @@ from typing import Any
 import orjson
 
 from .app import create_app
-from .sandbox import Sandbox, SandboxConfig
+from .config import SandboxConfig
+from .sandbox import Sandbox
 from .server import BackgroundServer
 
 DEFAULT_API_KEY = "sandbox-test-key"

@@ -8,6 +8,8 @@ from typing import NamedTuple
 from werkzeug.routing import BaseConverter
 
 from . import responses
+from .service import OrderService
+from .validation import ValidRequest
 
 
 class OrderReferenceConverter(BaseConverter):
@@ -21,7 +23,7 @@ class Route(NamedTuple):
     method: str
     rule: str
     operation_id: str
-    handler: Callable[..., responses.Result]
+    handler: Callable[[OrderService, ValidRequest], responses.Result]
 
 
 ORDER_PATH = "/orders/<order_ref:orderReference>"

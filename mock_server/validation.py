@@ -13,15 +13,17 @@ import orjson
 from flask import Request
 from werkzeug.datastructures import ImmutableMultiDict
 
-from .bulk import compact, gc_paused
 from .errors import ApiError
+from .heap import compact, gc_paused
+from .service import OrderRef
 from .spec import FieldError, OperationSchemas, SchemaValidator
+from .store import KEY_ORDER_ID
 from .wsgi import media_type, take_body
 
 JSON_TYPES = ("application/json", "application/merge-patch+json")
 BULK_BYTES = 1024 * 1024
 """Bodies this large (a `PUT /__admin/state`) are parsed with the garbage collector paused, and
-compacted (repeated strings stored once, see bulk.py)."""
+compacted (repeated strings stored once, see heap.py)."""
 NO_ARGS: ImmutableMultiDict[str, str] = ImmutableMultiDict()
 """The query of a request without one (parsing an empty query string costs a microsecond)."""
 MAX_JSON_DEPTH = 64
@@ -85,15 +87,27 @@ def validate_body(validator: SchemaValidator, request: Request) -> Any:
 
 
 class ValidRequest(NamedTuple):
-    """What a route needs of a request that passed validation."""
+    """What a handler needs of a request that passed validation, for the caller's `tenant`."""
 
+    tenant: str
     body: Any
     key: str
     if_match: str | None
+    params: dict[str, str]
+
+    @property
+    def order(self) -> OrderRef:
+        """The order the path names (`orderReference`, read as `key`)."""
+        return OrderRef(self.tenant, self.params["orderReference"], self.key)
+
+    @property
+    def fo_id(self) -> str:
+        """The fulfillment order the path names."""
+        return self.params["fulfillmentOrderId"]
 
 
 def read_request(
-    operation: OperationSchemas, request: Request, path_params: dict[str, str]
+    operation: OperationSchemas, request: Request, path_params: dict[str, str], tenant: str
 ) -> ValidRequest:
     """Validate path, query and header parameters, then the body, of one operation (`request`
     is the request object itself, not Flask's proxy: each proxy access costs a lookup)."""
@@ -112,7 +126,9 @@ def read_request(
     if errors:
         raise ApiError.invalid(errors)
     body = validate_body(operation.body, request) if operation.body is not None else None
-    return ValidRequest(body, args.get("key", "order_id"), environ.get("HTTP_IF_MATCH"))
+    return ValidRequest(
+        tenant, body, args.get("key", KEY_ORDER_ID), environ.get("HTTP_IF_MATCH"), path_params
+    )
 
 
 @functools.cache

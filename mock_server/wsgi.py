@@ -15,6 +15,14 @@ OPERATION_KEY = "carriyo_sandbox.operation"
 """The operationId of the route that took the request (set by its view, or by faults.py)."""
 BODY_KEY = "carriyo_sandbox.body"
 """The request body, read by `keep_body` until `take_body` takes it."""
+ADMIN_PREFIX = "/__admin/"
+DOCS_PREFIX = "/docs/"
+OWN_PATHS = frozenset({"/docs", "/openapi.yaml", "/openapi.json"})
+
+
+def is_sandbox_page(path: str) -> bool:
+    """The admin API, the docs page and the spec: never journaled, never faulted."""
+    return path.startswith((ADMIN_PREFIX, DOCS_PREFIX)) or path in OWN_PATHS
 
 
 def request_path(environ: WSGIEnvironment) -> str:

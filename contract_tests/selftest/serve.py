@@ -11,7 +11,7 @@ import argparse
 import waitress
 
 from mock_server.app import create_app
-from mock_server.sandbox import SandboxConfig
+from mock_server.config import SandboxConfig
 
 from .variants import BY_NAME
 

@@ -105,7 +105,7 @@ def updates_cancelled_orders(_: Sandbox) -> None:
 
         return updated
 
-    wrap("mock_server.responses.update_order", wrapper)
+    wrap("mock_server.domain.update_order", wrapper)
 
 
 # ------------------------------------------------------------------ pages 000-003: key, tenant
@@ -116,7 +116,7 @@ def ignores_key(_: Sandbox) -> None:
 
         return read_ignoring_key
 
-    wrap("mock_server.app.read_request", wrapper)
+    wrap("mock_server.api.read_request", wrapper)
 
 
 def shares_orders_across_tenants(sandbox: Sandbox) -> None:
@@ -130,7 +130,7 @@ def shares_orders_across_tenants(sandbox: Sandbox) -> None:
 
         return find_anywhere
 
-    wrap("mock_server.store.MemoryStore.find", wrapper)
+    wrap("mock_server.store.memory.MemoryStore.find", wrapper)
 
 
 # ------------------------------------------------------------------ page 001
@@ -159,7 +159,7 @@ def resolves_location_code_first(_: Sandbox) -> None:
 
         return updated
 
-    wrap("mock_server.responses.update_location", wrapper)
+    wrap("mock_server.domain.update_location", wrapper)
 
 
 # ------------------------------------------------------------------ page 003
@@ -179,7 +179,7 @@ def schedules_digital_fos(_: Sandbox) -> None:
 
         return updated
 
-    wrap("mock_server.responses.update_schedule", wrapper)
+    wrap("mock_server.domain.update_schedule", wrapper)
 
 
 # ------------------------------------------------------------------ page 000
@@ -204,7 +204,7 @@ def applies_references_partially(sandbox: Sandbox) -> None:
 
         return updated
 
-    wrap("mock_server.responses.update_partner_references", wrapper)
+    wrap("mock_server.domain.update_partner_references", wrapper)
 
 
 # ------------------------------------------------------------------ page 004
@@ -215,7 +215,7 @@ def closes_lines_of_any_shipment(_: Sandbox) -> None:
 
         return applied
 
-    wrap("mock_server.service.apply_shipment", wrapper)
+    wrap("mock_server.domain.apply_shipment", wrapper)
 
 
 def closes_shopify_orders(_: Sandbox) -> None:
@@ -230,7 +230,7 @@ def closes_shopify_orders(_: Sandbox) -> None:
 
         return applied
 
-    wrap("mock_server.service.apply_shipment", wrapper)
+    wrap("mock_server.domain.apply_shipment", wrapper)
 
 
 def _none(_: Sandbox) -> None:

@@ -1,6 +1,6 @@
 """The Orders API's rules as pure functions over JSON-like orders: no Flask, no spec, no I/O."""
 
-from .errors import Conflict, DomainError, InvalidRequest, NotFound, NotUpdatable
+from .errors import CONCURRENT_UPDATE, Conflict, DomainError, InvalidRequest, NotFound, NotUpdatable
 from .fulfillment_orders import update_location, update_partner_references, update_schedule
 from .model import FulfillmentOrder, Json, LineItem, Location, NewId, Order
 from .orders import create_order, update_order
@@ -9,6 +9,7 @@ from .shipments import apply_shipment
 from .status import PENDING_LINE_STATUSES, TERMINAL_LINE_STATUSES, derive_status, refresh_statuses
 
 __all__ = [
+    "CONCURRENT_UPDATE",
     "PENDING_LINE_STATUSES",
     "TERMINAL_LINE_STATUSES",
     "Conflict",

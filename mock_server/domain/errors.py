@@ -1,5 +1,8 @@
 """Errors the domain raises; the HTTP layer maps each kind to a status code in one table."""
 
+CONCURRENT_UPDATE = "Concurrent update detected. Retry the request."
+"""Page 002's text for a write that lost a race (a stale `If-Match`, or an armed 409 fault)."""
+
 
 class DomainError(Exception):
     """A rule refused the request. `field` is a path into the request, e.g. `location_id`."""
@@ -27,4 +30,4 @@ class NotFound(DomainError):
 
 
 class Conflict(DomainError):
-    """409: "Concurrent update detected. Retry the request." (page 002); raised by the store."""
+    """409: CONCURRENT_UPDATE (page 002), or an id or reference already in use on create."""

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from mock_server.state import export_state
-from mock_server.store import MemoryStore
+from mock_server.controls.state import export_state
+from mock_server.store.memory import MemoryStore
 
 SEED_ORDERS = 2_000
 EXPORTS = 300

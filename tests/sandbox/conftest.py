@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from mock_server.app import create_app
-from mock_server.sandbox import SandboxConfig
+from mock_server.config import SandboxConfig
 from mock_server.spec import Spec, load_spec
 from tests.sandbox.client import AUTH, TENANT, CheckedClient
 from tests.sandbox.operations import OPERATION_SETS

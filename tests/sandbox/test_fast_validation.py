@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 import pytest
 
-from mock_server.sandbox import DEFAULT_FIXTURES
+from mock_server.config import DEFAULT_FIXTURES
 from mock_server.spec import SchemaValidator, Spec, load_spec
 
 pytest.importorskip("jsonschema_rs")

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from flask.testing import FlaskClient
 
-from mock_server.faults import FAULT_HEADER
+from mock_server.controls.faults import FAULT_HEADER
+from mock_server.domain import CONCURRENT_UPDATE
 from mock_server.server import BackgroundServer
-from mock_server.service import CONCURRENT_UPDATE
 from mock_server.spec import Spec
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from mock_server.sandbox import SandboxConfig
+from mock_server.config import SandboxConfig
 
 if TYPE_CHECKING:
     from collections.abc import Callable

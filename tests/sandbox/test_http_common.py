@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from mock_server.sandbox import SandboxConfig
+from mock_server.config import SandboxConfig
 
 if TYPE_CHECKING:
     from tests.sandbox.client import CheckedClient

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from mock_server.journal import BODY_LIMIT, HEADER_VALUE_LIMIT
-from mock_server.sandbox import SandboxConfig
+from mock_server.config import SandboxConfig
+from mock_server.controls.journal import BODY_LIMIT, HEADER_VALUE_LIMIT
 
 if TYPE_CHECKING:
     from tests.sandbox.client import CheckedClient

@@ -14,9 +14,9 @@ import pytest
 import requests
 
 from mock_server.app import create_app
-from mock_server.sandbox import DEFAULT_FIXTURES, SandboxConfig
-from mock_server.state import InvalidState
-from mock_server.state_file import StateFile, write_atomically
+from mock_server.config import DEFAULT_FIXTURES, SandboxConfig
+from mock_server.controls.state import InvalidState
+from mock_server.controls.state_file import StateFile, write_atomically
 from tests.launcher import running
 
 if TYPE_CHECKING:

@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from mock_server.sandbox import SandboxConfig
-from mock_server.webhooks import RetryPolicy
+from mock_server.config import RetryPolicy, SandboxConfig
 
 if TYPE_CHECKING:
     from tests.sandbox.client import CheckedClient

@@ -11,9 +11,9 @@ from typing import Any
 
 import orjson
 
-from .bulk import compact, gc_paused
-from .spec import FieldError, Spec
-from .store import Store
+from ..heap import compact, gc_paused
+from ..spec import ADMIN_DOCUMENT, FieldError, Spec
+from ..store import Store
 
 STATE_FORMAT = "carriyo-sandbox-state/1"
 State = dict[str, Any]
@@ -53,7 +53,7 @@ def duplicate_references(state: State) -> list[FieldError]:
 
 def validate_state(spec: Spec, document: Any, source: str) -> State:
     """The document if it is a valid State, else InvalidState naming the fields."""
-    errors = spec.validator("#/components/schemas/State", document="openapi-admin.yaml").errors(
+    errors = spec.validator("#/components/schemas/State", document=ADMIN_DOCUMENT).errors(
         document
     ) or duplicate_references(document)
     if errors:
@@ -73,7 +73,7 @@ def merge_states(states: list[State]) -> State:
 
 def read_fixtures(spec: Spec, directory: Path) -> State:
     """Every `*.json` state document of `directory`, merged, in file-name order."""
-    with gc_paused():  # 100,000 orders load 3x faster without the collector (see bulk.py)
+    with gc_paused():  # 100,000 orders load 3x faster without the collector (see heap.py)
         return merge_states(
             [
                 validate_state(spec, compact(orjson.loads(path.read_bytes())), str(path))

@@ -1,23 +1,54 @@
-"""The `/__admin/` controls beyond seeding (openapi-admin.yaml): the request journal, webhook
-events and subscriptions, fault injection, and the state document."""
+"""The `/__admin/` control surface (openapi-admin.yaml), in the order of the README's "Sandbox
+controls" section: seeding and reset, the request journal, webhook events and subscriptions, fault
+injection, and the state document. Every route is refused with `--no-admin`, and off loopback
+without the admin token.
+
+The seeding contract is exact (the contract suite relies on it): `POST /__admin/reset` -> 204,
+`POST /__admin/orders` (header `tenant-id`, body an `Order`) -> 201,
+`POST /__admin/locations` -> 201.
+"""
 
 from __future__ import annotations
 
+import hmac
 import re
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, request
 
-from .errors import ApiError
+from ..errors import ApiError
+from ..rendering import json_response, order_response
+from ..spec import ADMIN_DOCUMENT
+from ..urls import ROUTES
+from ..validation import parse_json_body, validate_body
 from .faults import fault_problems
-from .rendering import json_response
-from .sandbox import Sandbox
-from .spec import ADMIN_SPEC_PATH
 from .state import InvalidState, export_state, load_state, validate_state
-from .urls import ROUTES
-from .validation import parse_json_body, validate_body
 
-ADMIN_SPEC = ADMIN_SPEC_PATH.name
+if TYPE_CHECKING:
+    from ..sandbox import Sandbox
+
 STATUS_FILTER = re.compile(r"[1-5](?:\d\d|xx)")
+
+
+def _guard(sandbox: Sandbox) -> None:
+    """Refuse admin calls with `--no-admin`, and off loopback without the admin token."""
+    config = sandbox.config
+    if not config.admin:
+        raise ApiError.of(404, "ADMIN_DISABLED", "The admin API is disabled (--no-admin)")
+    if config.admin_token is not None:
+        scheme, _, given = request.headers.get("Authorization", "").strip().partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(
+            given.strip().encode(), config.admin_token.encode()
+        ):
+            raise ApiError.of(
+                401, "ADMIN_TOKEN_REQUIRED", "A valid admin token is required", "Authorization"
+            )
+    elif config.admin_needs_token:
+        raise ApiError.of(
+            403,
+            "ADMIN_REFUSED",
+            "The admin API is refused off loopback unless the sandbox has an --admin-token",
+        )
 
 
 def query_int(name: str) -> int | None:
@@ -47,14 +78,41 @@ def no_content() -> Response:
     return Response(status=204)
 
 
-def add_control_routes(bp: Blueprint, sandbox: Sandbox) -> None:
-    """Register the journal, webhook, fault and state routes on the admin blueprint."""
+def admin_blueprint(sandbox: Sandbox) -> Blueprint:
+    """The `/__admin/` routes of one sandbox."""
+    bp = Blueprint("admin", __name__, url_prefix="/__admin")
     spec = sandbox.spec
-    subscription_request = spec.validator(
-        "#/components/schemas/SubscriptionRequest", document=ADMIN_SPEC
+    seed_order = spec.validator(
+        "#/paths/~1__admin~1orders/post/requestBody/content/application~1json/schema",
+        document=ADMIN_DOCUMENT,
     )
-    fault_request = spec.validator("#/components/schemas/FaultRequest", document=ADMIN_SPEC)
+    seed_location = spec.validator("#/components/schemas/Location", document=ADMIN_DOCUMENT)
+    subscription_request = spec.validator(
+        "#/components/schemas/SubscriptionRequest", document=ADMIN_DOCUMENT
+    )
+    fault_request = spec.validator("#/components/schemas/FaultRequest", document=ADMIN_DOCUMENT)
     operations = [route.operation_id for route in ROUTES]
+    bp.before_request(lambda: _guard(sandbox))
+
+    @bp.post("/reset")
+    def reset() -> Response:
+        sandbox.reset()
+        return no_content()
+
+    @bp.post("/orders")
+    def orders() -> Response:
+        tenant = request.headers.get("tenant-id", "").strip()
+        if not tenant:
+            raise ApiError.of(
+                400, "MISSING_TENANT_ID", "The tenant-id header is required", "tenant-id"
+            )
+        order = {**validate_body(seed_order, request), "tenant": tenant}
+        return order_response(sandbox.service.seed(tenant, order), 201)
+
+    @bp.post("/locations")
+    def locations() -> Response:
+        location = sandbox.store.put_location(validate_body(seed_location, request))
+        return json_response(location, 201)
 
     @bp.get("/requests")
     def list_requests() -> Response:
@@ -133,3 +191,5 @@ def add_control_routes(bp: Blueprint, sandbox: Sandbox) -> None:
             raise ApiError.invalid(exc.errors) from exc
         load_state(sandbox.store, state)
         return no_content()
+
+    return bp

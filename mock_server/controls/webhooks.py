@@ -22,27 +22,14 @@ from typing import Any
 
 import orjson
 
-from .clock import utc_now
-from .events import DEFAULT_CAPACITY, Event
+from ..clock import utc_now
+from ..config import RetryPolicy
+from ..events import DEFAULT_CAPACITY, Event
 
 log = logging.getLogger("mock_server.webhooks")
 
 # Deliveries go straight to the subscriber, whatever proxy the environment names.
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How hard a delivery is tried: `attempts` in all, the n-th retry after
-    `backoff * 2**(n-1)` seconds, each attempt waiting at most `timeout` seconds."""
-
-    attempts: int = 5
-    backoff: float = 0.5
-    timeout: float = 5.0
-
-    def delay(self, attempt: int) -> float:
-        """Seconds to wait after failed attempt number `attempt` (1-based)."""
-        return self.backoff * 2 ** (attempt - 1)
 
 
 @dataclass

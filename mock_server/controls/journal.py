@@ -24,12 +24,10 @@ from werkzeug.exceptions import RequestEntityTooLarge
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-from .clock import iso_utc
-from .paths import is_sandbox_page
-from .wsgi import FAULT_KEY, OPERATION_KEY, keep_body, request_path
+from ..clock import iso_utc
+from ..wsgi import FAULT_KEY, OPERATION_KEY, is_sandbox_page, keep_body, request_path
 
 Entry = dict[str, Any]
-DEFAULT_JOURNAL_SIZE = 10_000
 BODY_LIMIT = 16 * 1024
 HEADER_VALUE_LIMIT = 1024
 MASKED_HEADERS = frozenset({"x-api-key", "authorization", "proxy-authorization", "cookie"})
@@ -127,7 +125,7 @@ class RequestJournal:
     entries made each of its full passes scan them all.
     """
 
-    def __init__(self, capacity: int = DEFAULT_JOURNAL_SIZE) -> None:
+    def __init__(self, capacity: int) -> None:
         self._entries: deque[tuple[Any, ...]] = deque(maxlen=capacity)
         self._lock = threading.Lock()
         self._added = threading.Condition(self._lock)

@@ -21,13 +21,12 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Response
 
-from .clock import utc_now
-from .errors import ApiError
-from .paths import is_sandbox_page
-from .rendering import error_response
-from .service import CONCURRENT_UPDATE
-from .spec import FieldError
-from .wsgi import FAULT_KEY, OPERATION_KEY, request_path
+from ..clock import utc_now
+from ..domain import CONCURRENT_UPDATE
+from ..errors import ApiError
+from ..rendering import error_response
+from ..spec import FieldError
+from ..wsgi import FAULT_KEY, OPERATION_KEY, is_sandbox_page, request_path
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment

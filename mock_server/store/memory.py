@@ -1,11 +1,6 @@
-"""Where orders and locations live: the `Store` interface and the in-memory store.
-
-Orders are kept per tenant and indexed by `order_id` and by `partner_order_reference` (both O(1)).
-Locations are kept per merchant and indexed by `partner_location_id` and by `(merchant,
-location_code)`, the two lookups of page 001's location resolution.
-
-Stored orders are never mutated: every change replaces the whole order object (the domain returns
-a new one), so a reader holding a `Record` always sees one consistent version.
+"""The in-memory store (the default): orders per tenant, indexed by `order_id` and by
+`partner_order_reference` (both O(1)); locations indexed by `partner_location_id` and by
+`(merchant, location_code)`, the two lookups of page 001's location resolution.
 """
 
 from __future__ import annotations
@@ -14,59 +9,9 @@ import itertools
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import Any, Protocol
 
-from .bulk import gc_paused
-
-Order = dict[str, Any]
-Location = dict[str, Any]
-
-KEY_ORDER_ID = "order_id"
-KEY_PARTNER_REFERENCE = "partner_order_reference"
-
-
-class DuplicateReference(Exception):
-    """An `order_id` or `partner_order_reference` is already used by another order of the tenant."""
-
-    def __init__(self, field: str, value: str) -> None:
-        super().__init__(f"{field} {value!r} is already used by another order")
-        self.field = field
-        self.value = value
-
-
-@dataclass(frozen=True, slots=True)
-class Record:
-    """One stored order and its version: a number unique across the store's life, new at every
-    write (so an ETag derived from it is never reused, even after a reset)."""
-
-    order: Order
-    version: int
-    cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-
-
-class Store(Protocol):
-    """The operations the HTTP layer needs; `MemoryStore` is the default implementation."""
-
-    def find(self, tenant: str, reference: str, key: str = KEY_ORDER_ID) -> Record | None: ...
-
-    def write_lock(self, tenant: str, order_id: str) -> Any: ...
-
-    def save(self, tenant: str, order: Order, *, replace: bool) -> Record: ...
-
-    def orders(self, tenant: str) -> list[Order]: ...
-
-    def tenants(self) -> list[str]: ...
-
-    def put_location(self, location: Location) -> Location: ...
-
-    def location_by_partner_id(self, partner_location_id: str) -> Location | None: ...
-
-    def location_by_code(self, merchant: str, location_code: str) -> Location | None: ...
-
-    def locations(self) -> list[Location]: ...
-
-    def replace_all(self, orders: dict[str, list[Order]], locations: list[Location]) -> None: ...
+from ..heap import gc_paused
+from . import KEY_ORDER_ID, KEY_PARTNER_REFERENCE, DuplicateReference, Location, Order, Record
 
 
 class _Tenant:

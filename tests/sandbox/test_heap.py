@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 from typing import Any
 
-from mock_server.bulk import FREEZE_AFTER, compact, gc_paused
+from mock_server.heap import FREEZE_AFTER, compact, gc_paused
 
 
 def objects(value: Any) -> list[Any]:
