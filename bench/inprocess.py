@@ -22,8 +22,8 @@ from typing import Any
 
 import ceiling_app
 from flask import Flask
-from run import BENCH_DIR, HEADERS, HOT_ID, OPERATIONS, Operation, load_templates
-from run import state_document as bench_state
+from workload import BENCH_DIR, HEADERS, HOT_ID, OPERATIONS, Operation, load_templates
+from workload import state_document as bench_state
 
 from mock_server.app import create_app
 from mock_server.config import SandboxConfig

@@ -1,0 +1,317 @@
+"""The figures of a bench run and what they become: the README's bench section and a JSON file.
+
+The result types, the ratios, the issue's targets (one table, `TARGETS`) and the markdown, kept
+apart from starting servers and driving wrk so that what the report says can be read in one place.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from operator import ge, le, lt
+from pathlib import Path
+from typing import Any
+
+from servers import SERVER_TITLES, SERVERS
+from workload import BENCH_DIR, GET, OPERATIONS, ROOT, UPDATE_ORDER, Operation
+
+RESULTS = BENCH_DIR / "results" / "latest.json"
+README = ROOT / "README.md"
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+RATIO = "{:.2f}x"
+
+
+@dataclass
+class Run:
+    """One wrk run: throughput, latency percentiles (ms) and errors."""
+
+    requests: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+    non_2xx: int
+    socket_errors: int
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    @property
+    def errors(self) -> int:
+        return self.non_2xx + self.socket_errors
+
+
+@dataclass
+class ScalePoint:
+    """The sandbox at one size: startup, seeding by PUT, resident memory, GET and update-order."""
+
+    orders: int
+    startup_s: float
+    put_state_s: float | None
+    rss_seeded_mb: float
+    rss_after_mb: float
+    rss_put_mb: float | None = None
+    get: Run | None = None
+    update: Run | None = None
+
+
+@dataclass
+class Report:
+    """Everything one bench run measured: server name -> operation name -> run, and the scale."""
+
+    date: str
+    cores: int
+    settings: dict[str, Any]
+    load_before: str
+    load_after: str = ""
+    cells: dict[str, dict[str, Run]] = field(default_factory=dict)
+    scale: list[ScalePoint] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a and b else None
+
+
+def fmt_ratio(value: float | None) -> str:
+    return "n/a" if value is None else RATIO.format(value)
+
+
+def seeding_rates(report: Report) -> tuple[float | None, float | None]:
+    """Orders/s at the largest size: by the fixtures loader (startup time above the smallest
+    size's), and by PUT /__admin/state (None when it does not exist)."""
+    if not report.scale:
+        return None, None
+    small, large = report.scale[0], report.scale[-1]
+    extra = large.startup_s - small.startup_s
+    loader = (large.orders - small.orders) / extra if large is not small and extra > 0 else None
+    put = large.orders / large.put_state_s if large.put_state_s else None
+    return loader, put
+
+
+def rps(report: Report, server: str, operation: Operation) -> float | None:
+    """req/s of `operation` on `server`; None when not measured."""
+    run = report.cells.get(server, {}).get(operation.name)
+    return None if run is None else run.rps
+
+
+def worst_p99(report: Report, server: str) -> float | None:
+    """The highest p99 of `server`'s operations (ms)."""
+    return max((run.p99_ms for run in report.cells.get(server, {}).values()), default=None)
+
+
+def p50_growth(report: Report, pick: Callable[[ScalePoint], Run | None]) -> float | None:
+    """p50 at the largest size over p50 at the smallest, of the run `pick` takes from a point."""
+    small, large = pick(report.scale[0]), pick(report.scale[-1])
+    return large.p50_ms / small.p50_ms if small and large and small.p50_ms else None
+
+
+def largest_rss(report: Report) -> float:
+    """RSS at the largest size (MB): the larger of after the runs and after the PUT."""
+    large = report.scale[-1]
+    return max(large.rss_after_mb, large.rss_put_mb or 0)
+
+
+def best_seeding(report: Report) -> float | None:
+    """The faster of the two seeding rates (orders/s)."""
+    return max((rate for rate in seeding_rates(report) if rate), default=None)
+
+
+def compared(report: Report) -> bool:
+    """The comparison measured the sandbox."""
+    return bool(report.cells.get("ours"))
+
+
+def scaled(report: Report) -> bool:
+    """The scale runs measured at least two sizes."""
+    return len(report.scale) >= 2
+
+
+@dataclass(frozen=True)
+class Target:
+    """One target of the issue: met when `compare(measure(report), goal)`.
+
+    The row is listed when `applies(report)`, with the measured value formatted by `shown`, or
+    n/a (and neither met nor missed) when `measure` gives None. `name` may name the scale's
+    smallest and largest sizes as `{small}` and `{large}`.
+    """
+
+    name: str
+    measure: Callable[[Report], float | None]
+    compare: Callable[[float, float], bool]
+    goal: float
+    shown: str
+    applies: Callable[[Report], bool]
+
+    def row(self, report: Report) -> tuple[str, str, bool | None]:
+        """(target, measured, met) of `report`."""
+        scale = report.scale
+        sizes = {"small": scale[0].orders, "large": scale[-1].orders} if scale else {}
+        value = self.measure(report)
+        return (
+            self.name.format(**sizes),
+            "n/a" if value is None else self.shown.format(value),
+            None if value is None else self.compare(value, self.goal),
+        )
+
+
+TARGETS = (
+    Target(
+        "GET >= 2x Prism's GET req/s",
+        lambda r: ratio(rps(r, "ours", GET), rps(r, "prism", GET)),
+        ge,
+        2.0,
+        RATIO,
+        compared,
+    ),
+    Target(
+        "update-order >= Prism's GET req/s (validation on)",
+        lambda r: ratio(rps(r, "ours", UPDATE_ORDER), rps(r, "prism", GET)),
+        ge,
+        1.0,
+        RATIO,
+        compared,
+    ),
+    Target(
+        "p99 < 15 ms at 20 connections (every operation)",
+        lambda r: worst_p99(r, "ours"),
+        lt,
+        15,
+        "{:.1f} ms",
+        compared,
+    ),
+    Target(
+        "GET >= 80% of the bare-Flask ceiling",
+        lambda r: ratio(rps(r, "ours", GET), rps(r, "ceiling", GET)),
+        ge,
+        0.8,
+        "{:.0%}",
+        compared,
+    ),
+    Target(
+        "GET p50 at {large:,} <= 1.2x p50 at {small:,}",
+        lambda r: p50_growth(r, lambda point: point.get),
+        le,
+        1.2,
+        RATIO,
+        scaled,
+    ),
+    Target(
+        "update-order p50 at {large:,} <= 1.2x p50 at {small:,}",
+        lambda r: p50_growth(r, lambda point: point.update),
+        le,
+        1.2,
+        RATIO,
+        scaled,
+    ),
+    Target(
+        "RSS at {large:,} orders < 1.5 GB (the larger)",
+        largest_rss,
+        lt,
+        1536,
+        "{:,.0f} MB",
+        scaled,
+    ),
+    Target(
+        "seeding >= 5,000 orders/s",
+        best_seeding,
+        ge,
+        5000,
+        "{:,.0f} orders/s",
+        scaled,
+    ),
+)
+
+
+def targets(report: Report) -> list[tuple[str, str, bool | None]]:
+    """(target, measured, met) for each target of the issue that the run measured; met is None
+    when its figure is missing."""
+    return [target.row(report) for target in TARGETS if target.applies(report)]
+
+
+def render(report: Report) -> str:
+    s = report.settings
+    out = [
+        f"Measured {report.date} on {report.cores} cores (`nproc`) by `make bench`: wrk, "
+        f"{s['wrk_threads']} threads, {s['connections']} connections, {s['duration']} s per cell "
+        f"(after {s['warmup']} s of warm-up, best of {s['repeat']} interleaved rounds); "
+        f"sandbox and ceiling under waitress with {s['server_threads']} threads. Load average "
+        f"(1, 5, 15 min) before / after: "
+        f"{report.load_before} / {report.load_after}. Every server answers the same requests "
+        "(`bench/*.lua`) about one order of the full fixture shape.",
+        "",
+        "| server | operation | req/s | p50 ms | p99 ms | errors |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for name in SERVERS:
+        for op in OPERATIONS:
+            run = report.cells.get(name, {}).get(op.name)
+            if run is not None:
+                out.append(
+                    f"| {SERVER_TITLES[name]} | {op.name} | {run.rps:,.0f} | {run.p50_ms:.2f} | "
+                    f"{run.p99_ms:.2f} | {run.errors} |"
+                )
+    out += ["", "| operation | ours / Prism | ours / ceiling |", "|---|---:|---:|"]
+    for op in OPERATIONS:
+        mine = rps(report, "ours", op)
+        ratios = [fmt_ratio(ratio(mine, rps(report, name, op))) for name in ("prism", "ceiling")]
+        out.append(f"| {op.name} | {ratios[0]} | {ratios[1]} |")
+    if report.scale:
+        out += [
+            "",
+            "Scale: N orders (the fixtures' orders with new ids and references, about 3.3 kB of "
+            "JSON each). One sandbox is seeded through the fixtures loader (`--fixtures`; it also "
+            "keeps the parsed fixtures as its reset baseline); GET and update-order address the "
+            "same order at every size. Another starts with one order and is seeded by "
+            "`PUT /__admin/state`. RSS is VmRSS of the server process.",
+            "",
+            "| orders | GET p50 ms | update-order p50 ms | startup s | RSS seeded MB "
+            "| RSS after runs MB | PUT /__admin/state s | RSS after PUT MB |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for p in report.scale:
+            put_s = "n/a" if p.put_state_s is None else f"{p.put_state_s:.1f}"
+            put_rss = "n/a" if p.rss_put_mb is None else f"{p.rss_put_mb:,.0f}"
+            out.append(
+                f"| {p.orders:,} | {p.get.p50_ms if p.get else 0:.2f} | "
+                f"{p.update.p50_ms if p.update else 0:.2f} | {p.startup_s:.1f} | "
+                f"{p.rss_seeded_mb:,.0f} | {p.rss_after_mb:,.0f} | {put_s} | {put_rss} |"
+            )
+        loader, put = seeding_rates(report)
+        out += [
+            "",
+            "Seeding rate at the largest size: fixtures loader "
+            + ("n/a" if loader is None else f"{loader:,.0f} orders/s")
+            + " (startup time above the smallest size's); `PUT /__admin/state` "
+            + ("n/a (not in this sandbox)" if put is None else f"{put:,.0f} orders/s")
+            + ".",
+        ]
+    out += ["", "| target (2 cores) | measured | met |", "|---|---:|:---:|"]
+    for name, measured, met in targets(report):
+        out.append(f"| {name} | {measured} | {'n/a' if met is None else 'yes' if met else 'NO'} |")
+    out += ["", *(f"Note: {note}" for note in report.notes)] if report.notes else []
+    return "\n".join(out).rstrip() + "\n"
+
+
+def write_readme(text: str, readme: Path = README) -> None:
+    content = readme.read_text(encoding="utf-8")
+    begin, end = content.find(START), content.find(END)
+    if begin < 0 or end < begin:
+        raise SystemExit(f"bench: {readme} has no {START} ... {END} section")
+    readme.write_text(content[: begin + len(START)] + "\n" + text + content[end:], encoding="utf-8")
+    print(f"bench: wrote the table into {readme}", flush=True)
+
+
+def save_json(report: Report) -> None:
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    data = asdict(report)
+    data["targets"] = targets(report)
+    RESULTS.write_text(json.dumps(data, indent=1), encoding="utf-8")
+
+
+def load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text(encoding="ascii").split()[:3])
+    except OSError:
+        return "n/a"
