@@ -1,7 +1,8 @@
 """The figures of a bench run and what they become: the README's bench section and a JSON file.
 
-The result types, the ratios, the issue's targets (one table, `TARGETS`) and the markdown, kept
-apart from starting servers and driving wrk so that what the report says can be read in one place.
+The result types, the ratios, the targets (one table, `TARGETS`, as the README's Benchmarks lists
+them) and the markdown, kept apart from starting servers and driving wrk so that what the report
+says can be read in one place.
 """
 
 from __future__ import annotations
@@ -130,7 +131,7 @@ def scaled(report: Report) -> bool:
 
 @dataclass(frozen=True)
 class Target:
-    """One target of the issue: met when `compare(measure(report), goal)`.
+    """One benchmark target: met when `compare(measure(report), goal)`.
 
     The row is listed when `applies(report)`, with the measured value formatted by `shown`, or
     n/a (and neither met nor missed) when `measure` gives None. `name` may name the scale's
@@ -225,7 +226,7 @@ TARGETS = (
 
 
 def targets(report: Report) -> list[tuple[str, str, bool | None]]:
-    """(target, measured, met) for each target of the issue that the run measured; met is None
+    """(target, measured, met) for each target that the run measured; met is None
     when its figure is missing."""
     return [target.row(report) for target in TARGETS if target.applies(report)]
 

@@ -6,7 +6,7 @@ Installs what it lacks (wrk from Debian's packages, Prism from npm into bench/.p
 server on loopback, drives it with wrk (bench/*.lua) for a fixed time, stops everything it started
 and prints one table: server x operation -> req/s, p50, p99, errors (non-2xx + socket errors), the
 ratios ours/Prism and ours/ceiling, the scale table (p50 of GET and update-order, seeding rate and
-resident memory at each size) and the issue's targets, each met or missed. With `--write-readme`
+resident memory at each size) and the targets, each met or missed. With `--write-readme`
 the same report replaces the README's section between `<!-- bench:start -->` and
 `<!-- bench:end -->`. Raw figures go to bench/results/latest.json.
 

@@ -1,1 +1,2 @@
-"""Reliability and security tests (issue 7): the real sandbox, as a subprocess, on loopback."""
+"""Reliability and security tests (README, "Reliability"): the real sandbox, as a subprocess, on
+loopback."""

@@ -3,12 +3,12 @@
 Page 002's update replaces each top-level field wholesale, so "disjoint fields of the same order"
 are made measurable two ways:
 
-- `rmw_storm` (the issue's 32 threads x 200 requests): every thread owns one key of the order's
-  `customer.custom_fields` and appends the number of each request to its own list, by
-  read-modify-write: GET (or the last 200's body), change its key only, PATCH with `If-Match`.
-  200 acknowledges that number; 409 means someone wrote first (re-read, go on). At the end, each
-  thread's list in the order must be exactly the numbers it got 200 for: one missing is a lost
-  update, one extra a phantom write.
+- `rmw_storm` (the README's "Reliability" table: 32 threads x 200 requests): every thread owns
+  one key of the order's `customer.custom_fields` and appends the number of each request to its
+  own list, by read-modify-write: GET (or the last 200's body), change its key only, PATCH with
+  `If-Match`. 200 acknowledges that number; 409 means someone wrote first (re-read, go on). At the
+  end, each thread's list in the order must be exactly the numbers it got 200 for: one missing is
+  a lost update, one extra a phantom write.
 - `blind_storm`: one thread per updatable top-level field (11), each PATCHing only its field with
   no `If-Match`. Nothing may be refused and each field must end at its thread's last value: the
   server itself must serialize the writes.

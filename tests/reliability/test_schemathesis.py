@@ -1,7 +1,7 @@
 """Schemathesis against the real server: every operation, positive and negative data, 0 failures.
 
 `make test` runs a quick pass (RELIABILITY_FUZZ_EXAMPLES, default 25 examples per operation, one
-worker); `make reliability-full` the issue's 500 examples with two workers.
+worker); `make reliability-full` 500 examples per operation with two workers.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Every control of issue 5 lives under `/__admin/` and is refused with `--no-admin`."""
+"""Every control of the README's "Sandbox controls" lives under `/__admin/` and is refused with
+`--no-admin`."""
 
 from __future__ import annotations
 

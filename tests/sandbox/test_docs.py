@@ -1,6 +1,6 @@
-"""The docs page (issue 5, item 7): `/docs` (Swagger UI from an installed package, nothing from
-outside loopback), `/openapi.yaml` and `/openapi.json`; and the page as headless Chromium renders
-it, listing all seven operations."""
+"""The docs page (README, "API reference page"): `/docs` (Swagger UI from an installed package,
+nothing from outside loopback), `/openapi.yaml` and `/openapi.json`; and the page as headless
+Chromium renders it, listing all seven operations."""
 
 from __future__ import annotations
 

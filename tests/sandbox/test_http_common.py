@@ -1,5 +1,5 @@
-"""HTTP rules common to every `/orders` operation (issue 3, "Common"; pages 000-004 list
-`x-api-key`, `tenant-id` and the `key` query parameter on every operation).
+"""HTTP rules common to every `/orders` operation (README, "Behaviour", common to every operation;
+pages 000-004 list `x-api-key`, `tenant-id` and the `key` query parameter on every operation).
 
 Every response is checked against `openapi.yaml` by the `client` fixture (conftest.py).
 """
@@ -265,7 +265,8 @@ def test_module_help_lists_the_options() -> None:
 
 
 def test_domain_imports_no_http_or_spec_machinery() -> None:
-    """Issue 3: `mock_server/domain/` is pure Python: no Flask, jsonschema, YAML or spec loading."""
+    """README, "Layers": `mock_server/domain/` is pure Python: no Flask, jsonschema, YAML or spec
+    loading."""
     code = (
         "import sys, mock_server.domain\n"
         "bad = [m for m in ('flask', 'werkzeug', 'jsonschema', 'yaml', 'mock_server.spec')"

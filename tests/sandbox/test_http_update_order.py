@@ -344,8 +344,8 @@ def test_terminal_lines_are_preserved_unchanged(
 
 
 def test_pending_lines_kept_in_their_fo_keep_their_status(client: CheckedClient) -> None:
-    """Issue 3: a pending item that stays in its FO keeps its status (allocated stays allocated),
-    with the requested quantity."""
+    """Page 002 as the README's "Behaviour" reads it: a pending item that stays in its FO keeps its
+    status (allocated stays allocated), with the requested quantity."""
     after = update(
         client,
         "ORD-1002",
@@ -366,8 +366,8 @@ def test_pending_lines_kept_in_their_fo_keep_their_status(client: CheckedClient)
 
 
 def test_moved_lines_are_open(client: CheckedClient) -> None:
-    """Issue 3: an item moved to another FO is `open` there, even if it was allocated; the
-    statuses are re-derived."""
+    """Page 002 as the README's "Behaviour" reads it: an item moved to another FO is `open` there,
+    even if it was allocated; the statuses are re-derived."""
     after = update(
         client,
         "ORD-1002",
@@ -405,8 +405,9 @@ def test_a_line_terminal_in_another_fo_may_be_listed(client: CheckedClient) -> N
 def test_statuses_are_re_derived_after_an_update(
     client: CheckedClient, fixture_order: Callable[[str], Json]
 ) -> None:
-    """Issue 3: every change recomputes the order status from its FO line items (a seeded order
-    with stale statuses comes back consistent)."""
+    """Pages 001/002, README "Behaviour" (ours, status derivation): every change recomputes the
+    order status from its FO line items (a seeded order with stale statuses comes back
+    consistent)."""
     stale = fixture_order("ORD-1003")
     stale["status"] = "open"
     stale["fulfillment_orders"][0]["status"] = "open"

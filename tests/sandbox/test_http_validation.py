@@ -1,6 +1,6 @@
-"""Refused requests (issue 3, "Common"): 400/404/409 naming the field at fault, never a 500, and a
-request that fails changes nothing — the GET body and ETag, every stored order and the event log
-are the same before and after.
+"""Refused requests (README, "Behaviour", common to every operation): 400/404/409 naming the field
+at fault, never a 500, and a request that fails changes nothing — the GET body and ETag, every
+stored order and the event log are the same before and after.
 
 Every response is checked against `openapi.yaml` by the `client` fixture (conftest.py).
 """
@@ -385,8 +385,8 @@ REFUSALS = [
 def test_refused_request_names_the_field_and_changes_nothing(
     client: CheckedClient, refusal: Refusal
 ) -> None:
-    """Issue 3: the documented 4xx with `error_details[].field` naming the offending field;
-    "a request that fails changes nothing" (GET body, ETag, store and events unchanged)."""
+    """README, "Behaviour": the documented 4xx with `error_details[].field` naming the offending
+    field; "a request that fails changes nothing" (GET body, ETag, store and events unchanged)."""
     with client.unchanged(*refusal.watch):
         response = client.open(refusal.method, refusal.path, **refusal.kwargs)
     assert response.status_code == refusal.status, response.get_json()
@@ -411,8 +411,9 @@ def test_refused_request_names_the_field_and_changes_nothing(
 def test_every_offending_field_is_named(
     client: CheckedClient, path: str, body: dict[str, Any], fields: list[str]
 ) -> None:
-    """Issue 3: `error_details[].field` names *the* offending field — one entry per field when
-    several are wrong (e.g. both required fields of page 000's "Update Fulfillment Request")."""
+    """README, "Behaviour": `error_details[].field` names *the* offending field — one entry per
+    field when several are wrong (e.g. both required fields of page 000's "Update Fulfillment
+    Request")."""
     with client.unchanged("ORD-1001", "ORD-1004"):
         response = client.patch(path, json=body)
     assert response.status_code == 400
@@ -549,7 +550,7 @@ json_values = st.recursive(
 def test_arbitrary_bodies_get_a_documented_answer(
     client: CheckedClient, body_operation: Operation, body: Any
 ) -> None:
-    """Issue 3: "Never 500": any JSON body gets a documented status and a response that matches
-    the spec (the client checks every response). One sandbox serves all the examples, so
+    """README, "Behaviour": never a 500: any JSON body gets a documented status and a response that
+    matches the spec (the client checks every response). One sandbox serves all the examples, so
     accepted ones pile up state for the later ones to meet."""
     assert body_operation.send(client, json=body).status_code < 500

@@ -1,7 +1,7 @@
-"""What every successful change does (issue 3, "Common"): `update_date` set, statuses re-derived
-(domain `status.py`), one event recorded, a new `ETag`; `If-Match` with the current version is
-accepted (page 002's 409 covers stale ones, see test_http_validation.py); concurrent writes to one
-order are serialized and lose nothing.
+"""What every successful change does (README, "Behaviour": common to every operation): `update_date`
+set, statuses re-derived (domain `status.py`), one event recorded, a new `ETag`; `If-Match` with the
+current version is accepted (page 002's 409 covers stale ones, see test_http_validation.py);
+concurrent writes to one order are serialized and lose nothing.
 
 Every response is checked against `openapi.yaml` by the `client` fixture (conftest.py).
 """
@@ -30,7 +30,7 @@ EVENT_OF_OPERATION = {
 def test_every_change_stamps_derives_records_and_versions(
     client: CheckedClient, change_operation: Operation
 ) -> None:
-    """Issue 3: update_date, statuses, event, ETag — for every update operation."""
+    """README, "Behaviour": update_date, statuses, event, ETag — for every update operation."""
     before = client.order("ORD-1001")
     response = change_operation.send(client)
     client.assert_changed(response, before, EVENT_OF_OPERATION[change_operation.operation_id])
@@ -106,8 +106,8 @@ def run_concurrently(count: int, request: Any) -> list[TestResponse]:
 def test_concurrent_writes_with_one_version_let_exactly_one_through(
     client: CheckedClient,
 ) -> None:
-    """Issue 3: writes to an order are serialized; of N writers holding the same ETag, one wins
-    and the others get page 002's 409."""
+    """README, "Behaviour" (ours): writes to an order are serialized; of N writers holding the same
+    ETag, one wins and the others get page 002's 409."""
     _, etag = client.order("ORD-1001")
     responses = run_concurrently(
         8,
@@ -134,7 +134,7 @@ CONCURRENT_FIELDS: dict[str, Any] = {
 
 
 def test_concurrent_writes_of_different_fields_lose_nothing(client: CheckedClient) -> None:
-    """Issue 3: "concurrent writes to one order never lose an update"."""
+    """README, "Behaviour" (ours): concurrent writes to one order never lose an update."""
     fields = list(CONCURRENT_FIELDS.items())
     responses = run_concurrently(
         len(fields), lambda i: client.patch("/orders/ORD-1001", json=dict([fields[i]]))

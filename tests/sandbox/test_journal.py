@@ -1,4 +1,5 @@
-"""The request journal (issue 5, item 1): `GET /__admin/requests` and `DELETE /__admin/requests`.
+"""The request journal (README, "Request journal"): `GET /__admin/requests` and `DELETE
+/__admin/requests`.
 
 Every response is checked against the specs by the `client` fixture (conftest.py), so the entries
 also match `JournalEntry` in openapi-admin.yaml.
