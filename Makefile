@@ -28,8 +28,9 @@ install: $(STAMP)  ## create .venv and install the project with its test tools
 run: $(STAMP)  ## start the sandbox on $(HOST):$(PORT) with the bundled fixtures
 	$(BIN)/python -m mock_server --host $(HOST) --port $(PORT)
 
-lint: $(STAMP)  ## ruff over the whole tree
+lint: $(STAMP)  ## ruff over the whole tree, mypy (strict) over mock_server and contract_tests
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 test: $(STAMP) lint  ## lint, then every test (spec, mock, contract suite, reliability)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q

@@ -131,7 +131,9 @@ def match_entries(order: Json, entries: list[Json]) -> list[Json | None]:
     """The existing FO each request entry names: by fulfillment_order_id, else by
     partner_fulfillment_order_reference; None for a new FO (page 002)."""
     by_id = fo_by_id(order)
-    by_ref = {fo[_FO_REF]: fo for fo in fulfillment_orders(order) if fo.get(_FO_REF) is not None}
+    by_ref: dict[str | None, Json] = {
+        fo[_FO_REF]: fo for fo in fulfillment_orders(order) if fo.get(_FO_REF) is not None
+    }
     return [by_id.get(entry.get(_FO_ID)) or by_ref.get(entry.get(_FO_REF)) for entry in entries]
 
 

@@ -92,7 +92,7 @@ class OrderLifecycle(RuleBasedStateMachine):
         before: Exchange,
         call: Exchange,
         versions: Versions,
-        removable: frozenset[str] = frozenset(),
+        removable: frozenset[str | None] = frozenset(),
     ) -> None:
         after = self.target.api.get_order(before.json["order_id"])
         observation = Observation(
@@ -126,9 +126,9 @@ class OrderLifecycle(RuleBasedStateMachine):
         if not body or data.draw(st.booleans(), label="fulfillment_orders"):
             body["fulfillment_orders"] = data.draw(fo_replacements(order, ns), label="FOs")
         call = self.target.api.update_order(order["order_id"], body)
-        removable: frozenset[str] = frozenset()
+        removable: frozenset[str | None] = frozenset()
         if call.status == 200 and "fulfillment_orders" in body:
-            kept = {
+            kept: set[str | None] = {
                 fo["fulfillment_order_id"]
                 for fo in match_entries(order, body["fulfillment_orders"])
                 if fo

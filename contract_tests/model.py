@@ -60,7 +60,7 @@ def fulfillment_orders(order: Json) -> list[Json]:
     return list(order.get("fulfillment_orders") or [])
 
 
-def fo_by_id(order: Json) -> dict[str, Json]:
+def fo_by_id(order: Json) -> dict[str | None, Json]:
     return {fo.get("fulfillment_order_id"): fo for fo in fulfillment_orders(order)}
 
 

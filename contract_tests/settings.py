@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from hypothesis import HealthCheck, Phase, settings
 
@@ -23,14 +24,16 @@ def max_examples(scale: float = 1.0) -> int:
     return max(1, round(_state["max_examples"] * scale))
 
 
-def examples(scale: float = 1.0, **extra: object) -> settings:
-    """Settings for a network-bound property: `--max-examples` (times `scale`), no deadline."""
-    options: dict[str, object] = {
-        "max_examples": max_examples(scale),
-        "deadline": None,
-        "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
-    }
+def examples(scale: float = 1.0, **extra: Any) -> settings:
+    """Settings for a network-bound property: `--max-examples` (times `scale`), no deadline;
+    `extra` are further settings (e.g. `stateful_step_count`)."""
+    chosen = settings(
+        max_examples=max_examples(scale),
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     if os.environ.get(VERDICT_ONLY_ENV):
-        options["database"] = None
-        options["phases"] = [phase for phase in Phase if phase is not Phase.shrink]
-    return settings(**{**options, **extra})  # type: ignore[arg-type]
+        chosen = settings(
+            chosen, database=None, phases=[phase for phase in Phase if phase is not Phase.shrink]
+        )
+    return settings(chosen, **extra)

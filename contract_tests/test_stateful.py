@@ -37,19 +37,21 @@ def linked_schema(base_url: str, auth_headers: dict[str, str]) -> OpenApiSchema:
     return schema
 
 
-def _authenticated(machine: type[APIStateMachine], headers: dict[str, str]) -> type:
+def _authenticated(
+    machine: type[APIStateMachine], headers: dict[str, str]
+) -> type[APIStateMachine]:
     """`machine` sending the suite's headers and telling the checks about them: otherwise
     ignored_auth takes the configured key for a generated one and reports the 200 it gets as
     "API accepts invalid authentication"."""
 
-    class Authenticated(machine):  # type: ignore[valid-type, misc]
-        def get_call_kwargs(self, case: Case) -> dict[str, Any]:
+    class Authenticated(machine):  # type: ignore[valid-type, misc]  # a base known at run time
+        def get_call_kwargs(self, case: Case[Any]) -> dict[str, Any]:
             return {"headers": headers}
 
         def validate_response(
             self,
             response: Response,
-            case: Case,
+            case: Case[Any],
             additional_checks: list[CheckFunction] | None = None,
             **kwargs: Any,
         ) -> None:

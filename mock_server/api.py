@@ -34,8 +34,8 @@ log = logging.getLogger("mock_server")
 def authenticate(config: SandboxConfig, environ: WSGIEnvironment) -> str:
     """The caller's tenant. Both headers are required on every page (401 when missing); with
     `--api-keys`, an unknown key is 401 and a key used for another tenant 403."""
-    api_key = environ.get("HTTP_X_API_KEY", "").strip()
-    tenant = environ.get("HTTP_TENANT_ID", "").strip()
+    api_key: str = environ.get("HTTP_X_API_KEY", "").strip()
+    tenant: str = environ.get("HTTP_TENANT_ID", "").strip()
     if not api_key:
         raise ApiError.of(401, "MISSING_API_KEY", "The x-api-key header is required", "x-api-key")
     if not tenant:

@@ -32,8 +32,14 @@ def create_app(
     app.register_blueprint(admin_blueprint(sandbox))
     app.register_blueprint(docs_blueprint(sandbox.spec))
     # The journal is outermost: it times and records what follows, faulted requests included.
-    app.wsgi_app = FaultMiddleware(app.wsgi_app, sandbox.faults, operation_matcher(app))
-    app.wsgi_app = JournalMiddleware(app.wsgi_app, sandbox.journal, sandbox.config.max_body_bytes)
+    # Flask's documented way to add WSGI middleware is to replace `app.wsgi_app`, which its
+    # stubs declare as a method: hence the two ignores.
+    app.wsgi_app = FaultMiddleware(  # type: ignore[method-assign]
+        app.wsgi_app, sandbox.faults, operation_matcher(app)
+    )
+    app.wsgi_app = JournalMiddleware(  # type: ignore[method-assign]
+        app.wsgi_app, sandbox.journal, sandbox.config.max_body_bytes
+    )
     if sandbox.state_file is not None:
         save_after_changes(app, sandbox.state_file)
     return app

@@ -28,7 +28,7 @@ class RetryPolicy:
 
     def delay(self, attempt: int) -> float:
         """Seconds to wait after failed attempt number `attempt` (1-based)."""
-        return self.backoff * 2 ** (attempt - 1)
+        return self.backoff * 2.0 ** (attempt - 1)
 
 
 @dataclass

@@ -15,7 +15,9 @@ from .config import MIB
 from .errors import detail, error_body
 
 
-def _error_as_json(self: utilities.Error, ident: str | None = None) -> tuple[str, list, bytes]:
+def _error_as_json(
+    self: utilities.Error, ident: str | None = None
+) -> tuple[str, list[tuple[str, str]], bytes]:
     """waitress's own refusals (an invalid header, a body past its limit) as `Error` bodies."""
     code = self.reason.upper().replace(" ", "_")
     body = orjson.dumps(error_body(self.code, [detail(code, str(self.body))]))
@@ -23,7 +25,7 @@ def _error_as_json(self: utilities.Error, ident: str | None = None) -> tuple[str
 
 
 # Every 4xx body is `Error` (openapi.yaml), also when the WSGI server refuses a request itself.
-utilities.Error.to_response = _error_as_json  # type: ignore[method-assign]
+utilities.Error.to_response = _error_as_json
 # waitress warns "Task queue depth is N" whenever more requests wait than threads are idle: under
 # load (a parallel test suite, a benchmark) a line every request or two, from its I/O thread.
 logging.getLogger("waitress.queue").setLevel(logging.ERROR)

@@ -66,7 +66,7 @@ class RunningSandbox:
 
     def webhooks(self, tenant: str | None = None) -> list[dict[str, Any]]:
         """Recorded webhook events with their deliveries, newest first."""
-        query = {} if tenant is None else {"tenant": tenant}
+        query: dict[str, str | int] = {} if tenant is None else {"tenant": tenant}
         events: list[dict[str, Any]] = self._admin("GET", "/__admin/webhooks", query=query)[
             "events"
         ]

@@ -66,7 +66,7 @@ def drops_fulfilled_items(_: Sandbox) -> None:
 def keeps_omitted_fos(_: Sandbox) -> None:
     def wrapper(merge: Callable[..., Any]) -> Callable[..., Any]:
         def merged(existing: list[Any], requested: list[Any], **kw: Any) -> list[Any]:
-            result = merge(existing, requested, **kw)
+            result: list[Any] = merge(existing, requested, **kw)
             kept = {fo["fulfillment_order_id"] for fo in result}
             return result + [fo for fo in existing if fo["fulfillment_order_id"] not in kept]
 
@@ -78,7 +78,7 @@ def keeps_omitted_fos(_: Sandbox) -> None:
 def keeps_unlisted_pending_items(_: Sandbox) -> None:
     def wrapper(merge_lines: Callable[..., Any]) -> Callable[..., Any]:
         def merged(held: list[Any], wanted: list[Any], path: str) -> list[Any]:
-            result = merge_lines(held, wanted, path)
+            result: list[Any] = merge_lines(held, wanted, path)
             present = {line.get("id") for line in result}
             return result + [dict(line) for line in held if line.get("id") not in present]
 
@@ -91,7 +91,10 @@ def accepts_terminal_items_listed(_: Sandbox) -> None:
     def wrapper(merge_lines: Callable[..., Any]) -> Callable[..., Any]:
         def merged(held: list[Any], wanted: list[Any], path: str) -> list[Any]:
             terminal = {line.get("id") for line in held if line.get("status") in TERMINAL}
-            return merge_lines(held, [w for w in wanted if w["id"] not in terminal], path)
+            result: list[Any] = merge_lines(
+                held, [w for w in wanted if w["id"] not in terminal], path
+            )
+            return result
 
         return merged
 

@@ -8,6 +8,7 @@ bodies to `BODY_LIMIT` bytes, so an entry stays small whatever the client sends.
 
 from __future__ import annotations
 
+import builtins
 import fnmatch
 import itertools
 import threading
@@ -163,7 +164,7 @@ class RequestJournal:
         and method, at most `limit` of them. Bodies are kept as bytes and shown here."""
         with self._lock:
             entries = self._named()
-        found = [
+        found: list[Entry] = [
             e
             for e in reversed(entries)
             if (path is None or path_matches(path, e["path"]))
@@ -186,7 +187,7 @@ class RequestJournal:
         with self._lock:
             self._entries.clear()
 
-    def _named(self) -> list[Entry]:
+    def _named(self) -> builtins.list[Entry]:
         """The recorded entries, oldest first, as raw fields by name (hold the lock)."""
         return [dict(zip(FIELDS, e, strict=True)) for e in self._entries]
 

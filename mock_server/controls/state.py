@@ -58,7 +58,8 @@ def validate_state(spec: Spec, document: Any, source: str) -> State:
     ) or duplicate_references(document)
     if errors:
         raise InvalidState(source, errors)
-    return document
+    state: State = document
+    return state
 
 
 def merge_states(states: list[State]) -> State:

@@ -63,7 +63,7 @@ def _check_unique(fos: list[FulfillmentOrder], key: str, code: str) -> None:
             seen.add(value)
 
 
-def _index(fos: list[FulfillmentOrder], key: str) -> dict[str, int]:
+def _index(fos: list[FulfillmentOrder], key: str) -> dict[str | None, int]:
     return {fo[key]: k for k, fo in enumerate(fos) if fo.get(key) is not None}
 
 
@@ -75,7 +75,9 @@ def _match(
     claimed: dict[int, int] = {}
     matches: list[FulfillmentOrder | None] = []
     for i, entry in enumerate(requested):
-        k = by_id.get(entry.get(_ID), by_ref.get(entry.get(_REF)))
+        k = by_id.get(entry.get(_ID))
+        if k is None:
+            k = by_ref.get(entry.get(_REF))
         if k is None:
             matches.append(None)
             continue

@@ -28,7 +28,14 @@ def run(*command: str, timeout: float = 120) -> subprocess.CompletedProcess[str]
         ((CLI, "--help"), ["serve", "contract"]),
         (
             (CLI, "serve", "--help"),
-            ["--port", "--fixtures", "--state-file", "--webhook-url", "--journal-size"],
+            [
+                "--port",
+                "--fixtures",
+                "--state-file",
+                "--webhook-url",
+                "--journal-size",
+                "--validator",
+            ],
         ),
         ((CLI, "contract", "--help"), ["--base-url", "--seed-mode", "--junitxml", "pytest"]),
         ((*PYTHON_M, "--help"), ["--state-file", "--webhook-url"]),

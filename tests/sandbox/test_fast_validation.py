@@ -16,10 +16,9 @@ from typing import Any
 import orjson
 import pytest
 
-from mock_server.config import DEFAULT_FIXTURES
+from mock_server.config import DEFAULT_FIXTURES, SandboxConfig
+from mock_server.sandbox import Sandbox
 from mock_server.spec import SchemaValidator, Spec, load_spec
-
-pytest.importorskip("jsonschema_rs")
 
 Json = dict[str, Any]
 WRONG_VALUES: tuple[Any, ...] = (None, 12, "not-a-date", "", [], {}, True, -1.5, "x@")
@@ -117,3 +116,15 @@ def test_operation_bodies_and_parameters_are_judged_alike(spec: Spec, state: Jso
                 assert_agree(schemas.body, iter([body, *mutations(body)]))
         for validator in schemas.parameters.values():
             assert_agree(validator, iter(["ORD-1", "", "order_id", "x" * 300, "a/b", 'W/"1"']))
+
+
+@pytest.mark.parametrize(("validator", "fast"), [("jsonschema-rs", True), ("jsonschema", False)])
+def test_the_validator_option_chooses_the_path(validator: str, fast: bool) -> None:
+    """`--validator jsonschema` (`SandboxConfig.validator`) leaves jsonschema alone on the path."""
+    sandbox = Sandbox(SandboxConfig(fixtures=None, validator=validator))
+    try:
+        order_validator = sandbox.spec.schema_of("Order")
+        assert (order_validator._is_valid is not None) is fast
+        assert order_validator.errors({"order_id": 5})  # either path names what is wrong
+    finally:
+        sandbox.close()

@@ -262,19 +262,3 @@ def test_module_help_lists_the_options() -> None:
         "--max-body-bytes",
     ):
         assert option in result.stdout
-
-
-def test_domain_imports_no_http_or_spec_machinery() -> None:
-    """README, "Layers": `mock_server/domain/` is pure Python: no Flask, jsonschema, YAML or spec
-    loading."""
-    code = (
-        "import sys, mock_server.domain\n"
-        "bad = [m for m in ('flask', 'werkzeug', 'jsonschema', 'yaml', 'mock_server.spec')"
-        " if m in sys.modules]\n"
-        "print(','.join(bad))\n"
-        "sys.exit(1 if bad else 0)\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
-    )
-    assert result.returncode == 0, f"mock_server.domain pulls in: {result.stdout}{result.stderr}"
