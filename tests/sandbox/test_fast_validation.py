@@ -18,17 +18,10 @@ import pytest
 
 from mock_server.config import DEFAULT_FIXTURES, SandboxConfig
 from mock_server.sandbox import Sandbox
-from mock_server.spec import SchemaValidator, Spec, load_spec
+from mock_server.spec import SchemaValidator, Spec
 
 Json = dict[str, Any]
 WRONG_VALUES: tuple[Any, ...] = (None, 12, "not-a-date", "", [], {}, True, -1.5, "x@")
-
-
-@pytest.fixture(scope="module")
-def spec() -> Spec:
-    spec = load_spec()
-    spec.compile_all()
-    return spec
 
 
 @pytest.fixture(scope="module")
