@@ -156,7 +156,7 @@ class ApiClient:
 
     def notify_shipment(self, body: Any) -> Exchange:
         """Page 004."""
-        return self.request("POST", "/orders/shipment-status", body=body)
+        return self.request("POST", "/orders/shipment-status-update", body=body)
 
     # ------------------------------------------------------------ admin seeding
     def seed_order(self, order: dict[str, Any]) -> Exchange:

@@ -37,7 +37,7 @@ REQUESTS = {
     ),
     "notifyShipmentStatus": (
         "POST",
-        "/orders/shipment-status",
+        "/orders/shipment-status-update",
         {
             "references": {"partner_order_reference": "{partner}"},
             "post_shipping_info": {"status": "delivered"},

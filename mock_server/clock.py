@@ -12,6 +12,13 @@ def iso_utc(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def published_timestamp(epoch: float) -> str:
+    """A time as the published API writes its timestamps (`api/conventions`): milliseconds and an
+    explicit offset, e.g. `2025-11-03T09:15:00.000+00:00`."""
+    moment = datetime.fromtimestamp(epoch, UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}+00:00"
+
+
 def utc_now() -> str:
     """The current time as an ISO-8601 UTC timestamp with microseconds."""
     return iso_utc(time.time())

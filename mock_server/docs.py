@@ -1,5 +1,6 @@
 """The API reference: `GET /docs` renders `openapi.yaml` with Swagger UI, and the spec itself is
-served at `/openapi.yaml` and `/openapi.json`.
+served at `/openapi.yaml` (the file as it is) and `/openapi.json` (with this sandbox as its first
+server, so that "Try it out" calls the sandbox showing the page, whatever its port).
 
 Swagger UI's files come from the `swagger-ui-bundle-v2` package and are served from `/docs/assets/`:
 the page loads nothing from outside the sandbox (no CDN, no online validator).
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import html
 
-from flask import Blueprint, Response, send_file, send_from_directory
+from flask import Blueprint, Response, request, send_file, send_from_directory
 from swagger_ui_bundle import swagger_ui_path
 
 from .rendering import json_response
@@ -62,6 +63,7 @@ def docs_blueprint(spec: Spec) -> Blueprint:
 
     @bp.get("/openapi.json")
     def spec_json() -> Response:
-        return json_response(spec.public, 200)
+        here = {"url": request.host_url.rstrip("/"), "description": "This sandbox."}
+        return json_response({**spec.public, "servers": [here, *spec.public["servers"][1:]]}, 200)
 
     return bp

@@ -8,8 +8,10 @@ table that maps the domain's error kinds to documented status codes.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from .clock import published_timestamp
 from .domain import Conflict, DomainError, InvalidRequest, NotFound, NotUpdatable
 from .spec import FieldError
 
@@ -27,8 +29,18 @@ def detail(code: str, message: str, field: str | None = None) -> dict[str, str]:
 
 
 def error_body(status: int, details: list[dict[str, str]]) -> dict[str, Any]:
-    """The `Error` body of a refusal with HTTP `status` and these `ErrorDetail` entries."""
-    return {"error_details": details}
+    """The `Error` body of a refusal with HTTP `status` and these `ErrorDetail` entries: the
+    published shape (`api/conventions`: `status` as a string, `timestamp`, `errors` as
+    `"field : message"` strings) with the sandbox's `error_details` beside it."""
+    return {
+        "status": str(status),
+        "timestamp": published_timestamp(time.time()),
+        "errors": [
+            f"{entry['field']} : {entry['message']}" if entry.get("field") else entry["message"]
+            for entry in details
+        ],
+        "error_details": details,
+    }
 
 
 class ApiError(Exception):

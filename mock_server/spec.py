@@ -184,7 +184,8 @@ class Spec:
                 op_pointer = f"{path_pointer}/{method}"
                 body = None
                 if "requestBody" in op:
-                    body = self.validator(f"{op_pointer}/requestBody/content/{JSON_MEDIA}/schema")
+                    body_pointer = op["requestBody"].get("$ref", f"{op_pointer}/requestBody")
+                    body = self.validator(f"{body_pointer}/content/{JSON_MEDIA}/schema")
                 params: dict[tuple[str, str], SchemaValidator] = {}
                 declared = [
                     *(

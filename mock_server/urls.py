@@ -13,10 +13,11 @@ from .validation import ValidRequest
 
 
 class OrderReferenceConverter(BaseConverter):
-    """An `orderReference` path segment other than `shipment-status`, so that
-    `/orders/shipment-status` is one resource (POST only) and its `Allow` header says so."""
+    """An `orderReference` path segment other than `shipment-status-update` (and the deprecated
+    `shipment-status`), so that each of those paths is one resource (POST only) and its `Allow`
+    header says so."""
 
-    regex = r"(?!shipment-status(?:/|$))[^/]+"
+    regex = r"(?!shipment-status(?:-update)?(?:/|$))[^/]+"
 
 
 class Route(NamedTuple):
@@ -31,7 +32,15 @@ FO_PATH = f"{ORDER_PATH}/fulfillment-orders/<fulfillmentOrderId>"
 
 ROUTES: tuple[Route, ...] = (
     Route("POST", "/orders", "createOrder", responses.create_order),
-    Route("POST", "/orders/shipment-status", "notifyShipmentStatus", responses.notify_shipment),
+    Route(
+        "POST", "/orders/shipment-status-update", "notifyShipmentStatus", responses.notify_shipment
+    ),
+    Route(
+        "POST",
+        "/orders/shipment-status",
+        "notifyShipmentStatusDeprecated",
+        responses.notify_shipment,
+    ),
     Route("GET", ORDER_PATH, "getOrder", responses.get_order),
     Route("PATCH", ORDER_PATH, "updateOrder", responses.patch_order),
     Route(

@@ -79,6 +79,8 @@ def error_body_problems(reply: Reply) -> list[str]:
     except orjson.JSONDecodeError:
         return [f"not JSON: {reply.body[:120]!r}"]
     problems = schema_errors("Error", body)
+    if isinstance(body, dict) and body.get("status") != str(reply.status):
+        problems.append(f"status {body.get('status')!r} in a {reply.status} answer")
     details = body.get("error_details") if isinstance(body, dict) else None
     if isinstance(details, list) and len({orjson.dumps(d) for d in details}) != len(details):
         problems.append(f"repeated error_details: {details}")
@@ -115,7 +117,7 @@ WRITES: dict[str, tuple[str, str, Any]] = {
     },
     "notifyShipmentStatus": (
         "POST",
-        "/orders/shipment-status",
+        "/orders/shipment-status-update",
         {
             "shipment_id": "CARSHP3XH8W2LD",
             "references": {"partner_order_reference": "SHOP-1005"},
@@ -414,21 +416,21 @@ _SPECIFIC: tuple[Refused, ...] = (
     Refused(
         "notifyShipmentStatus: no references",
         "POST",
-        "/orders/shipment-status",
+        "/orders/shipment-status-update",
         400,
         {"shipment_id": "CARSHP3XH8W2LD"},
     ),
     Refused(
         "notifyShipmentStatus: no partner_order_reference",
         "POST",
-        "/orders/shipment-status",
+        "/orders/shipment-status-update",
         400,
         {"references": {}, "post_shipping_info": {"status": "delivered"}},
     ),
     Refused(
         "notifyShipmentStatus: empty partner_order_reference",
         "POST",
-        "/orders/shipment-status",
+        "/orders/shipment-status-update",
         400,
         {"references": {"partner_order_reference": ""}},
     ),
@@ -478,7 +480,8 @@ FO_PATH = "/orders/ORD-1001/fulfillment-orders/FO-1001-A/update-location"
 
 ALLOWED_METHODS: dict[str, frozenset[str]] = {
     "/orders": frozenset({"POST"}),
-    "/orders/shipment-status": frozenset({"POST"}),
+    "/orders/shipment-status-update": frozenset({"POST"}),
+    "/orders/shipment-status": frozenset({"POST"}),  # deprecated, answers as the one above
     ORDER: frozenset({"GET", "PATCH"}),
     FO_PATH: frozenset({"PATCH"}),
 }
@@ -511,7 +514,7 @@ HOSTILE_CASES: tuple[Refused, ...] = (
     Refused(
         "1,000-deep shipment payload",
         "POST",
-        "/orders/shipment-status",
+        "/orders/shipment-status-update",
         400,
         b'{"references":{"partner_order_reference":"SHOP-1001"},"x":' + _nested(DEEP) + b"}",
     ),

@@ -69,7 +69,7 @@ PROBES: tuple[Probe, ...] = (
     Probe(
         "globex shipment under acme: no order, empty 200",
         "POST",
-        "/orders/shipment-status",
+        "/orders/shipment-status-update",
         200,
         {
             "references": {"partner_order_reference": "GLX-WEB-5001"},

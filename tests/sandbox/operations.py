@@ -59,6 +59,12 @@ OPERATIONS = (
     Operation(
         "notifyShipmentStatus",
         "POST",
+        "/orders/shipment-status-update",
+        {"references": {"partner_order_reference": "SHOP-1001"}, "post_shipping_info": {}},
+    ),
+    Operation(
+        "notifyShipmentStatusDeprecated",
+        "POST",
         "/orders/shipment-status",
         {"references": {"partner_order_reference": "SHOP-1001"}, "post_shipping_info": {}},
     ),

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from tests.sandbox.response_checker import ResponseChecker
 
 ORDER = {"order_id": "O-1", "status": "open", "line_items": [], "fulfillment_orders": []}
-ERROR = {"error_details": [{"code": "X", "message": "x"}]}
+ERROR = {"status": "400", "timestamp": "2030-01-01T00:00:00.000+00:00", "errors": ["x"]}
 JSON = "application/json"
 ETAG = {"ETag": '"v1"'}
 
@@ -42,8 +42,8 @@ CONFORMING = [
     ),
     pytest.param(
         "POST",
-        "/orders/shipment-status",
-        fake("POST", "/orders/shipment-status", 200, b"", "text/plain"),
+        "/orders/shipment-status-update",
+        fake("POST", "/orders/shipment-status-update", 200, b"", "text/plain"),
         id="empty-shipment-answer",
     ),
     pytest.param("PATCH", "/orders/O-1", fake("PATCH", "/orders/O-1", 409, ERROR), id="409"),
@@ -89,8 +89,8 @@ NONCONFORMING = [
     ),
     pytest.param(
         "POST",
-        "/orders/shipment-status",
-        fake("POST", "/orders/shipment-status", 200, b"x", "text/plain"),
+        "/orders/shipment-status-update",
+        fake("POST", "/orders/shipment-status-update", 200, b"x", "text/plain"),
         id="non-empty-text",
     ),
     pytest.param("GET", "/nowhere", fake("GET", "/nowhere", 200, ORDER), id="unknown-path-200"),
@@ -131,10 +131,10 @@ def test_checker_refuses_undocumented_responses(
 
 
 def test_literal_path_wins_over_template(checker: ResponseChecker) -> None:
-    """`/orders/shipment-status` is its own path, not an `orderReference`."""
-    path_item = checker.path_item("/orders/shipment-status")
+    """`/orders/shipment-status-update` is its own path, not an `orderReference`."""
+    path_item = checker.path_item("/orders/shipment-status-update")
     assert path_item is not None
-    assert path_item.template == "/orders/shipment-status"
+    assert path_item.template == "/orders/shipment-status-update"
 
 
 def test_client_checks_every_call(client: CheckedClient, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -179,6 +179,8 @@ def test_unknown_fulfillment_order_is_404(client: CheckedClient, fo_operation: O
         ("PUT", "/orders/ORD-1001", {"GET", "HEAD", "PATCH"}),
         ("OPTIONS", "/orders/ORD-1001", {"GET", "HEAD", "PATCH"}),
         ("GET", "/orders", {"POST"}),
+        ("GET", "/orders/shipment-status-update", {"POST"}),
+        ("PATCH", "/orders/shipment-status-update", {"POST"}),
         ("GET", "/orders/shipment-status", {"POST"}),
         ("PATCH", "/orders/shipment-status", {"POST"}),
         ("GET", "/orders/ORD-1001/fulfillment-orders/FO-1001-A/update-location", {"PATCH"}),

@@ -1,4 +1,4 @@
-"""Shipment status notification, `POST /orders/shipment-status` (page 004): auto-close of
+"""Shipment status notification, `POST /orders/shipment-status-update` (page 004): auto-close of
 delivered fulfilled lines; everything else comes back unchanged.
 
 Every response is checked against `openapi.yaml` by the `client` fixture (conftest.py).
@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from werkzeug.test import TestResponse
 
     from tests.sandbox.client import CheckedClient
+    from tests.sandbox.conftest import ClientFactory
 
 Json = dict[str, Any]
 AUTO_CLOSED = "order.line_items_auto_closed"
@@ -24,7 +25,7 @@ def notify(client: CheckedClient, reference: str, status: Any = None, **extra: A
     body: Json = {"references": {"partner_order_reference": reference}, **extra}
     if status is not None:
         body["post_shipping_info"] = {"status": status}
-    return client.post("/orders/shipment-status", json=body)
+    return client.post("/orders/shipment-status-update", json=body)
 
 
 def statuses(order: Json) -> dict[str, str]:
@@ -67,6 +68,25 @@ def test_delivered_closes_the_shipments_fulfilled_lines(client: CheckedClient, s
         {"fulfillment_order_id": "FO-1005-A", "line_item_id": "LI-1005-1"},
         {"fulfillment_order_id": "FO-1005-A", "line_item_id": "LI-1005-2"},
     ]
+
+
+def test_the_deprecated_path_answers_as_the_published_one(
+    client: CheckedClient, make_client: ClientFactory
+) -> None:
+    """`POST /orders/shipment-status` (the sandbox's earlier path, deprecated) keeps answering:
+    the same order, closed the same way, as at `/orders/shipment-status-update`."""
+    body = {
+        "shipment_id": "CARSHP3XH8W2LD",
+        "references": {"partner_order_reference": "SHOP-1005"},
+        "post_shipping_info": {"status": "delivered"},
+    }
+    published = client.post("/orders/shipment-status-update", json=body)
+    other = make_client()
+    deprecated = other.post("/orders/shipment-status", json=body)
+    assert (published.status_code, deprecated.status_code) == (200, 200)
+    assert statuses(deprecated.get_json()) == statuses(published.get_json())
+    assert deprecated.get_json()["status"] == published.get_json()["status"] == "closed"
+    assert other.events()[0]["type"] == AUTO_CLOSED
 
 
 @pytest.mark.parametrize("shipment_id", [None, "CARSHP2WL9P4HX"])

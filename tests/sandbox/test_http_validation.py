@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from tests.sandbox.operations import Operation
 
 ORDER = "/orders/ORD-1001"
-SHIPMENT = "/orders/shipment-status"
+SHIPMENT = "/orders/shipment-status-update"
 
 
 def fo_path(order: str, fo: str, action: str) -> str:
@@ -98,8 +98,11 @@ REFUSALS = [
         {"line_items": [{"id": "LI-1001-1", "quantity": 10**7}]},
         "line_items[0].quantity",
     ),
-    patch("enum-payment-mode", {"payment": {"payment_mode": "cod"}}, "payment.payment_mode"),
-    patch("enum-address-type", {"shipping_address": {"type": "office"}}, "shipping_address.type"),
+    patch(
+        "enum-delivery-method",
+        {"fulfillment_orders": [{"fulfillment_order_id": "FO-1001-A", "delivery_method": "DRONE"}]},
+        "fulfillment_orders[0].delivery_method",
+    ),
     patch(
         "enum-delivery-method",
         {"fulfillment_orders": [{"fulfillment_order_id": "FO-1001-A", "delivery_method": "DRONE"}]},
@@ -554,3 +557,77 @@ def test_arbitrary_bodies_get_a_documented_answer(
     matches the spec (the client checks every response). One sandbox serves all the examples, so
     accepted ones pile up state for the later ones to meet."""
     assert body_operation.send(client, json=body).status_code < 500
+
+
+# ---------------------------------------------------------------- values the docs leave open
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"payment": {"payment_mode": "CASH_ON_DELIVERY"}}, "payment"),
+        ({"shipping_address": {"type": "office", "address1": "1 Road"}}, "shipping_address"),
+        ({"customer": {"personal_id": {"id": "X1", "type": "NATIONAL_ID"}}}, "customer"),
+    ],
+    ids=["payment-mode", "address-type", "personal-id-type"],
+)
+def test_values_shown_by_one_sample_are_open_strings(
+    client: CheckedClient, body: dict[str, Any], field: str
+) -> None:
+    """Fields the pages show by one sample value (`prepaid`, `residential`, `kg` ...) have no
+    published list: another value is accepted and kept (README, "Behaviour")."""
+    response = client.patch("/orders/ORD-1001", json=body)
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()[field] == body[field]
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [
+        "CUSTOMER_CANCELLATION",
+        "AUTO_ALLOCATION_FAILED",
+        "INVENTORY_OUT_OF_STOCK",
+        "STAFF_ERROR",
+        "PAYMENT_ISSUE",
+        "OTHER",
+    ],
+)
+def test_the_six_published_cancellation_reasons_are_accepted(
+    client: CheckedClient, reason: str
+) -> None:
+    """`api/orders/operation/cancel-order` lists six reasons; an order may carry any of them."""
+    order = {
+        "order_id": f"CXL-{reason}",
+        "status": "cancelled",
+        "cancellation_reason": reason,
+        "line_items": [],
+        "fulfillment_orders": [],
+    }
+    assert client.seed(order)["cancellation_reason"] == reason
+    assert client.order(f"CXL-{reason}")[0]["cancellation_reason"] == reason
+
+
+def test_an_unpublished_cancellation_reason_is_refused(client: CheckedClient) -> None:
+    order = {"order_id": "CXL-X", "status": "cancelled", "cancellation_reason": "BORED"}
+    response = client.post(
+        "/__admin/orders", json={**order, "line_items": [], "fulfillment_orders": []}
+    )
+    assert response.status_code == 400
+    assert client.error_fields(response) == ["cancellation_reason"]
+
+
+@pytest.mark.parametrize(("length", "status"), [(250, 200), (251, 400)])
+def test_references_are_at_most_250_characters(
+    client: CheckedClient, length: int, status: int
+) -> None:
+    """`reference/validation-errors`: "Maximum length for all references is 250 characters"."""
+    response = client.patch("/orders/ORD-1001", json={"partner_order_reference": "R" * length})
+    assert response.status_code == status, response.get_json()
+    if status == 400:
+        assert client.error_fields(response) == ["partner_order_reference"]
+
+
+def test_a_weight_unit_other_than_the_sample_is_kept(client: CheckedClient) -> None:
+    """`kg` is the pages' only sample unit, not a published list."""
+    line = {"id": "LB-1", "sku": "BOX", "quantity": 1, "weight": {"value": 2, "unit": "lb"}}
+    response = client.post("/orders", json={"merchant": "ACME_FASHION", "line_items": [line]})
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["line_items"][0]["weight"] == {"value": 2, "unit": "lb"}

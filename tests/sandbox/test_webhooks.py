@@ -123,7 +123,7 @@ def test_every_kind_of_change_records_an_event_with_the_order_after_it(
         json={"partner_fulfillment_order_reference": "WMS-9"},
     )
     client.post(
-        "/orders/shipment-status",
+        "/orders/shipment-status-update",
         json={
             "references": {"partner_order_reference": "SHOP-1005"},
             "post_shipping_info": {"status": "delivered", "shipment_id": "CARSHP3XH8W2LD"},

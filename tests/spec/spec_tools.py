@@ -119,6 +119,16 @@ def enum_values(spec: dict[str, Any]) -> set[Any]:
     return set().union(*enums(spec))
 
 
+def example_values(spec: dict[str, Any]) -> set[Any]:
+    """Every value of every ``examples`` list of every schema in the spec."""
+    return {
+        value
+        for schema in all_schemas(spec)
+        for value in schema.get("examples", [])
+        if isinstance(value, str)
+    }
+
+
 def object_properties(spec: dict[str, Any], schema: Any) -> set[str]:
     """Property names a schema declares, through ``$ref``, ``allOf``, ``anyOf`` and ``oneOf``."""
     schema = deref(spec, schema)
