@@ -1,5 +1,6 @@
-"""Schema conformance of all seven operations (Schemathesis, every built-in check), and the
-documented `x-api-key` header required on every operation."""
+"""Schema conformance of every operation (Schemathesis, every built-in check): the token
+endpoint and the seven on orders; and the documented `x-api-key` header required on every
+operation on orders."""
 
 from __future__ import annotations
 
@@ -64,6 +65,7 @@ def _conformance(operation_id: str) -> Callable[..., None]:
     return parametrized
 
 
+test_get_access_token_conforms = _conformance("getAccessToken")
 test_create_order_conforms = _conformance("createOrder")
 test_get_order_conforms = _conformance("getOrder")
 test_update_order_conforms = _conformance("updateOrder")
