@@ -44,10 +44,11 @@ GET, UPDATE_ORDER, _ = OPERATIONS
 
 
 def load_templates() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The orders and locations of fixtures/sandbox.json."""
+    """The orders of fixtures/sandbox.json, and the locations of its first tenant (the hot order
+    is one of that tenant's)."""
     state = json.loads((ROOT / "fixtures" / "sandbox.json").read_text(encoding="utf-8"))
     orders = [order for tenant in state["tenants"].values() for order in tenant["orders"]]
-    return orders, state.get("locations", [])
+    return orders, next(iter(state["tenants"].values()))["locations"]
 
 
 def renamed(template: dict[str, Any], order_id: str, reference: str) -> dict[str, Any]:
@@ -95,8 +96,7 @@ def state_document(size: int, templates: list[dict[str, Any]], locations: list[A
     for i in range(size - 1):
         orders.append(renamed(templates[i % len(templates)], f"BENCH-{i:06d}", f"BREF-{i:06d}"))
     state = {
-        "format": "carriyo-sandbox-state/1",
-        "tenants": {TENANT: {"orders": orders}},
-        "locations": locations,
+        "format": "carriyo-sandbox-state/2",
+        "tenants": {TENANT: {"orders": orders, "locations": locations}},
     }
     return json.dumps(state, separators=(",", ":")).encode()

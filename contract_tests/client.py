@@ -160,9 +160,12 @@ class ApiClient:
 
     # ------------------------------------------------------------ admin seeding
     def seed_order(self, order: dict[str, Any]) -> Exchange:
+        """An order of this client's tenant (the `tenant-id` header), stored as given."""
         return self.request("POST", "/__admin/orders", body=order)
 
     def seed_location(self, location: dict[str, str]) -> Exchange:
+        """A location of this client's tenant (the `tenant-id` header): locations belong to a
+        tenant, as orders do."""
         return self.request("POST", "/__admin/locations", body=location)
 
 

@@ -1,5 +1,6 @@
-"""Schema conformance of all seven operations (Schemathesis, every built-in check), and the
-documented `x-api-key` header required on every operation."""
+"""Schema conformance of every operation (Schemathesis, every built-in check): the token
+endpoint and the seven on orders; and the documented `x-api-key` header required on every
+operation on orders."""
 
 from __future__ import annotations
 
@@ -64,6 +65,7 @@ def _conformance(operation_id: str) -> Callable[..., None]:
     return parametrized
 
 
+test_get_access_token_conforms = _conformance("getAccessToken")
 test_create_order_conforms = _conformance("createOrder")
 test_get_order_conforms = _conformance("getOrder")
 test_update_order_conforms = _conformance("updateOrder")
@@ -86,8 +88,9 @@ def test_requests_without_api_key_are_refused(
     target: Target, api: ApiClient, operation_id: str
 ) -> None:
     """Every page: header `x-api-key` "required" ("Your Carriyo API key for authentication").
-    Without it, a request that would otherwise succeed is refused with 401 or 403 and changes
-    nothing."""
+    Without it, a request that would otherwise succeed is refused and changes nothing: 403 as
+    published (reference/validation-errors: a missing API key is forbidden), or 401 from a
+    service that asks for the token first (the suite sends none: a missing token is a 401)."""
     ns = target.namespace()
     before = target.seed(fixed_order(ns, f"{ns}-ORD", f"{ns}-REF"))
     method, path, body = REQUESTS[operation_id]

@@ -28,7 +28,7 @@ def create_app(
     app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False  # `Allow` lists the documented methods only
     app.json.sort_keys = False  # type: ignore[attr-defined]  # the default provider has it
     app.extensions["sandbox"] = sandbox
-    register_api(app, sandbox.service, sandbox.spec, sandbox.config)
+    register_api(app, sandbox.service, sandbox.tokens, sandbox.spec, sandbox.config)
     app.register_blueprint(admin_blueprint(sandbox))
     app.register_blueprint(docs_blueprint(sandbox.spec))
     # The journal is outermost: it times and records what follows, faulted requests included.

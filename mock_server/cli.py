@@ -10,9 +10,9 @@ import signal
 import sys
 from pathlib import Path
 from types import FrameType
-from typing import NoReturn
+from typing import Any, NoReturn
 
-from .config import VALIDATORS, RetryPolicy, SandboxConfig
+from .config import VALIDATORS, RetryPolicy, SandboxConfig, parse_clients
 from .server import DEFAULT_THREADS
 
 log = logging.getLogger("mock_server")
@@ -36,12 +36,30 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
         "(default: the bundled fixtures/)",
     )
     parser.add_argument("--no-fixtures", action="store_true", help="start with no orders at all")
-    parser.add_argument(
+    credentials = parser.add_mutually_exclusive_group()
+    credentials.add_argument(
         "--api-keys",
         type=Path,
         metavar="FILE",
         help='JSON object {"<api key>": "<tenant-id>"}: only these keys are accepted, each for '
-        "its own tenant (default: any non-empty key, any tenant)",
+        "its own tenant; no token needed (default: any non-empty key, any tenant)",
+    )
+    credentials.add_argument(
+        "--clients",
+        type=Path,
+        metavar="FILE",
+        help='JSON object {"<client id>": {"client_secret": "...", "api_key": "...", '
+        '"tenants": ["<tenant-id>", ...]}}: only these clients get tokens at /oauth/token, and '
+        "every /orders request needs a live token of one (401), its api_key and one of its "
+        "tenants (403) (default: no token needed, and any client gets one)",
+    )
+    parser.add_argument(
+        "--token-ttl",
+        type=positive_int,
+        default=default.token_ttl,
+        metavar="SECONDS",
+        help="lifetime of the tokens of /oauth/token, their expires_in "
+        f"(default {default.token_ttl})",
     )
     parser.add_argument("--no-admin", action="store_true", help="refuse every /__admin/ request")
     parser.add_argument(
@@ -124,17 +142,39 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def positive_int(text: str) -> int:
+    """An argparse type: an integer of at least 1."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, not {text!r}")
+    return int(text)
+
+
+def read_json(path: Path) -> Any:
+    """A JSON file of the command line; SystemExit naming it when it cannot be read."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"{path}: {exc}") from exc
+
+
 def config_from_args(args: argparse.Namespace) -> SandboxConfig:
-    api_keys = None
+    api_keys = clients = None
     if args.api_keys is not None:
-        api_keys = json.loads(args.api_keys.read_text(encoding="utf-8"))
+        api_keys = read_json(args.api_keys)
         if not isinstance(api_keys, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in api_keys.items()
         ):
             raise SystemExit(f"{args.api_keys}: expected a JSON object of key -> tenant strings")
+    if args.clients is not None:
+        try:
+            clients = parse_clients(read_json(args.clients))
+        except ValueError as exc:
+            raise SystemExit(f"{args.clients}: {exc}") from exc
     return SandboxConfig(
         fixtures=None if args.no_fixtures else args.fixtures,
         api_keys=api_keys,
+        clients=clients,
+        token_ttl=args.token_ttl,
         admin=not args.no_admin,
         admin_token=args.admin_token,
         host=args.host,

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .resources import data_root
 
 MIB = 1024 * 1024
 DEFAULT_FIXTURES = data_root() / "fixtures"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+DEFAULT_TOKEN_TTL = 86_400
+"""Seconds an access token lives: what Carriyo answers as `expires_in` (api/authentication)."""
 VALIDATORS = ("jsonschema-rs", "jsonschema")
 """Request validation: jsonschema-rs answers "valid?" first and jsonschema names the fields of an
 invalid request (the default), or jsonschema alone (spec.py)."""
@@ -31,12 +34,56 @@ class RetryPolicy:
         return self.backoff * 2.0 ** (attempt - 1)
 
 
+@dataclass(frozen=True)
+class Client:
+    """An OAuth client of `--clients`: its secret, the API key it is used with and its tenants."""
+
+    client_secret: str
+    api_key: str
+    tenants: tuple[str, ...]
+
+
+CLIENT_FIELDS = ("client_secret", "api_key", "tenants")
+
+
+def parse_clients(document: Any) -> dict[str, Client]:
+    """The clients of a `--clients` document, `{"<client id>": {"client_secret": ...,
+    "api_key": ..., "tenants": [...]}}`; ValueError naming what is wrong (unknown fields too, so a
+    misspelt one is not silently ignored)."""
+    if not isinstance(document, dict) or not document:
+        raise ValueError("expected a non-empty JSON object of client id -> client")
+    clients = {}
+    for client_id, entry in document.items():
+        if not client_id or not isinstance(entry, dict):
+            raise ValueError(f"{client_id!r}: expected a non-empty client id and an object")
+        if sorted(entry) != sorted(CLIENT_FIELDS):
+            raise ValueError(f"{client_id}: expected exactly the fields {', '.join(CLIENT_FIELDS)}")
+        secret, key, tenants = (entry[name] for name in CLIENT_FIELDS)
+        if not isinstance(secret, str) or not secret:
+            raise ValueError(f"{client_id}: client_secret must be a non-empty string")
+        if not _header_value(key):
+            raise ValueError(f"{client_id}: api_key must be a non-empty string, unpadded")
+        if not isinstance(tenants, list) or not tenants or not all(map(_header_value, tenants)):
+            raise ValueError(
+                f"{client_id}: tenants must be a non-empty list of unpadded tenant ids"
+            )
+        clients[client_id] = Client(secret, key, tuple(tenants))
+    return clients
+
+
+def _header_value(value: Any) -> bool:
+    """A value a request header can carry as sent (the sandbox strips the headers it reads)."""
+    return isinstance(value, str) and bool(value) and value == value.strip()
+
+
 @dataclass
 class SandboxConfig:
     """The sandbox's options (see `carriyo-sandbox serve --help`)."""
 
     fixtures: Path | None = DEFAULT_FIXTURES
     api_keys: dict[str, str] | None = None
+    clients: dict[str, Client] | None = None
+    token_ttl: int = DEFAULT_TOKEN_TTL
     admin: bool = True
     admin_token: str | None = None
     host: str = "127.0.0.1"

@@ -1,5 +1,5 @@
-"""The parts of one running sandbox, wired together: options, spec, store, events, service, and
-the controls of the admin API (journal, faults, webhooks, state file)."""
+"""The parts of one running sandbox, wired together: options, spec, store, events, service,
+tokens, and the controls of the admin API (journal, faults, webhooks, state file)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from .service import OrderService
 from .spec import Spec, load_spec
 from .store import Store
 from .store.memory import MemoryStore
+from .tokens import TokenService
 
 
 class Sandbox:
@@ -29,6 +30,7 @@ class Sandbox:
         self.store: Store = store or MemoryStore()
         self.events = EventLog()
         self.service = OrderService(self.store, self.events)
+        self.tokens = TokenService(self.store, config.clients, config.token_ttl)
         self.journal = RequestJournal(config.journal_size)
         self.faults = FaultTable()
         self.webhooks = WebhookDispatcher(config.webhook_retry, config.webhook_queue_size)
@@ -48,7 +50,8 @@ class Sandbox:
 
     def reset(self) -> None:
         """Back to the fixtures baseline: orders, locations, recorded events and their deliveries
-        (the journal, faults and webhook subscriptions stay)."""
+        (the journal, faults, webhook subscriptions and issued tokens stay: tokens are
+        credentials, not data, and a client holding one keeps working)."""
         load_state(self.store, self.baseline)
         self.events.clear()
         self.webhooks.clear()

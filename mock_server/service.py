@@ -8,6 +8,7 @@ a new order and only the store's save publishes it); writes to one order are ser
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from typing import Any, NamedTuple
@@ -119,15 +120,16 @@ class OrderService:
     def update_location(
         self, ref: OrderRef, fo_id: str, location_id: str, if_match: str | None = None
     ) -> Record:
-        """Page 001: update an FO's location, resolved among the store's locations."""
+        """Page 001: update an FO's location, resolved among the locations of the order's
+        tenant (ours: a tenant never sees another's)."""
         return self._change(
             ref,
             lambda order: domain.update_location(
                 order,
                 fo_id,
                 location_id,
-                find_by_partner_id=self.store.location_by_partner_id,
-                find_by_code=self.store.location_by_code,
+                find_by_partner_id=functools.partial(self.store.location_by_partner_id, ref.tenant),
+                find_by_code=functools.partial(self.store.location_by_code, ref.tenant),
                 now=self.clock(),
             ),
             event="fulfillment_order.location_updated",

@@ -27,6 +27,8 @@ class Route(NamedTuple):
     handler: Callable[[OrderService, ValidRequest], responses.Result]
 
 
+TOKEN_PATH = "/oauth/token"
+"""`POST /oauth/token` (published: api/authentication), auth.py's view."""
 ORDER_PATH = "/orders/<order_ref:orderReference>"
 FO_PATH = f"{ORDER_PATH}/fulfillment-orders/<fulfillmentOrderId>"
 

@@ -2,8 +2,9 @@
 
 `JournalMiddleware`, around the Flask app, is the only place requests are recorded. The sandbox's
 own pages (`/__admin/`, `/docs`, the spec) are not journaled, so reading or clearing the journal
-never changes it. Secrets are masked, header values cut to `HEADER_VALUE_LIMIT` characters and
-bodies to `BODY_LIMIT` bytes, so an entry stays small whatever the client sends.
+never changes it. Secrets are masked (the credential headers, and the `client_secret` of a token
+request), header values cut to `HEADER_VALUE_LIMIT` characters and bodies to `BODY_LIMIT` bytes,
+so an entry stays small whatever the client sends.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 from ..clock import iso_utc
+from ..urls import TOKEN_PATH
 from ..wsgi import FAULT_KEY, OPERATION_KEY, is_sandbox_page, keep_body, request_path
 
 Entry = dict[str, Any]
@@ -40,6 +42,20 @@ GLOB_CHARS = frozenset("*?[")
 def mask(value: str) -> str:
     """A secret shown by its first two characters only."""
     return value[:2] + "***"
+
+
+def masked_credentials(raw: bytes) -> bytes:
+    """A token request's body with its `client_secret` masked. A body that is not a JSON object
+    is masked whole: it may carry the secret some other way (a form, a string, an array)."""
+    with suppress(orjson.JSONDecodeError, orjson.JSONEncodeError):
+        body = orjson.loads(raw)
+        if isinstance(body, dict):
+            if "client_secret" not in body:
+                return raw
+            secret = body["client_secret"]
+            shown = mask(secret) if isinstance(secret, str) else "***"
+            return orjson.dumps({**body, "client_secret": shown})
+    return mask(raw.decode("utf-8", "replace")).encode() if raw else raw
 
 
 def shown_body(raw: bytes, truncated: bool) -> Any:
@@ -219,6 +235,7 @@ class JournalMiddleware:
             body = keep_body(environ, self.max_body_bytes)
         except RequestEntityTooLarge:  # the app answers 413; the entry shows no body
             body = b""
+        recorded = masked_credentials(body) if path == TOKEN_PATH else body
         statuses: list[str] = []
 
         def recording_start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
@@ -235,8 +252,8 @@ class JournalMiddleware:
             path,
             environ.get("QUERY_STRING", "").encode("latin-1"),  # parsed by `list`
             recorded_headers(environ),  # named by `list`
-            body[:BODY_LIMIT],
-            len(body) > BODY_LIMIT,
+            recorded[:BODY_LIMIT],
+            len(recorded) > BODY_LIMIT,
             None if fault and fault["dropped"] else int(statuses[-1][:3]),
             environ.get("HTTP_TENANT_ID", "")[:HEADER_VALUE_LIMIT].strip() or None,
             environ.get(OPERATION_KEY),

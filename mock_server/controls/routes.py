@@ -5,7 +5,7 @@ without the admin token.
 
 The seeding contract is exact (the contract suite relies on it): `POST /__admin/reset` -> 204,
 `POST /__admin/orders` (header `tenant-id`, body an `Order`) -> 201,
-`POST /__admin/locations` -> 201.
+`POST /__admin/locations` (header `tenant-id`, body a `Location`) -> 201.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, request
 
+from ..auth import TOKEN_OPERATION
 from ..errors import ApiError
 from ..rendering import json_response, order_response
 from ..spec import ADMIN_DOCUMENT
@@ -74,6 +75,14 @@ def query_status() -> str | None:
     return raw
 
 
+def tenant_header() -> str:
+    """The `tenant-id` a seeded order or location belongs to; 400 naming it when missing."""
+    tenant = request.headers.get("tenant-id", "").strip()
+    if not tenant:
+        raise ApiError.of(400, "MISSING_TENANT_ID", "The tenant-id header is required", "tenant-id")
+    return tenant
+
+
 def no_content() -> Response:
     return Response(status=204)
 
@@ -91,7 +100,7 @@ def admin_blueprint(sandbox: Sandbox) -> Blueprint:
         "#/components/schemas/SubscriptionRequest", document=ADMIN_DOCUMENT
     )
     fault_request = spec.validator("#/components/schemas/FaultRequest", document=ADMIN_DOCUMENT)
-    operations = [route.operation_id for route in ROUTES]
+    operations = [TOKEN_OPERATION, *(route.operation_id for route in ROUTES)]
     bp.before_request(lambda: _guard(sandbox))
 
     @bp.post("/reset")
@@ -101,17 +110,14 @@ def admin_blueprint(sandbox: Sandbox) -> Blueprint:
 
     @bp.post("/orders")
     def orders() -> Response:
-        tenant = request.headers.get("tenant-id", "").strip()
-        if not tenant:
-            raise ApiError.of(
-                400, "MISSING_TENANT_ID", "The tenant-id header is required", "tenant-id"
-            )
+        tenant = tenant_header()
         order = {**validate_body(seed_order, request), "tenant": tenant}
         return order_response(sandbox.service.seed(tenant, order), 201)
 
     @bp.post("/locations")
     def locations() -> Response:
-        location = sandbox.store.put_location(validate_body(seed_location, request))
+        tenant = tenant_header()
+        location = sandbox.store.put_location(tenant, validate_body(seed_location, request))
         return json_response(location, 201)
 
     @bp.get("/requests")

@@ -1,21 +1,26 @@
-"""The sandbox's state document: every tenant's orders and every location.
+"""The sandbox's state document: every tenant's orders and locations, and the issued tokens.
 
 One format serves `fixtures/*.json`, `GET/PUT /__admin/state` and `--state-file`
-(`#/components/schemas/State` in openapi-admin.yaml).
+(`#/components/schemas/State` in openapi-admin.yaml). Format 2 keeps each tenant's locations under
+the tenant; format 1 (still read) had one top-level list for the whole sandbox, which is given to
+every tenant of its document. `tokens`, when a document has them, replace the issued tokens; a
+document without them (the fixtures, a reset) leaves the tokens as they are.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from ..clock import iso_utc
 from ..heap import compact, gc_paused
 from ..spec import ADMIN_DOCUMENT, FieldError, Spec
-from ..store import Store
+from ..store import Grant, Store
 
-STATE_FORMAT = "carriyo-sandbox-state/1"
+STATE_FORMAT = "carriyo-sandbox-state/2"
 State = dict[str, Any]
 
 
@@ -29,7 +34,26 @@ class InvalidState(ValueError):
 
 
 def empty_state() -> State:
-    return {"format": STATE_FORMAT, "tenants": {}, "locations": []}
+    return {"format": STATE_FORMAT, "tenants": {}}
+
+
+def upgraded(document: State) -> State:
+    """A valid state document in format 2: every tenant with its `orders` and `locations`, the
+    top-level `locations` of format 1 given to each tenant (its own ones, if any, win)."""
+    shared = document.get("locations", [])
+    state: State = {
+        "format": STATE_FORMAT,
+        "tenants": {
+            tenant: {
+                "orders": content.get("orders", []),
+                "locations": [*shared, *content.get("locations", [])],
+            }
+            for tenant, content in document["tenants"].items()
+        },
+    }
+    if "tokens" in document:
+        state["tokens"] = document["tokens"]
+    return state
 
 
 def duplicate_references(state: State) -> list[FieldError]:
@@ -52,23 +76,24 @@ def duplicate_references(state: State) -> list[FieldError]:
 
 
 def validate_state(spec: Spec, document: Any, source: str) -> State:
-    """The document if it is a valid State, else InvalidState naming the fields."""
-    errors = spec.validator("#/components/schemas/State", document=ADMIN_DOCUMENT).errors(
-        document
-    ) or duplicate_references(document)
+    """The document in format 2 if it is a valid State, else InvalidState naming the fields."""
+    errors = spec.validator("#/components/schemas/State", document=ADMIN_DOCUMENT).errors(document)
+    state = upgraded(document) if not errors else {}
+    errors = errors or duplicate_references(state)
     if errors:
         raise InvalidState(source, errors)
-    state: State = document
     return state
 
 
 def merge_states(states: list[State]) -> State:
-    """One state holding the orders and locations of all `states` (later ones win on clashes)."""
+    """One state holding the orders and locations of all `states` (later ones win on clashes).
+    Tokens are not merged: fixtures are data, and a reset keeps the issued tokens."""
     merged = empty_state()
     for state in states:
         for tenant, content in state["tenants"].items():
-            merged["tenants"].setdefault(tenant, {"orders": []})["orders"].extend(content["orders"])
-        merged["locations"].extend(state.get("locations", []))
+            into = merged["tenants"].setdefault(tenant, {"orders": [], "locations": []})
+            into["orders"].extend(content["orders"])
+            into["locations"].extend(content["locations"])
     return merged
 
 
@@ -84,7 +109,9 @@ def read_fixtures(spec: Spec, directory: Path) -> State:
 
 
 def load_state(store: Store, state: State) -> None:
-    """Replace the store's content with `state`, orders stored as given (like admin seeding)."""
+    """Replace the store's orders and locations with those of `state` (a format 2 document),
+    orders stored as given (like admin seeding); its `tokens`, if it has them, replace the
+    tokens."""
     store.replace_all(
         {
             tenant: [
@@ -93,14 +120,37 @@ def load_state(store: Store, state: State) -> None:
             ]
             for tenant, content in state["tenants"].items()
         },
-        state.get("locations", []),
+        {tenant: content["locations"] for tenant, content in state["tenants"].items()},
     )
+    if "tokens" in state:
+        store.replace_tokens({digest: grant_of(entry) for digest, entry in state["tokens"].items()})
 
 
 def export_state(store: Store) -> State:
     """The store's content as a state document."""
     return {
         "format": STATE_FORMAT,
-        "tenants": {tenant: {"orders": store.orders(tenant)} for tenant in store.tenants()},
-        "locations": store.locations(),
+        "tenants": {
+            tenant: {"orders": store.orders(tenant), "locations": store.locations(tenant)}
+            for tenant in store.tenants()
+        },
+        "tokens": {digest: grant_json(grant) for digest, grant in store.tokens().items()},
     }
+
+
+def grant_json(grant: Grant) -> dict[str, Any]:
+    """A token's grant as the state document holds it (`#/components/schemas/TokenGrant`)."""
+    return {
+        "client_id": grant.client_id,
+        "tenants": list(grant.tenants),
+        "scope": grant.scope,
+        "expires_at": iso_utc(grant.expires_at),
+    }
+
+
+def grant_of(entry: dict[str, Any]) -> Grant:
+    """The grant of a state document's token entry (validated: `expires_at` is a date-time)."""
+    expires_at = datetime.fromisoformat(entry["expires_at"].upper())
+    return Grant(
+        entry["client_id"], tuple(entry["tenants"]), entry["scope"], expires_at.timestamp()
+    )

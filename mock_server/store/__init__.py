@@ -1,8 +1,11 @@
-"""Where orders and locations live: the `Store` protocol, what it hands out (`Record`) and what
-it refuses (`DuplicateReference`). `memory.MemoryStore` is the default implementation.
+"""Where orders, locations and access tokens live: the `Store` protocol, what it hands out
+(`Record`, `Grant`) and what it refuses (`DuplicateReference`). `memory.MemoryStore` is the
+default implementation.
 
-Stored orders are never mutated: every change replaces the whole order object (the domain returns
-a new one), so a reader holding a `Record` always sees one consistent version.
+Orders and locations belong to a tenant: no lookup of one tenant sees another's. Stored orders
+are never mutated: every change replaces the whole order object (the domain returns a new one),
+so a reader holding a `Record` always sees one consistent version. Tokens are kept by a hash of
+the token (tokens.py), never the token itself.
 """
 
 from __future__ import annotations
@@ -36,6 +39,17 @@ class Record:
     cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """What an issued access token grants: its client, the client's tenants and the scope, until
+    `expires_at` (seconds since the epoch)."""
+
+    client_id: str
+    tenants: tuple[str, ...]
+    scope: str
+    expires_at: float
+
+
 class Store(Protocol):
     """What the service and the controls need of a store."""
 
@@ -49,12 +63,24 @@ class Store(Protocol):
 
     def tenants(self) -> list[str]: ...
 
-    def put_location(self, location: Location) -> Location: ...
+    def put_location(self, tenant: str, location: Location) -> Location: ...
 
-    def location_by_partner_id(self, partner_location_id: str) -> Location | None: ...
+    def location_by_partner_id(self, tenant: str, partner_location_id: str) -> Location | None: ...
 
-    def location_by_code(self, merchant: str, location_code: str) -> Location | None: ...
+    def location_by_code(
+        self, tenant: str, merchant: str, location_code: str
+    ) -> Location | None: ...
 
-    def locations(self) -> list[Location]: ...
+    def locations(self, tenant: str) -> list[Location]: ...
 
-    def replace_all(self, orders: dict[str, list[Order]], locations: list[Location]) -> None: ...
+    def replace_all(
+        self, orders: dict[str, list[Order]], locations: dict[str, list[Location]]
+    ) -> None: ...
+
+    def put_token(self, digest: str, grant: Grant, *, now: float, limit: int) -> None: ...
+
+    def token(self, digest: str) -> Grant | None: ...
+
+    def tokens(self) -> dict[str, Grant]: ...
+
+    def replace_tokens(self, tokens: dict[str, Grant]) -> None: ...

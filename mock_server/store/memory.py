@@ -1,25 +1,37 @@
 """The in-memory store (the default): orders per tenant, indexed by `order_id` and by
-`partner_order_reference` (both O(1)); locations indexed by `partner_location_id` and by
-`(merchant, location_code)`, the two lookups of page 001's location resolution.
+`partner_order_reference` (both O(1)); each tenant's locations indexed by `partner_location_id`
+and by `(merchant, location_code)`, the two lookups of page 001's location resolution; access
+tokens by digest, oldest first.
 """
 
 from __future__ import annotations
 
 import itertools
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from ..heap import gc_paused
-from . import KEY_ORDER_ID, KEY_PARTNER_REFERENCE, DuplicateReference, Location, Order, Record
+from . import (
+    KEY_ORDER_ID,
+    KEY_PARTNER_REFERENCE,
+    DuplicateReference,
+    Grant,
+    Location,
+    Order,
+    Record,
+)
 
 
 class _Tenant:
-    """One tenant's orders and the partner-reference index over them."""
+    """One tenant's orders with the partner-reference index over them, and its locations."""
 
     def __init__(self) -> None:
         self.by_id: dict[str, Record] = {}
         self.by_partner_ref: dict[str, str] = {}
+        self.locations: dict[str, Location] = {}
+        self.by_code: dict[tuple[str, str], Location] = {}
 
 
 class MemoryStore:
@@ -28,8 +40,7 @@ class MemoryStore:
 
     def __init__(self) -> None:
         self._tenants: dict[str, _Tenant] = {}
-        self._locations: dict[str, Location] = {}
-        self._by_code: dict[tuple[str, str], Location] = {}
+        self._tokens: OrderedDict[str, Grant] = OrderedDict()
         self._index_lock = threading.Lock()
         self._order_locks: dict[tuple[str, str], threading.Lock] = {}
         self._versions = itertools.count(1)
@@ -97,36 +108,67 @@ class MemoryStore:
         return list(self._tenants)
 
     # ---------------------------------------------------------------- locations
-    def put_location(self, location: Location) -> Location:
-        """Store a location, replacing one with the same `partner_location_id`."""
+    def put_location(self, tenant: str, location: Location) -> Location:
+        """Store a location of `tenant`, replacing its location with the same
+        `partner_location_id`."""
         with self._index_lock:
-            previous = self._locations.get(location["partner_location_id"])
+            bucket = self._tenants.setdefault(tenant, _Tenant())
+            previous = bucket.locations.get(location["partner_location_id"])
             if previous is not None:
-                self._by_code.pop((previous["merchant"], previous["location_code"]), None)
-            self._locations[location["partner_location_id"]] = location
-            self._by_code[(location["merchant"], location["location_code"])] = location
+                bucket.by_code.pop((previous["merchant"], previous["location_code"]), None)
+            bucket.locations[location["partner_location_id"]] = location
+            bucket.by_code[(location["merchant"], location["location_code"])] = location
         return location
 
-    def location_by_partner_id(self, partner_location_id: str) -> Location | None:
-        return self._locations.get(partner_location_id)
+    def location_by_partner_id(self, tenant: str, partner_location_id: str) -> Location | None:
+        bucket = self._tenants.get(tenant)
+        return bucket.locations.get(partner_location_id) if bucket else None
 
-    def location_by_code(self, merchant: str, location_code: str) -> Location | None:
-        return self._by_code.get((merchant, location_code))
+    def location_by_code(self, tenant: str, merchant: str, location_code: str) -> Location | None:
+        bucket = self._tenants.get(tenant)
+        return bucket.by_code.get((merchant, location_code)) if bucket else None
 
-    def locations(self) -> list[Location]:
-        return list(self._locations.values())
+    def locations(self, tenant: str) -> list[Location]:
+        bucket = self._tenants.get(tenant)
+        return list(bucket.locations.values()) if bucket else []
+
+    # ---------------------------------------------------------------- access tokens
+    def put_token(self, digest: str, grant: Grant, *, now: float, limit: int) -> None:
+        """Keep `grant` under `digest`, then drop the oldest tokens while they have expired at
+        `now` or more than `limit` are kept (so issuing stays O(1) however often clients ask)."""
+        with self._index_lock:
+            tokens = self._tokens
+            tokens[digest] = grant
+            while tokens and (len(tokens) > limit or next(iter(tokens.values())).expires_at <= now):
+                tokens.popitem(last=False)
+
+    def token(self, digest: str) -> Grant | None:
+        return self._tokens.get(digest)
+
+    def tokens(self) -> dict[str, Grant]:
+        with self._index_lock:
+            return dict(self._tokens)
+
+    def replace_tokens(self, tokens: dict[str, Grant]) -> None:
+        """Replace every token, kept oldest (soonest to expire) first."""
+        ordered = OrderedDict(sorted(tokens.items(), key=lambda item: item[1].expires_at))
+        with self._index_lock:
+            self._tokens = ordered
 
     # ---------------------------------------------------------------- whole store
-    def replace_all(self, orders: dict[str, list[Order]], locations: list[Location]) -> None:
-        """Replace every order and location at once; on DuplicateReference nothing changes."""
+    def replace_all(
+        self, orders: dict[str, list[Order]], locations: dict[str, list[Location]]
+    ) -> None:
+        """Replace every order and location at once; on DuplicateReference nothing changes.
+        Tokens stay."""
         fresh = MemoryStore()
         fresh._versions = self._versions
         with gc_paused():
-            for location in locations:
-                fresh.put_location(location)
+            for tenant, tenant_locations in locations.items():
+                for location in tenant_locations:
+                    fresh.put_location(tenant, location)
             for tenant, tenant_orders in orders.items():
                 for order in tenant_orders:
                     fresh.save(tenant, order, replace=True)
             with self._index_lock:
-                self._tenants, self._locations = fresh._tenants, fresh._locations
-                self._by_code = fresh._by_code
+                self._tenants = fresh._tenants

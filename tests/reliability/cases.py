@@ -70,16 +70,16 @@ def send(server: Server, case: Refused) -> Reply:
     return server.raw(case.method, case.path, body, headers)
 
 
-def error_body_problems(reply: Reply) -> list[str]:
-    """Why `reply` is not a JSON `Error` (empty: it is one)."""
+def error_body_problems(reply: Reply, schema: str = "Error") -> list[str]:
+    """Why `reply` is not a JSON `Error` (or another error `schema`; empty: it is one)."""
     if not reply.headers.get("content-type", "").startswith("application/json"):
         return [f"content-type {reply.headers.get('content-type')!r}, body {reply.body[:120]!r}"]
     try:
         body = reply.json()
     except orjson.JSONDecodeError:
         return [f"not JSON: {reply.body[:120]!r}"]
-    problems = schema_errors("Error", body)
-    if isinstance(body, dict) and body.get("status") != str(reply.status):
+    problems = schema_errors(schema, body)
+    if schema == "Error" and isinstance(body, dict) and body.get("status") != str(reply.status):
         problems.append(f"status {body.get('status')!r} in a {reply.status} answer")
     details = body.get("error_details") if isinstance(body, dict) else None
     if isinstance(details, list) and len({orjson.dumps(d) for d in details}) != len(details):
@@ -88,7 +88,8 @@ def error_body_problems(reply: Reply) -> list[str]:
 
 
 def refusal_problems(case: Refused, reply: Reply) -> list[str]:
-    """Why the answer to `case` is not the expected refusal (a 405 must list what is allowed)."""
+    """Why the answer to `case` is not the expected refusal (a 405 must list what is allowed;
+    the token endpoint's own refusals are a `TokenError`, published)."""
     problems = (
         []
         if reply.status in case.statuses
@@ -98,7 +99,8 @@ def refusal_problems(case: Refused, reply: Reply) -> list[str]:
         allowed = {name.strip() for name in reply.headers.get("allow", "").split(",")}
         if allowed - {"HEAD", "OPTIONS"} != ALLOWED_METHODS.get(case.path):
             problems.append(f"Allow: {reply.headers.get('allow')!r}")
-    return problems + error_body_problems(reply)
+    schema = "TokenError" if case.path == TOKEN and reply.status != 405 else "Error"
+    return problems + error_body_problems(reply, schema)
 
 
 # ---------------------------------------------------------------------------------- atomicity
@@ -131,9 +133,9 @@ WRITES: dict[str, tuple[str, str, Any]] = {
 def _common_refusals() -> Iterator[Refused]:
     """The refusals every write shares: headers, keys, body framing, size, a stale If-Match."""
     for op, (method, path, body) in WRITES.items():
-        yield Refused(f"{op}: no api key", method, path, 401, body, key="none")
-        yield Refused(f"{op}: unknown api key", method, path, 401, body, key="unknown")
-        yield Refused(f"{op}: no tenant-id", method, path, 401, body, tenant=None)
+        yield Refused(f"{op}: no api key", method, path, 403, body, key="none")
+        yield Refused(f"{op}: unknown api key", method, path, 403, body, key="unknown")
+        yield Refused(f"{op}: no tenant-id", method, path, 403, body, tenant=None)
         yield Refused(f"{op}: another tenant's key", method, path, 403, body, key="other")
         yield Refused(f"{op}: malformed JSON", method, path, 400, b'{"language": "ar",')
         yield Refused(f"{op}: JSON array", method, path, 400, [body])
@@ -162,7 +164,7 @@ def _line(line_id: str, quantity: int = 1) -> dict[str, Any]:
 
 _SPECIFIC: tuple[Refused, ...] = (
     # getOrder
-    Refused("getOrder: no api key", "GET", ORDER, 401, key="none"),
+    Refused("getOrder: no api key", "GET", ORDER, 403, key="none"),
     Refused("getOrder: another tenant's key", "GET", ORDER, 403, key="other"),
     Refused("getOrder: bad key parameter", "GET", f"{ORDER}?key=sku", 400),
     Refused("getOrder: unknown order", "GET", "/orders/ORD-NOPE", 404),
@@ -476,9 +478,13 @@ def _json_with(template: dict[str, Any], literal: bytes) -> bytes:
 
 
 TEN_MB = b'{"language":"' + b"a" * 10 * 1000 * 1000 + b'"}'
+TOKEN = "/oauth/token"
+TOKEN_BODY = {"client_id": "c", "client_secret": "@"}
+FORM = (("content-type", "application/x-www-form-urlencoded"),)
 FO_PATH = "/orders/ORD-1001/fulfillment-orders/FO-1001-A/update-location"
 
 ALLOWED_METHODS: dict[str, frozenset[str]] = {
+    TOKEN: frozenset({"POST"}),
     "/orders": frozenset({"POST"}),
     "/orders/shipment-status-update": frozenset({"POST"}),
     "/orders/shipment-status": frozenset({"POST"}),  # deprecated, answers as the one above
@@ -748,6 +754,30 @@ HOSTILE_CASES: tuple[Refused, ...] = (
         Refused(f"method {method} on {path}", method, path, 405)
         for path in ALLOWED_METHODS
         for method in UNKNOWN_METHODS
+    ),
+    *(
+        Refused(f"token request: {name}", "POST", TOKEN, status, body, headers)
+        for name, status, body, headers in (
+            ("not JSON", 400, b"client_id=c&client_secret=s", ()),
+            ("form content type", 400, b"client_id=c&client_secret=s", FORM),
+            ("JSON array", 400, [{"client_id": "c", "client_secret": "s"}], ()),
+            ("JSON string", 400, b'"client_id"', ()),
+            ("JSON null", 400, b"null", ()),
+            ("no body", 400, NO_BODY, ()),
+            ("no client_id", 400, {"client_secret": "s"}, ()),
+            ("no client_secret", 400, {"client_id": "c"}, ()),
+            ("empty object", 400, {}, ()),
+            ("number client_id", 400, {"client_id": 7, "client_secret": "s"}, ()),
+            ("object client_secret", 400, {"client_id": "c", "client_secret": {"a": 1}}, ()),
+            ("empty client_id", 400, {"client_id": "", "client_secret": "s"}, ()),
+            ("10,000-character client_id", 400, {"client_id": LONG_ID, "client_secret": "s"}, ()),
+            ("1,000-deep client_secret", 400, _json_with(TOKEN_BODY, _nested(DEEP)), ()),
+            ("integer 10**400", 400, _json_with(TOKEN_BODY, b"1" + b"0" * 400), ()),
+            ("NaN client_secret", 400, _json_with(TOKEN_BODY, b"NaN"), ()),
+            ("invalid UTF-8", 400, b'{"client_id":"\xff","client_secret":"s"}', ()),
+            ("lone surrogate", 400, b'{"client_id":"\\ud800","client_secret":"s"}', ()),
+            ("10 MB body", 413, b'{"client_id":"' + b"a" * 10 * 1000 * 1000 + b'"}', ()),
+        )
     ),
 )
 """Hostile inputs. Each one: a 4xx `Error`, then the server still answers (checked by the test)."""

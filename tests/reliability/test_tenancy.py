@@ -1,6 +1,6 @@
 """Tenancy and auth with `--api-keys`: a key is bound to its tenant, and nothing of one tenant
-reaches another, in responses, the request journal or the webhook events. Keys never appear
-unmasked in the server's logs or in the journal.
+(orders, locations) reaches another, in responses, the request journal or the webhook events.
+Keys never appear unmasked in the server's logs or in the journal.
 
 The module's fixture seeds a globex order holding secrets (a customer name, a reference) that
 acme never sends, runs every probe once, and keeps the answers; the tests check them.
@@ -79,10 +79,20 @@ PROBES: tuple[Probe, ...] = (
     Probe("acme order under globex", "GET", "/orders/ORD-1001", 404, tenant=GLOBEX, key="globex"),
     Probe("acme key for globex", "GET", GLX, 403, tenant=GLOBEX),
     Probe("globex key for acme", "GET", "/orders/ORD-1001", 403, key="globex"),
-    Probe("unknown key", "GET", "/orders/ORD-1001", 401, key="wrong"),
-    Probe("unknown key for globex", "GET", GLX, 401, tenant=GLOBEX, key="wrong"),
-    Probe("no key", "GET", "/orders/ORD-1001", 401, key="none"),
-    Probe("no tenant", "GET", "/orders/ORD-1001", 401, tenant=""),
+    Probe("unknown key", "GET", "/orders/ORD-1001", 403, key="wrong"),
+    Probe("unknown key for globex", "GET", GLX, 403, tenant=GLOBEX, key="wrong"),
+    Probe("no key", "GET", "/orders/ORD-1001", 403, key="none"),
+    Probe("no tenant", "GET", "/orders/ORD-1001", 403, tenant=""),
+    *(
+        Probe(
+            f"acme moves an FO to globex's location {location_id}",
+            "PATCH",
+            "/orders/ORD-1001/fulfillment-orders/FO-1001-A/update-location",
+            400,
+            {"location_id": location_id},
+        )
+        for location_id in ("GLX-ONLY-01", "GLX-ONLY-CODE")
+    ),
     Probe(
         "acme creates globex's ids",
         "POST",
@@ -136,6 +146,14 @@ def _seed_globex(server: Server, name: str, reference: str) -> None:
     }
     seeded = server.admin("POST", "orders", json=order, headers={"tenant-id": GLOBEX})
     assert seeded.status_code == 201, seeded.text
+    location = {
+        "merchant": "ACME_FASHION",
+        "partner_location_id": "GLX-ONLY-01",
+        "location_code": "GLX-ONLY-CODE",
+        "name": f"{name} warehouse",
+    }
+    placed = server.admin("POST", "locations", json=location, headers={"tenant-id": GLOBEX})
+    assert placed.status_code == 201, placed.text
     patched = server.call("PATCH", GLX, json={"language": name}, tenant=GLOBEX)
     assert patched.status_code == 200, patched.text
 

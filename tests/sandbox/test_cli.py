@@ -3,6 +3,7 @@ contract` and `python -m mock_server`, run as the user runs them."""
 
 from __future__ import annotations
 
+import argparse
 import signal
 import subprocess
 import sys
@@ -11,6 +12,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from mock_server.cli import add_serve_options, config_from_args
+from mock_server.config import Client
 from mock_server.contract_runner import failure_table, failures
 from tests.launcher import CLI_SERVE, PYTHON_M, running
 
@@ -35,6 +38,8 @@ def run(*command: str, timeout: float = 120) -> subprocess.CompletedProcess[str]
                 "--webhook-url",
                 "--journal-size",
                 "--validator",
+                "--clients",
+                "--token-ttl",
             ],
         ),
         ((CLI, "contract", "--help"), ["--base-url", "--seed-mode", "--junitxml", "pytest"]),
@@ -53,6 +58,45 @@ def test_serve_rejects_unknown_options() -> None:
     result = run(CLI, "serve", "--colour", "red")
     assert result.returncode == 2
     assert "unrecognized arguments: --colour red" in result.stderr
+
+
+def serve_args(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    add_serve_options(parser)
+    return parser.parse_args(argv)
+
+
+def test_clients_and_token_ttl_reach_the_config(tmp_path: Path) -> None:
+    clients = tmp_path / "clients.json"
+    clients.write_text('{"ci": {"client_secret": "s", "api_key": "k", "tenants": ["t"]}}')
+    config = config_from_args(serve_args("--clients", str(clients), "--token-ttl", "60"))
+    assert config.clients == {"ci": Client("s", "k", ("t",))}
+    assert (config.token_ttl, config.api_keys) == (60, None)
+    assert config_from_args(serve_args()).token_ttl == 86400
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [("{", "Expecting property name"), ('{"ci": {"client_secret": "s"}}', "exactly the fields")],
+    ids=["not-json", "not-a-client"],
+)
+def test_a_bad_clients_file_stops_the_start(tmp_path: Path, content: str, problem: str) -> None:
+    clients = tmp_path / "clients.json"
+    clients.write_text(content)
+    with pytest.raises(SystemExit, match=problem) as stopped:
+        config_from_args(serve_args("--clients", str(clients)))
+    assert str(clients) in str(stopped.value)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [("--api-keys", "a.json", "--clients", "c.json"), ("--token-ttl", "0"), ("--token-ttl", "x")],
+    ids=["api-keys-and-clients", "zero-ttl", "ttl-not-a-number"],
+)
+def test_serve_refuses_conflicting_or_bad_auth_options(argv: tuple[str, ...]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        serve_args(*argv)
+    assert stopped.value.code == 2
 
 
 def test_serve_runs_with_its_options_and_stops_on_sigint(tmp_path: Path) -> None:

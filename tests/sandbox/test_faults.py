@@ -66,6 +66,16 @@ def test_a_status_fault_answers_an_error_body(
     assert response.headers[FAULT_HEADER] == fault["id"]
 
 
+def test_the_token_endpoint_can_be_faulted_by_its_operation(
+    client: CheckedClient, raw: FlaskClient
+) -> None:
+    """A client's token refresh under an outage: `getAccessToken` is a fault's operation too."""
+    arm(client, operation="getAccessToken", status=503, count=1)
+    token = {"client_id": "c", "client_secret": "s"}
+    assert raw.post("/oauth/token", json=token).status_code == 503
+    assert raw.post("/oauth/token", json=token).status_code == 200
+
+
 def test_409_says_concurrent_update_and_429_says_when_to_retry(
     client: CheckedClient, raw: FlaskClient
 ) -> None:

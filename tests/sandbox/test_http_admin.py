@@ -148,6 +148,26 @@ def test_location_missing_a_required_field_is_400(client: CheckedClient, missing
     assert client.error_fields(response) == [missing]
 
 
+def test_a_location_is_seeded_for_the_tenant_named_by_the_header(client: CheckedClient) -> None:
+    """`POST /__admin/locations` takes `tenant-id` as `POST /__admin/orders` does: the location
+    is that tenant's only."""
+    assert (
+        client.post("/__admin/locations", json=LOCATION, headers={"tenant-id": "t-9"}).status_code
+        == 201
+    )
+    tenants = client.get("/__admin/state").get_json()["tenants"]
+    assert tenants["t-9"]["locations"] == [LOCATION]
+    assert LOCATION not in tenants["acme-demo"]["locations"]
+
+
+def test_a_location_without_tenant_id_is_400_naming_it(client: CheckedClient) -> None:
+    before = client.get("/__admin/state").get_json()
+    response = client.post("/__admin/locations", json=LOCATION, headers={"tenant-id": None})
+    assert response.status_code == 400
+    assert client.error_fields(response) == ["tenant-id"]
+    assert client.get("/__admin/state").get_json() == before
+
+
 # ---------------------------------------------------------------- the guard
 ADMIN_CALLS: list[tuple[str, Callable[[CheckedClient], TestResponse], int]] = [
     ("reset", lambda c: c.post("/__admin/reset"), 204),

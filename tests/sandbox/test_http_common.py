@@ -34,14 +34,28 @@ OTHER_TENANT = "globex-demo"
     ],
     ids=["no-key", "empty-key", "blank-key", "no-tenant", "empty-tenant"],
 )
-def test_missing_credentials_are_401_naming_the_header(
+def test_missing_credentials_are_403_naming_the_header(
     client: CheckedClient, operation: Operation, header: str, value: str | None
 ) -> None:
-    """Both headers are required on every page; ours: 401 `Error` naming the header."""
+    """Both headers are required on every page; a missing API key or tenant id is a 403
+    (published: reference/validation-errors), an `Error` naming the header."""
     with client.unchanged("ORD-1001"):
         response = operation.send(client, headers={header: value})
-    assert response.status_code == 401
+    assert response.status_code == 403
     assert client.error_fields(response) == [header]
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    ["Bearer not-a-token", "Basic a2V5OnNlY3JldA==", "Bearer"],
+    ids=["unknown-bearer", "basic", "empty-bearer"],
+)
+def test_the_default_mode_does_not_check_tokens(
+    client: CheckedClient, operation: Operation, authorization: str
+) -> None:
+    """Default (no `--clients`): a token, if sent, is not checked, as no token is needed."""
+    expected = 201 if operation.operation_id == "createOrder" else 200
+    assert operation.send(client, headers={"Authorization": authorization}).status_code == expected
 
 
 def test_orders_of_another_tenant_are_not_found(
@@ -74,7 +88,7 @@ STRICT_KEYS = {"k1": "t1", "k2": "acme-demo"}
 @pytest.mark.parametrize(
     ("headers", "status", "field"),
     [
-        ({"x-api-key": "unknown", "tenant-id": "t1"}, 401, "x-api-key"),
+        ({"x-api-key": "unknown", "tenant-id": "t1"}, 403, "x-api-key"),
         ({"x-api-key": "k1", "tenant-id": "acme-demo"}, 403, "tenant-id"),
         ({"x-api-key": "k2", "tenant-id": "t1"}, 403, "tenant-id"),
     ],
@@ -87,7 +101,8 @@ def test_strict_api_keys_refuse_unknown_and_foreign_keys(
     status: int,
     field: str,
 ) -> None:
-    """`--api-keys FILE` (key -> tenant): unknown key 401, key used with another tenant 403."""
+    """`--api-keys FILE` (key -> tenant): an unknown key, or a key used with another tenant, is
+    a 403 (published: an invalid API key or tenant id)."""
     client = make_client(
         SandboxConfig(api_keys=STRICT_KEYS), headers={"x-api-key": "k2", "tenant-id": "acme-demo"}
     )
@@ -259,6 +274,8 @@ def test_module_help_lists_the_options() -> None:
         "--port",
         "--fixtures",
         "--api-keys",
+        "--clients",
+        "--token-ttl",
         "--no-admin",
         "--admin-token",
         "--max-body-bytes",

@@ -105,6 +105,52 @@ def test_location_seeded_through_admin_is_resolved(client: CheckedClient) -> Non
         assert after["location_id"] == "JED-WH-02"
 
 
+GLOBEX = "globex-demo"
+JEDDAH = {
+    "merchant": "ACME_FASHION",
+    "partner_location_id": "JED-WH-02",
+    "location_code": "AF-JED-02",
+    "name": "Jeddah warehouse",
+}
+
+
+def move(client: CheckedClient, order_id: str, fo_id: str, location_id: str, tenant: str) -> Any:
+    return client.patch(
+        f"/orders/{order_id}/fulfillment-orders/{fo_id}/update-location",
+        json={"location_id": location_id},
+        headers={"tenant-id": tenant},
+    )
+
+
+def test_a_location_of_another_tenant_is_not_found(client: CheckedClient) -> None:
+    """Ours: locations belong to a tenant. A location seeded for globex is, for an acme order,
+    no location at all (400 naming `location_id`, by partner id and by code, nothing changed),
+    while globex's own orders resolve it."""
+    seeded = client.post("/__admin/locations", json=JEDDAH, headers={"tenant-id": GLOBEX})
+    assert seeded.status_code == 201
+    with client.unchanged("ORD-1002"):
+        for location_id in ("JED-WH-02", "AF-JED-02"):
+            refused = move(client, "ORD-1002", "FO-1002-A", location_id, "acme-demo")
+            assert refused.status_code == 400
+            assert client.error_fields(refused) == ["location_id"]
+    moved = move(client, "GLX-5001", "FO-5001-A", "AF-JED-02", GLOBEX)
+    assert moved.status_code == 200, moved.get_json()
+    assert moved.get_json()["fulfillment_orders"][0]["location_id"] == "JED-WH-02"
+
+
+@pytest.mark.parametrize(
+    ("location_id", "status"),
+    [("RUH-DC-01", 200), ("AF-RUH-01", 200), ("AUH-YAS-01", 400), ("JAFZA-WH-07", 400)],
+)
+def test_the_fixture_tenants_have_their_own_locations(
+    client: CheckedClient, location_id: str, status: int
+) -> None:
+    """fixtures/README.md: globex holds the two ACME_FASHION locations its orders use; acme's
+    ACME_HOME locations are not among them."""
+    response = move(client, "GLX-5001", "FO-5001-A", location_id, GLOBEX)
+    assert response.status_code == status, response.get_json()
+
+
 # ---------------------------------------------------------------- page 003: update schedule
 WINDOW = {"scheduled_from": "2030-02-01T09:00:00Z", "scheduled_to": "2030-02-01T13:00:00Z"}
 

@@ -27,10 +27,13 @@ AUTH = {"x-api-key": "k", "tenant-id": "acme-demo"}
 WAIT = 10.0
 
 
+LOCATION = {"merchant": "M", "partner_location_id": "L-1", "location_code": "C-1"}
+
+
 def small_state() -> dict[str, Any]:
-    """One tenant with one order, one location."""
+    """One tenant with one order and one location (format 2)."""
     return {
-        "format": "carriyo-sandbox-state/1",
+        "format": "carriyo-sandbox-state/2",
         "tenants": {
             "t-1": {
                 "orders": [
@@ -40,12 +43,19 @@ def small_state() -> dict[str, Any]:
                         "merchant": "M",
                         "status": "open",
                         "line_items": [],
-                        "fulfillment_orders": [],
+                        "fulfillment_orders": [
+                            {
+                                "fulfillment_order_id": "FO-X",
+                                "status": "open",
+                                "delivery_method": "DELIVERY",
+                                "line_items": [],
+                            }
+                        ],
                     }
-                ]
+                ],
+                "locations": [dict(LOCATION)],
             }
         },
-        "locations": [{"merchant": "M", "partner_location_id": "L-1", "location_code": "C-1"}],
     }
 
 
@@ -60,7 +70,7 @@ def exported(client: CheckedClient) -> dict[str, Any]:
 def test_the_export_of_a_fresh_sandbox_is_the_fixtures_document(client: CheckedClient) -> None:
     """`fixtures/` uses the same format as the export."""
     [fixtures] = sorted(DEFAULT_FIXTURES.glob("*.json"))
-    assert exported(client) == orjson.loads(fixtures.read_bytes())
+    assert exported(client) == {**orjson.loads(fixtures.read_bytes()), "tokens": {}}
 
 
 def test_the_export_follows_changes(client: CheckedClient) -> None:
@@ -73,7 +83,7 @@ def test_put_replaces_every_order_and_location(client: CheckedClient) -> None:
     assert client.put("/__admin/state", json=small_state()).status_code == 204
     state = exported(client)
     assert list(state["tenants"]) == ["t-1"]
-    assert state["locations"] == small_state()["locations"]
+    assert state["tenants"]["t-1"]["locations"] == [LOCATION]
     assert client.get("/orders/ORD-1001").status_code == 404
     order = client.get("/orders/ORD-X", headers={"tenant-id": "t-1"}).get_json()
     assert order == {**small_state()["tenants"]["t-1"]["orders"][0], "tenant": "t-1"}
@@ -95,12 +105,16 @@ def invalid_states() -> list[tuple[str, Any, str]]:
     twin = {**duplicate["tenants"]["t-1"]["orders"][0], "order_id": "ORD-Y"}
     duplicate["tenants"]["t-1"]["orders"].append(twin)
     bad_location = small_state()
-    del bad_location["locations"][0]["merchant"]
+    del bad_location["tenants"]["t-1"]["locations"][0]["merchant"]
+    old_location = {**small_state(), "locations": [{"merchant": "M"}]}
+    bad_format = {**small_state(), "format": "carriyo-sandbox-state/3"}
     return [
         ("enum", bad_status, "tenants.t-1.orders[0].status"),
         ("required", no_tenants, "tenants"),
         ("duplicate", duplicate, "tenants.t-1.orders[1].partner_order_reference"),
-        ("location", bad_location, "locations[0].merchant"),
+        ("location", bad_location, "tenants.t-1.locations[0].merchant"),
+        ("format-1-location", old_location, "locations[0].partner_location_id"),
+        ("format", bad_format, "format"),
     ]
 
 
@@ -117,6 +131,38 @@ def test_an_invalid_state_is_400_naming_the_field_and_changes_nothing(
     assert response.status_code == 400
     assert field in client.error_fields(response)
     assert exported(client) == before
+
+
+def test_format_1_locations_go_to_every_tenant_of_the_document(client: CheckedClient) -> None:
+    """Format 1 (still read) had one location list for the whole sandbox: each tenant of the
+    document gets it, as its own, and the export is format 2."""
+    document = small_state()
+    document["format"] = "carriyo-sandbox-state/1"
+    del document["tenants"]["t-1"]["locations"]
+    document["tenants"]["t-2"] = {"orders": []}
+    document["locations"] = [LOCATION]
+    assert client.put("/__admin/state", json=document).status_code == 204
+    state = exported(client)
+    assert state["format"] == "carriyo-sandbox-state/2"
+    assert "locations" not in state
+    assert {tenant: content["locations"] for tenant, content in state["tenants"].items()} == {
+        "t-1": [LOCATION],
+        "t-2": [LOCATION],
+    }
+    moved = client.patch(
+        "/orders/ORD-X/fulfillment-orders/FO-X/update-location",
+        json={"location_id": "C-1"},
+        headers={"tenant-id": "t-1"},
+    )
+    assert moved.status_code == 200, moved.get_json()
+    assert moved.get_json()["fulfillment_orders"][0]["location_id"] == "L-1"
+
+
+def test_a_tenant_with_locations_only_is_kept(client: CheckedClient) -> None:
+    """Format 2: a tenant may hold locations and no orders (`orders` may be left out)."""
+    document = {"format": "carriyo-sandbox-state/2", "tenants": {"t-3": {"locations": [LOCATION]}}}
+    assert client.put("/__admin/state", json=document).status_code == 204
+    assert exported(client)["tenants"] == {"t-3": {"orders": [], "locations": [LOCATION]}}
 
 
 def test_a_body_that_is_not_json_is_400(client: CheckedClient) -> None:
