@@ -11,6 +11,7 @@ from typing import Any
 
 import orjson
 
+from ..domain import with_fo_statuses
 from ..heap import compact, gc_paused
 from ..spec import ADMIN_DOCUMENT, FieldError, Spec
 from ..store import Store
@@ -84,11 +85,14 @@ def read_fixtures(spec: Spec, directory: Path) -> State:
 
 
 def load_state(store: Store, state: State) -> None:
-    """Replace the store's content with `state`, orders stored as given (like admin seeding)."""
+    """Replace the store's content with `state`, orders stored as given (like admin seeding: an FO
+    without a status gets its derived one)."""
     store.replace_all(
         {
             tenant: [
-                order if order.get("tenant") == tenant else {**order, "tenant": tenant}
+                with_fo_statuses(
+                    order if order.get("tenant") == tenant else {**order, "tenant": tenant}
+                )
                 for order in content["orders"]
             ]
             for tenant, content in state["tenants"].items()

@@ -35,10 +35,9 @@ LOCATION_1001 = fo_path("ORD-1001", "FO-1001-A", "update-location")
 SCHEDULE_1001 = fo_path("ORD-1001", "FO-1001-A", "update-schedule")
 REFERENCES_1004_A = fo_path("ORD-1004", "FO-1004-A", "update-partner-references")
 REFERENCES_1004_B = fo_path("ORD-1004", "FO-1004-B", "update-partner-references")
-FO_1004_B_AS_IS = {
-    "fulfillment_order_id": "FO-1004-B",
-    "line_items": [{"id": "LI-1004-1", "quantity": 1}],
-}
+FO_1004_B_AS_IS = {"fulfillment_order_id": "FO-1004-B"}
+"""FO-1004-B kept with its line (LI-1004-1, allocated), which it may not list: LI-1004-1 is
+fulfilled in FO-1004-A."""
 
 
 @dataclass(frozen=True)
@@ -247,6 +246,44 @@ REFUSALS = [
         "/orders/ORD-1004",
         watch=("ORD-1004",),
     ),
+    patch(
+        "terminal-line-of-another-fo-listed",
+        {
+            "fulfillment_orders": [
+                {"fulfillment_order_id": "FO-1004-A"},
+                {
+                    "fulfillment_order_id": "FO-1004-B",
+                    "line_items": [{"id": "LI-1004-1", "quantity": 1}],
+                },
+            ]
+        },
+        "fulfillment_orders[1].line_items[0].id",
+        "/orders/ORD-1004",
+        watch=("ORD-1004",),
+    ),
+    patch(
+        "picked-line-listed",
+        fo_lines(
+            "FO-1013-A", {"id": "LI-1013-2", "quantity": 2}, {"id": "LI-1013-1", "quantity": 1}
+        ),
+        "fulfillment_orders[0].line_items[1].id",
+        "/orders/ORD-1013",
+        watch=("ORD-1013",),
+    ),
+    patch(
+        "fo-quantity-over-the-ordered-one",
+        fo_lines(
+            "FO-1001-A", {"id": "LI-1001-1", "quantity": 1}, {"id": "LI-1001-2", "quantity": 3}
+        ),
+        "fulfillment_orders[0].line_items[1].quantity",
+    ),
+    patch(
+        "line-quantity-below-the-preserved-one",
+        {"line_items": [{"id": "LI-1006-1", "quantity": 1}, {"id": "LI-1006-2", "quantity": 1}]},
+        "line_items[0].quantity",
+        "/orders/ORD-1006",
+        watch=("ORD-1006",),
+    ),
     patch("cancelled-order", {"language": "ar"}, "status", "/orders/ORD-1007", watch=("ORD-1007",)),
     patch(
         "cancelled-order-fos",
@@ -281,14 +318,14 @@ REFUSALS = [
         "fulfillment_orders[1]",
     ),
     patch(
-        "new-fos-share-an-id",
+        "new-fos-share-a-reference",
         {
             "fulfillment_orders": [
-                {"fulfillment_order_id": "FO-X", "line_items": []},
-                {"fulfillment_order_id": "FO-X", "line_items": []},
+                {"partner_fulfillment_order_reference": "R-X", "line_items": []},
+                {"partner_fulfillment_order_reference": "R-X", "line_items": []},
             ]
         },
-        "fulfillment_orders[1].fulfillment_order_id",
+        "fulfillment_orders[1].partner_fulfillment_order_reference",
     ),
     patch(
         "partner-order-reference-of-another-order",
@@ -332,6 +369,13 @@ REFUSALS = [
         "fulfillments[0].fulfillment_id",
         REFERENCES_1004_B,
         watch=("ORD-1004",),
+    ),
+    patch(
+        "references-fulfillment-of-a-closed-line",
+        {"fulfillments": [{"fulfillment_id": "FUL-1006-1", "partner_fulfillment_reference": "X"}]},
+        "fulfillments[0].fulfillment_id",
+        fo_path("ORD-1006", "FO-1006-A", "update-partner-references"),
+        watch=("ORD-1006",),
     ),
     patch(
         "references-fulfillment-missing-reference",
