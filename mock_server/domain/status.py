@@ -22,6 +22,7 @@ PRESERVED_LINE_STATUSES = TERMINAL_LINE_STATUSES | IN_PROGRESS_LINE_STATUSES
 """Ours: lines mid-pick or mid-pack are preserved like terminal ones (dropping them would lose
 the warehouse's work), so they cannot be listed either."""
 _DONE = frozenset({"fulfilled", "closed"})
+_PENDING_OR_CANCELLED = PENDING_LINE_STATUSES | {"cancelled"}
 _STARTED_FO = frozenset({"processing", "fulfilled", "closed"})
 
 
@@ -29,6 +30,20 @@ def pending_line_status(fo: FulfillmentOrder) -> str:
     """reference/line-item-status-codes: a pending line is `allocated` when its FO has a
     fulfillment location, `open` when it has none."""
     return "allocated" if fo.get("location_id") else "open"
+
+
+def _settled(statuses: list[str]) -> str | None:
+    """The status both levels give when nothing is left to do (cancelled ones ignored unless all
+    are): every one cancelled -> cancelled; all closed -> closed; all fulfilled or closed ->
+    fulfilled; else None."""
+    live = [status for status in statuses if status != "cancelled"]
+    if not live:
+        return "cancelled"
+    if all(status == "closed" for status in live):
+        return "closed"
+    if all(status in _DONE for status in live):
+        return "fulfilled"
+    return None
 
 
 def derive_fo_status(fo: FulfillmentOrder) -> str:
@@ -42,16 +57,12 @@ def derive_fo_status(fo: FulfillmentOrder) -> str:
     statuses = [line.get("status", "open") for line in fo.get("line_items", [])]
     if not statuses:
         return pending_line_status(fo)
-    live = [status for status in statuses if status != "cancelled"]
-    if not live:
-        return "cancelled"
-    if all(status == "closed" for status in live):
-        return "closed"
-    if all(status in _DONE for status in live):
-        return "fulfilled"
-    if any(status not in PENDING_LINE_STATUSES for status in live):
+    settled = _settled(statuses)
+    if settled is not None:
+        return settled
+    if any(status not in _PENDING_OR_CANCELLED for status in statuses):
         return "processing"
-    return "allocated" if "allocated" in live else "open"
+    return "allocated" if "allocated" in statuses else "open"
 
 
 def derive_order_status(fo_statuses: Iterable[str]) -> str:
@@ -65,18 +76,14 @@ def derive_order_status(fo_statuses: Iterable[str]) -> str:
     statuses = list(fo_statuses)
     if not statuses:
         return "open"
-    live = [status for status in statuses if status != "cancelled"]
-    if not live:
-        return "cancelled"
-    if all(status == "closed" for status in live):
-        return "closed"
-    if all(status in _DONE for status in live):
-        return "fulfilled"
-    if any(status in _STARTED_FO for status in live):
+    settled = _settled(statuses)
+    if settled is not None:
+        return settled
+    if any(status in _STARTED_FO for status in statuses):
         return "processing"
-    if all(status == "allocated" for status in live):
+    if all(status in ("allocated", "cancelled") for status in statuses):
         return "allocated"
-    return "partially_allocated" if "allocated" in live else "open"
+    return "partially_allocated" if "allocated" in statuses else "open"
 
 
 def refresh_statuses(order: Order) -> Order:

@@ -171,9 +171,7 @@ def test_a_finished_fo_cannot_be_rescheduled(status: str) -> None:
     assert (err.value.code, err.value.field) == ("FULFILLMENT_ORDER_NOT_SCHEDULABLE", "status")
 
 
-@pytest.mark.parametrize(
-    "status", ["open", "partially_allocated", "allocated", "partially_fulfilled"]
-)
+@pytest.mark.parametrize("status", ["open", "allocated", "processing"])
 def test_an_unfinished_fo_can_be_rescheduled(status: str) -> None:
     before = order(fo("FO-A", status=status))
     after = update_schedule(before, "FO-A", {"scheduled_to": TO}, now=NOW)
