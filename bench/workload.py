@@ -69,12 +69,14 @@ def hot_order(templates: list[dict[str, Any]]) -> dict[str, Any]:
     update-order body of update_order.lua is valid on every request.
 
     FO-HOT-A (DELIVERY): LI-HOT-1 fulfilled (the terminal line the merge preserves) and LI-HOT-2
-    allocated; FO-HOT-B (COLLECTION, so update-schedule applies): LI-HOT-1 allocated.
+    allocated; FO-HOT-B (COLLECTION, so update-schedule applies): LI-HOT-3 allocated (a line
+    preserved in FO-HOT-A may not be listed in another FO).
     """
     template = next(order for order in templates if order["order_id"] == HOT_TEMPLATE)
     order = renamed(template, HOT_ID, f"{HOT_ID}-REF")
     first, second = order["line_items"][:2]
     first["id"], second["id"] = "LI-HOT-1", "LI-HOT-2"
+    order["line_items"].append({**second, "id": "LI-HOT-3"})
     fo_a, fo_b = order["fulfillment_orders"][:2]
     fo_a["fulfillment_order_id"], fo_b["fulfillment_order_id"] = "FO-HOT-A", "FO-HOT-B"
     fulfilled, allocated = fo_a["line_items"][0], fo_a["line_items"][1]
@@ -82,11 +84,11 @@ def hot_order(templates: list[dict[str, Any]]) -> dict[str, Any]:
     for key in ("fulfillment_id", "shipment_ids", "partner_fulfillment_reference"):
         allocated.pop(key, None)
     allocated.update({"id": "LI-HOT-2", "status": "allocated"})
-    fo_a["status"] = "partially_fulfilled"
-    fo_b["line_items"] = [{"id": "LI-HOT-1", "quantity": 1, "status": "allocated"}]
+    fo_a["status"] = "processing"
+    fo_b["line_items"] = [{"id": "LI-HOT-3", "quantity": 1, "status": "allocated"}]
     fo_b["status"] = "allocated"
     order["fulfillment_orders"] = [fo_a, fo_b]
-    order["status"] = "partially_fulfilled"
+    order["status"] = "processing"
     return order
 
 

@@ -10,6 +10,7 @@ import copy
 from typing import Any
 
 from .model import (
+    FO_STATUSES,
     LINE_STATUSES,
     ORDER_STATUSES,
     PENDING,
@@ -138,12 +139,33 @@ def match_entries(order: Json, entries: list[Json]) -> list[Json | None]:
 
 
 def _resulting_ids(obs: Observation) -> list[Any]:
-    """The fulfillment_order_id each request entry must read back under."""
+    """The fulfillment_order_id each request entry reads back under (None: no FO found).
+
+    A matched entry keeps its FO's id. A new FO may keep the id the entry sent or get one of the
+    service's ("created with a new fulfillment_order_id", published update-order page): it is
+    the FO not matched that has the entry's id, else its partner reference, else the next one.
+    """
     entries = obs.body["fulfillment_orders"]
-    return [
-        (match or entry).get(_FO_ID)
-        for entry, match in zip(entries, match_entries(obs.old, entries), strict=True)
+    matches = match_entries(obs.old, entries)
+    result: list[Any] = [None if match is None else match.get(_FO_ID) for match in matches]
+    fresh = [fo for fo in fulfillment_orders(obs.new) if fo.get(_FO_ID) not in set(result)]
+    named = [
+        next((fo for fo in fresh if _names(entry, fo)), None) if match is None else None
+        for entry, match in zip(entries, matches, strict=True)
     ]
+    rest = [fo for fo in fresh if fo not in named]
+    for k, match in enumerate(matches):
+        found = named[k] or (rest.pop(0) if match is None and rest else None)
+        if found is not None:
+            result[k] = found.get(_FO_ID)
+    return result
+
+
+def _names(entry: Json, fo: Json) -> bool:
+    """The entry names this new FO by the id it sent or by its partner reference."""
+    return any(
+        entry.get(key) is not None and fo.get(key) == entry[key] for key in (_FO_ID, _FO_REF)
+    )
 
 
 def _entries_with_fos(obs: Observation) -> list[tuple[Json, Json | None, Json | None]]:
@@ -151,7 +173,7 @@ def _entries_with_fos(obs: Observation) -> list[tuple[Json, Json | None, Json | 
     entries = obs.body["fulfillment_orders"]
     after = fo_by_id(obs.new)
     return [
-        (entry, match, after.get(fo_id))
+        (entry, match, after.get(fo_id) if fo_id is not None else None)
         for entry, match, fo_id in zip(
             entries, match_entries(obs.old, entries), _resulting_ids(obs), strict=True
         )
@@ -163,9 +185,17 @@ def omitted_fos_removed(obs: Observation) -> Problems:
     problems = succeeded(obs)
     if problems:
         return problems
-    expected = sorted(map(str, _resulting_ids(obs)))
+    ids = _resulting_ids(obs)
+    problems = [
+        f"fulfillment_orders[{k}] (a new FO) is not in the order"
+        for k, i in enumerate(ids)
+        if i is None
+    ]
+    expected = sorted(str(i) for i in ids if i is not None)
     got = sorted(str(fo.get(_FO_ID)) for fo in fulfillment_orders(obs.new))
-    return [] if got == expected else [f"fulfillment orders are {got}, expected {expected}"]
+    if len(got) != len(ids) or not set(expected) <= set(got):
+        problems.append(f"fulfillment orders are {got}, expected one per entry: {expected}")
+    return problems
 
 
 def fos_matched(obs: Observation) -> Problems:
@@ -211,7 +241,8 @@ def _listed(entry: Json) -> dict[Any, Json]:
 
 
 def listed_items(obs: Observation) -> Problems:
-    """Each listed line is in its FO with the quantity sent, pending; new ones open."""
+    """Each listed line is in its FO with the quantity sent, pending; one new to an FO without
+    a location is open (an FO with a location may allocate it: published line status catalogue)."""
     problems = succeeded(obs)
     for entry, match, fo in _entries_with_fos(obs) if not problems else []:
         held_before = lines_by_id(match) if match else {}
@@ -225,19 +256,22 @@ def listed_items(obs: Observation) -> Problems:
             if got.get("quantity") != line.get("quantity"):
                 problems.append(f"{where}: quantity {got.get('quantity')}, sent {line['quantity']}")
             status = got.get("status")
-            wanted = {"open"} if key not in held_before else PENDING
+            located = fo is not None and fo.get("location_id")
+            wanted = PENDING if key in held_before or located else {"open"}
             if status not in wanted:
                 problems.append(f"{where}: status {status!r}, expected one of {sorted(wanted)}")
     return problems
 
 
 def unlisted_pending_removed(obs: Observation) -> Problems:
-    """A kept FO holds exactly its listed items plus the terminal items it held."""
+    """A kept FO holds exactly its listed items plus the items it held not pending (terminal,
+    or being picked or packed: page 002 does not say what becomes of those)."""
     problems = succeeded(obs)
     for entry, match, fo in _entries_with_fos(obs) if not problems else []:
         if fo is None:
             continue
-        allowed = set(_listed(entry)) | (set(terminal_lines(match)) if match else set())
+        kept = set(lines_by_id(match)) - set(pending_lines(match)) if match else set()
+        allowed = set(_listed(entry)) | kept
         extra = sorted(set(lines_by_id(fo)) - allowed, key=str)
         if extra:
             problems.append(f"FO {fo.get(_FO_ID)!r} still holds unlisted items {extra}")
@@ -316,16 +350,34 @@ def _with_fo_fields_dropped(order: Json, fo_id: str, keys: tuple[str, ...]) -> J
     return without_derived(view)
 
 
-def _only_fo_fields_changed(obs: Observation, keys: tuple[str, ...]) -> Problems:
+def _pending_unstated(order: Json, fo_id: str) -> Json:
+    """The order with the FO's pending lines as "pending" (open or allocated alike)."""
+    view = copy.deepcopy(order)
+    for fo, line in all_fo_lines(view):
+        if fo.get(_FO_ID) == fo_id and line.get("status") in PENDING:
+            line["status"] = "pending"
+    return view
+
+
+def _only_fo_fields_changed(
+    obs: Observation, keys: tuple[str, ...], *, pending_follow: bool = False
+) -> Problems:
+    """Only the FO's `keys` changed (with `pending_follow`, its pending lines may also have
+    turned open or allocated)."""
     fo_id = obs.expect["fo_id"]
-    before = _with_fo_fields_dropped(obs.old, fo_id, keys)
-    after = _with_fo_fields_dropped(obs.new, fo_id, keys)
+    views = [obs.old, obs.new]
+    if pending_follow:
+        views = [_pending_unstated(view, fo_id) for view in views]
+    before, after = (_with_fo_fields_dropped(view, fo_id, keys) for view in views)
     return [f"changed besides {'/'.join(keys)}: {p}" for p in differences(before, after)]
 
 
 def only_location_changed(obs: Observation) -> Problems:
-    """Nothing but the FO's location_id changed."""
-    return succeeded(obs) or _only_fo_fields_changed(obs, ("location_id", "allocation_history"))
+    """Nothing but the FO's location_id changed (and its pending lines' open or allocated,
+    which the published line status catalogue derives from the FO's location)."""
+    return succeeded(obs) or _only_fo_fields_changed(
+        obs, ("location_id", "allocation_history"), pending_follow=True
+    )
 
 
 # ------------------------------------------------------------------ page 003: schedule
@@ -374,7 +426,8 @@ def fulfillment_references_updated(obs: Observation) -> Problems:
         f"partner_fulfillment_reference {line.get('partner_fulfillment_reference')!r}, "
         f"expected {wanted[line['fulfillment_id']]!r}"
         for line in lines(fo)
-        if line.get("fulfillment_id") in wanted
+        if line.get("status") == "fulfilled"
+        and line.get("fulfillment_id") in wanted
         and line.get("partner_fulfillment_reference") != wanted[line["fulfillment_id"]]
     ]
 
@@ -484,6 +537,11 @@ def statuses_in_enums(obs: Observation) -> Problems:
     problems = []
     if obs.new.get("status") not in ORDER_STATUSES:
         problems.append(f"order status {obs.new.get('status')!r} is not a documented status")
+    problems.extend(
+        f"FO {fo.get(_FO_ID)!r}: status {fo['status']!r}"
+        for fo in fulfillment_orders(obs.new)
+        if "status" in fo and fo["status"] not in FO_STATUSES
+    )
     problems.extend(
         f"FO {fo.get(_FO_ID)!r} line {line_id(line)!r}: status {line.get('status')!r}"
         for fo, line in all_fo_lines(obs.new)

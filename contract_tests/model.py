@@ -9,7 +9,7 @@ from typing import Any
 
 Json = dict[str, Any]
 
-ORDER_STATUSES = frozenset(
+PAGE_002_ORDER_STATUSES = frozenset(
     {
         "open",
         "partially_allocated",
@@ -21,13 +21,21 @@ ORDER_STATUSES = frozenset(
     }
 )
 """Page 002: every status an order can be in."""
-UPDATABLE_ORDER_STATUSES = ORDER_STATUSES - {"cancelled"}
+ORDER_STATUSES = PAGE_002_ORDER_STATUSES | {"processing"}
+"""Page 002's and the published ones (api/orders/order-object names `processing` where page 002
+has `partially_fulfilled`)."""
+UPDATABLE_ORDER_STATUSES = PAGE_002_ORDER_STATUSES - {"cancelled"}
 """Page 002: "open, partially_allocated, allocated, partially_fulfilled, fulfilled, closed"."""
+FO_STATUSES = frozenset({"open", "allocated", "processing", "fulfilled", "cancelled", "closed"})
+"""The published FO statuses (api/orders/fulfillment-orders); the five pages show only `open`."""
 PENDING = frozenset({"open", "allocated"})
 """Page 002: "Only pass line items with pending statuses"."""
 TERMINAL = frozenset({"fulfilled", "cancelled", "closed"})
 """Page 002: "line items with terminal statuses", preserved automatically."""
-LINE_STATUSES = PENDING | TERMINAL
+IN_PROGRESS = frozenset({"pick_in_progress", "picked", "pack_in_progress"})
+"""Published line statuses (reference/line-item-status-codes) that page 002 calls neither pending
+nor terminal: the suite never lists them and asserts nothing of what an update does to them."""
+LINE_STATUSES = PENDING | TERMINAL | IN_PROGRESS
 DELIVERY_METHODS = frozenset({"DELIVERY", "COLLECTION", "DIGITAL"})
 """Pages 003 and 004."""
 SCHEDULE_BY_METHOD = {"DELIVERY": "delivery_schedule", "COLLECTION": "customer_collection_schedule"}
@@ -79,6 +87,16 @@ def terminal_lines(fo: Json) -> dict[Any, Json]:
 
 def pending_lines(fo: Json) -> dict[Any, Json]:
     return {line_id(line): line for line in lines(fo) if line.get("status") in PENDING}
+
+
+def not_pending(order: Json) -> set[Any]:
+    """The ids of the line items some FO of the order holds in a status that is not pending (page
+    002: they may not be listed)."""
+    return {
+        line_id(line)
+        for _, line in all_fo_lines(order)
+        if line.get("status", "open") not in PENDING
+    }
 
 
 def all_fo_lines(order: Json) -> Iterator[tuple[Json, Json]]:

@@ -97,8 +97,8 @@ ONLY_PENDING_ITEMS = Rule(
     "002",
     "Only pass line items with pending statuses:",
     checks.refused_unchanged,
-    "a request listing a line item that is terminal in that FO is refused with 400 and changes "
-    "nothing",
+    "a request listing a line item that is terminal in any FO of the order (its own or another: "
+    "listed elsewhere it would exist twice) is refused with 400 and changes nothing",
 )
 LISTED_ITEMS = Rule(
     "update_order.listed_line_items",
@@ -106,14 +106,16 @@ LISTED_ITEMS = Rule(
     "Result: FO will have item-1 (open), item-2 (fulfilled - preserved), item-3 (open)",
     checks.listed_items,
     "every line item listed for an FO is in it with the quantity sent and a pending status; "
-    "one the FO did not hold is open",
+    "one the FO did not hold is open, or allocated when the FO has a location (the published "
+    "line status catalogue)",
 )
 UNLISTED_PENDING_REMOVED = Rule(
     "update_order.unlisted_pending_items_removed",
     "002",
     "If you have an FO with 3 items and want to remove item-2 (which is open):",
     checks.unlisted_pending_removed,
-    "an FO holds exactly the pending items listed for it plus its preserved terminal items",
+    "an FO holds exactly the pending items listed for it plus its preserved terminal items (and "
+    "any it held being picked or packed, of which page 002 says nothing)",
 )
 MOVED_ITEMS = Rule(
     "update_order.moved_line_items",
@@ -198,7 +200,9 @@ LOCATION_ONLY = Rule(
     "001",
     "Fulfillment order's location_id is updated to the new location",
     checks.only_location_changed,
-    "nothing but that FO's location_id changes (besides update_date and recalculated statuses)",
+    "nothing but that FO's location_id changes (besides update_date, recalculated statuses and "
+    "its pending line items' open or allocated, which the published line status catalogue "
+    "derives from the FO's location)",
 )
 
 # ------------------------------------------------------------------ page 003: update schedule
@@ -241,7 +245,7 @@ FULFILLMENT_REFERENCES_UPDATED = Rule(
     "000",
     "fulfillments: Update partner_fulfillment_reference for individual fulfilled items.",
     checks.fulfillment_references_updated,
-    "every line item of the FO whose fulfillment_id is listed gets that "
+    "every fulfilled line item of the FO whose fulfillment_id is listed gets that "
     "partner_fulfillment_reference",
 )
 ONLY_REFERENCES_CHANGE = Rule(
@@ -256,8 +260,8 @@ UNKNOWN_FULFILLMENT_REFUSED = Rule(
     "000",
     "fulfillment_id: Must match an existing fulfillment ID in the FO's fulfilled items.",
     checks.refused_unchanged,
-    "a request naming a fulfillment_id the FO does not hold is refused with 400 and nothing of it "
-    "is applied",
+    "a request naming a fulfillment_id that no fulfilled item of the FO holds (unknown, or only "
+    "on a closed item) is refused with 400 and nothing of it is applied",
 )
 
 # ------------------------------------------------------------------ page 004: shipment status
@@ -348,8 +352,9 @@ STATUSES_IN_ENUMS = Rule(
     "002",
     "Orders can only be updated when their status allows it:",
     checks.statuses_in_enums,
-    "order statuses are the seven page 002 lists; line item statuses are open, allocated, "
-    "fulfilled, cancelled or closed",
+    "order statuses are the seven page 002 lists or the published processing; FO statuses the "
+    "six published ones; line item statuses page 002's five or the published pick_in_progress, "
+    "picked, pack_in_progress",
 )
 
 ALL_RULES: tuple[Rule, ...] = tuple(v for v in globals().values() if isinstance(v, Rule))

@@ -18,10 +18,11 @@ from .model import (
     ORDER_STATUSES,
     SCHEDULE_BY_METHOD,
     Json,
+    all_fo_lines,
     fulfillment_orders,
     line_id,
     lines,
-    terminal_lines,
+    not_pending,
 )
 
 MERCHANT = "CONTRACT_SUITE_MERCHANT"
@@ -168,16 +169,28 @@ def orders(
     }
 
 
+def _held(order: Json) -> dict[Any, int]:
+    """The quantity the order's FO lines hold of each item (cancelled ones hold none)."""
+    held: dict[Any, int] = {}
+    for _, line in all_fo_lines(order):
+        if line.get("status") != "cancelled":
+            held[line_id(line)] = held.get(line_id(line), 0) + line.get("quantity", 0)
+    return held
+
+
 @st.composite
 def line_item_replacements(draw: st.DrawFn, order: Json) -> list[Json]:
-    """Page 002: a new `line_items` list: every item an FO names (maybe changed), others kept
-    or dropped, 0-2 new ones."""
+    """Page 002: a new `line_items` list: every item an FO names (maybe changed, never to fewer
+    than its FO lines hold), others kept or dropped, 0-2 new ones."""
     named = {line_id(line) for fo in fulfillment_orders(order) for line in lines(fo)}
-    kept = [
-        {"id": line_id(item), "sku": f"SKU-{draw(words)}", "quantity": draw(quantities)}
-        for item in order.get("line_items") or []
-        if line_id(item) in named or draw(st.booleans())
-    ]
+    held = _held(order)
+    kept = []
+    for item in order.get("line_items") or []:
+        key = line_id(item)
+        if key in named or draw(st.booleans()):
+            floor = max(1, held.get(key, 0))
+            quantity = draw(st.integers(floor, max(floor, 5)))
+            kept.append({"id": key, "sku": f"SKU-{draw(words)}", "quantity": quantity})
     new = [
         {"id": f"item-new-{k}", "sku": f"SKU-{draw(words)}", "quantity": draw(quantities)}
         for k in range(draw(st.integers(0, 2)))
@@ -192,24 +205,38 @@ def _entry_for(draw: st.DrawFn, fo: Json) -> Json:
     return {_FO_ID: fo[_FO_ID]}
 
 
+def _new_entry(draw: st.DrawFn, ns: str, k: int) -> Json:
+    """A new FO: always a partner reference (the service may give it an id of its own: the
+    published update-order page), sometimes an id of the client's."""
+    method = draw(st.sampled_from(sorted(DELIVERY_METHODS)))
+    entry: Json = {_FO_REF: f"{ns}-PFO-new-{k}", "delivery_method": method}
+    if draw(st.booleans()):
+        entry[_FO_ID] = f"{ns}-FO-new-{k}"
+    return entry
+
+
 @st.composite
-def fo_replacements(draw: st.DrawFn, order: Json, ns: str, *, new_fos: int = 1) -> list[Json]:
+def fo_replacements(
+    draw: st.DrawFn, order: Json, ns: str, *, new_fos: int = 1, items: list[Json] | None = None
+) -> list[Json]:
     """Page 002: a `fulfillment_orders` list for `order`: each FO kept (named by id or by
-    partner reference) or dropped, up to `new_fos` new FOs, and every order line item listed
-    under at most one entry, never under the FO where it is terminal."""
+    partner reference) or dropped, up to `new_fos` new FOs, and every order line item that no FO
+    holds in a status other than pending listed under at most one entry, with a quantity within
+    the order's (`items`: the line items the same request sets, if it does)."""
     entries = [  # "dropped" shrinks to False: a smaller example keeps every FO
-        (fo, _entry_for(draw, fo)) for fo in fulfillment_orders(order) if not draw(st.booleans())
+        _entry_for(draw, fo) for fo in fulfillment_orders(order) if not draw(st.booleans())
     ]
-    for k in range(draw(st.integers(0, new_fos))):
-        method = draw(st.sampled_from(sorted(DELIVERY_METHODS)))
-        entries.append(({}, {_FO_ID: f"{ns}-FO-new-{k}", "delivery_method": method}))
+    entries += [_new_entry(draw, ns, k) for k in range(draw(st.integers(0, new_fos)))]
     entries = draw(st.permutations(entries))
-    for _, entry in entries:
+    for entry in entries:
         entry["line_items"] = []
-    for item in order.get("line_items") or []:
+    excluded = not_pending(order)
+    for item in (order.get("line_items") or []) if items is None else items:
         key = line_id(item)
-        homes = [entry for fo, entry in entries if key not in terminal_lines(fo)]
-        target = draw(st.sampled_from([None, *homes])) if homes else None
+        target = (
+            draw(st.sampled_from([None, *entries])) if entries and key not in excluded else None
+        )
         if target is not None:
-            target["line_items"].append({"id": key, "quantity": draw(quantities)})
-    return [entry for _, entry in entries]
+            ceiling = max(1, item.get("quantity", 1))
+            target["line_items"].append({"id": key, "quantity": draw(st.integers(1, ceiling))})
+    return entries

@@ -15,25 +15,29 @@ from .steps import draw_fo, seed_drawn
 from .target import Target
 
 pytestmark = pytest.mark.behaviour
+_SHIPPED_OR_NOT = frozenset({"open", "fulfilled", "closed"})
+"""Line statuses of the seeded orders: fulfilled items to name, closed ones not to."""
 
 
-def _fulfillment_ids(fo: Json) -> list[str]:
-    """The fulfillment ids of the FO's fulfilled items."""
-    return sorted(
-        {
-            line["fulfillment_id"]
-            for line in lines(fo)
-            if line.get("status") == "fulfilled" and line.get("fulfillment_id")
-        }
-    )
+def _fulfillment_ids(fo: Json, *, fulfilled: bool = True) -> list[str]:
+    """The fulfillment ids of the FO's fulfilled items (`fulfilled=False`: the ids only its
+    other items carry, e.g. closed ones, which are not "in the FO's fulfilled items")."""
+    carried = {line["fulfillment_id"] for line in lines(fo) if line.get("fulfillment_id")}
+    of_fulfilled = {
+        line["fulfillment_id"]
+        for line in lines(fo)
+        if line.get("status") == "fulfilled" and line.get("fulfillment_id")
+    }
+    return sorted(of_fulfilled if fulfilled else carried - of_fulfilled)
 
 
 def _references(
     target: Target, data: st.DataObject, *, fulfillments: bool, unknown: bool = False
 ) -> Observation:
-    """Seed an order, pick an FO, send a new FO reference and/or fulfillment references (plus an
-    unknown fulfillment_id when `unknown`)."""
-    ns, before = seed_drawn(target, data, fo_count=(1, 3))
+    """Seed an order, pick an FO, send a new FO reference and/or fulfillment references (plus,
+    when `unknown`, a fulfillment_id not on a fulfilled item of the FO: unknown, or a closed
+    item's)."""
+    ns, before = seed_drawn(target, data, fo_count=(1, 3), line_statuses=_SHIPPED_OR_NOT)
     if fulfillments:
         holders = [fo for fo in fulfillment_orders(before.json) if _fulfillment_ids(fo)]
         assume(holders)
@@ -51,9 +55,13 @@ def _references(
     )
     updates = [{"fulfillment_id": f, "partner_fulfillment_reference": f"{f}-WMS"} for f in chosen]
     if unknown:
+        candidates = [f"{ns}-FUL-UNKNOWN", *_fulfillment_ids(fo, fulfilled=False)]
         updates.insert(
             data.draw(st.integers(0, len(updates))),
-            {"fulfillment_id": f"{ns}-FUL-UNKNOWN", "partner_fulfillment_reference": "x"},
+            {
+                "fulfillment_id": data.draw(st.sampled_from(candidates), label="unknown id"),
+                "partner_fulfillment_reference": "x",
+            },
         )
     if updates:
         body["fulfillments"] = updates

@@ -15,7 +15,7 @@ from .strategies import MERCHANT, NOT_DELIVERED
 from .target import Target
 
 pytestmark = pytest.mark.behaviour
-FULFILLED_ORDER = frozenset({"partially_fulfilled", "fulfilled"})
+FULFILLED_ORDER = frozenset({"partially_fulfilled", "processing", "fulfilled"})
 """Statuses of an order holding fulfilled line items that is eligible for auto-close."""
 SHIPPED_LINES = frozenset({"fulfilled", "closed", "open"})
 """Line statuses of the delivered tests: mostly shipped items, some still open."""

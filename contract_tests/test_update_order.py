@@ -99,7 +99,8 @@ def test_moved_line_items_in_new_fo_only(target: Target, data: st.DataObject) ->
 
 
 def _listing_a_terminal_item(data: st.DataObject, order: Json, ns: str) -> Json:
-    """A valid replacement, then one terminal line item listed again under its own FO."""
+    """A valid replacement, then one terminal line item listed again: under its own FO, or
+    under another FO while its own is kept (it would then exist twice)."""
     holders = [fo for fo in fulfillment_orders(order) if terminal_lines(fo)]
     assume(holders)
     fo = data.draw(st.sampled_from(holders), label="FO holding terminal items")
@@ -111,11 +112,12 @@ def _listing_a_terminal_item(data: st.DataObject, order: Json, ns: str) -> Json:
         if not names
         & {entry.get("fulfillment_order_id"), entry.get("partner_fulfillment_order_reference")}
     ]
-    entry = {
-        "fulfillment_order_id": fo["fulfillment_order_id"],
-        "line_items": [{"id": key, "quantity": terminal_lines(fo)[key].get("quantity", 1)}],
-    }
-    return {"fulfillment_orders": [*entries, entry]}
+    listed = {"id": key, "quantity": terminal_lines(fo)[key].get("quantity", 1)}
+    own: Json = {"fulfillment_order_id": fo["fulfillment_order_id"]}
+    if data.draw(st.booleans(), label="listed under its own FO"):
+        return {"fulfillment_orders": [*entries, {**own, "line_items": [listed]}]}
+    other = {"partner_fulfillment_order_reference": f"{ns}-PFO-other", "line_items": [listed]}
+    return {"fulfillment_orders": [*entries, own, other]}
 
 
 @ADMIN_TERMINAL

@@ -5,14 +5,15 @@ from __future__ import annotations
 import pytest
 
 from . import rules
-from .model import Json
+from .model import Json, fulfillment_orders
 from .target import Target
 
 pytestmark = pytest.mark.behaviour
 
 
 def _order(ns: str, fos: dict[str, dict[str, str]]) -> Json:
-    """An order with line items item-1..item-3 and the FOs given as {fo: {item: status}}."""
+    """An order with line items item-1..item-3 and the FOs given as {fo: {item: status}}, each FO
+    with a partner reference (`{ns}-{fo}`) that finds it again whatever id the target gave it."""
 
     def line(key: str, status: str) -> Json:
         extra = {"fulfillment_id": f"{ns}-FUL-1", "shipment_ids": [f"{ns}-SHP-1"]}
@@ -32,6 +33,7 @@ def _order(ns: str, fos: dict[str, dict[str, str]]) -> Json:
         "fulfillment_orders": [
             {
                 "fulfillment_order_id": fo_id,
+                "partner_fulfillment_order_reference": f"{ns}-{fo_id}",
                 "delivery_method": "DELIVERY",
                 "line_items": [line(key, status) for key, status in items.items()],
             }
@@ -45,13 +47,34 @@ def _run(
     start: dict[str, dict[str, str]],
     request: Json,
     rule: rules.Rule,
-    **expect: object,
+    fos: dict[str, dict[str, str | None]],
+    preserved: tuple[tuple[str, str], ...] = (),
 ) -> None:
+    """Seed `start`, send `request`, and verify `rule` expecting `fos` ({fo: {item: status or
+    None for any pending}}) and the `preserved` (fo, item) lines unchanged; FOs named as on the
+    page."""
     ns = target.namespace()
     before = target.seed(_order(ns, start))
     order_id = before.json["order_id"]
+    ids = {  # the page's FO names -> the ids the seeded FOs read back with (found by reference)
+        name: fo["fulfillment_order_id"]
+        for name in start
+        for fo in fulfillment_orders(before.json)
+        if fo.get("partner_fulfillment_order_reference") == f"{ns}-{name}"
+    }
+    request = {
+        "fulfillment_orders": [
+            {**entry, "fulfillment_order_id": ids[entry["fulfillment_order_id"]]}
+            for entry in request["fulfillment_orders"]
+        ]
+    }
     rule.verify(
-        target.observe(before, lambda: target.api.update_order(order_id, request), **expect)
+        target.observe(
+            before,
+            lambda: target.api.update_order(order_id, request),
+            fos={ids[name]: wanted for name, wanted in fos.items()},
+            preserved=[(ids[name], key) for name, key in preserved],
+        )
     )
 
 
@@ -75,7 +98,7 @@ def test_example_add_item_3_with_item_2_fulfilled(target: Target) -> None:
         },
         rules.EXAMPLE_ADD_ITEM,
         fos={"FO-123": {"item-1": "open", "item-2": "fulfilled", "item-3": "open"}},
-        preserved=[("FO-123", "item-2")],
+        preserved=(("FO-123", "item-2"),),
     )
 
 

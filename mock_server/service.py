@@ -186,10 +186,13 @@ class OrderService:
 
     # ------------------------------------------------------------------ the admin API's
     def seed(self, tenant: str, order: Order) -> Record:
-        """`POST /__admin/orders`: store `order` as given, replacing one with the same order_id;
-        a partner_order_reference of another order of the tenant is a 409. No event."""
+        """`POST /__admin/orders`: store `order` as given (an FO without a status gets its derived
+        one), replacing one with the same order_id; a partner_order_reference of another order of
+        the tenant is a 409. No event."""
         with self.store.write_lock(tenant, order["order_id"]):
-            return self._save(tenant, order, replace=True, duplicate=Conflict)
+            return self._save(
+                tenant, domain.with_fo_statuses(order), replace=True, duplicate=Conflict
+            )
 
     # ------------------------------------------------------------------ common to the writes
     def _change(

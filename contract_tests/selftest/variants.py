@@ -16,7 +16,6 @@ from mock_server.domain import DomainError
 from mock_server.sandbox import Sandbox
 
 Wrapper = Callable[[Callable[..., Any]], Callable[..., Any]]
-TERMINAL = frozenset({"fulfilled", "cancelled", "closed"})
 
 
 def wrap(target: str, wrapper: Wrapper) -> None:
@@ -77,8 +76,8 @@ def keeps_omitted_fos(_: Sandbox) -> None:
 
 def keeps_unlisted_pending_items(_: Sandbox) -> None:
     def wrapper(merge_lines: Callable[..., Any]) -> Callable[..., Any]:
-        def merged(held: list[Any], wanted: list[Any], path: str) -> list[Any]:
-            result: list[Any] = merge_lines(held, wanted, path)
+        def merged(held: list[Any], wanted: list[Any], status: str) -> list[Any]:
+            result: list[Any] = merge_lines(held, wanted, status)
             present = {line.get("id") for line in result}
             return result + [dict(line) for line in held if line.get("id") not in present]
 
@@ -88,17 +87,16 @@ def keeps_unlisted_pending_items(_: Sandbox) -> None:
 
 
 def accepts_terminal_items_listed(_: Sandbox) -> None:
-    def wrapper(merge_lines: Callable[..., Any]) -> Callable[..., Any]:
-        def merged(held: list[Any], wanted: list[Any], path: str) -> list[Any]:
-            terminal = {line.get("id") for line in held if line.get("status") in TERMINAL}
-            result: list[Any] = merge_lines(
-                held, [w for w in wanted if w["id"] not in terminal], path
-            )
-            return result
+    """Listed terminal items are not refused: the merge then keeps the stored line (or, listed
+    under another FO, adds a pending copy)."""
 
-        return merged
+    def wrapper(_check: Callable[..., Any]) -> Callable[..., Any]:
+        def check_nothing(existing: list[Any], wanted: list[Any]) -> None:
+            return None
 
-    wrap("mock_server.domain.preservation._merge_lines", wrapper)
+        return check_nothing
+
+    wrap("mock_server.domain.preservation._check_not_preserved", wrapper)
 
 
 def updates_cancelled_orders(_: Sandbox) -> None:

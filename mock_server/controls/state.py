@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 
 from ..clock import iso_utc
+from ..domain import with_fo_statuses
 from ..heap import compact, gc_paused
 from ..spec import ADMIN_DOCUMENT, FieldError, Spec
 from ..store import Grant, Store
@@ -110,12 +111,14 @@ def read_fixtures(spec: Spec, directory: Path) -> State:
 
 def load_state(store: Store, state: State) -> None:
     """Replace the store's orders and locations with those of `state` (a format 2 document),
-    orders stored as given (like admin seeding); its `tokens`, if it has them, replace the
-    tokens."""
+    orders stored as given (like admin seeding: an FO without a status gets its derived one);
+    its `tokens`, if it has them, replace the tokens."""
     store.replace_all(
         {
             tenant: [
-                order if order.get("tenant") == tenant else {**order, "tenant": tenant}
+                with_fo_statuses(
+                    order if order.get("tenant") == tenant else {**order, "tenant": tenant}
+                )
                 for order in content["orders"]
             ]
             for tenant, content in state["tenants"].items()

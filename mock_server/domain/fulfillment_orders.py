@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from .errors import InvalidRequest, NotFound
 from .model import FulfillmentOrder, Json, Location, Order
-from .status import TERMINAL_LINE_STATUSES, touch
+from .status import PENDING_LINE_STATUSES, TERMINAL_LINE_STATUSES, pending_line_status, touch
 
 _FOS = "fulfillment_orders"
 _REF = "partner_fulfillment_order_reference"
@@ -33,7 +33,9 @@ def update_location(
 
     "First tries to find by partner_location_id", then "by location_code for the merchant" (the
     order's); none -> LOCATION_NOT_FOUND. The FO's location_id becomes the location's
-    partner_location_id, nothing else in it changes; "Order status is recalculated".
+    partner_location_id and its pending lines follow it (allocated: "The parent fulfillment order
+    has a fulfillment location assigned", reference/line-item-status-codes); nothing else in it
+    changes; "Order status is recalculated".
     """
     new, fo = _locate(order, fo_id)
     location = find_by_partner_id(location_id)
@@ -44,6 +46,12 @@ def update_location(
             "LOCATION_NOT_FOUND", f"no location {location_id!r} for this merchant", "location_id"
         )
     fo["location_id"] = location["partner_location_id"]
+    if "line_items" in fo:
+        status = pending_line_status(fo)
+        fo["line_items"] = [
+            {**line, "status": status} if line.get("status") in PENDING_LINE_STATUSES else line
+            for line in fo["line_items"]
+        ]
     return touch(new, now=now)
 
 
@@ -84,9 +92,10 @@ def update_schedule(order: Order, fo_id: str, body: Json, *, now: str) -> Order:
 def update_partner_references(order: Order, fo_id: str, body: Json, *, now: str) -> Order:
     """Page 000: set partner references "without affecting its line items, schedule, or location".
 
-    Each `fulfillments[k].fulfillment_id` "must match an existing fulfillment ID" among this FO's
-    line items (FULFILLMENT_NOT_FOUND) and appear once; the FO reference must not be another FO's.
-    All is checked before anything is applied; statuses are left as they are.
+    Each `fulfillments[k].fulfillment_id` "must match an existing fulfillment ID in the FO's
+    fulfilled items" (FULFILLMENT_NOT_FOUND: a closed or pending line's id is not one) and appear
+    once; its reference is set on those fulfilled items; the FO reference must not be another
+    FO's. All is checked before anything is applied; statuses are left as they are.
     """
     new, fo = _locate(order, fo_id)
     updates = body.get("fulfillments", [])
@@ -103,7 +112,7 @@ def update_partner_references(order: Order, fo_id: str, body: Json, *, now: str)
     if "line_items" in fo:
         fo["line_items"] = [
             {**line, "partner_fulfillment_reference": references[line["fulfillment_id"]]}
-            if line.get("fulfillment_id") in references
+            if _fulfilled(line) and line.get("fulfillment_id") in references
             else line
             for line in fo["line_items"]
         ]
@@ -111,16 +120,22 @@ def update_partner_references(order: Order, fo_id: str, body: Json, *, now: str)
     return new
 
 
+def _fulfilled(line: Json) -> bool:
+    return line.get("status") == "fulfilled"
+
+
 def _check_fulfillment_ids(fo: FulfillmentOrder, updates: list[Json]) -> None:
-    """Each update names a fulfillment_id of this FO's lines, and only once."""
-    known = {line.get("fulfillment_id") for line in fo.get("line_items", [])} - {None}
+    """Each update names a fulfillment_id of this FO's fulfilled lines, and only once."""
+    known = {
+        line.get("fulfillment_id") for line in fo.get("line_items", []) if _fulfilled(line)
+    } - {None}
     seen: set[str] = set()
     for k, update in enumerate(updates):
         fulfillment_id, field = update["fulfillment_id"], f"fulfillments[{k}].fulfillment_id"
         if fulfillment_id not in known:
             raise InvalidRequest(
                 "FULFILLMENT_NOT_FOUND",
-                f"fulfillment {fulfillment_id!r} is not in fulfillment order "
+                f"fulfillment {fulfillment_id!r} is not a fulfilled item of fulfillment order "
                 f"{fo['fulfillment_order_id']!r}",
                 field,
             )

@@ -5,6 +5,7 @@ from .json_copy import copy_json
 from .line_items import normalise_line_items
 from .model import Json, NewId, Order
 from .preservation import merge_fulfillment_orders
+from .quantities import check_fo_quantities
 from .status import refresh_statuses, touch
 
 ORDER_FIELDS = (
@@ -43,8 +44,10 @@ def create_order(body: Json, *, tenant: str, now: str, new_id: NewId) -> Order:
     """POST /orders (ours): the stored order for a creation request.
 
     Keeps the body's keys, sets `tenant`, keeps or generates `order_id` ("ORD"), stamps both dates,
-    normalises line item ids ("LI" when missing). Every FO is new (see merge_fulfillment_orders):
-    its lines start open. FO lines must name order line items; the status is derived, never sent.
+    normalises line item ids ("LI" when missing). Every FO is new (see merge_fulfillment_orders)
+    and keeps a `fulfillment_order_id` it was given: its lines start pending (allocated when it
+    has a location, else open). FO lines must name order line items, within the ordered
+    quantities; statuses are derived, never sent.
     """
     order = {key: copy_json(value) for key, value in body.items() if key not in _DERIVED_KEYS}
     order["tenant"] = tenant
@@ -55,9 +58,10 @@ def create_order(body: Json, *, tenant: str, now: str, new_id: NewId) -> Order:
         body.get("line_items", []), path="line_items", new_id=new_id
     )
     order["fulfillment_orders"] = merge_fulfillment_orders(
-        [], body.get("fulfillment_orders", []), now=now, new_id=new_id
+        [], body.get("fulfillment_orders", []), now=now, new_id=new_id, keep_new_ids=True
     )
     _check_line_references(order)
+    check_fo_quantities(order, body.get("fulfillment_orders", []))
     return refresh_statuses(order)
 
 
@@ -67,7 +71,8 @@ def update_order(order: Order, body: Json, *, now: str, new_id: NewId) -> Order:
     A cancelled order "cannot be updated" (NotUpdatable); every other status can. ORDER_FIELDS
     present in the body replace the order's; other keys are ignored. `line_items` replaces the
     order's line items entirely; `fulfillment_orders` is the preserving full replacement. After
-    either, every FO line must name an order line item. Then update_date and statuses refresh.
+    either, every FO line must name an order line item, within the ordered quantities. Then
+    update_date and statuses refresh.
     """
     if order.get("status") == "cancelled":
         raise NotUpdatable("ORDER_NOT_UPDATABLE", "a cancelled order cannot be updated", "status")
@@ -86,6 +91,7 @@ def update_order(order: Order, body: Json, *, now: str, new_id: NewId) -> Order:
         )
     if "line_items" in body or "fulfillment_orders" in body:
         _check_line_references(new)
+        check_fo_quantities(new, body.get("fulfillment_orders", []))
     return touch(new, now=now)
 
 

@@ -1,10 +1,11 @@
-"""Page 002: `fulfillment_orders` as a full replacement that preserves terminal line items."""
+"""Page 002: `fulfillment_orders` as a full replacement that preserves terminal line items (and,
+ours, in-progress ones)."""
 
 from .errors import InvalidRequest
 from .json_copy import copy_json
 from .line_items import normalise_line_items
 from .model import FulfillmentOrder, Json, LineItem, NewId
-from .status import PENDING_LINE_STATUSES, TERMINAL_LINE_STATUSES
+from .status import PENDING_LINE_STATUSES, PRESERVED_LINE_STATUSES, pending_line_status
 
 FO_FIELDS = (
     "partner_fulfillment_order_reference",
@@ -31,23 +32,64 @@ server's (page 004's model; FulfillmentOrderInput does not declare it)."""
 
 
 def merge_fulfillment_orders(
-    existing: list[FulfillmentOrder], requested: list[Json], *, now: str, new_id: NewId
+    existing: list[FulfillmentOrder],
+    requested: list[Json],
+    *,
+    now: str,
+    new_id: NewId,
+    keep_new_ids: bool = False,
 ) -> list[FulfillmentOrder]:
     """Page 002: the FOs after a request that lists `requested`, in request order.
 
     "Any fulfillment order not included in the request will be permanently removed." Entries
     match existing FOs by fulfillment_order_id, else by partner_fulfillment_order_reference; an
-    entry matching none is a new FO. Terminal line items of a matched FO are "added back
-    automatically"; listing one is refused. The result must not repeat an FO id or reference.
+    entry matching none is a new FO, "created with a new fulfillment_order_id" (published
+    api/orders/operation/update-order) even when it carried one (`keep_new_ids`: create order
+    keeps it). Terminal line items of a matched FO are "added back automatically" and so are
+    in-progress ones (ours); listing either, in any FO, is refused. The result must not repeat an
+    FO id or reference.
     """
     matches = _match(existing, requested)
+    wanted = [
+        _requested_lines(entry, i) if "line_items" in entry else None
+        for i, entry in enumerate(requested)
+    ]
+    _check_not_preserved(existing, wanted)
     merged = [
-        _new_fo(entry, i, now=now, new_id=new_id) if match is None else _update_fo(match, entry, i)
-        for i, (entry, match) in enumerate(zip(requested, matches, strict=True))
+        _new_fo(entry, lines or [], now=now, new_id=new_id, keep_id=keep_new_ids)
+        if match is None
+        else _update_fo(match, entry, lines)
+        for entry, match, lines in zip(requested, matches, wanted, strict=True)
     ]
     for key, code in _UNIQUE_KEYS:
         _check_unique(merged, key, code)
     return merged
+
+
+def _check_not_preserved(
+    existing: list[FulfillmentOrder], wanted: list[list[LineItem] | None]
+) -> None:
+    """Page 002, "Only pass line items with pending statuses": a line item that any FO of the order
+    holds in a terminal status (or, ours, an in-progress one) may not be listed in any FO of the
+    request -> PRESERVED_LINE_ITEM naming `fulfillment_orders[i].line_items[j].id`. Listing it
+    elsewhere would make a second, pending copy of an item that is already fulfilled or picked.
+    """
+    preserved = {
+        line.get("id"): (line["status"], fo.get(_ID))
+        for fo in existing
+        for line in fo.get("line_items", [])
+        if line.get("status") in PRESERVED_LINE_STATUSES
+    }
+    for i, lines in enumerate(wanted):
+        for j, line in enumerate(lines or []):
+            if line["id"] in preserved:
+                status, holder = preserved[line["id"]]
+                raise InvalidRequest(
+                    "PRESERVED_LINE_ITEM",
+                    f"line item {line['id']!r} is {status} in fulfillment order {holder!r} and is "
+                    f"preserved automatically; list only pending line items ({_PENDING})",
+                    f"fulfillment_orders[{i}].line_items[{j}].id",
+                )
 
 
 def _check_unique(fos: list[FulfillmentOrder], key: str, code: str) -> None:
@@ -103,61 +145,55 @@ def _pick(line: LineItem, *keys: str) -> LineItem:
     return {key: line[key] for key in keys if key in line}
 
 
-def _open_line(line: LineItem) -> LineItem:
-    """A line new to its FO: id and quantity from the request, status open."""
-    return {**_pick(line, "id", "quantity"), "status": "open"}
+def _pending_line(line: LineItem, status: str) -> LineItem:
+    """A line new to its FO: id and quantity from the request, the FO's pending status."""
+    return {**_pick(line, "id", "quantity"), "status": status}
 
 
-def _new_fo(entry: Json, i: int, *, now: str, new_id: NewId) -> FulfillmentOrder:
-    """A new FO: the entry's fields, id given or generated, creation_date now, DELIVERY default."""
+def _new_fo(
+    entry: Json, lines: list[LineItem], *, now: str, new_id: NewId, keep_id: bool
+) -> FulfillmentOrder:
+    """A new FO: the entry's fields, a generated id (the entry's when `keep_id` and given),
+    creation_date now, DELIVERY by default; its lines pending as its location says."""
     fo = {key: copy_json(value) for key, value in entry.items() if key not in _NOT_COPIED}
-    if _ID not in fo:
+    if not (keep_id and _ID in fo):
         fo[_ID] = new_id("FO")
     fo.setdefault("creation_date", now)
     fo.setdefault("delivery_method", "DELIVERY")
-    fo["line_items"] = [_open_line(line) for line in _requested_lines(entry, i)]
+    status = pending_line_status(fo)
+    fo["line_items"] = [_pending_line(line, status) for line in lines]
     return fo
 
 
-def _update_fo(match: FulfillmentOrder, entry: Json, i: int) -> FulfillmentOrder:
-    """The matched FO with the entry's FO_FIELDS; its lines merged when the entry lists lines.
-    A new dict: the fields the entry does not replace are shared with `match` (never mutated)."""
-    replaced = {key for key in FO_FIELDS if key in entry}
-    if "line_items" in entry:
-        replaced.add("line_items")  # rebuilt by _merge_lines
+def _update_fo(
+    match: FulfillmentOrder, entry: Json, lines: list[LineItem] | None
+) -> FulfillmentOrder:
+    """The matched FO with the entry's FO_FIELDS and its lines merged with those the entry lists
+    (an entry without line_items lists them all again). A new dict: the fields the entry does not
+    replace are shared with `match` (never mutated)."""
+    replaced = {key for key in FO_FIELDS if key in entry} | {"line_items"}
     fo = {key: value for key, value in match.items() if key not in replaced}
     fo.update({key: copy_json(entry[key]) for key in FO_FIELDS if key in entry})
-    if "line_items" in entry:
-        path = f"fulfillment_orders[{i}].line_items"
-        fo["line_items"] = _merge_lines(
-            match.get("line_items", []), _requested_lines(entry, i), path
-        )
+    held = match.get("line_items", [])
+    fo["line_items"] = _merge_lines(held, held if lines is None else lines, pending_line_status(fo))
     return fo
 
 
-def _merge_lines(held: list[LineItem], wanted: list[LineItem], path: str) -> list[LineItem]:
-    """Page 002's line rules for one matched FO.
+def _merge_lines(held: list[LineItem], wanted: list[LineItem], status: str) -> list[LineItem]:
+    """Page 002's line rules for one matched FO (listed lines are pending, see
+    _check_not_preserved).
 
-    Listing a line this FO holds in a terminal status -> TERMINAL_LINE_ITEM. The FO's lines are
-    walked in order: terminal ones kept unchanged, pending ones kept (with the requested quantity)
-    if listed and dropped if not; then lines new to this FO are appended open, in request order.
-    A terminal line is kept as the stored FO's own object (never mutated); the others are new.
+    The FO's lines are walked in order: preserved ones kept unchanged, pending ones kept (with the
+    requested quantity) if listed and dropped if not; then lines new to this FO are appended, in
+    request order. Pending lines take `status`, the FO's (line status catalogue). A preserved line
+    is kept as the stored FO's own object (never mutated); the others are new.
     """
-    held_status = {line.get("id"): line.get("status", "open") for line in held}
-    for j, line in enumerate(wanted):
-        status = held_status.get(line["id"])
-        if status in TERMINAL_LINE_STATUSES:
-            raise InvalidRequest(
-                "TERMINAL_LINE_ITEM",
-                f"line item {line['id']!r} is {status} in this fulfillment order and is preserved "
-                f"automatically; list only pending line items ({_PENDING})",
-                f"{path}[{j}].id",
-            )
     requested = {line["id"]: line for line in wanted}
     merged: list[LineItem] = []
     for line in held:
-        if line.get("status") in TERMINAL_LINE_STATUSES:
+        if line.get("status") in PRESERVED_LINE_STATUSES:
             merged.append(line)
         elif line.get("id") in requested:
-            merged.append({**line, **_pick(requested[line["id"]], "quantity")})
-    return merged + [_open_line(line) for line in wanted if line["id"] not in held_status]
+            merged.append({**line, **_pick(requested[line["id"]], "quantity"), "status": status})
+    held_ids = {line.get("id") for line in held}
+    return merged + [_pending_line(line, status) for line in wanted if line["id"] not in held_ids]

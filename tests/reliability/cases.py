@@ -228,15 +228,18 @@ _SPECIFIC: tuple[Refused, ...] = (
     ),
     Refused("updateOrder: cancelled order", "PATCH", "/orders/ORD-1007", 400, {"language": "ar"}),
     Refused(
-        "updateOrder: terminal line item in the second FO (late)",
+        "updateOrder: FO quantity over the ordered one in the second FO (late: after the merge)",
         "PATCH",
-        "/orders/ORD-1004",
+        ORDER,
         400,
         {
             "language": "ar",
             "fulfillment_orders": [
-                {"fulfillment_order_id": "FO-1004-B", "line_items": [_line("LI-1004-1")]},
-                {"fulfillment_order_id": "FO-1004-A", "line_items": [_line("LI-1004-2")]},
+                {"fulfillment_order_id": "FO-1001-A", "line_items": [_line("LI-1001-1")]},
+                {
+                    "partner_fulfillment_order_reference": "R-LATE",
+                    "line_items": [_line("LI-1001-2", 3)],
+                },
             ],
         },
     ),

@@ -66,13 +66,40 @@ def test_an_unknown_fo_is_not_found(call: Any) -> None:
 
 
 def test_location_resolves_by_partner_location_id_first() -> None:
-    before = order(fo("FO-A", line("i1"), location_id="OLD"), fo("FO-B", location_id="OLD"))
+    before = order(
+        fo("FO-A", line("i1", "allocated"), location_id="OLD"), fo("FO-B", location_id="OLD")
+    )
     after = relocate(before, "FO-A", "WH-1")
     assert after["fulfillment_orders"][0] == {
         **before["fulfillment_orders"][0],
         "location_id": "WH-1",
+        "status": "allocated",
     }
-    assert after["fulfillment_orders"][1] == before["fulfillment_orders"][1]
+    assert after["fulfillment_orders"][1] == {
+        **before["fulfillment_orders"][1],
+        "status": "allocated",
+    }
+
+
+def test_a_location_allocates_the_fo_open_lines_and_nothing_else() -> None:
+    """reference/line-item-status-codes: "allocated - The parent fulfillment order has a
+    fulfillment location assigned"; lines past pending keep their status."""
+    before = order(
+        fo("FO-A", line("i1"), line("i2", "picked"), line("i3", "fulfilled")),
+        fo("FO-B", line("i4")),
+    )
+    after = relocate(before, "FO-A", "WH-1")
+    assert [x["status"] for x in after["fulfillment_orders"][0]["line_items"]] == [
+        "allocated",
+        "picked",
+        "fulfilled",
+    ]
+    assert (
+        after["fulfillment_orders"][0]["line_items"][1:]
+        == before["fulfillment_orders"][0]["line_items"][1:]
+    )
+    assert after["fulfillment_orders"][1]["line_items"] == [line("i4")]
+    assert after["status"] == "processing"
 
 
 def test_location_falls_back_to_the_code_for_the_order_merchant() -> None:
@@ -88,7 +115,7 @@ def test_location_code_of_another_merchant_is_not_found() -> None:
 
 
 def test_location_update_stamps_and_recalculates_the_order_status() -> None:
-    before = order(fo("FO-A", line("i1", "allocated"), status="open"), status="open")
+    before = order(fo("FO-A", line("i1", "open"), status="open"), status="open")
     after = relocate(before, "FO-A", "WH-2")
     assert after["update_date"] == NOW
     assert after["status"] == "allocated"
@@ -144,9 +171,7 @@ def test_a_finished_fo_cannot_be_rescheduled(status: str) -> None:
     assert (err.value.code, err.value.field) == ("FULFILLMENT_ORDER_NOT_SCHEDULABLE", "status")
 
 
-@pytest.mark.parametrize(
-    "status", ["open", "partially_allocated", "allocated", "partially_fulfilled"]
-)
+@pytest.mark.parametrize("status", ["open", "allocated", "processing"])
 def test_an_unfinished_fo_can_be_rescheduled(status: str) -> None:
     before = order(fo("FO-A", status=status))
     after = update_schedule(before, "FO-A", {"scheduled_to": TO}, now=NOW)
@@ -208,8 +233,9 @@ def shipped_order() -> dict[str, Any]:
             line("i1", "fulfilled", 2, fulfillment_id="F1"),
             line("i2", "closed", fulfillment_id="F1"),
             line("i3", "fulfilled", fulfillment_id="F2"),
-            line("i4", "open"),
-            status="partially_fulfilled",
+            line("i4", "open", fulfillment_id="F4"),
+            line("i6", "closed", fulfillment_id="F3"),
+            status="processing",
             location_id="WH-1",
             delivery_schedule={"scheduled_to": TO},
             partner_fulfillment_order_reference="R-A",
@@ -223,7 +249,9 @@ def shipped_order() -> dict[str, Any]:
     )
 
 
-def test_references_are_set_on_the_fo_and_on_every_line_of_each_fulfillment() -> None:
+def test_references_are_set_on_the_fo_and_on_the_fulfilled_lines_of_each_fulfillment() -> None:
+    """Page 000: "Update partner_fulfillment_reference for individual fulfilled items": F1's
+    closed line (i2) is left as it is."""
     before = shipped_order()
     body = {
         "partner_fulfillment_order_reference": "R-NEW",
@@ -234,8 +262,7 @@ def test_references_are_set_on_the_fo_and_on_every_line_of_each_fulfillment() ->
     expected["update_date"] = NOW
     target = expected["fulfillment_orders"][0]
     target["partner_fulfillment_order_reference"] = "R-NEW"
-    for item in target["line_items"][:2]:
-        item["partner_fulfillment_reference"] = "PF-1"
+    target["line_items"][0]["partner_fulfillment_reference"] = "PF-1"
     assert after == expected
 
 
@@ -250,6 +277,8 @@ def test_the_fo_reference_alone_may_be_updated_even_to_its_own_value() -> None:
     [
         (["F1", "F9"], "FULFILLMENT_NOT_FOUND", 1),  # F9 is FO-B's
         (["F2", "NOPE"], "FULFILLMENT_NOT_FOUND", 1),
+        (["F3"], "FULFILLMENT_NOT_FOUND", 0),  # "in the FO's fulfilled items": F3's line is closed
+        (["F2", "F4"], "FULFILLMENT_NOT_FOUND", 1),  # F4's line is open
         (["F1", "F2", "F1"], "DUPLICATE_FULFILLMENT_ID", 2),
     ],
 )

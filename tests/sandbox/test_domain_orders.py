@@ -92,6 +92,24 @@ def test_create_starts_every_fo_line_open_with_only_id_and_quantity() -> None:
     assert created["fulfillment_orders"][0]["status"] == "open"
 
 
+def test_create_allocates_the_lines_of_an_fo_with_a_location() -> None:
+    """reference/line-item-status-codes: "allocated - The parent fulfillment order has a
+    fulfillment location assigned"; the FO and the order roll up to allocated."""
+    created = create(
+        {
+            "line_items": [{"id": "a", "quantity": 2}, {"id": "b", "quantity": 1}],
+            "fulfillment_orders": [
+                {"location_id": "L-1", "line_items": [{"id": "a", "quantity": 2}]},
+                {"line_items": [{"id": "b", "quantity": 1}]},
+            ],
+        }
+    )
+    located, unlocated = created["fulfillment_orders"]
+    assert located["line_items"] == [{"id": "a", "quantity": 2, "status": "allocated"}]
+    assert (located["status"], unlocated["status"]) == ("allocated", "open")
+    assert created["status"] == "partially_allocated"
+
+
 @pytest.mark.parametrize("sent", ["fulfilled", "cancelled", "closed"])
 def test_create_derives_the_order_status_whatever_the_client_sent(sent: str) -> None:
     assert create({"status": sent})["status"] == "open"
@@ -162,7 +180,15 @@ def test_a_cancelled_order_cannot_be_updated() -> None:
 
 @pytest.mark.parametrize(
     "status",
-    ["open", "partially_allocated", "allocated", "partially_fulfilled", "fulfilled", "closed"],
+    [
+        "open",
+        "partially_allocated",
+        "allocated",
+        "processing",
+        "partially_fulfilled",
+        "fulfilled",
+        "closed",
+    ],
 )
 def test_every_other_status_can_be_updated(status: str) -> None:
     assert update(order(status=status), {"language": "fr"})["language"] == "fr"
@@ -260,8 +286,8 @@ def test_update_stamps_update_date_and_refreshes_statuses() -> None:
     after = update(before, body)
     assert after["update_date"] == NOW
     assert after["creation_date"] == EARLIER
-    assert after["fulfillment_orders"][0]["status"] == "partially_fulfilled"
-    assert after["status"] == "partially_fulfilled"
+    assert after["fulfillment_orders"][0]["status"] == "processing"
+    assert after["status"] == "processing"
 
 
 def test_update_does_not_mutate_its_inputs_nor_alias_its_body() -> None:

@@ -16,10 +16,10 @@ def shipped_order(**extra: Any) -> dict[str, Any]:
             line("i1", "fulfilled", shipment_ids=["S1"]),
             line("i2", "fulfilled", shipment_ids=["S2"]),
             line("i3", "open"),
-            status="partially_fulfilled",
+            status="processing",
         ),
         fo("FO-B", line("i4", "fulfilled", shipment_ids=["S0", "S1"]), status="fulfilled"),
-        **{"status": "partially_fulfilled", "creation_source": {"source_type": "API"}, **extra},
+        **{"status": "processing", "creation_source": {"source_type": "API"}, **extra},
     )
 
 
@@ -46,7 +46,8 @@ def test_delivered_closes_the_fulfilled_lines_of_that_shipment() -> None:
         {"fulfillment_order_id": "FO-B", "line_item_id": "i4"},
     ]
     assert after["update_date"] == NOW
-    assert [f["status"] for f in after["fulfillment_orders"]] == ["partially_fulfilled", "closed"]
+    assert [f["status"] for f in after["fulfillment_orders"]] == ["processing", "closed"]
+    assert after["status"] == "processing"
     assert before == shipped_order()
 
 

@@ -81,6 +81,23 @@ def test_seeded_order_is_stored_as_given(client: CheckedClient) -> None:
     assert client.order("REF-SEED-1", key="partner_order_reference")[0] == stored
 
 
+def test_a_seeded_fo_without_a_status_gets_its_derived_one(client: CheckedClient) -> None:
+    """Seeded orders are stored as given, but every FO the API returns carries a status
+    (api/orders/fulfillment-orders): one without gets the status its lines derive, and the
+    statuses given are kept."""
+    sent = seed_order(line_items=[{"id": "L1", "quantity": 1}, {"id": "L2", "quantity": 1}])
+    given = sent["fulfillment_orders"][0]
+    bare = {
+        "fulfillment_order_id": "FO-BARE",
+        "line_items": [{"id": "L2", "quantity": 1, "status": "picked"}],
+    }
+    sent["fulfillment_orders"].append(bare)
+    stored = client.seed(sent)
+    assert stored["fulfillment_orders"] == [given, {**bare, "status": "processing"}]
+    assert stored["status"] == "fulfilled"
+    assert client.order("SEED-1")[0] == stored
+
+
 def test_seeding_the_same_order_id_replaces_it(client: CheckedClient) -> None:
     """`POST /__admin/orders` replaces an order with the same `order_id`, and its old
     partner reference no longer finds it."""

@@ -28,8 +28,11 @@ def create(client: CheckedClient, body: dict[str, Any]) -> dict[str, Any]:
     return created
 
 
-def test_create_generates_missing_ids_and_opens_every_line(client: CheckedClient) -> None:
-    """Ours: ids generated when absent; every FO line starts `open`; statuses derived."""
+def test_create_generates_missing_ids_and_allocates_lines_that_have_a_location(
+    client: CheckedClient,
+) -> None:
+    """Ours: ids generated when absent; every FO line starts pending, `allocated` in an FO with a
+    location (reference/line-item-status-codes); statuses derived."""
     created = create(
         client,
         {
@@ -48,8 +51,8 @@ def test_create_generates_missing_ids_and_opens_every_line(client: CheckedClient
     (fo,) = created["fulfillment_orders"]
     assert all(generated) and not FIXTURE_IDS & {*generated, fo["fulfillment_order_id"]}
     assert fo["fulfillment_order_id"]
-    assert fo["line_items"] == [{"id": "item-2", "quantity": 1, "status": "open"}]
-    assert (fo["status"], created["status"]) == ("open", "open")
+    assert fo["line_items"] == [{"id": "item-2", "quantity": 1, "status": "allocated"}]
+    assert (fo["status"], created["status"]) == ("allocated", "allocated")
     assert fo["delivery_method"] == "DELIVERY"
     assert created["tenant"] == client.headers["tenant-id"]
     assert created["creation_date"] == created["update_date"] == fo["creation_date"]
@@ -175,3 +178,21 @@ def test_new_fo_creation_date_is_validated(client: CheckedClient) -> None:
     )
     assert response.status_code == 400
     assert client.error_fields(response) == ["fulfillment_orders[0].creation_date"]
+
+
+def test_create_refuses_fo_quantities_over_the_ordered_ones(client: CheckedClient) -> None:
+    """Ours (as the published fulfill and ship pages): an item's FO quantities may not exceed its
+    ordered quantity; the 400 names the FO line that passes it, and nothing is created."""
+    body = {
+        "merchant": "ACME_FASHION",
+        "order_id": "TOO-MANY",
+        "line_items": [{"id": "a", "quantity": 2}],
+        "fulfillment_orders": [
+            {"line_items": [{"id": "a", "quantity": 1}]},
+            {"line_items": [{"id": "a", "quantity": 2}]},
+        ],
+    }
+    response = client.post("/orders", json=body)
+    assert response.status_code == 400
+    assert client.error_fields(response) == ["fulfillment_orders[1].line_items[0].quantity"]
+    assert client.get("/orders/TOO-MANY").status_code == 404

@@ -72,10 +72,42 @@ def test_location_resolution_order(
     """Page 001: "First tries to find by partner_location_id", then "by location_code for the
     merchant". fixtures/README.md: ACME_HOME's location_code DXB-WH-01 is ACME_FASHION's
     partner_location_id, so DXB-WH-01 resolves to the Dubai warehouse even on an ACME_HOME
-    order. The FO's location_id becomes the partner_location_id; nothing else in it changes."""
+    order. The FO's location_id becomes the partner_location_id, its pending lines are
+    `allocated` (reference/line-item-status-codes); nothing else in it changes."""
     before = fo_of(client, order_id, fo_id)
     after = change_fo(client, order_id, fo_id, "update-location", {"location_id": location_id})
-    assert after == {**before, "location_id": resolved}
+    lines = [
+        {**line, "status": "allocated"} if line["status"] in ("open", "allocated") else line
+        for line in before["line_items"]
+    ]
+    assert after == {
+        **before,
+        "location_id": resolved,
+        "line_items": lines,
+        "status": after["status"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("order_id", "fo_id", "statuses"),
+    [
+        ("ORD-1001", "FO-1001-A", ("open", "allocated", "allocated")),
+        ("ORD-1002", "FO-1002-B", ("partially_allocated", "allocated", "allocated")),
+        ("ORD-1009", "FO-1009-B", ("processing", "allocated", "processing")),
+    ],
+)
+def test_a_location_allocates_the_open_lines_and_the_status_rolls_up(
+    client: CheckedClient, order_id: str, fo_id: str, statuses: tuple[str, str, str]
+) -> None:
+    """Page 001 ("Order status is recalculated") with the published catalogue: the FO's open
+    lines become allocated, so does the FO, and the order rolls up (ORD-1002's other FO is
+    allocated already: the order is allocated; ORD-1009 has a fulfilled FO: still processing)."""
+    order_before, fo_after, order_after = statuses
+    assert client.order(order_id)[0]["status"] == order_before
+    fo = change_fo(client, order_id, fo_id, "update-location", {"location_id": "RUH-DC-01"})
+    assert {line["status"] for line in fo["line_items"]} == {"allocated"}
+    assert fo["status"] == fo_after
+    assert client.order(order_id)[0]["status"] == order_after
 
 
 def test_location_update_recalculates_the_order_status(
@@ -200,7 +232,8 @@ def test_schedule_on_a_fo_without_one_creates_it(client: CheckedClient) -> None:
         json={"fulfillment_orders": [{"fulfillment_order_id": "FO-1010-A", "line_items": []}]},
     )
     assert created.status_code == 200
-    after = change_fo(client, "ORD-1010", "FO-1010-A", "update-schedule", WINDOW)
+    fo_id = created.get_json()["fulfillment_orders"][0]["fulfillment_order_id"]  # generated
+    after = change_fo(client, "ORD-1010", fo_id, "update-schedule", WINDOW)
     assert after["delivery_schedule"] == WINDOW
     assert "customer_collection_schedule" not in after
 
@@ -221,31 +254,26 @@ def test_fo_reference_only(client: CheckedClient) -> None:
 
 
 @pytest.mark.parametrize("with_fo_reference", [False, True])
-def test_fulfillment_references_are_set_on_their_lines(
+def test_fulfillment_references_are_set_on_their_fulfilled_lines(
     client: CheckedClient, with_fo_reference: bool
 ) -> None:
-    """Page 000: each `fulfillments[].fulfillment_id` names a fulfillment of this FO; its
-    `partner_fulfillment_reference` is set on the lines of that fulfillment; statuses and
-    quantities do not change. Either or both fields may be given."""
-    before = fo_of(client, "ORD-1006", "FO-1006-A")
+    """Page 000: each `fulfillments[].fulfillment_id` names a fulfillment "in the FO's fulfilled
+    items"; its `partner_fulfillment_reference` is set on those lines; statuses and quantities do
+    not change. Either or both fields may be given. FO-1009-A's other line (closed, FUL-1009-1)
+    is untouched."""
+    before = fo_of(client, "ORD-1009", "FO-1009-A")
     body: Json = {
-        "fulfillments": [
-            {"fulfillment_id": "FUL-1006-2", "partner_fulfillment_reference": "WMS-B"},
-            {"fulfillment_id": "FUL-1006-1", "partner_fulfillment_reference": "WMS-A"},
-        ]
+        "fulfillments": [{"fulfillment_id": "FUL-1009-2", "partner_fulfillment_reference": "WMS-B"}]
     }
     expected = {**before}
     if with_fo_reference:
         body["partner_fulfillment_order_reference"] = "WMS-FO"
         expected["partner_fulfillment_order_reference"] = "WMS-FO"
-    after = change_fo(client, "ORD-1006", "FO-1006-A", "update-partner-references", body)
-    first, second = before["line_items"]
+    after = change_fo(client, "ORD-1009", "FO-1009-A", "update-partner-references", body)
+    closed, fulfilled = before["line_items"]
     assert after == {
         **expected,
-        "line_items": [
-            {**first, "partner_fulfillment_reference": "WMS-A"},
-            {**second, "partner_fulfillment_reference": "WMS-B"},
-        ],
+        "line_items": [closed, {**fulfilled, "partner_fulfillment_reference": "WMS-B"}],
     }
 
 

@@ -93,16 +93,16 @@ def test_the_deprecated_path_answers_as_the_published_one(
 def test_delivered_without_or_with_the_shipment_id(
     client: CheckedClient, shipment_id: str | None
 ) -> None:
-    """Ours: without a shipment_id every fulfilled line closes; ORD-1009 stays
-    partially_fulfilled because its DIGITAL line is still open (fixtures/README.md)."""
+    """Ours: without a shipment_id every fulfilled line closes; ORD-1009 stays processing
+    because its DIGITAL line is still allocated (fixtures/README.md)."""
     before = client.order("ORD-1009")
     extra = {"shipment_id": shipment_id} if shipment_id else {}
     after = client.assert_changed(
         notify(client, "SHOP-1009", "delivered", **extra), before, AUTO_CLOSED
     )
     assert statuses(after) == statuses(closed(before[0], "FO-1009-A/LI-1009-2"))
-    assert after["status"] == "partially_fulfilled"
-    assert [fo["status"] for fo in after["fulfillment_orders"]] == ["closed", "open"]
+    assert after["status"] == "processing"
+    assert [fo["status"] for fo in after["fulfillment_orders"]] == ["closed", "allocated"]
 
 
 @pytest.mark.parametrize(

@@ -37,12 +37,12 @@ def want(line_id: str, quantity: int = 1) -> Json:
 
 
 def fo(fo_id: str, *lines: Json) -> Json:
-    """A stored DELIVERY FO of ACME_FASHION holding `lines` (status as the lines imply)."""
+    """A stored DELIVERY FO holding `lines`, not yet at a location, so that its pending lines
+    read `open` as in page 002's examples (status as the lines imply)."""
     return {
         "fulfillment_order_id": fo_id,
         "status": "open",
         "delivery_method": "DELIVERY",
-        "location_id": "DXB-WH-01",
         "line_items": list(lines),
     }
 
@@ -97,7 +97,7 @@ def test_example_1_add_item_3_next_to_a_fulfilled_item_2(client: CheckedClient) 
             {"id": "item-3", "quantity": 2, "status": "open"},
         ]
     }
-    assert after["status"] == "partially_fulfilled"
+    assert after["status"] == "processing"  # page 002's partially_fulfilled, as published
 
 
 def test_example_2_remove_open_item_2(client: CheckedClient) -> None:
@@ -213,13 +213,13 @@ def test_new_partner_order_reference_is_the_new_lookup_key(client: CheckedClient
         "ORD-1009",
         "ORD-1010",
         "ORD-1011",
-        "ORD-1012",
+        "ORD-1013",
     ],
 )
 def test_every_status_but_cancelled_can_be_updated(client: CheckedClient, order_id: str) -> None:
-    """Page 002: open, partially_allocated, allocated, partially_fulfilled, fulfilled and closed
-    orders "Can be updated" (the fixtures hold each; cancelled is refused, see
-    test_http_validation.py)."""
+    """Page 002: open, partially_allocated, allocated, partially_fulfilled (published:
+    processing), fulfilled and closed orders "Can be updated" (the fixtures hold each; cancelled
+    is refused, see test_http_validation.py)."""
     assert update(client, order_id, {"language": "fr"})["language"] == "fr"
 
 
@@ -252,15 +252,22 @@ def test_entry_matched_by_id_updates_its_fields_and_keeps_its_lines(
     client: CheckedClient,
 ) -> None:
     """Page 002: entries match existing FOs by `fulfillment_order_id`; an entry without
-    `line_items` keeps the FO's lines; FO fields not given are kept."""
+    `line_items` keeps the FO's lines (pending ones follow the new location); FO fields not
+    given are kept."""
     before, _ = client.order("ORD-1001")
     after = update(
         client,
         "ORD-1001",
         {"fulfillment_orders": [{"fulfillment_order_id": "FO-1001-A", "location_id": "RUH-DC-01"}]},
     )
+    fo_before = before["fulfillment_orders"][0]
     assert after["fulfillment_orders"] == [
-        {**before["fulfillment_orders"][0], "location_id": "RUH-DC-01"}
+        {
+            **fo_before,
+            "location_id": "RUH-DC-01",
+            "status": "allocated",  # its lines now have a location (line status catalogue)
+            "line_items": [{**x, "status": "allocated"} for x in fo_before["line_items"]],
+        }
     ]
 
 
@@ -285,8 +292,9 @@ def test_entry_matched_by_partner_reference_keeps_the_fo_id(client: CheckedClien
 
 
 def test_unmatched_entry_is_a_new_fo_with_a_generated_id(client: CheckedClient) -> None:
-    """Ours (page 002 is silent): an entry matching no FO is a new FO, id generated, lines open,
-    DELIVERY by default, created now."""
+    """Published update-order page: an FO that matches none is "created with a new
+    fulfillment_order_id", even when the entry carried one (MY-FO); ours: DELIVERY by default,
+    created now, its lines pending as its location says."""
     after = update(
         client,
         "ORD-1010",
@@ -297,17 +305,33 @@ def test_unmatched_entry_is_a_new_fo_with_a_generated_id(client: CheckedClient) 
             ]
         },
     )
-    generated, given = after["fulfillment_orders"]
-    assert generated["fulfillment_order_id"] not in ("", "MY-FO")
-    assert generated == {
-        "fulfillment_order_id": generated["fulfillment_order_id"],
+    located, digital = after["fulfillment_orders"]
+    ids = {located["fulfillment_order_id"], digital["fulfillment_order_id"]}
+    assert len(ids) == 2 and not ids & {"", "MY-FO"}
+    assert located == {
+        "fulfillment_order_id": located["fulfillment_order_id"],
         "location_id": "AUH-YAS-01",
         "creation_date": client.clock.last,
         "delivery_method": "DELIVERY",
-        "status": "open",
-        "line_items": [line("LI-1010-1", "open")],
+        "status": "allocated",
+        "line_items": [line("LI-1010-1", "allocated")],
     }
-    assert (given["fulfillment_order_id"], given["delivery_method"]) == ("MY-FO", "DIGITAL")
+    assert (digital["delivery_method"], digital["status"]) == ("DIGITAL", "open")
+    assert after["status"] == "partially_allocated"
+
+
+def test_a_new_fo_is_found_again_by_its_partner_reference(client: CheckedClient) -> None:
+    """A client that does not know the generated id names the FO by the reference it gave."""
+    entry = {"partner_fulfillment_order_reference": "MY-REF", "line_items": [want("LI-1010-1")]}
+    created = update(client, "ORD-1010", {"fulfillment_orders": [entry]})
+    again = update(
+        client,
+        "ORD-1010",
+        {"fulfillment_orders": [{**entry, "location_id": "AUH-YAS-01"}]},
+    )
+    (before_fo,), (after_fo,) = created["fulfillment_orders"], again["fulfillment_orders"]
+    assert after_fo["fulfillment_order_id"] == before_fo["fulfillment_order_id"]
+    assert after_fo["line_items"] == [line("LI-1010-1", "allocated")]
 
 
 def test_omitted_fos_are_removed(client: CheckedClient) -> None:
@@ -343,31 +367,30 @@ def test_terminal_lines_are_preserved_unchanged(
     assert after["status"] == before["status"]
 
 
-def test_pending_lines_kept_in_their_fo_keep_their_status(client: CheckedClient) -> None:
-    """Page 002 as the README's "Behaviour" reads it: a pending item that stays in its FO keeps its
-    status (allocated stays allocated), with the requested quantity."""
+def test_pending_lines_follow_their_fo_location(client: CheckedClient) -> None:
+    """reference/line-item-status-codes: a pending line is `allocated` in an FO with a location,
+    `open` in one without. ORD-1002: FO-1002-A at RUH-DC-01, FO-1002-B not located yet; a line
+    kept in its FO keeps its other keys with the requested quantity."""
     after = update(
         client,
         "ORD-1002",
         {
             "fulfillment_orders": [
-                {
-                    "fulfillment_order_id": "FO-1002-A",
-                    "line_items": [want("LI-1002-2", 1), want("LI-1002-1", 1)],
-                }
+                {"fulfillment_order_id": "FO-1002-A", "line_items": [want("LI-1002-1", 1)]},
+                {"fulfillment_order_id": "FO-1002-B", "line_items": [want("LI-1002-2")]},
             ]
         },
     )
-    assert lines_of(after)["FO-1002-A"] == [
-        line("LI-1002-1", "allocated"),
-        line("LI-1002-2", "open"),
-    ]
+    assert lines_of(after) == {
+        "FO-1002-A": [line("LI-1002-1", "allocated")],
+        "FO-1002-B": [line("LI-1002-2", "open")],
+    }
     assert after["status"] == "partially_allocated"
 
 
-def test_moved_lines_are_open(client: CheckedClient) -> None:
-    """Page 002 as the README's "Behaviour" reads it: an item moved to another FO is `open` there,
-    even if it was allocated; the statuses are re-derived."""
+def test_moved_lines_take_the_status_of_their_new_fo(client: CheckedClient) -> None:
+    """Page 002's move, with the catalogue: LI-1002-1 moved out of the located FO reads open,
+    LI-1002-2 moved into it reads allocated; statuses re-derived."""
     after = update(
         client,
         "ORD-1002",
@@ -379,27 +402,41 @@ def test_moved_lines_are_open(client: CheckedClient) -> None:
         },
     )
     assert lines_of(after) == {
-        "FO-1002-A": [line("LI-1002-2", "open")],
+        "FO-1002-A": [line("LI-1002-2", "allocated")],
         "FO-1002-B": [{"id": "LI-1002-1", "quantity": 2, "status": "open"}],
     }
-    assert after["status"] == "open"
+    assert after["status"] == "partially_allocated"
 
 
-def test_a_line_terminal_in_another_fo_may_be_listed(client: CheckedClient) -> None:
-    """Page 002's rule is per FO: LI-1004-1 is fulfilled in FO-1004-A and allocated in
-    FO-1004-B, so FO-1004-B may list it."""
-    before, _ = client.order("ORD-1004")
+def test_a_located_fo_allocates_the_lines_it_keeps(client: CheckedClient) -> None:
+    """An entry giving FO-1002-B a location, without line_items: its kept open line follows."""
     after = update(
         client,
-        "ORD-1004",
+        "ORD-1002",
         {
             "fulfillment_orders": [
-                {"fulfillment_order_id": "FO-1004-A"},
-                {"fulfillment_order_id": "FO-1004-B", "line_items": [want("LI-1004-1", 1)]},
+                {"fulfillment_order_id": "FO-1002-A"},
+                {"fulfillment_order_id": "FO-1002-B", "location_id": "RUH-DC-01"},
             ]
         },
     )
-    assert after["fulfillment_orders"] == before["fulfillment_orders"]
+    assert lines_of(after)["FO-1002-B"] == [line("LI-1002-2", "allocated")]
+    assert after["status"] == "allocated"
+
+
+def test_lines_being_picked_are_preserved(client: CheckedClient) -> None:
+    """Ours: ORD-1013's picked line is preserved like a terminal one (not listed, it stays; the
+    FO and the order stay processing)."""
+    before, _ = client.order("ORD-1013")
+    (fo_before,) = before["fulfillment_orders"]
+    after = update(
+        client,
+        "ORD-1013",
+        {"fulfillment_orders": [{"fulfillment_order_id": "FO-1013-A", "line_items": []}]},
+    )
+    assert lines_of(after) == {"FO-1013-A": [fo_before["line_items"][0]]}
+    assert fo_before["line_items"][0]["status"] == "picked"
+    assert after["status"] == after["fulfillment_orders"][0]["status"] == "processing"
 
 
 def test_statuses_are_re_derived_after_an_update(

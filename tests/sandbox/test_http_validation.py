@@ -26,19 +26,29 @@ def fo_path(order: str, fo: str, action: str) -> str:
     return f"/orders/{order}/fulfillment-orders/{fo}/{action}"
 
 
+def want(line_id: str, quantity: int = 1) -> dict[str, Any]:
+    """A line item of an update request (page 002: id and quantity)."""
+    return {"id": line_id, "quantity": quantity}
+
+
+def fo_entry(fo_id: str, *lines: dict[str, Any]) -> dict[str, Any]:
+    """A `fulfillment_orders` entry (page 002) naming `fo_id` and listing `lines`."""
+    return {"fulfillment_order_id": fo_id, "line_items": list(lines)}
+
+
 def fo_lines(fo_id: str, *lines: dict[str, Any]) -> dict[str, Any]:
     """An update-order body (page 002) replacing the FOs with one entry listing `lines`."""
-    return {"fulfillment_orders": [{"fulfillment_order_id": fo_id, "line_items": list(lines)}]}
+    return {"fulfillment_orders": [fo_entry(fo_id, *lines)]}
 
 
 LOCATION_1001 = fo_path("ORD-1001", "FO-1001-A", "update-location")
 SCHEDULE_1001 = fo_path("ORD-1001", "FO-1001-A", "update-schedule")
 REFERENCES_1004_A = fo_path("ORD-1004", "FO-1004-A", "update-partner-references")
 REFERENCES_1004_B = fo_path("ORD-1004", "FO-1004-B", "update-partner-references")
-FO_1004_B_AS_IS = {
-    "fulfillment_order_id": "FO-1004-B",
-    "line_items": [{"id": "LI-1004-1", "quantity": 1}],
-}
+LI_1004_1, LI_1004_2 = want("LI-1004-1"), want("LI-1004-2")
+FO_1004_B_AS_IS = {"fulfillment_order_id": "FO-1004-B"}
+"""FO-1004-B kept with its line (LI-1004-1, allocated), which it may not list: LI-1004-1 is
+fulfilled in FO-1004-A."""
 
 
 @dataclass(frozen=True)
@@ -222,15 +232,7 @@ REFUSALS = [
     ),
     patch(
         "terminal-line-listed-again",
-        {
-            "fulfillment_orders": [
-                {
-                    "fulfillment_order_id": "FO-1004-A",
-                    "line_items": [{"id": "LI-1004-2", "quantity": 1}],
-                },
-                FO_1004_B_AS_IS,
-            ]
-        },
+        {"fulfillment_orders": [fo_entry("FO-1004-A", LI_1004_2), FO_1004_B_AS_IS]},
         "fulfillment_orders[0].line_items[0].id",
         "/orders/ORD-1004",
         watch=("ORD-1004",),
@@ -240,15 +242,43 @@ REFUSALS = [
         {
             "fulfillment_orders": [
                 FO_1004_B_AS_IS,
-                {
-                    "fulfillment_order_id": "FO-1004-A",
-                    "line_items": [{"line_item_id": "LI-1004-1", "quantity": 1}],
-                },
+                fo_entry("FO-1004-A", {"line_item_id": "LI-1004-1", "quantity": 1}),
             ]
         },
         "fulfillment_orders[1].line_items[0].id",
         "/orders/ORD-1004",
         watch=("ORD-1004",),
+    ),
+    patch(
+        "terminal-line-of-another-fo-listed",
+        {
+            "fulfillment_orders": [
+                {"fulfillment_order_id": "FO-1004-A"},
+                fo_entry("FO-1004-B", LI_1004_1),
+            ]
+        },
+        "fulfillment_orders[1].line_items[0].id",
+        "/orders/ORD-1004",
+        watch=("ORD-1004",),
+    ),
+    patch(
+        "picked-line-listed",
+        fo_lines("FO-1013-A", want("LI-1013-2", 2), want("LI-1013-1")),
+        "fulfillment_orders[0].line_items[1].id",
+        "/orders/ORD-1013",
+        watch=("ORD-1013",),
+    ),
+    patch(
+        "fo-quantity-over-the-ordered-one",
+        fo_lines("FO-1001-A", want("LI-1001-1"), want("LI-1001-2", 3)),
+        "fulfillment_orders[0].line_items[1].quantity",
+    ),
+    patch(
+        "line-quantity-below-the-preserved-one",
+        {"line_items": [want("LI-1006-1"), want("LI-1006-2")]},
+        "line_items[0].quantity",
+        "/orders/ORD-1006",
+        watch=("ORD-1006",),
     ),
     patch("cancelled-order", {"language": "ar"}, "status", "/orders/ORD-1007", watch=("ORD-1007",)),
     patch(
@@ -284,14 +314,14 @@ REFUSALS = [
         "fulfillment_orders[1]",
     ),
     patch(
-        "new-fos-share-an-id",
+        "new-fos-share-a-reference",
         {
             "fulfillment_orders": [
-                {"fulfillment_order_id": "FO-X", "line_items": []},
-                {"fulfillment_order_id": "FO-X", "line_items": []},
+                {"partner_fulfillment_order_reference": "R-X", "line_items": []},
+                {"partner_fulfillment_order_reference": "R-X", "line_items": []},
             ]
         },
-        "fulfillment_orders[1].fulfillment_order_id",
+        "fulfillment_orders[1].partner_fulfillment_order_reference",
     ),
     patch(
         "partner-order-reference-of-another-order",
@@ -335,6 +365,13 @@ REFUSALS = [
         "fulfillments[0].fulfillment_id",
         REFERENCES_1004_B,
         watch=("ORD-1004",),
+    ),
+    patch(
+        "references-fulfillment-of-a-closed-line",
+        {"fulfillments": [{"fulfillment_id": "FUL-1006-1", "partner_fulfillment_reference": "X"}]},
+        "fulfillments[0].fulfillment_id",
+        fo_path("ORD-1006", "FO-1006-A", "update-partner-references"),
+        watch=("ORD-1006",),
     ),
     patch(
         "references-fulfillment-missing-reference",
