@@ -198,6 +198,12 @@ def test_unknown_fulfillment_order_is_404(client: CheckedClient, fo_operation: O
         ("PATCH", "/orders/shipment-status-update", {"POST"}),
         ("GET", "/orders/shipment-status", {"POST"}),
         ("PATCH", "/orders/shipment-status", {"POST"}),
+        ("GET", "/orders/ORD-1001/fulfillment-orders/FO-1001-A", {"PATCH"}),
+        ("GET", "/orders/ORD-1001/fulfillment-orders/merge", {"POST"}),
+        ("PATCH", "/orders/ORD-1001/fulfillment-orders/merge", {"POST"}),
+        ("GET", "/orders/ORD-1001/fulfillment-orders/FO-1001-A/fulfill", {"POST"}),
+        ("POST", "/orders/ORD-1001/change-logs", {"GET", "HEAD"}),
+        ("GET", "/orders/ORD-1001/cancel", {"POST"}),
         ("GET", "/orders/ORD-1001/fulfillment-orders/FO-1001-A/update-location", {"PATCH"}),
         ("POST", "/orders/ORD-1001/fulfillment-orders/FO-1001-A/update-schedule", {"PATCH"}),
         (
@@ -224,8 +230,8 @@ def test_undocumented_method_is_405_with_allow(
         "/",
         "/order",
         "/orders/ORD-1001/fulfillment-orders",
-        "/orders/ORD-1001/fulfillment-orders/FO-1001-A",
         "/orders/ORD-1001/fulfillment-orders/FO-1001-A/update-nothing",
+        "/orders/ORD-1001/change-log",
         "/__admin/nothing",
     ],
 )
