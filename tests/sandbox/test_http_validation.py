@@ -494,9 +494,10 @@ def test_stale_if_match_is_409_and_changes_nothing(
     client: CheckedClient, change_operation: Operation
 ) -> None:
     """Page 002's 409 "Concurrent update detected. Retry the request.", for a stale `If-Match`."""
-    _, stale = client.order("ORD-1001")
-    assert client.patch(ORDER, json={"language": "fr"}).status_code == 200
-    with client.unchanged("ORD-1001"):
+    order = change_operation.order
+    _, stale = client.order(order)
+    assert client.patch(f"/orders/{order}", json={"language": "fr"}).status_code == 200
+    with client.unchanged(order):
         response = change_operation.send(client, headers={"If-Match": stale})
     assert response.status_code == 409
     (detail,) = response.get_json()["error_details"]
