@@ -7,6 +7,7 @@ Both serve the app in this process, from threads of their own: `start()` returns
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from flask import Flask
@@ -16,6 +17,15 @@ from .config import MIB
 
 SERVERS = ("granian", "waitress")
 DEFAULT_SERVER = SERVERS[0]
+
+
+@dataclass(frozen=True)
+class Binding:
+    """Where a server listens (`port` 0: any free port) and how many threads run requests."""
+
+    host: str
+    port: int
+    threads: int
 
 
 class HttpServer(Protocol):
@@ -46,19 +56,12 @@ def make_server(
     if server == "waitress":
         from .server_waitress import THREADS, WaitressServer
 
-        return WaitressServer(
-            app, host=host, port=port, threads=threads or THREADS, max_body_bytes=max_body_bytes
-        )
+        return WaitressServer(app, Binding(host, port, threads or THREADS), max_body_bytes)
     from .server_granian import THREADS as GRANIAN_THREADS
     from .server_granian import GranianServer
 
-    return GranianServer(
-        app,
-        host=host,
-        port=port,
-        threads=threads or GRANIAN_THREADS,
-        held=app.extensions.get(DELAYS),
-    )
+    binding = Binding(host, port, threads or GRANIAN_THREADS)
+    return GranianServer(app, binding, held=app.extensions.get(DELAYS))
 
 
 def url_of(server: HttpServer) -> str:

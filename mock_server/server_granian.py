@@ -30,6 +30,7 @@ from granian.constants import HTTPModes
 from granian.http import HTTP1Settings
 
 from .errors import detail, error_body
+from .server import Binding
 from .wsgi import DROP_KEY
 
 if TYPE_CHECKING:
@@ -48,15 +49,17 @@ THREADS = 1
 """Python threads running requests (granian's `blocking_threads`). One serves the most: the GIL
 runs one request at a time anyway, and a second thread only adds GIL hand-offs (README,
 Benchmarks: 1 thread against 2 and 4)."""
-BACKPRESSURE = 64
-"""Requests in flight at once (granian's `backpressure`): past it granian stops reading new
-requests, so they wait in the kernel instead of in a queue of the worker (README, Benchmarks)."""
+BACKLOG = 1024
+BACKPRESSURE = BACKLOG
+"""Connections served at once (granian's `backpressure`; granian's default, backlog / workers).
+A keep-alive connection holds its place while open, so a lower value starves clients: with 2, a
+third open connection is never answered (README, Benchmarks)."""
 HELD_THREADS = 64
 """Threads for the requests a latency fault holds (`app.extensions[DELAYS]`): each sleeps on its
 own thread, so that a held request never waits for another, nor stalls the others."""
 RUNTIME_THREADS = 1
-"""granian's Rust I/O threads. One keeps up with the Python thread on 2 cores."""
-BACKLOG = 1024
+"""granian's Rust I/O threads (granian's default). One keeps up with the Python thread on 2
+cores."""
 MAX_HEADER_BYTES = 256 * 1024
 """Request headers larger than this are refused with 431 (waitress's default limit)."""
 HTTP1 = HTTP1Settings(max_buffer_size=2 * MAX_HEADER_BYTES)
@@ -168,20 +171,11 @@ class GranianServer:
 
     name = "granian"
 
-    def __init__(
-        self,
-        app: WSGIApplication,
-        *,
-        host: str,
-        port: int,
-        threads: int = THREADS,
-        held: Held | None = None,
-    ) -> None:
+    def __init__(self, app: WSGIApplication, binding: Binding, held: Held | None = None) -> None:
         self.app = app
         self.held = held
-        self.host = host
-        self.threads = threads
-        self._socket = bind(host, port)
+        self.host, self.threads = binding.host, binding.threads
+        self._socket = bind(binding.host, binding.port)
         self.port: int = self._socket.getsockname()[1]
         self._signal = WorkerSignal()
         self._stopped = threading.Event()

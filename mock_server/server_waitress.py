@@ -14,6 +14,7 @@ from waitress import create_server, utilities, wasyncore
 
 from .config import MIB
 from .errors import detail, error_body
+from .server import Binding
 from .wsgi import DROP_KEY
 
 if TYPE_CHECKING:
@@ -61,25 +62,16 @@ class WaitressServer:
 
     name = "waitress"
 
-    def __init__(
-        self,
-        app: WSGIApplication,
-        *,
-        host: str,
-        port: int,
-        threads: int = THREADS,
-        max_body_bytes: int = MIB,
-    ) -> None:
+    def __init__(self, app: WSGIApplication, binding: Binding, max_body_bytes: int = MIB) -> None:
         self.app = app
-        self.host = host
-        self.threads = threads
+        self.host, self.threads = binding.host, binding.threads
         self._map: dict[int, Any] = {}
         self._server = create_server(
             self._with_drop,
             map=self._map,
-            host=host,
-            port=port,
-            threads=threads,
+            host=binding.host,
+            port=binding.port,
+            threads=binding.threads,
             ident="carriyo-sandbox",
             max_request_body_size=max(max_body_bytes * 4, 64 * MIB),
         )

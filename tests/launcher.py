@@ -17,6 +17,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -50,6 +51,15 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((HOST, 0))
         return int(sock.getsockname()[1])
+
+
+def wait_until(condition: Callable[[], bool], attempts: int = 1000) -> bool:
+    """Check `condition` up to `attempts` times, 10 ms apart; whether it held."""
+    for _ in range(attempts):
+        if condition():
+            return True
+        time.sleep(0.01)
+    return False
 
 
 def secret(label: str) -> str:

@@ -11,7 +11,7 @@ import http.client
 import socket
 import struct
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +23,7 @@ from mock_server.domain import CONCURRENT_UPDATE
 from mock_server.server import BackgroundServer
 from mock_server.server_granian import TCP_INFO_LAST_DATA_RECV
 from mock_server.spec import Spec
+from tests.launcher import wait_until
 
 if TYPE_CHECKING:
     from tests.sandbox.client import CheckedClient
@@ -231,15 +232,6 @@ def test_latency_then_status(client: CheckedClient, served: BackgroundServer) ->
     assert response.status == 503
     assert (time.perf_counter() - started) * 1000 >= 100
     conn.close()
-
-
-def wait_until(condition: Callable[[], bool], attempts: int = 1000) -> bool:
-    """Check `condition` up to `attempts` times, 10 ms apart; whether it held."""
-    for _ in range(attempts):
-        if condition():
-            return True
-        time.sleep(0.01)
-    return False
 
 
 def quiet_ms(sock: socket.socket) -> int:

@@ -4,11 +4,10 @@ requests in flight finish. Each runs the real `python -m mock_server`."""
 
 from __future__ import annotations
 
+import http.client
 import signal
 import socket
 import subprocess
-import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -16,18 +15,12 @@ import orjson
 import pytest
 import requests
 
-from tests.launcher import PYTHON_M, Server, running
+from mock_server.app import create_app
+from mock_server.config import SandboxConfig
+from mock_server.server import BackgroundServer
+from tests.launcher import PYTHON_M, Server, running, wait_until
 
 AUTH = {"x-api-key": "k", "tenant-id": "acme-demo"}
-
-
-def wait_until(condition: Callable[[], bool], attempts: int = 1000) -> bool:
-    """Check `condition` up to `attempts` times, 10 ms apart; whether it held."""
-    for _ in range(attempts):
-        if condition():
-            return True
-        time.sleep(0.01)
-    return False
 
 
 def fault_hits(server: Server) -> int:
@@ -108,3 +101,22 @@ def test_waitress_fallback(tmp_path: Path) -> None:
         served.admin("POST", "faults", json={"operation": "getOrder", "drop_connection": True})
         with pytest.raises(requests.ConnectionError):
             served.call("GET", "/orders/ORD-1001", session=requests.Session())
+
+
+def test_many_open_connections_are_all_answered() -> None:
+    """granian's backpressure counts open connections (a keep-alive one holds its place): 100
+    connections open at once, each with a request sent before any answer is read, are all
+    answered."""
+    app = create_app(SandboxConfig())
+    server = BackgroundServer(app).start()
+    host, port = server.url.removeprefix("http://").split(":")
+    connections = [http.client.HTTPConnection(host, int(port), timeout=10) for _ in range(100)]
+    try:
+        for conn in connections:
+            conn.request("GET", "/orders/ORD-1001", headers=AUTH)
+        assert [conn.getresponse().status for conn in connections] == [200] * 100
+    finally:
+        for conn in connections:
+            conn.close()
+        server.stop()
+        app.extensions["sandbox"].close()
