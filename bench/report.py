@@ -252,7 +252,9 @@ def render(report: Report) -> str:
         f"{s['wrk_threads']} threads, {s['connections']} connections, {s['duration']} s per cell "
         f"(after {s['warmup']} s of warm-up, best of {s['repeat']} interleaved rounds); "
         "sandbox and ceiling each on "
-        + " and on ".join(f"{name} ({n} threads)" for name, n in s["server_threads"].items())
+        + " and on ".join(
+            f"{name} ({n} thread{'' if n == 1 else 's'})" for name, n in s["server_threads"].items()
+        )
         + "; the scale runs on "
         + DEFAULT
         + ". Load average "

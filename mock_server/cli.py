@@ -208,7 +208,8 @@ def serve(args: argparse.Namespace) -> int:
     try:
         server.start()
         # The line tests/launcher.py waits for: the bound port, also for --port 0.
-        log.info("Serving on %s (%s, %d threads)", url, server.name, server.threads)
+        threads = f"{server.threads} thread{'' if server.threads == 1 else 's'}"
+        log.info("Serving on %s (%s, %s)", url, server.name, threads)
         log.info("Carriyo Orders sandbox on %s (API reference: %s/docs)", url, url)
         with contextlib.suppress(SystemExit):
             threading.Event().wait()  # until a signal handler raises SystemExit
