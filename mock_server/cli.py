@@ -20,6 +20,14 @@ from .server import DEFAULT_SERVER, SERVERS
 log = logging.getLogger("mock_server")
 
 
+def at_least_one(text: str) -> int:
+    """An argparse type: an integer of 1 or more."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not 1 or more")
+    return value
+
+
 def add_serve_options(parser: argparse.ArgumentParser) -> None:
     """The options of `serve`, their defaults those of `SandboxConfig()`."""
     default = SandboxConfig()
@@ -67,13 +75,13 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--threads",
-        type=int,
+        type=at_least_one,
         metavar="N",
         help="Python threads running requests (default: granian 1, waitress 4; README, Benchmarks)",
     )
     parser.add_argument(
         "--workers",
-        type=int,
+        type=at_least_one,
         default=1,
         metavar="N",
         help="server processes (default 1; more need a store shared between processes)",

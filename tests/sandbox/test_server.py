@@ -62,6 +62,15 @@ def test_more_than_one_worker_is_refused_with_the_in_memory_store() -> None:
     assert "needs a store shared between processes" in result.stderr
 
 
+@pytest.mark.parametrize("option", ["--workers", "--threads"])
+def test_fewer_than_one_worker_or_thread_is_refused(option: str) -> None:
+    result = subprocess.run(
+        [*PYTHON_M, option, "0"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 2
+    assert f"argument {option}: 0 is not 1 or more" in result.stderr
+
+
 def test_sigterm_lets_the_request_in_flight_finish(tmp_path: Path) -> None:
     """A PATCH held by a latency fault when SIGTERM arrives is answered, and its change is in
     the state file saved at exit."""
