@@ -1,21 +1,26 @@
-"""The framework ceiling: a bare Flask app under waitress that returns one stored order.
+"""The framework ceiling: a bare Flask app that returns one stored order, on the sandbox's own
+HTTP server (granian or waitress, `mock_server/server.py`) with the sandbox's default threads.
 
 It does what every sandbox request must do at the least (route the request, read the body of a
 PATCH, answer the stored order's JSON bytes) and nothing else: no authentication, no validation,
-no domain rule. `bench/run.py` runs it with the sandbox's thread count, so ours/ceiling is the share
-of the framework's throughput the sandbox keeps.
+no domain rule. So ours/ceiling on one server is the share of the framework's throughput the
+sandbox keeps there.
 
-    python bench/ceiling_app.py --order ORDER.json --port 8099 --threads 4
+    python bench/ceiling_app.py --order ORDER.json --port 8099 [--server waitress]
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
+import contextlib
+import signal
+import threading
 from pathlib import Path
+from types import FrameType
 
-import waitress
 from flask import Flask, Response, request
+
+from mock_server.server import DEFAULT_SERVER, SERVERS, make_server
 
 
 def create_app(order_json: bytes) -> Flask:
@@ -36,16 +41,26 @@ def create_app(order_json: bytes) -> Flask:
     return app
 
 
+def stop(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--order", type=Path, required=True, help="the order's JSON file")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--server", choices=SERVERS, default=DEFAULT_SERVER)
     args = parser.parse_args()
     app = create_app(args.order.read_bytes())
-    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # as the sandbox (server.py)
-    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="ceiling")
+    server = make_server(app, server=args.server, host=args.host, port=args.port)
+    signal.signal(signal.SIGTERM, stop)
+    server.start()
+    try:
+        with contextlib.suppress(SystemExit, KeyboardInterrupt):
+            threading.Event().wait()
+    finally:
+        server.stop()
 
 
 if __name__ == "__main__":

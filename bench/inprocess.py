@@ -4,9 +4,9 @@
 
 Calls each app (`app(environ, start_response)`) with the same requests as `bench/run.py` (the
 hot order, the bodies of bench/*.lua) and prints microseconds per request, the best of `--rounds`
-rounds, for the sandbox and the ceiling. Without waitress, wrk or sockets in the measurement, it
-shows what the sandbox's own code costs; `--profile OPERATION` prints cProfile's top functions for
-one operation. Run it when the machine is quiet: it measures wall time.
+rounds, for the sandbox and the ceiling. Without an HTTP server, wrk or sockets in the
+measurement, it shows what the sandbox's own code costs; `--profile OPERATION` prints cProfile's
+top functions for one operation. Run it when the machine is quiet: it measures wall time.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def script_request(operation: Operation) -> tuple[str, bytes]:
 
 
 def environ_of(operation: Operation) -> dict[str, Any]:
-    """A WSGI environ like waitress's for `operation` (its input stream is set per call)."""
+    """A WSGI environ like an HTTP server's for `operation` (its input stream is set per call)."""
     method, body = script_request(operation)
     environ = {
         "REQUEST_METHOD": method,

@@ -1,5 +1,8 @@
 """Benchmark the sandbox against Prism and the bare-Flask ceiling, and at 100 to 100,000 orders.
 
+The sandbox and the ceiling each run on both of the sandbox's HTTP servers (granian, the default,
+and waitress, the fallback) in one run; the scale runs use the default.
+
     python bench/run.py [--duration 10] [--connections 20] [--write-readme]   (or: make bench)
 
 Installs what it lacks (wrk from Debian's packages, Prism from npm into bench/.prism/), starts each
@@ -34,6 +37,7 @@ from pathlib import Path
 from load import Load, measure
 from report import Report, Run, ScalePoint, load_average, render, save_json, write_readme
 from servers import (
+    HTTP_SERVERS,
     SERVERS,
     Server,
     ceiling,
@@ -45,6 +49,11 @@ from servers import (
     sandbox,
 )
 from workload import GET, OPERATIONS, UPDATE_ORDER, hot_order, load_templates, state_document
+
+from mock_server.server_granian import THREADS as GRANIAN_THREADS
+from mock_server.server_waitress import THREADS as WAITRESS_THREADS
+
+SERVER_THREADS = {"granian": GRANIAN_THREADS, "waitress": WAITRESS_THREADS}
 
 
 def compare(args: argparse.Namespace, load: Load, report: Report, work: Path) -> None:
@@ -58,17 +67,18 @@ def compare(args: argparse.Namespace, load: Load, report: Report, work: Path) ->
     (fixtures / "bench.json").write_bytes(state_document(100, templates, locations))
     order_file = work / "hot-order.json"
     order_file.write_text(json.dumps(hot_order(templates)), encoding="utf-8")
-    servers = [("ours", lambda: sandbox(fixtures, args.server_threads, work))]
+    servers = [sandbox(fixtures, server, work) for server in HTTP_SERVERS]
     binary = ensure_prism() if "prism" in args.servers else None
     if binary is not None:
-        servers.append(("prism", lambda: prism(binary, work)))
+        servers.append(prism(binary, work))
     elif "prism" in args.servers:
         report.notes.append("Prism could not be installed: its rows are missing.")
-    servers.append(("ceiling", lambda: ceiling(order_file, args.server_threads, work)))
-    servers = [(name, make) for name, make in servers if name in args.servers]
+    servers += [ceiling(order_file, server, work) for server in HTTP_SERVERS]
     with contextlib.ExitStack() as stack:
         started = [
-            stack.enter_context(running(make(), GET.path, timeout=120))[0] for _, make in servers
+            stack.enter_context(running(server, GET.path, timeout=120))[0]
+            for server in servers
+            if server.name in args.servers
         ]
         runs: dict[tuple[str, str], list[Run]] = {}
         for round_ in range(load.repeat):
@@ -96,14 +106,14 @@ def scale(args: argparse.Namespace, load: Load, report: Report, work: Path) -> N
         document = state_document(size, templates, locations)
         (directory / "bench.json").write_bytes(document)
         print(f"bench: {size:,} orders ({len(document) / 1e6:.0f} MB of JSON)", flush=True)
-        server = sandbox(directory, args.server_threads, work)
+        server = sandbox(directory, HTTP_SERVERS[0], work)
         with running(server, GET.path, timeout=args.startup_timeout) as (_, startup):
             rss = server.rss_mb()
             point = ScalePoint(size, startup, None, rss, rss)
             point.get = measure(load, server, GET)
             point.update = measure(load, server, UPDATE_ORDER)
             point.rss_after_mb = server.rss_mb()
-        server = sandbox(tiny, args.server_threads, work, max_body=len(document) + 2**20)
+        server = sandbox(tiny, HTTP_SERVERS[0], work, max_body=len(document) + 2**20)
         with running(server, GET.path, timeout=args.startup_timeout):
             point.put_state_s = put_state(server, document)
             if point.put_state_s is not None:
@@ -141,12 +151,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--wrk-threads", type=int, default=2, help="wrk threads (2)")
     parser.add_argument("--connections", type=int, default=20, help="wrk connections (20)")
     parser.add_argument(
-        "--server-threads",
-        type=int,
-        default=4,
-        help="waitress threads of sandbox and ceiling (4, the sandbox's default)",
-    )
-    parser.add_argument(
         "--sizes",
         type=lambda text: sorted(int(part) for part in text.split(",")),
         default=[100, 10_000, 100_000],
@@ -157,7 +161,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--servers",
         type=lambda text: [part for part in text.split(",") if part],
         default=list(SERVERS),
-        help="servers of the comparison, comma-separated (ours,prism,ceiling)",
+        help=f"servers of the comparison, comma-separated ({','.join(SERVERS)})",
     )
     parser.add_argument("--skip-scale", action="store_true", help="no scale runs")
     parser.add_argument(
@@ -185,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
             "repeat": load.repeat,
             "wrk_threads": args.wrk_threads,
             "connections": args.connections,
-            "server_threads": args.server_threads,
+            "server_threads": SERVER_THREADS,
             "sizes": args.sizes,
         },
         load_before=load_average(),

@@ -1,7 +1,8 @@
 """The servers under test and the tools the bench needs (wrk, Prism), installed when missing.
 
-Each server (the sandbox, Prism, the bare-Flask ceiling) runs on a free loopback port in its own
-process group, so that stopping it stops whatever it spawned, and is stopped however the run ends.
+Each server (the sandbox and the bare-Flask ceiling, each on granian and on waitress, and Prism)
+runs on a free loopback port in its own process group, so that stopping it stops whatever it
+spawned, and is stopped however the run ends.
 """
 
 from __future__ import annotations
@@ -25,11 +26,15 @@ from workload import BENCH_DIR, HEADERS, ROOT
 PRISM_DIR = BENCH_DIR / ".prism"
 PRISM_BIN = PRISM_DIR / "node_modules" / ".bin" / "prism"
 
-SERVERS = ("ours", "prism", "ceiling")
+HTTP_SERVERS = ("granian", "waitress")
+"""The sandbox's HTTP servers (mock_server/server.py): the default first."""
+OURS = {server: f"ours-{server}" for server in HTTP_SERVERS}
+CEILING = {server: f"ceiling-{server}" for server in HTTP_SERVERS}
+SERVERS = (*OURS.values(), "prism", *CEILING.values())
 SERVER_TITLES = {
-    "ours": "sandbox (validation on)",
+    **{name: f"sandbox on {server} (validation on)" for server, name in OURS.items()},
     "prism": "Prism (openapi.yaml)",
-    "ceiling": "bare Flask (ceiling)",
+    **{name: f"bare Flask on {server} (ceiling)" for server, name in CEILING.items()},
 }
 
 
@@ -165,7 +170,8 @@ def running(server: Server, ready_path: str, timeout: float) -> Iterator[tuple[S
         server.stop()
 
 
-def sandbox(fixtures: Path, threads: int, log_dir: Path, max_body: int = 0) -> Server:
+def sandbox(fixtures: Path, server: str, log_dir: Path, max_body: int = 0) -> Server:
+    """The sandbox (`python -m mock_server`) on `server`, with that server's default threads."""
     port = free_port()
     extra = ["--max-body-bytes", str(max_body)] if max_body else []
     argv = [
@@ -178,11 +184,11 @@ def sandbox(fixtures: Path, threads: int, log_dir: Path, max_body: int = 0) -> S
         str(port),
         "--fixtures",
         str(fixtures),
-        "--threads",
-        str(threads),
+        "--server",
+        server,
         *extra,
     ]
-    return Server("ours", argv, port, log_dir)
+    return Server(OURS[server], argv, port, log_dir)
 
 
 def prism(binary: Path, log_dir: Path) -> Server:
@@ -191,7 +197,8 @@ def prism(binary: Path, log_dir: Path) -> Server:
     return Server("prism", argv, port, log_dir)
 
 
-def ceiling(order_file: Path, threads: int, log_dir: Path) -> Server:
+def ceiling(order_file: Path, server: str, log_dir: Path) -> Server:
+    """The bare-Flask ceiling on `server`, with the sandbox's default threads on that server."""
     port = free_port()
     argv = [
         sys.executable,
@@ -200,7 +207,7 @@ def ceiling(order_file: Path, threads: int, log_dir: Path) -> Server:
         str(order_file),
         "--port",
         str(port),
-        "--threads",
-        str(threads),
+        "--server",
+        server,
     ]
-    return Server("ceiling", argv, port, log_dir)
+    return Server(CEILING[server], argv, port, log_dir)

@@ -17,6 +17,10 @@ from .sandbox import Sandbox
 from .spec import Spec
 from .store import Store
 
+DELAYS = "carriyo_sandbox.delays"
+"""`app.extensions[DELAYS](environ)`: whether a latency fault will hold the request (faults.py);
+the HTTP server runs such requests on threads of their own (server_granian.py)."""
+
 
 def create_app(
     config: SandboxConfig | None = None, *, spec: Spec | None = None, store: Store | None = None
@@ -34,9 +38,9 @@ def create_app(
     # The journal is outermost: it times and records what follows, faulted requests included.
     # Flask's documented way to add WSGI middleware is to replace `app.wsgi_app`, which its
     # stubs declare as a method: hence the two ignores.
-    app.wsgi_app = FaultMiddleware(  # type: ignore[method-assign]
-        app.wsgi_app, sandbox.faults, operation_matcher(app)
-    )
+    faults = FaultMiddleware(app.wsgi_app, sandbox.faults, operation_matcher(app))
+    app.wsgi_app = faults  # type: ignore[method-assign]
+    app.extensions[DELAYS] = faults.delays
     app.wsgi_app = JournalMiddleware(  # type: ignore[method-assign]
         app.wsgi_app, sandbox.journal, sandbox.config.max_body_bytes
     )

@@ -4,18 +4,28 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import signal
 import sys
+import threading
 from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn
 
 from .config import VALIDATORS, RetryPolicy, SandboxConfig, parse_clients
-from .server import DEFAULT_THREADS
+from .server import DEFAULT_SERVER, SERVERS
 
 log = logging.getLogger("mock_server")
+
+
+def at_least_one(text: str) -> int:
+    """An argparse type: an integer of 1 or more."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not 1 or more")
+    return value
 
 
 def add_serve_options(parser: argparse.ArgumentParser) -> None:
@@ -76,10 +86,23 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
         f"(default {default.max_body_bytes} bytes)",
     )
     parser.add_argument(
+        "--server",
+        choices=SERVERS,
+        default=DEFAULT_SERVER,
+        help="HTTP server: granian, a Rust HTTP core (default), or waitress, pure Python",
+    )
+    parser.add_argument(
         "--threads",
-        type=int,
-        default=DEFAULT_THREADS,
-        help=f"WSGI worker threads (default {DEFAULT_THREADS})",
+        type=at_least_one,
+        metavar="N",
+        help="Python threads running requests (default: granian 1, waitress 4; README, Benchmarks)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=at_least_one,
+        default=1,
+        metavar="N",
+        help="server processes (default 1; more need a store shared between processes)",
     )
     parser.add_argument(
         "--state-file",
@@ -191,18 +214,27 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
 
 
 def stop_serving(signum: int, frame: FrameType | None) -> NoReturn:
-    """SIGTERM/SIGINT: leave the server loop, so that `serve` shuts down cleanly."""
+    """SIGTERM/SIGINT: end `serve`'s wait, so that it shuts down cleanly."""
     raise SystemExit(0)
 
 
+WORKERS_NEED_A_SHARED_STORE = (
+    "--workers {workers}: the orders are kept in this process's memory, so {workers} worker "
+    "processes would each have their own (an order created on one would be missing on the "
+    "others); more than one worker needs a store shared between processes"
+)
+
+
 def serve(args: argparse.Namespace) -> int:
-    """Start the sandbox under waitress (one process: the state is in memory) until SIGTERM or
-    SIGINT; then finish the requests in flight, stop the webhook workers and save the state."""
+    """Start the sandbox (one process: the state is in memory) until SIGTERM or SIGINT; then
+    finish the requests in flight, stop the webhook workers and save the state."""
     from .app import create_app
     from .controls.state import InvalidState
     from .heap import freeze_long_lived
-    from .server import make_server
+    from .server import make_server, url_of
 
+    if args.workers != 1:
+        raise SystemExit(WORKERS_NEED_A_SHARED_STORE.format(workers=args.workers))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     try:
         app = create_app(config_from_args(args))
@@ -211,6 +243,7 @@ def serve(args: argparse.Namespace) -> int:
     sandbox = app.extensions["sandbox"]
     server = make_server(
         app,
+        server=args.server,
         host=args.host,
         port=args.port,
         threads=args.threads,
@@ -219,14 +252,19 @@ def serve(args: argparse.Namespace) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, stop_serving)
     freeze_long_lived()
-    server.print_listen("Serving on http://{}:{}")  # waitress's own line, as `waitress.serve`
-    url = f"http://{args.host}:{server.effective_port}"
-    log.info("Carriyo Orders sandbox on %s (API reference: %s/docs)", url, url)
+    url = url_of(server)
     try:
-        server.run()  # returns once a signal handler raised SystemExit
+        server.start()
+        # The line tests/launcher.py waits for: the bound port, also for --port 0.
+        threads = f"{server.threads} thread{'' if server.threads == 1 else 's'}"
+        log.info("Serving on %s (%s, %s)", url, server.name, threads)
+        log.info("Carriyo Orders sandbox on %s (API reference: %s/docs)", url, url)
+        with contextlib.suppress(SystemExit):
+            threading.Event().wait()  # until a signal handler raises SystemExit
     finally:
         for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, signal.SIG_IGN)  # let the final save finish
+            signal.signal(signum, signal.SIG_IGN)  # let the requests in flight and the save end
+        server.stop()
         sandbox.close()
     log.info("stopped%s", f"; state saved to {args.state_file}" if args.state_file else "")
     return 0

@@ -1,8 +1,8 @@
 """pytest plugin (entry point `carriyo_sandbox`): the `carriyo_sandbox` session fixture.
 
-Importing this module is cheap: Flask, waitress and the spec are loaded only when a test asks for
-the fixture, which then starts one sandbox per test session (per xdist worker) on a free loopback
-port and stops it at the end.
+Importing this module is cheap: Flask, the HTTP server and the spec are loaded only when a test
+asks for the fixture, which then starts one sandbox per test session (per xdist worker) on a free
+loopback port and stops it at the end.
 """
 
 from __future__ import annotations

@@ -1,84 +1,93 @@
-"""The WSGI server the sandbox runs under (waitress): in the foreground (`serve`) or in a thread."""
+"""The HTTP server the sandbox runs under: granian (a Rust HTTP core, the default) or waitress
+(pure Python, `--server waitress`), in the foreground (`serve`) or in the background (tests).
+
+Both serve the app in this process, from threads of their own: `start()` returns at once, and
+`stop()` lets the requests in flight finish. One process: the state is in memory.
+"""
 
 from __future__ import annotations
 
-import logging
-import threading
-from typing import Any
+from dataclasses import dataclass
+from typing import Protocol
 
-import orjson
 from flask import Flask
-from waitress import create_server, utilities, wasyncore
-from waitress.server import BaseWSGIServer
 
+from .app import DELAYS
 from .config import MIB
-from .errors import detail, error_body
+
+SERVERS = ("granian", "waitress")
+DEFAULT_SERVER = SERVERS[0]
 
 
-def _error_as_json(
-    self: utilities.Error, ident: str | None = None
-) -> tuple[str, list[tuple[str, str]], bytes]:
-    """waitress's own refusals (an invalid header, a body past its limit) as `Error` bodies."""
-    code = self.reason.upper().replace(" ", "_")
-    body = orjson.dumps(error_body(self.code, [detail(code, str(self.body))]))
-    return f"{self.code} {self.reason}", [("Content-Type", "application/json")], body
+@dataclass(frozen=True)
+class Binding:
+    """Where a server listens (`port` 0: any free port) and how many threads run requests."""
+
+    host: str
+    port: int
+    threads: int
 
 
-# Every 4xx body is `Error` (openapi.yaml), also when the WSGI server refuses a request itself.
-utilities.Error.to_response = _error_as_json
-# waitress warns "Task queue depth is N" whenever more requests wait than threads are idle: under
-# load (a parallel test suite, a benchmark) a line every request or two, from its I/O thread.
-logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+class HttpServer(Protocol):
+    """A bound server: `port` is the one bound (also when asked for port 0)."""
 
+    name: str
+    host: str
+    port: int
+    threads: int
 
-DEFAULT_THREADS = 4
-"""waitress's worker threads. More do not serve more (the GIL runs one request at a time) but
-widen the latency spread: on 2 cores under wrk, 4 threads against 8 gave the same req/s with a
-p99 20-30% lower (README, Benchmarks). Requests that wait (latency faults) hold a thread each."""
+    def start(self) -> None: ...
+
+    def stop(self, timeout: float = 10.0) -> None: ...
 
 
 def make_server(
     app: Flask,
     *,
-    host: str,
-    port: int,
-    threads: int = DEFAULT_THREADS,
+    server: str = DEFAULT_SERVER,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    threads: int | None = None,
     max_body_bytes: int = MIB,
-    socket_map: dict[int, Any] | None = None,
-) -> BaseWSGIServer:
-    """A bound (not yet running) waitress server; `port=0` picks a free port
-    (`server.effective_port`). One process: the state is in memory."""
-    return create_server(
-        app,
-        map=socket_map,
-        host=host,
-        port=port,
-        threads=threads,
-        ident="carriyo-sandbox",
-        max_request_body_size=max(max_body_bytes * 4, 64 * MIB),
-    )
+) -> HttpServer:
+    """A bound, not yet serving, `server` ("granian" or "waitress") for `app`; `threads` None:
+    that server's default. Under granian the requests a latency fault holds run on threads of
+    their own (`app.extensions[DELAYS]`); waitress has a pool of threads already."""
+    if server == "waitress":
+        from .server_waitress import THREADS, WaitressServer
+
+        return WaitressServer(app, Binding(host, port, threads or THREADS), max_body_bytes)
+    from .server_granian import THREADS as GRANIAN_THREADS
+    from .server_granian import GranianServer
+
+    binding = Binding(host, port, threads or GRANIAN_THREADS)
+    return GranianServer(app, binding, held=app.extensions.get(DELAYS))
+
+
+def url_of(server: HttpServer) -> str:
+    """`http://host:port` of a bound server (an IPv6 address in brackets)."""
+    host = f"[{server.host}]" if ":" in server.host else server.host
+    return f"http://{host}:{server.port}"
 
 
 class BackgroundServer:
-    """A waitress server whose loop runs in a daemon thread, on a free loopback port by default."""
+    """A server for `app` on a free loopback port by default, serving in the background: the
+    pytest plugin's sandbox and the tests that need a real socket."""
 
     def __init__(
-        self, app: Flask, host: str = "127.0.0.1", port: int = 0, threads: int = DEFAULT_THREADS
+        self,
+        app: Flask,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        server: str = DEFAULT_SERVER,
+        threads: int | None = None,
     ):
-        self._map: dict[int, Any] = {}
-        self._server = make_server(app, host=host, port=port, threads=threads, socket_map=self._map)
-        self.url = f"http://{host}:{self._server.effective_port}"
-        self._thread = threading.Thread(
-            target=self._server.run, name="carriyo-sandbox-server", daemon=True
-        )
+        self._server = make_server(app, server=server, host=host, port=port, threads=threads)
+        self.url = url_of(self._server)
 
     def start(self) -> BackgroundServer:
-        self._thread.start()
+        self._server.start()
         return self
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Let in-flight requests finish, then close every socket from the loop thread itself
-        (the loop ends when its socket map is empty)."""
-        self._server.task_dispatcher.shutdown(timeout=timeout)
-        self._server.trigger.pull_trigger(lambda: wasyncore.close_all(self._map))
-        self._thread.join(timeout)
+        self._server.stop(timeout)

@@ -1,7 +1,8 @@
 """A sandbox running in this process, on a free loopback port, for tests (the pytest plugin's).
 
-`start_sandbox()` starts one under waitress in a background thread; the returned `RunningSandbox`
-talks to it over HTTP, through the admin API, the way a test of an integration would.
+`start_sandbox()` starts one on the HTTP server (granian) in the background; the returned
+`RunningSandbox` talks to it over HTTP, through the admin API, the way a test of an integration
+would.
 """
 
 from __future__ import annotations

@@ -12,10 +12,12 @@ from __future__ import annotations
 import contextlib
 import http.client
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -37,6 +39,7 @@ REQUEST_TIMEOUT_SECONDS = 60.0
 STOP_SIGNAL = signal.SIGTERM
 PYTHON_M = (sys.executable, "-m", "mock_server")
 CLI_SERVE = (str(Path(sys.executable).parent / "carriyo-sandbox"), "serve")
+SERVING = re.compile(r"Serving on http://\S+:(\d+)")
 
 
 class ServerDidNotStart(RuntimeError):
@@ -48,6 +51,15 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((HOST, 0))
         return int(sock.getsockname()[1])
+
+
+def wait_until(condition: Callable[[], bool], attempts: int = 1000) -> bool:
+    """Check `condition` up to `attempts` times, 10 ms apart; whether it held."""
+    for _ in range(attempts):
+        if condition():
+            return True
+        time.sleep(0.01)
+    return False
 
 
 def secret(label: str) -> str:
@@ -82,10 +94,17 @@ class Server:
     args: tuple[str, ...]
     keys: dict[str, str] = field(default_factory=dict)
     session: requests.Session = field(default_factory=requests.Session, repr=False)
+    host: str = HOST
 
     @property
     def base_url(self) -> str:
-        return f"http://{HOST}:{self.port}"
+        return f"http://{url_host(self.host)}:{self.port}"
+
+    @property
+    def http_server(self) -> str:
+        """The HTTP server it runs on: `--server`'s value, else the default (granian)."""
+        args = list(self.args)
+        return args[args.index("--server") + 1] if "--server" in args else "granian"
 
     def headers(self, tenant: str = ACME, key: str | None = None) -> dict[str, str]:
         """The two headers every `/orders` request needs: by default the tenant's own key."""
@@ -122,7 +141,7 @@ class Server:
         headers: Mapping[str, str] | None = None,
     ) -> Reply:
         """A request sent as given: no URL normalisation, any method, any bytes."""
-        conn = http.client.HTTPConnection(HOST, self.port, timeout=REQUEST_TIMEOUT_SECONDS)
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=REQUEST_TIMEOUT_SECONDS)
         try:
             conn.request(method, path, body=body, headers=dict(headers or {}))
             response = conn.getresponse()
@@ -187,9 +206,20 @@ class Server:
         return self.wait()
 
 
-def _answers(port: int) -> bool:
+def url_host(host: str) -> str:
+    """`host` as a URL writes it (an IPv6 address in brackets)."""
+    return f"[{host}]" if ":" in host else host
+
+
+def serving_port(logs: str) -> int | None:
+    """The port of the server's "Serving on http://HOST:PORT" line, if it wrote it yet."""
+    found = SERVING.search(logs)
+    return int(found[1]) if found else None
+
+
+def _answers(host: str, port: int) -> bool:
     """True when something answers HTTP on the port (any status)."""
-    conn = http.client.HTTPConnection(HOST, port, timeout=2)
+    conn = http.client.HTTPConnection(host, port, timeout=2)
     try:
         conn.request("GET", "/orders/__ready__")
         conn.getresponse().read()
@@ -213,9 +243,19 @@ def _launch(
         process = subprocess.Popen(
             command, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, env=env
         )
-    server = Server(process, port, log_path, args, keys)
-    # Our own "Serving on" line first: a port taken by another process may answer too.
-    if server.poll_until(lambda: "Serving on http://" in server.logs() and _answers(port)):
+    host = args[args.index("--host") + 1] if "--host" in args else HOST
+    server = Server(process, port, log_path, args, keys, host=host)
+
+    def ready() -> bool:
+        """Our own "Serving on" line first (a port taken by another process may answer too);
+        it names the bound port, which `--port 0` learns from it."""
+        reported = serving_port(server.logs())
+        if reported is None:
+            return False
+        server.port = reported
+        return _answers(host, reported)
+
+    if server.poll_until(ready):
         return server
     server.stop()
     raise ServerDidNotStart(f"no answer after {START_ATTEMPTS} polls:\n{server.logs()}")
@@ -227,6 +267,7 @@ def start_server(
     keys: dict[str, str] | None = None,
     default_host: bool = False,
     command: tuple[str, ...] = PYTHON_M,
+    port: int | None = None,
 ) -> Server:
     """Start `command --host 127.0.0.1 --port <free> *args` (`command`: `python -m mock_server`
     unless told otherwise, e.g. CLI_SERVE), answering.
@@ -234,7 +275,8 @@ def start_server(
     `--host 127.0.0.1` is added unless `args` names a host or `default_host` asks for the
     server's own default. `keys` (tenant -> API key) is written to a file passed as `--api-keys`,
     so only those keys are accepted. A port taken between `free_port()` and the bind makes the
-    server exit; then it is retried on another port (PORT_ATTEMPTS in all).
+    server exit; then it is retried on another port (PORT_ATTEMPTS in all). `port=0` lets the
+    server pick its port (`--port 0`), learnt from its "Serving on" line.
     """
     if "--host" not in args and not default_host:
         args = ("--host", HOST, *args)
@@ -248,7 +290,8 @@ def start_server(
     error: ServerDidNotStart | None = None
     for _ in range(PORT_ATTEMPTS):
         try:
-            return _launch(command, args, free_port(), log_path, keys or {})
+            chosen = free_port() if port is None else port
+            return _launch(command, args, chosen, log_path, keys or {})
         except ServerDidNotStart as exc:
             error = exc
     assert error is not None
@@ -261,9 +304,10 @@ def running(
     log_dir: Path,
     keys: dict[str, str] | None = None,
     command: tuple[str, ...] = PYTHON_M,
+    port: int | None = None,
 ) -> Iterator[Server]:
     """A started server, stopped at the end of the block (if it still runs)."""
-    server = start_server(*args, log_dir=log_dir, keys=keys, command=command)
+    server = start_server(*args, log_dir=log_dir, keys=keys, command=command, port=port)
     try:
         yield server
     finally:

@@ -11,11 +11,9 @@ from __future__ import annotations
 import fnmatch
 import itertools
 import re
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
-from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +24,7 @@ from ..domain import CONCURRENT_UPDATE
 from ..errors import ApiError
 from ..rendering import error_response
 from ..spec import FieldError
-from ..wsgi import FAULT_KEY, OPERATION_KEY, is_sandbox_page, request_path
+from ..wsgi import DROP_KEY, FAULT_KEY, OPERATION_KEY, is_sandbox_page, request_path
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -128,12 +126,21 @@ class FaultTable:
         """Whether any fault is armed (read without the lock: a hint for the fast path)."""
         return bool(self._faults)
 
+    def delays(self, operation: str | None, method: str, path: str) -> bool:
+        """Whether the fault `take` would apply to this request now holds it (`latency_ms`);
+        nothing is counted."""
+        if not self._faults:
+            return False
+        with self._lock:
+            fault = self._first(operation, method, path)
+        return fault is not None and fault.latency_ms > 0
+
     def take(self, operation: str | None, method: str, path: str) -> Fault | None:
         """The fault to apply to this request, counted as used (and disarmed when spent)."""
         if not self._faults:
             return None
         with self._lock:
-            fault = next((f for f in self._faults if f.matches(operation, method, path)), None)
+            fault = self._first(operation, method, path)
             if fault is None:
                 return None
             fault.hits += 1
@@ -151,27 +158,22 @@ class FaultTable:
         with self._lock:
             self._faults.clear()
 
-
-def client_socket(environ: dict[str, Any]) -> socket.socket | None:
-    """The client's socket: werkzeug's server puts it in the environ; under waitress it is held by
-    the channel that owns the environ's `waitress.client_disconnected` callback."""
-    sock = environ.get("werkzeug.socket")
-    if sock is None:
-        channel = getattr(environ.get("waitress.client_disconnected"), "__self__", None)
-        sock = getattr(channel, "socket", None)
-    return sock
+    def _first(self, operation: str | None, method: str, path: str) -> Fault | None:
+        """The oldest armed fault that matches the request (hold the lock)."""
+        return next((f for f in self._faults if f.matches(operation, method, path)), None)
 
 
 def drop_connection(environ: WSGIEnvironment) -> Response:
-    """Shut the client's connection down: it gets no response at all (the one returned here is
-    never sent). Without a socket (e.g. the Flask test client), a 500 says so instead."""
-    sock = client_socket(environ)
-    if sock is None:
+    """Shut the client's connection down through the server's `DROP_KEY` function: the client
+    gets no response at all (the one returned here is never sent). Without one (e.g. the Flask
+    test client), or when it finds no connection, a 500 says so instead."""
+    drop = environ.get(DROP_KEY)
+    if drop is None or not drop(environ):
         return error_response(
-            ApiError.of(500, "CONNECTION_NOT_DROPPED", "Fault: this server gives no socket to drop")
+            ApiError.of(
+                500, "CONNECTION_NOT_DROPPED", "Fault: this server gives no connection to drop"
+            )
         )
-    with suppress(OSError):
-        sock.shutdown(socket.SHUT_RDWR)
     environ[FAULT_KEY]["dropped"] = True
     return Response(status=500)
 
@@ -199,6 +201,17 @@ class FaultMiddleware:
         self.app = app
         self.faults = faults
         self.operation_of = operation_of
+
+    def delays(self, environ: WSGIEnvironment) -> bool:
+        """Whether an armed latency fault will hold this request: the HTTP server then runs it
+        off the thread that serves the others (server_granian.py), so that the wait stalls
+        nothing else."""
+        if not self.faults.armed:
+            return False
+        path, method = request_path(environ), environ.get("REQUEST_METHOD", "GET")
+        if is_sandbox_page(path):
+            return False
+        return self.faults.delays(self.operation_of(method, path), method, path)
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         if not self.faults.armed:

@@ -18,8 +18,8 @@ REPORT = Path(__file__).parent / "report.txt"
 
 
 def pytest_sessionfinish(session):
-    running = any(t.name == "carriyo-sandbox-server" for t in threading.enumerate())
-    lines = [f"server thread: {running}", f"waitress imported: {'waitress' in sys.modules}"]
+    running = any(t.name.startswith("carriyo-sandbox") for t in threading.enumerate())
+    lines = [f"server thread: {running}", f"granian imported: {'granian' in sys.modules}"]
     url = Path(__file__).parent / "url.txt"
     if url.exists():
         host, port = url.read_text().removeprefix("http://").split(":")
@@ -70,7 +70,7 @@ def test_the_plugin_is_registered_as_a_pytest11_entry_point() -> None:
 def test_importing_the_plugin_loads_no_server_code() -> None:
     probe = (
         "import sys, mock_server.pytest_plugin; "
-        "print(sorted(m for m in ('flask', 'waitress', 'yaml', 'mock_server.app') "
+        "print(sorted(m for m in ('flask', 'granian', 'waitress', 'yaml', 'mock_server.app') "
         "if m in sys.modules))"
     )
     result = subprocess.run(
@@ -81,9 +81,9 @@ def test_importing_the_plugin_loads_no_server_code() -> None:
 
 def test_a_session_that_does_not_use_the_fixture_starts_nothing(tmp_path: Path) -> None:
     report = run_session(tmp_path / "plain", DOES_NOT_USE_IT)
-    assert report == ["server thread: False", "waitress imported: False"]
+    assert report == ["server thread: False", "granian imported: False"]
 
 
 def test_the_sandbox_is_stopped_when_the_session_ends(tmp_path: Path) -> None:
     report = run_session(tmp_path / "user", USES_FIXTURE)
-    assert report == ["server thread: False", "waitress imported: True", "port: closed"]
+    assert report == ["server thread: False", "granian imported: True", "port: closed"]

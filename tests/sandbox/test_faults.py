@@ -2,14 +2,17 @@
 
 Faulted API responses are read with a plain test client (the spec documents neither 429/503 on
 every operation nor a 500), and their body is checked against `Error` here. Dropped connections
-and latency are tested over a real socket, with the sandbox under waitress in a thread.
+and latency are tested over a real socket, with the sandbox on granian in this process.
 """
 
 from __future__ import annotations
 
 import http.client
+import socket
+import struct
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -18,7 +21,9 @@ from flask.testing import FlaskClient
 from mock_server.controls.faults import FAULT_HEADER
 from mock_server.domain import CONCURRENT_UPDATE
 from mock_server.server import BackgroundServer
+from mock_server.server_granian import TCP_INFO_LAST_DATA_RECV
 from mock_server.spec import Spec
+from tests.launcher import wait_until
 
 if TYPE_CHECKING:
     from tests.sandbox.client import CheckedClient
@@ -180,7 +185,7 @@ def test_without_a_socket_a_dropped_connection_is_a_500_saying_so(
 # ---------------------------------------------------------------- over a real socket
 @pytest.fixture
 def served(client: CheckedClient) -> Iterator[BackgroundServer]:
-    """The `client` fixture's sandbox, also served by waitress on a free loopback port."""
+    """The `client` fixture's sandbox, also served by granian on a free loopback port."""
     server = BackgroundServer(client.app).start()
     yield server
     server.stop()
@@ -237,3 +242,64 @@ def test_latency_then_status(client: CheckedClient, served: BackgroundServer) ->
     assert response.status == 503
     assert (time.perf_counter() - started) * 1000 >= 100
     conn.close()
+
+
+def quiet_ms(sock: socket.socket) -> int:
+    """Milliseconds since the connection last received data (Linux's TCP_INFO)."""
+    info = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104)
+    return int(struct.unpack_from("I", info, TCP_INFO_LAST_DATA_RECV)[0])
+
+
+def hits(client: CheckedClient, fault_id: str) -> int:
+    faults = client.get("/__admin/faults").get_json()["faults"]
+    return int(next(f["hits"] for f in faults if f["id"] == fault_id))
+
+
+def patch_status(server: BackgroundServer) -> int:
+    conn = connect(server)
+    try:
+        conn.request("PATCH", "/orders/ORD-1001", body=b'{"language":"ar"}', headers=AUTH)
+        return conn.getresponse().status
+    finally:
+        conn.close()
+
+
+def test_a_held_request_stalls_no_other_request(
+    client: CheckedClient, served: BackgroundServer
+) -> None:
+    """granian runs requests on one thread; one that a latency fault holds runs on a thread of
+    its own, so that the others are answered while it waits."""
+    fault = arm(client, operation="updateOrder", latency_ms=2000)
+    with ThreadPoolExecutor(1) as pool:
+        held = pool.submit(patch_status, served)
+        assert wait_until(lambda: hits(client, fault["id"]) == 1)
+        conn = connect(served)
+        conn.request("GET", "/orders/ORD-1002", headers=AUTH)
+        assert conn.getresponse().status == 200
+        conn.close()
+        # The PATCH is journaled once answered: not yet, so the GET did not wait for it.
+        journal = client.get("/__admin/requests", query_string={"method": "PATCH"})
+        assert journal.get_json()["requests"] == []
+        assert held.result(timeout=30) == 200
+
+
+def test_the_dropped_connection_is_the_faulted_requests(
+    client: CheckedClient, served: BackgroundServer
+) -> None:
+    """Another connection of the same client, idle between two requests, is left alone. (Under
+    granian the connection is chosen by when it last received data, to the millisecond: the idle
+    one is given a few milliseconds of quiet first.)"""
+    idle = connect(served)
+    idle.request("GET", "/orders/ORD-1002", headers=AUTH)
+    idle.getresponse().read()
+    assert idle.sock is not None
+    assert wait_until(lambda: quiet_ms(idle.sock) >= 5)
+    arm(client, operation="updateOrder", drop_connection=True, count=1)
+    faulted = connect(served)
+    faulted.request("PATCH", "/orders/ORD-1001", body=b'{"language":"ar"}', headers=AUTH)
+    with pytest.raises((http.client.RemoteDisconnected, ConnectionResetError)):
+        faulted.getresponse()
+    faulted.close()
+    idle.request("GET", "/orders/ORD-1002", headers=AUTH)
+    assert idle.getresponse().status == 200
+    idle.close()

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from mock_server import wsgi
 from mock_server.wsgi import BODY_KEY, keep_body, media_type, request_path, take_body
 
 
@@ -31,11 +32,31 @@ def test_take_reads_the_stream_when_nothing_was_kept() -> None:
     assert BODY_KEY not in env
 
 
-def test_over_the_limit_by_content_length_is_413_unread() -> None:
+def test_over_the_limit_by_content_length_is_413_and_read_away() -> None:
+    """Not kept, but read to its end: a server that streams the body (granian) would otherwise
+    close the connection on a client still sending it, before it reads the 413."""
     env = environ(b"x" * 20, 20)
     with pytest.raises(RequestEntityTooLarge):
         take_body(env, 10)
-    assert env["wsgi.input"].tell() == 0
+    assert env["wsgi.input"].tell() == 20
+    assert BODY_KEY not in env
+
+
+def test_a_body_found_too_large_stays_413_at_the_next_take() -> None:
+    """The journal reads the body first; the view's take must be refused too, not see an
+    empty stream (a chunked body has no Content-Length to tell again)."""
+    env = environ(b"x" * 20, None, **{"wsgi.input_terminated": True})
+    for _ in range(2):
+        with pytest.raises(RequestEntityTooLarge):
+            take_body(env, 10)
+
+
+def test_discarding_stops_at_its_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(wsgi, "DISCARD_BYTES", 8)
+    env = environ(b"x" * 40, 40)
+    with pytest.raises(RequestEntityTooLarge):
+        take_body(env, 4)
+    assert env["wsgi.input"].tell() == 8
 
 
 @pytest.mark.parametrize(("limit", "expected"), [(None, b"x" * 20), (20, b"x" * 20)])
