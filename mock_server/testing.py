@@ -69,9 +69,7 @@ class RunningSandbox:
     def webhooks(self, tenant: str | None = None) -> list[dict[str, Any]]:
         """Recorded webhook events with their deliveries, newest first."""
         query: dict[str, str | int] = {} if tenant is None else {"tenant": tenant}
-        events: list[dict[str, Any]] = self._call("GET", "/__admin/webhooks", query=query)[
-            "events"
-        ]
+        events: list[dict[str, Any]] = self._call("GET", "/__admin/webhooks", query=query)["events"]
         return events
 
     def fulfill(

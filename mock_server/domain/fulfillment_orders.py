@@ -84,17 +84,22 @@ def update_schedule(order: Order, fo_id: str, body: Json, *, now: str) -> Order:
     """
     new, fo = locate_fo(order, fo_id)
     _check_not_settled(fo, "FULFILLMENT_ORDER_NOT_SCHEDULABLE", "be rescheduled")
-    method = fo.get("delivery_method", "DELIVERY")
-    key = _SCHEDULE_BY_METHOD.get(method)
-    if key is None:
-        raise InvalidRequest(
-            "SCHEDULE_NOT_APPLICABLE",
-            f"a {method} fulfillment order has no schedule",
-            "delivery_method",
-        )
+    key = _field_of_method(fo, _SCHEDULE_BY_METHOD, "schedule", "delivery_method")
     fo[key] = _window(fo.get(key), body)
     new["update_date"] = now
     return new
+
+
+def _field_of_method(fo: FulfillmentOrder, fields: dict[str, str], what: str, field: str) -> str:
+    """The FO field its delivery method (DELIVERY by default) keeps `what` in; a method without
+    one (DIGITAL: "Not applicable") -> `<WHAT>_NOT_APPLICABLE` naming `field`."""
+    method = fo.get("delivery_method", "DELIVERY")
+    key = fields.get(method)
+    if key is None:
+        raise InvalidRequest(
+            f"{what.upper()}_NOT_APPLICABLE", f"a {method} fulfillment order has no {what}", field
+        )
+    return key
 
 
 def _window(schedule: Json | None, body: Json) -> Json:
@@ -155,12 +160,7 @@ def update_address(order: Order, fo_id: str, body: Json, *, now: str) -> Order:
     cancelled or closed FO is "not in a state that allows this update"."""
     new, fo = locate_fo(order, fo_id)
     _check_not_settled(fo, "FULFILLMENT_ORDER_NOT_UPDATABLE", "have its address changed")
-    method = fo.get("delivery_method", "DELIVERY")
-    key = _ADDRESS_BY_METHOD.get(method)
-    if key is None:
-        raise InvalidRequest(
-            "ADDRESS_NOT_APPLICABLE", f"a {method} fulfillment order has no address", "address"
-        )
+    key = _field_of_method(fo, _ADDRESS_BY_METHOD, "address", "address")
     fo[key] = copy_json(body["address"])
     new["update_date"] = now
     return new

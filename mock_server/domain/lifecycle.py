@@ -12,7 +12,7 @@ from .errors import InvalidRequest, NotFound
 from .fulfillment_orders import locate_fo
 from .json_copy import copy_json
 from .lines import merge_identical, requested_lines, take_quantities
-from .model import FulfillmentOrder, Json, LineItem, Location, NewId, Order
+from .model import DELIVERY_FIELDS, FulfillmentOrder, Json, LineItem, Location, NewId, Order
 from .shipments import cancel_shipments, new_shipment
 from .status import PENDING_LINE_STATUSES, pending_line_status, touch
 
@@ -22,16 +22,7 @@ _REF = "partner_fulfillment_order_reference"
 _SHIPPABLE = frozenset({"allocated", "fulfilled"})
 _FULFILMENT_KEYS = ("fulfillment_id", "shipment_ids", "partner_fulfillment_reference")
 _SHIPMENT_DETAILS = ("carrier_account", "parcels", "delivery", "payment", "pre_booking_info")
-_INHERITED = (
-    "delivery",
-    "carriyo_metadata",
-    "delivery_method",
-    "delivery_type",
-    "delivery_address",
-    "customer_collection_address",
-    "delivery_schedule",
-    "customer_collection_schedule",
-)
+_INHERITED = (*DELIVERY_FIELDS, "delivery_schedule", "customer_collection_schedule")
 """What a split's new FO takes from the original (split-fulfillment-order: "inherits delivery and
 carriyo_metadata"; ours: the delivery method, type, addresses and schedules with them, so that a
 COLLECTION FO does not split into a DELIVERY one)."""

@@ -4,19 +4,10 @@ ours, in-progress ones)."""
 from .errors import InvalidRequest
 from .json_copy import copy_json
 from .line_items import normalise_line_items
-from .model import FulfillmentOrder, Json, LineItem, NewId
+from .model import DELIVERY_FIELDS, FulfillmentOrder, Json, LineItem, NewId
 from .status import PENDING_LINE_STATUSES, PRESERVED_LINE_STATUSES, pending_line_status
 
-FO_FIELDS = (
-    "partner_fulfillment_order_reference",
-    "location_id",
-    "delivery",
-    "carriyo_metadata",
-    "delivery_method",
-    "delivery_type",
-    "delivery_address",
-    "customer_collection_address",
-)
+FO_FIELDS = ("partner_fulfillment_order_reference", "location_id", *DELIVERY_FIELDS)
 """FO-level fields a request entry replaces on the FO it matches (absent ones are kept)."""
 
 _ID = "fulfillment_order_id"

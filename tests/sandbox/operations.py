@@ -86,9 +86,7 @@ OPERATIONS = (
     ),
     Operation("getOrder", "GET", "/orders/{order}"),
     Operation("listOrderChangeLogs", "GET", "/orders/{order}/change-logs"),
-    Operation(
-        "updateOrder", "PATCH", "/orders/{order}", {"language": "ar"}, event="order.updated"
-    ),
+    Operation("updateOrder", "PATCH", "/orders/{order}", {"language": "ar"}, event="order.updated"),
     Operation(
         "updateFulfillmentOrderLocation",
         "PATCH",

@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from tests.sandbox.operations import Operation
 
 
-
 def test_every_change_stamps_derives_records_and_versions(
     client: CheckedClient, change_operation: Operation
 ) -> None:
