@@ -19,11 +19,17 @@ from .auth import TOKEN_OPERATION, authenticate, token_view
 from .config import SandboxConfig
 from .domain import DomainError
 from .errors import ApiError
-from .rendering import error_response, order_response
+from .rendering import answer, error_response
 from .service import OrderService
 from .spec import Spec
 from .tokens import TokenService
-from .urls import ROUTES, TOKEN_PATH, OrderReferenceConverter, Route
+from .urls import (
+    ROUTES,
+    TOKEN_PATH,
+    FulfillmentOrderIdConverter,
+    OrderReferenceConverter,
+    Route,
+)
 from .validation import read_request
 from .wsgi import OPERATION_KEY
 
@@ -41,7 +47,7 @@ def make_view(
         current.environ[OPERATION_KEY] = route.operation_id  # for the journal
         tenant = authenticate(config, tokens, current.environ)
         record, status = route.handler(service, read_request(operation, current, params, tenant))
-        return order_response(record, status)
+        return answer(record, status)
 
     view.__name__ = route.operation_id
     return view
@@ -52,6 +58,7 @@ def register_api(
 ) -> None:
     """Add the public routes and the app's error handlers to `app`."""
     app.url_map.converters["order_ref"] = OrderReferenceConverter
+    app.url_map.converters["fo_id"] = FulfillmentOrderIdConverter
     app.add_url_rule(
         TOKEN_PATH,
         view_func=token_view(tokens, spec.operation(TOKEN_OPERATION)),

@@ -25,5 +25,12 @@ def order_response(record: Record | None, status: int) -> Response:
     )
 
 
+def answer(result: Record | list[Any] | None, status: int) -> Response:
+    """A handler's result: an order (order_response) or a JSON list (a change log)."""
+    if isinstance(result, list):
+        return json_response(result, status)
+    return order_response(result, status)
+
+
 def error_response(error: ApiError) -> Response:
     return json_response(error.body(), error.status, error.headers)

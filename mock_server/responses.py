@@ -6,11 +6,14 @@ parameters) and returns `(record or None, status)`; the view serializes it (api.
 
 from __future__ import annotations
 
+from typing import Any
+
 from .service import OrderService
 from .store import Record
 from .validation import ValidRequest
 
-Result = tuple[Record | None, int]
+Result = tuple[Record | list[dict[str, Any]] | None, int]
+"""An order (with its ETag), a JSON list (the change log), or page 004's empty body."""
 
 
 def create_order(service: OrderService, req: ValidRequest) -> Result:
@@ -46,3 +49,71 @@ def patch_partner_references(service: OrderService, req: ValidRequest) -> Result
 def notify_shipment(service: OrderService, req: ValidRequest) -> Result:
     """Page 004: shipment status notification; no order for the reference -> empty 200."""
     return service.notify_shipment(req.tenant, req.body), 200
+
+
+def cancel_order(service: OrderService, req: ValidRequest) -> Result:
+    """cancel-order."""
+    return service.cancel_order(req.order, req.body, req.if_match), 200
+
+
+def redact_order(service: OrderService, req: ValidRequest) -> Result:
+    """redact-order (no body)."""
+    return service.redact(req.order, req.if_match), 200
+
+
+def change_logs(service: OrderService, req: ValidRequest) -> Result:
+    """list-order-change-logs, `sort_order` ASC (default) or DESC."""
+    return service.change_logs(req.order, req.query.get("sort_order") == "DESC"), 200
+
+
+def merge_fulfillment_orders(service: OrderService, req: ValidRequest) -> Result:
+    """merge-fulfillment-orders."""
+    return service.merge(req.order, req.body, req.if_match), 200
+
+
+def fulfill(service: OrderService, req: ValidRequest) -> Result:
+    """fulfill-order, `skip_shipping` and `create_draft_shipment`."""
+    return service.fulfill(
+        req.order,
+        req.fo_id,
+        req.body,
+        skip_shipping=req.flag("skip_shipping"),
+        draft=req.flag("create_draft_shipment"),
+        if_match=req.if_match,
+    ), 200
+
+
+def ship(service: OrderService, req: ValidRequest) -> Result:
+    """ship-fulfillment-order, `create_draft_shipment`."""
+    return service.ship(
+        req.order,
+        req.fo_id,
+        req.body,
+        draft=req.flag("create_draft_shipment"),
+        if_match=req.if_match,
+    ), 200
+
+
+def unfulfill(service: OrderService, req: ValidRequest) -> Result:
+    """unfulfill-order."""
+    return service.unfulfill(req.order, req.fo_id, req.body, req.if_match), 200
+
+
+def split(service: OrderService, req: ValidRequest) -> Result:
+    """split-fulfillment-order."""
+    return service.split(req.order, req.fo_id, req.body, req.if_match), 200
+
+
+def cancel_line_items(service: OrderService, req: ValidRequest) -> Result:
+    """cancel-fulfillment-order-line-items."""
+    return service.cancel_line_items(req.order, req.fo_id, req.body, req.if_match), 200
+
+
+def patch_delivery_method(service: OrderService, req: ValidRequest) -> Result:
+    """update-fulfillment-order-delivery-method."""
+    return service.update_delivery_method(req.order, req.fo_id, req.body, req.if_match), 200
+
+
+def patch_address(service: OrderService, req: ValidRequest) -> Result:
+    """update-fulfillment-order-address."""
+    return service.update_address(req.order, req.fo_id, req.body, req.if_match), 200

@@ -17,11 +17,28 @@ import orjson
 
 from . import domain
 from .clock import new_id, utc_now
-from .domain import CONCURRENT_UPDATE, Conflict, DomainError, InvalidRequest, NotFound, Order
+from .domain import (
+    CONCURRENT_UPDATE,
+    Conflict,
+    DomainError,
+    InvalidRequest,
+    Location,
+    NotFound,
+    Order,
+)
 from .events import EventLog
-from .store import KEY_ORDER_ID, KEY_PARTNER_REFERENCE, DuplicateReference, Record, Store
+from .store import (
+    KEY_ORDER_ID,
+    KEY_PARTNER_REFERENCE,
+    ChangeLog,
+    DuplicateReference,
+    Record,
+    Store,
+)
 
 Change = Callable[[Order], Order]
+MAX_CHANGES = 1000
+"""Change-log entries kept per order (the newest): bounded like the journal and the events."""
 Refusal = type[DomainError]
 
 
@@ -99,9 +116,11 @@ class OrderService:
 
     def create(self, tenant: str, body: dict[str, Any]) -> Record:
         """POST /orders: a new order; an id or reference already used in the tenant is 409."""
-        order = domain.create_order(body, tenant=tenant, now=self.clock(), new_id=self.ids)
+        now = self.clock()
+        order = domain.create_order(body, tenant=tenant, now=now, new_id=self.ids)
+        entry = domain.change_entry("createOrder", None, order, now=now, new_id=self.ids)
         with self.store.write_lock(tenant, order["order_id"]):
-            record = self._save(tenant, order, replace=False, duplicate=Conflict)
+            record = self._save(tenant, order, replace=False, duplicate=Conflict, changes=(entry,))
         self.events.record("order.created", tenant, record.order["order_id"], order_json(record))
         return record
 
@@ -112,6 +131,7 @@ class OrderService:
         return self._change(
             ref,
             lambda order: domain.update_order(order, body, now=self.clock(), new_id=self.ids),
+            operation="updateOrder",
             event="order.updated",
             if_match=if_match,
             duplicate=InvalidRequest,  # ours: the reference of another order of the tenant
@@ -132,9 +152,9 @@ class OrderService:
                 find_by_code=functools.partial(self.store.location_by_code, ref.tenant),
                 now=self.clock(),
             ),
+            operation="updateFulfillmentOrderLocation",
             event="fulfillment_order.location_updated",
             if_match=if_match,
-            duplicate=InvalidRequest,
         )
 
     def update_schedule(
@@ -144,9 +164,9 @@ class OrderService:
         return self._change(
             ref,
             lambda order: domain.update_schedule(order, fo_id, body, now=self.clock()),
+            operation="updateFulfillmentOrderSchedule",
             event="fulfillment_order.schedule_updated",
             if_match=if_match,
-            duplicate=InvalidRequest,
         )
 
     def update_partner_references(
@@ -156,9 +176,9 @@ class OrderService:
         return self._change(
             ref,
             lambda order: domain.update_partner_references(order, fo_id, body, now=self.clock()),
+            operation="updateFulfillmentOrderPartnerReferences",
             event="fulfillment_order.partner_references_updated",
             if_match=if_match,
-            duplicate=InvalidRequest,
         )
 
     def notify_shipment(self, tenant: str, payload: dict[str, Any]) -> Record | None:
@@ -179,9 +199,166 @@ class OrderService:
         return self._change(
             ref,
             close_lines,
+            operation="notifyShipmentStatus",
             event="order.line_items_auto_closed",
-            duplicate=InvalidRequest,
             details={"closed_line_items": closed},
+        )
+
+    def change_logs(self, ref: OrderRef, newest_first: bool = False) -> list[dict[str, Any]]:
+        """list-order-change-logs: the order's change log, by `log_date` ascending (or
+        descending: `sort_order=DESC`)."""
+        changes = list(self.get(ref).changes)
+        return changes[::-1] if newest_first else changes
+
+    def cancel_order(
+        self, ref: OrderRef, body: dict[str, Any], if_match: str | None = None
+    ) -> Record:
+        """cancel-order."""
+        return self._change(
+            ref,
+            lambda order: domain.cancel_order(order, body, now=self.clock()),
+            operation="cancelOrder",
+            event="order.cancelled",
+            if_match=if_match,
+        )
+
+    def redact(self, ref: OrderRef, if_match: str | None = None) -> Record:
+        """redact-order."""
+        return self._change(
+            ref,
+            lambda order: domain.redact(order, now=self.clock()),
+            operation="redactOrder",
+            event="order.redacted",
+            if_match=if_match,
+        )
+
+    def fulfill(
+        self,
+        ref: OrderRef,
+        fo_id: str,
+        body: dict[str, Any],
+        *,
+        skip_shipping: bool = False,
+        draft: bool = False,
+        if_match: str | None = None,
+    ) -> Record:
+        """fulfill-order (`skip_shipping`, `create_draft_shipment` as `draft`)."""
+        return self._change(
+            ref,
+            lambda order: domain.fulfill(
+                order,
+                fo_id,
+                body,
+                skip_shipping=skip_shipping,
+                draft=draft,
+                now=self.clock(),
+                new_id=self.ids,
+            ),
+            operation="fulfillFulfillmentOrder",
+            event="fulfillment_order.fulfilled",
+            if_match=if_match,
+        )
+
+    def ship(
+        self,
+        ref: OrderRef,
+        fo_id: str,
+        body: dict[str, Any],
+        *,
+        draft: bool = False,
+        if_match: str | None = None,
+    ) -> Record:
+        """ship-fulfillment-order (`create_draft_shipment` as `draft`)."""
+        return self._change(
+            ref,
+            lambda order: domain.ship(
+                order, fo_id, body, draft=draft, now=self.clock(), new_id=self.ids
+            ),
+            operation="shipFulfillmentOrder",
+            event="fulfillment_order.shipped",
+            if_match=if_match,
+        )
+
+    def unfulfill(
+        self, ref: OrderRef, fo_id: str, body: dict[str, Any], if_match: str | None = None
+    ) -> Record:
+        """unfulfill-order."""
+        return self._change(
+            ref,
+            lambda order: domain.unfulfill(order, fo_id, body, now=self.clock()),
+            operation="unfulfillFulfillmentOrder",
+            event="fulfillment_order.unfulfilled",
+            if_match=if_match,
+        )
+
+    def split(
+        self, ref: OrderRef, fo_id: str, body: dict[str, Any], if_match: str | None = None
+    ) -> Record:
+        """split-fulfillment-order; a `location_id` is resolved among the tenant's locations as
+        page 001 resolves one."""
+
+        def split_order(order: Order) -> Order:
+            return domain.split(
+                order,
+                fo_id,
+                body,
+                find_location=functools.partial(self._resolve_location, ref.tenant, order),
+                now=self.clock(),
+                new_id=self.ids,
+            )
+
+        return self._change(
+            ref,
+            split_order,
+            operation="splitFulfillmentOrder",
+            event="fulfillment_order.split",
+            if_match=if_match,
+        )
+
+    def merge(self, ref: OrderRef, body: dict[str, Any], if_match: str | None = None) -> Record:
+        """merge-fulfillment-orders."""
+        return self._change(
+            ref,
+            lambda order: domain.merge(order, body, now=self.clock()),
+            operation="mergeFulfillmentOrders",
+            event="fulfillment_order.merged",
+            if_match=if_match,
+        )
+
+    def cancel_line_items(
+        self, ref: OrderRef, fo_id: str, body: dict[str, Any], if_match: str | None = None
+    ) -> Record:
+        """cancel-fulfillment-order-line-items."""
+        return self._change(
+            ref,
+            lambda order: domain.cancel_line_items(order, fo_id, body, now=self.clock()),
+            operation="cancelFulfillmentOrderLineItems",
+            event="fulfillment_order.line_items_cancelled",
+            if_match=if_match,
+        )
+
+    def update_delivery_method(
+        self, ref: OrderRef, fo_id: str, body: dict[str, Any], if_match: str | None = None
+    ) -> Record:
+        """update-fulfillment-order-delivery-method."""
+        return self._change(
+            ref,
+            lambda order: domain.update_delivery_method(order, fo_id, body, now=self.clock()),
+            operation="updateFulfillmentOrderDeliveryMethod",
+            event="fulfillment_order.delivery_method_updated",
+            if_match=if_match,
+        )
+
+    def update_address(
+        self, ref: OrderRef, fo_id: str, body: dict[str, Any], if_match: str | None = None
+    ) -> Record:
+        """update-fulfillment-order-address."""
+        return self._change(
+            ref,
+            lambda order: domain.update_address(order, fo_id, body, now=self.clock()),
+            operation="updateFulfillmentOrderAddress",
+            event="fulfillment_order.address_updated",
+            if_match=if_match,
         )
 
     # ------------------------------------------------------------------ the admin API's
@@ -200,16 +377,19 @@ class OrderService:
         ref: OrderRef,
         change: Change,
         *,
+        operation: str,
         event: str,
         if_match: str | None = None,
-        duplicate: Refusal,
+        duplicate: Refusal = InvalidRequest,
         details: dict[str, Any] | None = None,
     ) -> Record:
-        """Apply `change` to the order under its lock and save the result.
+        """Apply `change` to the order under its lock and save the result with a change-log entry
+        naming `operation` (its operationId) and the fields that changed.
 
         The change works on the stored order and returns a new one (or the same object when there
-        is nothing to do); any DomainError it raises leaves the stored order untouched. A saved
-        order whose reference another order of the tenant holds is refused as `duplicate`.
+        is nothing to do: then nothing is saved or logged); any DomainError it raises leaves the
+        stored order untouched. A saved order whose reference another order of the tenant holds
+        is refused as `duplicate` (only update order can change the reference, and names it).
         """
         tenant = ref.tenant
         order_id = self.get(ref).order["order_id"]
@@ -220,13 +400,35 @@ class OrderService:
             updated = change(current.order)
             if updated is current.order:
                 return current
-            record = self._save(tenant, updated, replace=True, duplicate=duplicate)
+            entry = domain.change_entry(
+                operation, current.order, updated, now=updated["update_date"], new_id=self.ids
+            )
+            changes = (*current.changes, entry)[-MAX_CHANGES:]
+            record = self._save(tenant, updated, replace=True, duplicate=duplicate, changes=changes)
         self.events.record(event, tenant, order_id, order_json(record), details)
         return record
 
-    def _save(self, tenant: str, order: Order, *, replace: bool, duplicate: Refusal) -> Record:
-        """Store `order`; a DuplicateReference from the store is refused as `duplicate`."""
+    def _resolve_location(self, tenant: str, order: Order, location_id: str) -> Location:
+        """Page 001's resolution among the locations of `tenant`."""
+        return domain.resolve_location(
+            order,
+            location_id,
+            functools.partial(self.store.location_by_partner_id, tenant),
+            functools.partial(self.store.location_by_code, tenant),
+        )
+
+    def _save(
+        self,
+        tenant: str,
+        order: Order,
+        *,
+        replace: bool,
+        duplicate: Refusal,
+        changes: ChangeLog = (),
+    ) -> Record:
+        """Store `order` with its change log; a DuplicateReference from the store is refused as
+        `duplicate`."""
         try:
-            return self.store.save(tenant, order, replace=replace)
+            return self.store.save(tenant, order, replace=replace, changes=changes)
         except DuplicateReference as exc:
             raise duplicate("DUPLICATE_REFERENCE", str(exc), exc.field) from exc

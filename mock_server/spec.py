@@ -187,6 +187,7 @@ class Spec:
                     body_pointer = op["requestBody"].get("$ref", f"{op_pointer}/requestBody")
                     body = self.validator(f"{body_pointer}/content/{JSON_MEDIA}/schema")
                 params: dict[tuple[str, str], SchemaValidator] = {}
+                flags: set[str] = set()
                 declared = [
                     *(
                         (f"{path_pointer}/parameters/{i}", p)
@@ -203,7 +204,9 @@ class Spec:
                     params[(resolved["in"], resolved["name"])] = self.validator(
                         pointer + "/schema", root=resolved["name"]
                     )
-                return OperationSchemas(body, params)
+                    if resolved["in"] == "query" and resolved["schema"].get("type") == "boolean":
+                        flags.add(resolved["name"])
+                return OperationSchemas(body, params, frozenset(flags))
         raise KeyError(operation_id)
 
     def _resolve(self, node: Json) -> Json:
@@ -226,10 +229,12 @@ def _conforms_to(format_name: str) -> Callable[[Any], bool]:
 
 @dataclass(frozen=True)
 class OperationSchemas:
-    """The compiled validators of one operation: body (None when it takes none) and parameters."""
+    """The compiled validators of one operation: body (None when it takes none), parameters,
+    and the names of its boolean query parameters (`true`/`false` in a URL)."""
 
     body: SchemaValidator | None
     parameters: dict[tuple[str, str], SchemaValidator]
+    flags: frozenset[str] = frozenset()
 
 
 def load_spec(paths: tuple[Path, ...] = (SPEC_PATH, ADMIN_SPEC_PATH), *, fast: bool = True) -> Spec:

@@ -20,6 +20,13 @@ class OrderReferenceConverter(BaseConverter):
     regex = r"(?!shipment-status(?:-update)?(?:/|$))[^/]+"
 
 
+class FulfillmentOrderIdConverter(BaseConverter):
+    """A `fulfillmentOrderId` path segment other than `merge`, so that
+    `/orders/{ref}/fulfillment-orders/merge` is one resource (POST only)."""
+
+    regex = r"(?!merge(?:/|$))[^/]+"
+
+
 class Route(NamedTuple):
     method: str
     rule: str
@@ -30,7 +37,7 @@ class Route(NamedTuple):
 TOKEN_PATH = "/oauth/token"
 """`POST /oauth/token` (published: api/authentication), auth.py's view."""
 ORDER_PATH = "/orders/<order_ref:orderReference>"
-FO_PATH = f"{ORDER_PATH}/fulfillment-orders/<fulfillmentOrderId>"
+FO_PATH = f"{ORDER_PATH}/fulfillment-orders/<fo_id:fulfillmentOrderId>"
 
 ROUTES: tuple[Route, ...] = (
     Route("POST", "/orders", "createOrder", responses.create_order),
@@ -62,5 +69,37 @@ ROUTES: tuple[Route, ...] = (
         f"{FO_PATH}/update-partner-references",
         "updateFulfillmentOrderPartnerReferences",
         responses.patch_partner_references,
+    ),
+    Route("PATCH", FO_PATH, "updateFulfillmentOrder", responses.patch_partner_references),
+    Route("POST", f"{ORDER_PATH}/cancel", "cancelOrder", responses.cancel_order),
+    Route("POST", f"{ORDER_PATH}/redact", "redactOrder", responses.redact_order),
+    Route("GET", f"{ORDER_PATH}/change-logs", "listOrderChangeLogs", responses.change_logs),
+    Route(
+        "POST",
+        f"{ORDER_PATH}/fulfillment-orders/merge",
+        "mergeFulfillmentOrders",
+        responses.merge_fulfillment_orders,
+    ),
+    Route("POST", f"{FO_PATH}/fulfill", "fulfillFulfillmentOrder", responses.fulfill),
+    Route("POST", f"{FO_PATH}/ship", "shipFulfillmentOrder", responses.ship),
+    Route("POST", f"{FO_PATH}/unfulfill", "unfulfillFulfillmentOrder", responses.unfulfill),
+    Route("POST", f"{FO_PATH}/split", "splitFulfillmentOrder", responses.split),
+    Route(
+        "POST",
+        f"{FO_PATH}/cancel",
+        "cancelFulfillmentOrderLineItems",
+        responses.cancel_line_items,
+    ),
+    Route(
+        "PATCH",
+        f"{FO_PATH}/update-delivery-method",
+        "updateFulfillmentOrderDeliveryMethod",
+        responses.patch_delivery_method,
+    ),
+    Route(
+        "PATCH",
+        f"{FO_PATH}/update-address",
+        "updateFulfillmentOrderAddress",
+        responses.patch_address,
     ),
 )

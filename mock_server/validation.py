@@ -26,6 +26,9 @@ BULK_BYTES = 1024 * 1024
 compacted (repeated strings stored once, see heap.py)."""
 NO_ARGS: ImmutableMultiDict[str, str] = ImmutableMultiDict()
 """The query of a request without one (parsing an empty query string costs a microsecond)."""
+BOOLEANS = {"true": True, "false": False}
+"""How a boolean query parameter is written in a URL (case-insensitive); anything else is left a
+string, which the parameter's schema refuses (400 naming it)."""
 MAX_JSON_DEPTH = 64
 """Deepest nesting of arrays and objects accepted in a body (an order needs about 8)."""
 
@@ -94,6 +97,7 @@ class ValidRequest(NamedTuple):
     key: str
     if_match: str | None
     params: dict[str, str]
+    query: dict[str, Any]
 
     @property
     def order(self) -> OrderRef:
@@ -105,6 +109,10 @@ class ValidRequest(NamedTuple):
         """The fulfillment order the path names."""
         return self.params["fulfillmentOrderId"]
 
+    def flag(self, name: str) -> bool:
+        """A boolean query parameter (absent: false, as the spec's defaults are)."""
+        return bool(self.query.get(name, False))
+
 
 def read_request(
     operation: OperationSchemas, request: Request, path_params: dict[str, str], tenant: str
@@ -114,20 +122,31 @@ def read_request(
     environ = request.environ
     args = request.args if environ.get("QUERY_STRING") else NO_ARGS
     errors: list[FieldError] = []
+    query: dict[str, Any] = {}
     for (location, name), validator in operation.parameters.items():
+        value: Any
         if location == "path":
-            value: str | None = path_params[name]
+            value = path_params[name]
         elif location == "query":
             value = args.get(name)
+            if value is not None and name in operation.flags:
+                value = BOOLEANS.get(value.lower(), value)
         else:
             value = environ.get(environ_key(name))
         if value is not None:
             errors.extend(validator.errors(value))
+            if location == "query":
+                query[name] = value
     if errors:
         raise ApiError.invalid(errors)
     body = validate_body(operation.body, request) if operation.body is not None else None
     return ValidRequest(
-        tenant, body, args.get("key", KEY_ORDER_ID), environ.get("HTTP_IF_MATCH"), path_params
+        tenant,
+        body,
+        args.get("key", KEY_ORDER_ID),
+        environ.get("HTTP_IF_MATCH"),
+        path_params,
+        query,
     )
 
 

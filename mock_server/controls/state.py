@@ -1,4 +1,5 @@
-"""The sandbox's state document: every tenant's orders and locations, and the issued tokens.
+"""The sandbox's state document: every tenant's orders (with their change logs) and locations, and
+the issued tokens.
 
 One format serves `fixtures/*.json`, `GET/PUT /__admin/state` and `--state-file`
 (`#/components/schemas/State` in openapi-admin.yaml). Format 2 keeps each tenant's locations under
@@ -48,6 +49,7 @@ def upgraded(document: State) -> State:
             tenant: {
                 "orders": content.get("orders", []),
                 "locations": [*shared, *content.get("locations", [])],
+                "change_logs": content.get("change_logs", {}),
             }
             for tenant, content in document["tenants"].items()
         },
@@ -92,9 +94,12 @@ def merge_states(states: list[State]) -> State:
     merged = empty_state()
     for state in states:
         for tenant, content in state["tenants"].items():
-            into = merged["tenants"].setdefault(tenant, {"orders": [], "locations": []})
+            into = merged["tenants"].setdefault(
+                tenant, {"orders": [], "locations": [], "change_logs": {}}
+            )
             into["orders"].extend(content["orders"])
             into["locations"].extend(content["locations"])
+            into["change_logs"].update(content["change_logs"])
     return merged
 
 
@@ -110,9 +115,9 @@ def read_fixtures(spec: Spec, directory: Path) -> State:
 
 
 def load_state(store: Store, state: State) -> None:
-    """Replace the store's orders and locations with those of `state` (a format 2 document),
-    orders stored as given (like admin seeding: an FO without a status gets its derived one);
-    its `tokens`, if it has them, replace the tokens."""
+    """Replace the store's orders (with their change logs) and locations with those of `state` (a
+    format 2 document), orders stored as given (like admin seeding: an FO without a status gets its
+    derived one); its `tokens`, if it has them, replace the tokens."""
     store.replace_all(
         {
             tenant: [
@@ -124,6 +129,10 @@ def load_state(store: Store, state: State) -> None:
             for tenant, content in state["tenants"].items()
         },
         {tenant: content["locations"] for tenant, content in state["tenants"].items()},
+        {
+            tenant: {order_id: tuple(log) for order_id, log in content["change_logs"].items()}
+            for tenant, content in state["tenants"].items()
+        },
     )
     if "tokens" in state:
         store.replace_tokens({digest: grant_of(entry) for digest, entry in state["tokens"].items()})
@@ -133,12 +142,23 @@ def export_state(store: Store) -> State:
     """The store's content as a state document."""
     return {
         "format": STATE_FORMAT,
-        "tenants": {
-            tenant: {"orders": store.orders(tenant), "locations": store.locations(tenant)}
-            for tenant in store.tenants()
-        },
+        "tenants": {tenant: tenant_state(store, tenant) for tenant in store.tenants()},
         "tokens": {digest: grant_json(grant) for digest, grant in store.tokens().items()},
     }
+
+
+def tenant_state(store: Store, tenant: str) -> dict[str, Any]:
+    """One tenant of the state document: its orders and locations, and the change log of every
+    order that has one (no `change_logs` when none has)."""
+    records = store.records(tenant)
+    content: dict[str, Any] = {
+        "orders": [record.order for record in records],
+        "locations": store.locations(tenant),
+    }
+    logs = {r.order["order_id"]: list(r.changes) for r in records if r.changes}
+    if logs:
+        content["change_logs"] = logs
+    return content
 
 
 def grant_json(grant: Grant) -> dict[str, Any]:

@@ -1,9 +1,18 @@
 """The Orders API's rules as pure functions over JSON-like orders: no Flask, no spec, no I/O."""
 
+from .change_log import change_entry, changed_fields
 from .errors import CONCURRENT_UPDATE, Conflict, DomainError, InvalidRequest, NotFound, NotUpdatable
-from .fulfillment_orders import update_location, update_partner_references, update_schedule
+from .fulfillment_orders import (
+    resolve_location,
+    update_address,
+    update_delivery_method,
+    update_location,
+    update_partner_references,
+    update_schedule,
+)
+from .lifecycle import cancel_line_items, fulfill, merge, ship, split, unfulfill
 from .model import FulfillmentOrder, Json, LineItem, Location, NewId, Order
-from .orders import create_order, update_order
+from .orders import cancel_order, create_order, redact, update_order
 from .preservation import merge_fulfillment_orders
 from .shipments import apply_shipment
 from .status import (
@@ -35,11 +44,24 @@ __all__ = [
     "NotUpdatable",
     "Order",
     "apply_shipment",
+    "cancel_line_items",
+    "cancel_order",
+    "change_entry",
+    "changed_fields",
     "create_order",
     "derive_fo_status",
     "derive_order_status",
+    "fulfill",
+    "merge",
     "merge_fulfillment_orders",
+    "redact",
     "refresh_statuses",
+    "resolve_location",
+    "ship",
+    "split",
+    "unfulfill",
+    "update_address",
+    "update_delivery_method",
     "update_location",
     "update_order",
     "update_partner_references",

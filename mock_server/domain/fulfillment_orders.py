@@ -1,4 +1,5 @@
-"""Operations on one fulfillment order: location (page 001), schedule (003), references (000).
+"""Operations on one fulfillment order: location (page 001), schedule (003), references (000),
+delivery method and address (published update-fulfillment-order-delivery-method and -address).
 
 Stored orders are never mutated, so a new order shares every part it does not change with the old
 one: only the order, its FO list and the addressed FO (and, for references, its lines) are copied.
@@ -8,6 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from .errors import InvalidRequest, NotFound
+from .json_copy import copy_json
 from .model import FulfillmentOrder, Json, Location, Order
 from .status import PENDING_LINE_STATUSES, TERMINAL_LINE_STATUSES, pending_line_status, touch
 
@@ -18,6 +20,11 @@ _SCHEDULE_BY_METHOD = {
     "DELIVERY": "delivery_schedule",
     "COLLECTION": "customer_collection_schedule",
 }
+_ADDRESS_BY_METHOD = {
+    "DELIVERY": "delivery_address",
+    "COLLECTION": "customer_collection_address",
+}
+_NOT_STARTED = frozenset({"open", "allocated"})
 
 
 def update_location(
@@ -37,14 +44,8 @@ def update_location(
     has a fulfillment location assigned", reference/line-item-status-codes); nothing else in it
     changes; "Order status is recalculated".
     """
-    new, fo = _locate(order, fo_id)
-    location = find_by_partner_id(location_id)
-    if location is None and "merchant" in order:
-        location = find_by_code(order["merchant"], location_id)
-    if location is None:
-        raise InvalidRequest(
-            "LOCATION_NOT_FOUND", f"no location {location_id!r} for this merchant", "location_id"
-        )
+    new, fo = locate_fo(order, fo_id)
+    location = resolve_location(order, location_id, find_by_partner_id, find_by_code)
     fo["location_id"] = location["partner_location_id"]
     if "line_items" in fo:
         status = pending_line_status(fo)
@@ -55,6 +56,24 @@ def update_location(
     return touch(new, now=now)
 
 
+def resolve_location(
+    order: Order,
+    location_id: str,
+    find_by_partner_id: Callable[[str], Location | None],
+    find_by_code: Callable[[str, str], Location | None],
+) -> Location:
+    """Page 001: "First tries to find by partner_location_id", then "by location_code for the
+    merchant" (the order's); neither -> LOCATION_NOT_FOUND naming `location_id`."""
+    location = find_by_partner_id(location_id)
+    if location is None and "merchant" in order:
+        location = find_by_code(order["merchant"], location_id)
+    if location is None:
+        raise InvalidRequest(
+            "LOCATION_NOT_FOUND", f"no location {location_id!r} for this merchant", "location_id"
+        )
+    return location
+
+
 def update_schedule(order: Order, fo_id: str, body: Json, *, now: str) -> Order:
     """Page 003: reschedule "without changing its delivery method".
 
@@ -63,28 +82,86 @@ def update_schedule(order: Order, fo_id: str, body: Json, *, now: str) -> Order:
     this update" (ours). Given ends overwrite the existing ones; the window must not end before it
     starts (compared as instants, naive = UTC).
     """
-    new, fo = _locate(order, fo_id)
-    if fo.get("status") in TERMINAL_LINE_STATUSES:
-        raise InvalidRequest(
-            "FULFILLMENT_ORDER_NOT_SCHEDULABLE",
-            f"a {fo['status']} fulfillment order cannot be rescheduled",
-            "status",
-        )
+    new, fo = locate_fo(order, fo_id)
+    _check_not_settled(fo, "FULFILLMENT_ORDER_NOT_SCHEDULABLE", "be rescheduled")
+    key = _field_of_method(fo, _SCHEDULE_BY_METHOD, "schedule", "delivery_method")
+    fo[key] = _window(fo.get(key), body)
+    new["update_date"] = now
+    return new
+
+
+def _field_of_method(fo: FulfillmentOrder, fields: dict[str, str], what: str, field: str) -> str:
+    """The FO field its delivery method (DELIVERY by default) keeps `what` in; a method without
+    one (DIGITAL: "Not applicable") -> `<WHAT>_NOT_APPLICABLE` naming `field`."""
     method = fo.get("delivery_method", "DELIVERY")
-    key = _SCHEDULE_BY_METHOD.get(method)
+    key = fields.get(method)
     if key is None:
         raise InvalidRequest(
-            "SCHEDULE_NOT_APPLICABLE",
-            f"a {method} fulfillment order has no schedule",
-            "delivery_method",
+            f"{what.upper()}_NOT_APPLICABLE", f"a {method} fulfillment order has no {what}", field
         )
-    schedule = {**(fo.get(key) or {}), **{k: body[k] for k in _SCHEDULE_KEYS if k in body}}
-    ends = {k: _instant(schedule[k], k) for k in _SCHEDULE_KEYS if k in schedule}
+    return key
+
+
+def _window(schedule: Json | None, body: Json) -> Json:
+    """`schedule` with the ends `body` gives replaced; the window must not end before it starts
+    (compared as instants, naive = UTC) -> INVALID_SCHEDULE_WINDOW."""
+    window = {**(schedule or {}), **{k: body[k] for k in _SCHEDULE_KEYS if k in body}}
+    ends = {k: _instant(window[k], k) for k in _SCHEDULE_KEYS if k in window}
     if len(ends) == 2 and ends["scheduled_from"] > ends["scheduled_to"]:
         raise InvalidRequest(
             "INVALID_SCHEDULE_WINDOW", "scheduled_from is after scheduled_to", "scheduled_from"
         )
-    fo[key] = schedule
+    return window
+
+
+def _check_not_settled(fo: FulfillmentOrder, code: str, what: str) -> None:
+    """A fulfilled, cancelled or closed FO is "not in a state that allows this update" (ours)."""
+    if fo.get("status") in TERMINAL_LINE_STATUSES:
+        raise InvalidRequest(code, f"a {fo['status']} fulfillment order cannot {what}", "status")
+
+
+def update_delivery_method(order: Order, fo_id: str, body: Json, *, now: str) -> Order:
+    """api/orders/operation/update-fulfillment-order-delivery-method: the FO's delivery_method
+    becomes the one given, `address` and `scheduled_from`/`scheduled_to` set as the new method
+    reads them (DELIVERY: delivery_address and delivery_schedule; COLLECTION:
+    customer_collection_address and customer_collection_schedule; DIGITAL: "not used", ours:
+    ignored), and "Switching to a new delivery method will clear the address and schedule fields
+    associated with the previous method". Refused once the FO "started processing (e.g.,
+    shipments created, items fulfilled)": any FO status but open or allocated, or a line linked to
+    a shipment -> FULFILLMENT_ORDER_STARTED naming `delivery_method`.
+    """
+    new, fo = locate_fo(order, fo_id)
+    started = any(line.get("shipment_ids") for line in fo.get("line_items", []))
+    if fo.get("status", "open") not in _NOT_STARTED or started:
+        raise InvalidRequest(
+            "FULFILLMENT_ORDER_STARTED",
+            f"fulfillment order {fo_id!r} has started processing ({fo.get('status')}); unfulfil "
+            "or cancel first",
+            "delivery_method",
+        )
+    previous, method = fo.get("delivery_method", "DELIVERY"), body["delivery_method"]
+    if previous != method:
+        for key in (_ADDRESS_BY_METHOD.get(previous), _SCHEDULE_BY_METHOD.get(previous)):
+            fo.pop(key or "", None)
+    fo["delivery_method"] = method
+    address_key, schedule_key = _ADDRESS_BY_METHOD.get(method), _SCHEDULE_BY_METHOD.get(method)
+    if address_key is not None and "address" in body:
+        fo[address_key] = copy_json(body["address"])
+    if schedule_key is not None and any(key in body for key in _SCHEDULE_KEYS):
+        fo[schedule_key] = _window(fo.get(schedule_key), body)
+    new["update_date"] = now
+    return new
+
+
+def update_address(order: Order, fo_id: str, body: Json, *, now: str) -> Order:
+    """api/orders/operation/update-fulfillment-order-address: `address` becomes the FO's
+    delivery_address (DELIVERY) or customer_collection_address (COLLECTION); "Not applicable when
+    delivery_method is DIGITAL" -> ADDRESS_NOT_APPLICABLE. Ours, as for the schedule: a fulfilled,
+    cancelled or closed FO is "not in a state that allows this update"."""
+    new, fo = locate_fo(order, fo_id)
+    _check_not_settled(fo, "FULFILLMENT_ORDER_NOT_UPDATABLE", "have its address changed")
+    key = _field_of_method(fo, _ADDRESS_BY_METHOD, "address", "address")
+    fo[key] = copy_json(body["address"])
     new["update_date"] = now
     return new
 
@@ -97,7 +174,7 @@ def update_partner_references(order: Order, fo_id: str, body: Json, *, now: str)
     once; its reference is set on those fulfilled items; the FO reference must not be another
     FO's. All is checked before anything is applied; statuses are left as they are.
     """
-    new, fo = _locate(order, fo_id)
+    new, fo = locate_fo(order, fo_id)
     updates = body.get("fulfillments", [])
     _check_fulfillment_ids(fo, updates)
     if _REF in body:
@@ -146,7 +223,7 @@ def _check_fulfillment_ids(fo: FulfillmentOrder, updates: list[Json]) -> None:
         seen.add(fulfillment_id)
 
 
-def _locate(order: Order, fo_id: str) -> tuple[Order, FulfillmentOrder]:
+def locate_fo(order: Order, fo_id: str) -> tuple[Order, FulfillmentOrder]:
     """A copy of the order and the FO `fo_id` inside that copy; absent -> NotFound.
 
     Copy on write: the order, its FO list and that FO are new dicts and lists (free to change);

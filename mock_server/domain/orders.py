@@ -1,7 +1,9 @@
-"""Create an order (POST /orders, ours) and update one (page 002)."""
+"""The order as a whole: create it (POST /orders), update it (page 002), cancel it and redact it
+(published cancel-order and redact-order)."""
 
 from .errors import InvalidRequest, NotUpdatable
 from .json_copy import copy_json
+from .lifecycle import remove_quantity
 from .line_items import normalise_line_items
 from .model import Json, NewId, Order
 from .preservation import merge_fulfillment_orders
@@ -36,8 +38,43 @@ _DERIVED_KEYS = frozenset(
         "redacted",
         "update_source",
         "error_details",
+        "shipments",  # the sandbox's shipment records (domain/shipments.py)
     }
 )
+CANCELLABLE = frozenset({"open", "partially_allocated", "allocated"})
+"""cancel-order: "Orders can only be cancelled when in one of these statuses"."""
+PERSONAL_FIELDS = frozenset(
+    {
+        "name",
+        "company",
+        "email",
+        "phone",
+        "alternate_phone",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "company_name",
+        "personal_id",
+        "address1",
+        "address2",
+        "street",
+        "building",
+        "floor",
+        "flat",
+        "po_box",
+        "postcode",
+        "area",
+        "coords",
+        "what3words",
+        "address_codes",
+        "custom_fields",
+        "notes",
+    }
+)
+"""The fields of an address or contact (both forms of the pages) that identify a person; city,
+state and country stay (ours: they are what operations and reports group by)."""
+_ADDRESSES = ("customer", "billing_address", "shipping_address")
+_FO_ADDRESSES = ("delivery_address", "customer_collection_address")
 
 
 def create_order(body: Json, *, tenant: str, now: str, new_id: NewId) -> Order:
@@ -106,3 +143,64 @@ def _check_line_references(order: Order) -> None:
                     f"line item {line.get('id')!r} is not in the order's line_items",
                     f"fulfillment_orders[{i}].line_items[{j}].id",
                 )
+
+
+def cancel_order(order: Order, body: Json, *, now: str) -> Order:
+    """api/orders/operation/cancel-order: "Orders can only be cancelled when in one of these
+    statuses: open, allocated, partially_allocated" (else ORDER_NOT_CANCELLABLE). "All line items
+    quantities are set to 0 with removed quantities recorded" (`removed_quantities`, the
+    cancellation reason as its note), "All fulfillment order line items are marked as cancelled"
+    (with the reason), and the order becomes cancelled with its `cancellation_reason`."""
+    status = order.get("status")
+    if status not in CANCELLABLE:
+        raise NotUpdatable(
+            "ORDER_NOT_CANCELLABLE", f"a {status} order cannot be cancelled", "status"
+        )
+    reason = body["cancellation_reason"]
+    cancelled = {
+        **order,
+        "line_items": [
+            remove_quantity(item, item.get("quantity", 0), reason)
+            if item.get("quantity", 0)
+            else item
+            for item in order.get("line_items", [])
+        ],
+        "fulfillment_orders": [
+            {
+                **fo,
+                "line_items": [
+                    line
+                    if line.get("status") == "cancelled"
+                    else {**line, "status": "cancelled", "cancellation_reason": reason}
+                    for line in fo.get("line_items", [])
+                ],
+            }
+            for fo in order.get("fulfillment_orders", [])
+        ],
+        "status": "cancelled",
+        "cancellation_reason": reason,
+    }
+    return touch(cancelled, now=now)
+
+
+def redact(order: Order, *, now: str) -> Order:
+    """api/orders/operation/redact-order: "PII fields are cleared or masked" and the order stays
+    usable (security/data-redaction: the operational record — ids, line items, statuses — is kept).
+    Ours: the PERSONAL_FIELDS of the customer, billing and shipping addresses and of every FO's
+    delivery and collection address are removed, and `redacted` becomes true. An order with
+    nothing left to redact is returned as it is (no change, no new update_date)."""
+    redacted = {key: _without_personal(order[key]) for key in _ADDRESSES if key in order}
+    fos = [
+        {**fo, **{key: _without_personal(fo[key]) for key in _FO_ADDRESSES if key in fo}}
+        for fo in order.get("fulfillment_orders", [])
+    ]
+    candidate = {**order, **redacted, "fulfillment_orders": fos, "redacted": True}
+    if candidate == {**order, "fulfillment_orders": order.get("fulfillment_orders", [])}:
+        return order
+    return {**candidate, "update_date": now}
+
+
+def _without_personal(address: object) -> object:
+    if not isinstance(address, dict):
+        return address
+    return {key: value for key, value in address.items() if key not in PERSONAL_FIELDS}

@@ -4,19 +4,10 @@ ours, in-progress ones)."""
 from .errors import InvalidRequest
 from .json_copy import copy_json
 from .line_items import normalise_line_items
-from .model import FulfillmentOrder, Json, LineItem, NewId
+from .model import DELIVERY_FIELDS, FulfillmentOrder, Json, LineItem, NewId
 from .status import PENDING_LINE_STATUSES, PRESERVED_LINE_STATUSES, pending_line_status
 
-FO_FIELDS = (
-    "partner_fulfillment_order_reference",
-    "location_id",
-    "delivery",
-    "carriyo_metadata",
-    "delivery_method",
-    "delivery_type",
-    "delivery_address",
-    "customer_collection_address",
-)
+FO_FIELDS = ("partner_fulfillment_order_reference", "location_id", *DELIVERY_FIELDS)
 """FO-level fields a request entry replaces on the FO it matches (absent ones are kept)."""
 
 _ID = "fulfillment_order_id"
@@ -54,7 +45,7 @@ def merge_fulfillment_orders(
         _requested_lines(entry, i) if "line_items" in entry else None
         for i, entry in enumerate(requested)
     ]
-    _check_not_preserved(existing, wanted)
+    _check_not_preserved(existing, matches, wanted)
     merged = [
         _new_fo(entry, lines or [], now=now, new_id=new_id, keep_id=keep_new_ids)
         if match is None
@@ -67,12 +58,17 @@ def merge_fulfillment_orders(
 
 
 def _check_not_preserved(
-    existing: list[FulfillmentOrder], wanted: list[list[LineItem] | None]
+    existing: list[FulfillmentOrder],
+    matches: list[FulfillmentOrder | None],
+    wanted: list[list[LineItem] | None],
 ) -> None:
     """Page 002, "Only pass line items with pending statuses": a line item that any FO of the order
     holds in a terminal status (or, ours, an in-progress one) may not be listed in any FO of the
     request -> PRESERVED_LINE_ITEM naming `fulfillment_orders[i].line_items[j].id`. Listing it
     elsewhere would make a second, pending copy of an item that is already fulfilled or picked.
+    Ours: except in the FO that holds a pending line of that id too — the remainder of a line
+    fulfilled or cancelled in part (fulfill-order splits a line) is pending, and may be listed
+    there like any pending line.
     """
     preserved = {
         line.get("id"): (line["status"], fo.get(_ID))
@@ -80,9 +76,14 @@ def _check_not_preserved(
         for line in fo.get("line_items", [])
         if line.get("status") in PRESERVED_LINE_STATUSES
     }
-    for i, lines in enumerate(wanted):
+    for i, (match, lines) in enumerate(zip(matches, wanted, strict=True)):
+        remainders = {
+            line.get("id")
+            for line in (match or {}).get("line_items", [])
+            if line.get("status") in PENDING_LINE_STATUSES
+        }
         for j, line in enumerate(lines or []):
-            if line["id"] in preserved:
+            if line["id"] in preserved and line["id"] not in remainders:
                 status, holder = preserved[line["id"]]
                 raise InvalidRequest(
                     "PRESERVED_LINE_ITEM",

@@ -29,13 +29,18 @@ class DuplicateReference(Exception):
         self.value = value
 
 
+ChangeLog = tuple[dict[str, Any], ...]
+"""An order's change-log entries, oldest first (the service writes them, the store keeps them)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Record:
-    """One stored order and its version: a number unique across the store's life, new at every
-    write (so an ETag derived from it is never reused, even after a reset)."""
+    """One stored order, its change log and its version: a number unique across the store's
+    life, new at every write (so an ETag derived from it is never reused, even after a reset)."""
 
     order: Order
     version: int
+    changes: ChangeLog = ()
     cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -57,9 +62,13 @@ class Store(Protocol):
 
     def write_lock(self, tenant: str, order_id: str) -> Any: ...
 
-    def save(self, tenant: str, order: Order, *, replace: bool) -> Record: ...
+    def save(
+        self, tenant: str, order: Order, *, replace: bool, changes: ChangeLog = ()
+    ) -> Record: ...
 
     def orders(self, tenant: str) -> list[Order]: ...
+
+    def records(self, tenant: str) -> list[Record]: ...
 
     def tenants(self) -> list[str]: ...
 
@@ -74,7 +83,10 @@ class Store(Protocol):
     def locations(self, tenant: str) -> list[Location]: ...
 
     def replace_all(
-        self, orders: dict[str, list[Order]], locations: dict[str, list[Location]]
+        self,
+        orders: dict[str, list[Order]],
+        locations: dict[str, list[Location]],
+        changes: dict[str, dict[str, ChangeLog]] | None = None,
     ) -> None: ...
 
     def put_token(self, digest: str, grant: Grant, *, now: float, limit: int) -> None: ...

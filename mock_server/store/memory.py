@@ -16,6 +16,7 @@ from ..heap import gc_paused
 from . import (
     KEY_ORDER_ID,
     KEY_PARTNER_REFERENCE,
+    ChangeLog,
     DuplicateReference,
     Grant,
     Location,
@@ -67,8 +68,9 @@ class MemoryStore:
         with lock:
             yield
 
-    def save(self, tenant: str, order: Order, *, replace: bool) -> Record:
-        """Store `order` (a new object, never mutated afterwards) and return its new record.
+    def save(self, tenant: str, order: Order, *, replace: bool, changes: ChangeLog = ()) -> Record:
+        """Store `order` (a new object, never mutated afterwards) with its change log `changes`
+        and return its new record.
 
         With `replace=False` an existing `order_id` is a DuplicateReference; with `replace=True`
         the order of that id is replaced. A `partner_order_reference` held by another order of the
@@ -92,17 +94,21 @@ class MemoryStore:
                     del bucket.by_partner_ref[old_ref]
             if partner_ref is not None:
                 bucket.by_partner_ref[partner_ref] = order_id
-            record = Record(order, next(self._versions))
+            record = Record(order, next(self._versions), changes)
             bucket.by_id[order_id] = record
             return record
 
     def orders(self, tenant: str) -> list[Order]:
-        """Every order of `tenant`, in insertion order.
+        """Every order of `tenant`, in insertion order."""
+        return [record.order for record in self.records(tenant)]
+
+    def records(self, tenant: str) -> list[Record]:
+        """Every stored record of `tenant` (order, version, change log), in insertion order.
 
         `list()` copies the values in one step (under the GIL): iterating the live dict would
         raise "dictionary changed size" when a write adds an order meanwhile (state export)."""
         bucket = self._tenants.get(tenant)
-        return [record.order for record in list(bucket.by_id.values())] if bucket else []
+        return list(bucket.by_id.values()) if bucket else []
 
     def tenants(self) -> list[str]:
         return list(self._tenants)
@@ -157,10 +163,13 @@ class MemoryStore:
 
     # ---------------------------------------------------------------- whole store
     def replace_all(
-        self, orders: dict[str, list[Order]], locations: dict[str, list[Location]]
+        self,
+        orders: dict[str, list[Order]],
+        locations: dict[str, list[Location]],
+        changes: dict[str, dict[str, ChangeLog]] | None = None,
     ) -> None:
-        """Replace every order and location at once; on DuplicateReference nothing changes.
-        Tokens stay."""
+        """Replace every order (with its change log in `changes`, none when absent) and location
+        at once; on DuplicateReference nothing changes. Tokens stay."""
         fresh = MemoryStore()
         fresh._versions = self._versions
         with gc_paused():
@@ -168,7 +177,8 @@ class MemoryStore:
                 for location in tenant_locations:
                     fresh.put_location(tenant, location)
             for tenant, tenant_orders in orders.items():
+                logs = (changes or {}).get(tenant, {})
                 for order in tenant_orders:
-                    fresh.save(tenant, order, replace=True)
+                    fresh.save(tenant, order, replace=True, changes=logs.get(order["order_id"], ()))
             with self._index_lock:
                 self._tenants = fresh._tenants

@@ -92,3 +92,37 @@ def test_reset_returns_to_the_fixtures(carriyo_sandbox: Any) -> None:
     carriyo_sandbox.reset()
     assert carriyo_sandbox.requests() == [] and carriyo_sandbox.webhooks() == []
     assert requests.get(url, headers=carriyo_sandbox.headers, timeout=30).json() == original
+
+
+def test_fulfil_then_deliver_closes_the_lines(carriyo_sandbox: Any) -> None:
+    """The lifecycle helpers go through the public API: fulfil makes a shipment, delivering it
+    (page 004) closes the lines and the order."""
+    fulfilled = carriyo_sandbox.fulfill("ORD-1003", "FO-1003-A", {"LI-1003-1": 4, "LI-1003-2": 2})
+    (shipment_id,) = {
+        shipment
+        for line in fulfilled["fulfillment_orders"][0]["line_items"]
+        for shipment in line["shipment_ids"]
+    }
+    delivered = carriyo_sandbox.deliver(shipment_id)
+    assert delivered["status"] == "closed"
+    assert {line["status"] for line in delivered["fulfillment_orders"][0]["line_items"]} == {
+        "closed"
+    }
+    assert [e["type"] for e in carriyo_sandbox.webhooks()][:2] == [
+        "order.line_items_auto_closed",
+        "fulfillment_order.fulfilled",
+    ]
+
+
+def test_fulfil_without_shipping_and_cancel(carriyo_sandbox: Any) -> None:
+    closed = carriyo_sandbox.fulfill("ORD-1001", "FO-1001-A", {"LI-1001-1": 1}, skip_shipping=True)
+    assert closed["fulfillment_orders"][0]["line_items"][0]["status"] == "closed"
+    cancelled = carriyo_sandbox.cancel("ORD-1002", "PAYMENT_ISSUE")
+    assert (cancelled["status"], cancelled["cancellation_reason"]) == ("cancelled", "PAYMENT_ISSUE")
+
+
+def test_a_refused_helper_call_says_why(carriyo_sandbox: Any) -> None:
+    with pytest.raises(Exception, match="ORDER_NOT_CANCELLABLE"):
+        carriyo_sandbox.cancel("ORD-1004")
+    with pytest.raises(Exception, match="no order carries that shipment"):
+        carriyo_sandbox.deliver("CARSHP-NOPE")

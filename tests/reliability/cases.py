@@ -6,6 +6,7 @@ Both the tests and `python -m tests.reliability.report` run these same lists.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -119,6 +120,7 @@ def refusal_problems(case: Refused, reply: Reply, http_server: str = "granian") 
 
 # ---------------------------------------------------------------------------------- atomicity
 ORDER = "/orders/ORD-1001"
+_LI_1003_2 = {"id": "LI-1003-2", "quantity": 1}
 FO_OPS = {
     "location": ("ORD-1001", "FO-1001-A", {"location_id": "RUH-DC-01"}),
     "schedule": ("ORD-1001", "FO-1001-A", {"scheduled_from": "2026-12-01T09:00:00Z"}),
@@ -140,8 +142,53 @@ WRITES: dict[str, tuple[str, str, Any]] = {
             "post_shipping_info": {"status": "delivered"},
         },
     ),
+    "cancelOrder": ("POST", f"{ORDER}/cancel", {"cancellation_reason": "OTHER"}),
+    "redactOrder": ("POST", f"{ORDER}/redact", None),
+    "mergeFulfillmentOrders": (
+        "POST",
+        "/orders/ORD-1014/fulfillment-orders/merge",
+        {
+            "source": {"fulfillment_order_id": "FO-1014-B"},
+            "destination": {"fulfillment_order_id": "FO-1014-A"},
+        },
+    ),
+    **{
+        op: ("POST", f"/orders/{o}/fulfillment-orders/{fo}/{action}", body)
+        for op, (o, fo, action, body) in {
+            "fulfill": ("ORD-1003", "FO-1003-A", "fulfill", {"line_items": [_LI_1003_2]}),
+            "ship": ("ORD-1003", "FO-1003-A", "ship", {"line_items": [_LI_1003_2]}),
+            "unfulfill": (
+                "ORD-1008",
+                "FO-1008-A",
+                "unfulfill",
+                {"fulfillment_ids": ["FUL-1008-1"]},
+            ),
+            "split": ("ORD-1003", "FO-1003-A", "split", {"line_items": [_LI_1003_2]}),
+            "cancelLineItems": (
+                "ORD-1003",
+                "FO-1003-A",
+                "cancel",
+                {"cancellation_reason": "OTHER", "line_items": [_LI_1003_2]},
+            ),
+        }.items()
+    },
+    "update-delivery-method": (
+        "PATCH",
+        f"{ORDER}/fulfillment-orders/FO-1001-A/update-delivery-method",
+        {"delivery_method": "DIGITAL"},
+    ),
+    "update-address": (
+        "PATCH",
+        f"{ORDER}/fulfillment-orders/FO-1001-A/update-address",
+        {"address": {"address1": "1 Road", "city": "DUBAI", "country": "AE"}},
+    ),
 }
-"""Every public write, each with a body it would accept (so only the varied part is wrong)."""
+"""Every public write, each with a body it would accept (so only the varied part is wrong;
+redact takes none)."""
+
+
+ORDER_IN_PATH = re.compile(r"ORD-\d+")
+"""The fixtures order a write's path names (shipment notifications and creation name none)."""
 
 
 def _common_refusals() -> Iterator[Refused]:
@@ -151,20 +198,22 @@ def _common_refusals() -> Iterator[Refused]:
         yield Refused(f"{op}: unknown api key", method, path, 403, body, key="unknown")
         yield Refused(f"{op}: no tenant-id", method, path, 403, body, tenant=None)
         yield Refused(f"{op}: another tenant's key", method, path, 403, body, key="other")
-        yield Refused(f"{op}: malformed JSON", method, path, 400, b'{"language": "ar",')
-        yield Refused(f"{op}: JSON array", method, path, 400, [body])
-        yield Refused(f"{op}: no body", method, path, 400)
-        yield Refused(
-            f"{op}: text/plain", method, path, 400, body, (("content-type", "text/plain"),)
-        )
-        yield Refused(f"{op}: 2 MiB body", method, path, 413, b'{"x":"' + b"a" * 2 * MIB + b'"}')
-        if method == "PATCH":
+        if body is not None:
+            yield Refused(f"{op}: malformed JSON", method, path, 400, b'{"language": "ar",')
+            yield Refused(f"{op}: JSON array", method, path, 400, [body])
+            yield Refused(f"{op}: no body", method, path, 400)
+            yield Refused(
+                f"{op}: text/plain", method, path, 400, body, (("content-type", "text/plain"),)
+            )
+            too_large = b'{"x":"' + b"a" * 2 * MIB + b'"}'
+            yield Refused(f"{op}: 2 MiB body", method, path, 413, too_large)
+        if ORDER_IN_PATH.search(path):
             stale = (("If-Match", STALE_ETAG),)
             yield Refused(f"{op}: stale If-Match", method, path, 409, body, stale)
             yield Refused(f"{op}: bad key parameter", method, f"{path}?key=sku", 400, body)
-            other = path.replace("ORD-1001", "GLX-5001").replace("ORD-1004", "GLX-5001")
+            other = ORDER_IN_PATH.sub("GLX-5001", path, count=1)
             yield Refused(f"{op}: another tenant's order", method, other, 404, body)
-            unknown = path.replace("ORD-1001", "ORD-NOPE").replace("ORD-1004", "ORD-NOPE")
+            unknown = ORDER_IN_PATH.sub("ORD-NOPE", path, count=1)
             yield Refused(f"{op}: unknown order", method, unknown, 404, body)
 
 
@@ -475,6 +524,129 @@ _SPECIFIC: tuple[Refused, ...] = (
         400,
         {"merchant": "ACME_FASHION", "location_code": "X"},
     ),
+    # the published lifecycle: each operation's status and quantity gates
+    Refused(
+        "cancelOrder: processing order",
+        "POST",
+        "/orders/ORD-1004/cancel",
+        400,
+        {"cancellation_reason": "OTHER"},
+    ),
+    Refused("cancelOrder: no reason", "POST", f"{ORDER}/cancel", 400, {}),
+    Refused(
+        "cancelOrder: unpublished reason",
+        "POST",
+        f"{ORDER}/cancel",
+        400,
+        {"cancellation_reason": "BORED"},
+    ),
+    Refused(
+        "fulfill: fulfilled line",
+        "POST",
+        "/orders/ORD-1004/fulfillment-orders/FO-1004-A/fulfill",
+        400,
+        {"line_items": [_line("LI-1004-2")]},
+    ),
+    Refused(
+        "fulfill: over the pending quantity",
+        "POST",
+        "/orders/ORD-1003/fulfillment-orders/FO-1003-A/fulfill",
+        400,
+        {"line_items": [_line("LI-1003-2", 3)]},
+    ),
+    Refused(
+        "fulfill: not a boolean flag",
+        "POST",
+        "/orders/ORD-1003/fulfillment-orders/FO-1003-A/fulfill?skip_shipping=maybe",
+        400,
+        {"line_items": [_LI_1003_2]},
+    ),
+    Refused(
+        "fulfill: second line unknown, found late",
+        "POST",
+        "/orders/ORD-1003/fulfillment-orders/FO-1003-A/fulfill",
+        400,
+        {"line_items": [_LI_1003_2, _line("LI-NOPE")]},
+    ),
+    Refused(
+        "ship: open line",
+        "POST",
+        f"{ORDER}/fulfillment-orders/FO-1001-A/ship",
+        400,
+        {"line_items": [_line("LI-1001-1")]},
+    ),
+    Refused(
+        "unfulfill: delivered fulfillment",
+        "POST",
+        "/orders/ORD-1006/fulfillment-orders/FO-1006-A/unfulfill",
+        400,
+        {"fulfillment_ids": ["FUL-1006-1"]},
+    ),
+    Refused(
+        "unfulfill: second id unknown, found late",
+        "POST",
+        "/orders/ORD-1008/fulfillment-orders/FO-1008-A/unfulfill",
+        400,
+        {"fulfillment_ids": ["FUL-1008-1", "FUL-NOPE"]},
+    ),
+    Refused(
+        "split: picked line",
+        "POST",
+        "/orders/ORD-1013/fulfillment-orders/FO-1013-A/split",
+        400,
+        {"line_items": [_line("LI-1013-1")]},
+    ),
+    Refused(
+        "split: unknown location",
+        "POST",
+        "/orders/ORD-1003/fulfillment-orders/FO-1003-A/split",
+        400,
+        {"line_items": [_LI_1003_2], "location_id": "NOWHERE"},
+    ),
+    Refused(
+        "merge: different locations",
+        "POST",
+        "/orders/ORD-1002/fulfillment-orders/merge",
+        400,
+        {
+            "source": {"fulfillment_order_id": "FO-1002-B"},
+            "destination": {"fulfillment_order_id": "FO-1002-A"},
+        },
+    ),
+    Refused(
+        "merge: unknown source",
+        "POST",
+        "/orders/ORD-1014/fulfillment-orders/merge",
+        404,
+        {
+            "source": {"fulfillment_order_id": "FO-NOPE"},
+            "destination": {"fulfillment_order_id": "FO-1014-A"},
+        },
+    ),
+    Refused(
+        "cancelLineItems: fulfilled line",
+        "POST",
+        "/orders/ORD-1005/fulfillment-orders/FO-1005-A/cancel",
+        400,
+        {"cancellation_reason": "OTHER", "line_items": [_line("LI-1005-1")]},
+    ),
+    Refused(
+        "update-delivery-method: fulfilled FO",
+        "PATCH",
+        "/orders/ORD-1004/fulfillment-orders/FO-1004-A/update-delivery-method",
+        400,
+        {"delivery_method": "COLLECTION"},
+    ),
+    Refused(
+        "update-address: DIGITAL FO",
+        "PATCH",
+        "/orders/ORD-1011/fulfillment-orders/FO-1011-A/update-address",
+        400,
+        {"address": {"address1": "x"}},
+    ),
+    Refused(
+        "listOrderChangeLogs: bad sort_order", "GET", f"{ORDER}/change-logs?sort_order=UP", 400
+    ),
 )
 
 ATOMICITY_CASES: tuple[Refused, ...] = (*_common_refusals(), *_SPECIFIC)
@@ -506,6 +678,8 @@ ALLOWED_METHODS: dict[str, frozenset[str]] = {
     "/orders/shipment-status-update": frozenset({"POST"}),
     "/orders/shipment-status": frozenset({"POST"}),  # deprecated, answers as the one above
     ORDER: frozenset({"GET", "PATCH"}),
+    f"{ORDER}/cancel": frozenset({"POST"}),
+    f"{ORDER}/change-logs": frozenset({"GET"}),
     FO_PATH: frozenset({"PATCH"}),
 }
 """What the spec allows on each resource (HEAD comes with GET)."""

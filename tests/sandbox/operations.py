@@ -16,16 +16,26 @@ Json = dict[str, Any]
 
 @dataclass(frozen=True)
 class Operation:
-    """One public operation of `openapi.yaml` and a valid request to it; the path targets fixtures
-    order ORD-1001 and its FO FO-1001-A unless told otherwise."""
+    """One public operation of `openapi.yaml` and a valid request to it: its path targets the
+    fixtures order `order` and its FO `fo` (ORD-1001 and FO-1001-A unless told otherwise), and a
+    write of that order records `event`."""
 
     operation_id: str
     method: str
     template: str
     body: Json | None = None
+    order: str = "ORD-1001"
+    fo: str = "FO-1001-A"
+    event: str | None = None
+    query: dict[str, str] | None = None
 
-    def path(self, order: str = "ORD-1001", fo: str = "FO-1001-A") -> str:
-        return self.template.format(order=order, fo=fo)
+    @property
+    def reference(self) -> str:
+        """The partner_order_reference of `order` (the fixtures name ORD-10xx's SHOP-10xx)."""
+        return self.order.replace("ORD-", "SHOP-")
+
+    def path(self, order: str | None = None, fo: str | None = None) -> str:
+        return self.template.format(order=order or self.order, fo=fo or self.fo)
 
     @property
     def takes_order(self) -> bool:
@@ -36,11 +46,17 @@ class Operation:
         return "{fo}" in self.template
 
     def send(
-        self, client: CheckedClient, order: str = "ORD-1001", fo: str = "FO-1001-A", **kwargs: Any
+        self,
+        client: CheckedClient,
+        order: str | None = None,
+        fo: str | None = None,
+        **kwargs: Any,
     ) -> TestResponse:
         """Send the sample request (or `kwargs` such as `json=`, `headers=`, `query_string=`)."""
         if self.body is not None:
             kwargs.setdefault("json", self.body)
+        if self.query is not None:
+            kwargs["query_string"] = {**self.query, **(kwargs.get("query_string") or {})}
         return client.open(self.method, self.path(order, fo), **kwargs)
 
 
@@ -69,31 +85,119 @@ OPERATIONS = (
         {"references": {"partner_order_reference": "SHOP-1001"}, "post_shipping_info": {}},
     ),
     Operation("getOrder", "GET", "/orders/{order}"),
-    Operation("updateOrder", "PATCH", "/orders/{order}", {"language": "ar"}),
+    Operation("listOrderChangeLogs", "GET", "/orders/{order}/change-logs"),
+    Operation("updateOrder", "PATCH", "/orders/{order}", {"language": "ar"}, event="order.updated"),
     Operation(
         "updateFulfillmentOrderLocation",
         "PATCH",
         FO_PATH + "/update-location",
         {"location_id": "RUH-DC-01"},
+        event="fulfillment_order.location_updated",
     ),
     Operation(
         "updateFulfillmentOrderSchedule",
         "PATCH",
         FO_PATH + "/update-schedule",
         {"scheduled_from": "2030-02-01T09:00:00Z", "scheduled_to": "2030-02-01T13:00:00Z"},
+        event="fulfillment_order.schedule_updated",
     ),
     Operation(
         "updateFulfillmentOrderPartnerReferences",
         "PATCH",
         FO_PATH + "/update-partner-references",
         {"partner_fulfillment_order_reference": "WMS-NEW-1"},
+        event="fulfillment_order.partner_references_updated",
+    ),
+    Operation(
+        "updateFulfillmentOrder",
+        "PATCH",
+        FO_PATH,
+        {"partner_fulfillment_order_reference": "WMS-NEW-2"},
+        event="fulfillment_order.partner_references_updated",
+    ),
+    Operation(
+        "cancelOrder",
+        "POST",
+        "/orders/{order}/cancel",
+        {"cancellation_reason": "CUSTOMER_CANCELLATION"},
+        event="order.cancelled",
+    ),
+    Operation("redactOrder", "POST", "/orders/{order}/redact", event="order.redacted"),
+    Operation(
+        "mergeFulfillmentOrders",
+        "POST",
+        "/orders/{order}/fulfillment-orders/merge",
+        {
+            "source": {"fulfillment_order_id": "FO-1014-B"},
+            "destination": {"fulfillment_order_id": "FO-1014-A"},
+        },
+        order="ORD-1014",
+        event="fulfillment_order.merged",
+    ),
+    Operation(
+        "fulfillFulfillmentOrder",
+        "POST",
+        FO_PATH + "/fulfill",
+        {"line_items": [{"id": "LI-1001-1", "quantity": 1}]},
+        event="fulfillment_order.fulfilled",
+        query={"create_draft_shipment": "true"},
+    ),
+    Operation(
+        "shipFulfillmentOrder",
+        "POST",
+        FO_PATH + "/ship",
+        {"line_items": [{"id": "LI-1003-2", "quantity": 1}]},
+        order="ORD-1003",
+        fo="FO-1003-A",
+        event="fulfillment_order.shipped",
+    ),
+    Operation(
+        "unfulfillFulfillmentOrder",
+        "POST",
+        FO_PATH + "/unfulfill",
+        {"fulfillment_ids": ["FUL-1008-1"]},
+        order="ORD-1008",
+        fo="FO-1008-A",
+        event="fulfillment_order.unfulfilled",
+    ),
+    Operation(
+        "splitFulfillmentOrder",
+        "POST",
+        FO_PATH + "/split",
+        {"line_items": [{"id": "LI-1001-2", "quantity": 1}]},
+        event="fulfillment_order.split",
+    ),
+    Operation(
+        "cancelFulfillmentOrderLineItems",
+        "POST",
+        FO_PATH + "/cancel",
+        {"cancellation_reason": "OTHER", "line_items": [{"id": "LI-1001-2", "quantity": 1}]},
+        event="fulfillment_order.line_items_cancelled",
+    ),
+    Operation(
+        "updateFulfillmentOrderDeliveryMethod",
+        "PATCH",
+        FO_PATH + "/update-delivery-method",
+        {
+            "delivery_method": "COLLECTION",
+            "address": {"partner_location_id": "AUH-YAS-01", "city": "ABU DHABI", "country": "AE"},
+            "scheduled_from": "2030-02-01T09:00:00Z",
+        },
+        event="fulfillment_order.delivery_method_updated",
+    ),
+    Operation(
+        "updateFulfillmentOrderAddress",
+        "PATCH",
+        FO_PATH + "/update-address",
+        {"address": {"address1": "2 Marina Walk", "city": "DUBAI", "country": "AE"}},
+        event="fulfillment_order.address_updated",
     ),
 )
 OPERATION_SETS: dict[str, tuple[Operation, ...]] = {
     "operation": OPERATIONS,
     "order_operation": tuple(op for op in OPERATIONS if op.takes_order),
     "fo_operation": tuple(op for op in OPERATIONS if op.takes_fo),
-    "change_operation": tuple(op for op in OPERATIONS if op.method == "PATCH"),
+    "change_operation": tuple(op for op in OPERATIONS if op.event is not None),
     "body_operation": tuple(op for op in OPERATIONS if op.body is not None),
 }
 """Fixture names a test can take to run once per operation of the set."""

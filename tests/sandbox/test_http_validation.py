@@ -47,8 +47,7 @@ REFERENCES_1004_A = fo_path("ORD-1004", "FO-1004-A", "update-partner-references"
 REFERENCES_1004_B = fo_path("ORD-1004", "FO-1004-B", "update-partner-references")
 LI_1004_1, LI_1004_2 = want("LI-1004-1"), want("LI-1004-2")
 FO_1004_B_AS_IS = {"fulfillment_order_id": "FO-1004-B"}
-"""FO-1004-B kept with its line (LI-1004-1, allocated), which it may not list: LI-1004-1 is
-fulfilled in FO-1004-A."""
+"""FO-1004-B kept with its line (LI-1004-1, allocated; the item is fulfilled in FO-1004-A too)."""
 
 
 @dataclass(frozen=True)
@@ -254,10 +253,10 @@ REFUSALS = [
         {
             "fulfillment_orders": [
                 {"fulfillment_order_id": "FO-1004-A"},
-                fo_entry("FO-1004-B", LI_1004_1),
+                fo_entry("FO-1004-B", LI_1004_1, LI_1004_2),
             ]
         },
-        "fulfillment_orders[1].line_items[0].id",
+        "fulfillment_orders[1].line_items[1].id",
         "/orders/ORD-1004",
         watch=("ORD-1004",),
     ),
@@ -495,9 +494,10 @@ def test_stale_if_match_is_409_and_changes_nothing(
     client: CheckedClient, change_operation: Operation
 ) -> None:
     """Page 002's 409 "Concurrent update detected. Retry the request.", for a stale `If-Match`."""
-    _, stale = client.order("ORD-1001")
-    assert client.patch(ORDER, json={"language": "fr"}).status_code == 200
-    with client.unchanged("ORD-1001"):
+    order = change_operation.order
+    _, stale = client.order(order)
+    assert client.patch(f"/orders/{order}", json={"language": "fr"}).status_code == 200
+    with client.unchanged(order):
         response = change_operation.send(client, headers={"If-Match": stale})
     assert response.status_code == 409
     (detail,) = response.get_json()["error_details"]

@@ -19,32 +19,25 @@ if TYPE_CHECKING:
     from tests.sandbox.client import CheckedClient
     from tests.sandbox.operations import Operation
 
-EVENT_OF_OPERATION = {
-    "updateOrder": "order.updated",
-    "updateFulfillmentOrderLocation": "fulfillment_order.location_updated",
-    "updateFulfillmentOrderSchedule": "fulfillment_order.schedule_updated",
-    "updateFulfillmentOrderPartnerReferences": "fulfillment_order.partner_references_updated",
-}
-
 
 def test_every_change_stamps_derives_records_and_versions(
     client: CheckedClient, change_operation: Operation
 ) -> None:
     """README, "Behaviour": update_date, statuses, event, ETag — for every update operation."""
-    before = client.order("ORD-1001")
+    before = client.order(change_operation.order)
     response = change_operation.send(client)
-    client.assert_changed(response, before, EVENT_OF_OPERATION[change_operation.operation_id])
+    client.assert_changed(response, before, str(change_operation.event))
 
 
 def test_every_change_by_partner_reference_behaves_the_same(
     client: CheckedClient, change_operation: Operation
 ) -> None:
     """Pages 000-003: the same change addressed with `key=partner_order_reference`."""
-    before = client.order("ORD-1001")
+    before = client.order(change_operation.order)
     response = change_operation.send(
-        client, order="SHOP-1001", query_string={"key": "partner_order_reference"}
+        client, order=change_operation.reference, query_string={"key": "partner_order_reference"}
     )
-    client.assert_changed(response, before, EVENT_OF_OPERATION[change_operation.operation_id])
+    client.assert_changed(response, before, str(change_operation.event))
 
 
 def test_successive_changes_get_successive_versions(client: CheckedClient) -> None:
@@ -61,9 +54,9 @@ def test_successive_changes_get_successive_versions(client: CheckedClient) -> No
     assert len(set(dates)) == len(dates)
 
 
-def current_version(client: CheckedClient, form: str) -> str:
+def current_version(client: CheckedClient, form: str, order_id: str) -> str:
     """An `If-Match` value naming the order's current version in one of the accepted forms."""
-    order, etag = client.order("ORD-1001")
+    order, etag = client.order(order_id)
     return {
         "etag": etag,
         "weak-etag": f"W/{etag}",
@@ -81,9 +74,10 @@ def test_if_match_with_the_current_version_is_applied(
     client: CheckedClient, change_operation: Operation, form: str
 ) -> None:
     """`If-Match` with the current ETag (RFC 9110 forms) or the current `update_date`: 200."""
-    before = client.order("ORD-1001")
-    response = change_operation.send(client, headers={"If-Match": current_version(client, form)})
-    client.assert_changed(response, before, EVENT_OF_OPERATION[change_operation.operation_id])
+    before = client.order(change_operation.order)
+    version = current_version(client, form, change_operation.order)
+    response = change_operation.send(client, headers={"If-Match": version})
+    client.assert_changed(response, before, str(change_operation.event))
 
 
 def run_concurrently(count: int, request: Any) -> list[TestResponse]:

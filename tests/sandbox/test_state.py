@@ -96,6 +96,22 @@ def test_an_export_put_back_changes_nothing(client: CheckedClient) -> None:
     assert exported(client) == before
 
 
+def test_change_logs_travel_with_the_state(client: CheckedClient) -> None:
+    """The state document carries each order's change log (`tenants.<t>.change_logs`), so an
+    export put back, or a `--state-file` restart, keeps the history list-order-change-logs
+    answers."""
+    client.patch("/orders/ORD-1001", json={"language": "ar"})
+    client.post("/orders/ORD-1001/cancel", json={"cancellation_reason": "OTHER"})
+    log = client.get("/orders/ORD-1001/change-logs").get_json()
+    assert [entry["operation"] for entry in log] == ["updateOrder", "cancelOrder"]
+    document = exported(client)
+    assert document["tenants"]["acme-demo"]["change_logs"] == {"ORD-1001": log}
+    client.post("/__admin/reset")
+    assert client.get("/orders/ORD-1001/change-logs").get_json() == []
+    assert client.put("/__admin/state", json=document).status_code == 204
+    assert client.get("/orders/ORD-1001/change-logs").get_json() == log
+
+
 def invalid_states() -> list[tuple[str, Any, str]]:
     bad_status = small_state()
     bad_status["tenants"]["t-1"]["orders"][0]["status"] = "lost"

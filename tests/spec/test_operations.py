@@ -21,6 +21,18 @@ EXPECTED_OPERATION_IDS = frozenset(
         "updateFulfillmentOrderPartnerReferences",
         "notifyShipmentStatus",
         "notifyShipmentStatusDeprecated",
+        "updateFulfillmentOrder",
+        "cancelOrder",
+        "redactOrder",
+        "listOrderChangeLogs",
+        "mergeFulfillmentOrders",
+        "fulfillFulfillmentOrder",
+        "shipFulfillmentOrder",
+        "unfulfillFulfillmentOrder",
+        "splitFulfillmentOrder",
+        "cancelFulfillmentOrderLineItems",
+        "updateFulfillmentOrderDeliveryMethod",
+        "updateFulfillmentOrderAddress",
     }
 )
 ERROR_REF = "#/components/schemas/Error"
