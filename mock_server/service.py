@@ -2,7 +2,8 @@
 and what a duplicate reference means for it (see the README's behaviour section).
 
 Common to every write: validate fully, then apply; a failure changes nothing (the domain returns
-a new order and only the store's save publishes it); writes to one order are serialized; a stale
+a new order and only the store's save publishes it); writes to one order are serialized (in one
+process by the store's lock, across processes by the save's compare-and-set, retried); a stale
 `If-Match` is 409 CONCURRENT_UPDATE (page 002); every change records an event for the webhooks.
 """
 
@@ -33,13 +34,16 @@ from .store import (
     ChangeLog,
     DuplicateReference,
     Record,
+    StaleRecord,
     Store,
 )
 
 Change = Callable[[Order], Order]
-MAX_CHANGES = 1000
-"""Change-log entries kept per order (the newest): bounded like the journal and the events."""
 Refusal = type[DomainError]
+WRITE_ATTEMPTS = 16
+"""Tries of one write whose compare-and-set keeps losing to other processes' writes of the same
+order; then page 002's 409 CONCURRENT_UPDATE. (One store's lock serialises its own process's
+writers, so a lost race needs another process: with the memory store it never happens.)"""
 
 
 class OrderRef(NamedTuple):
@@ -393,20 +397,31 @@ class OrderService:
         """
         tenant = ref.tenant
         order_id = self.get(ref).order["order_id"]
-        with self.store.write_lock(tenant, order_id):
-            current = self.get(OrderRef(tenant, order_id))
-            if not if_match_allows(if_match, current):
-                raise Conflict("CONCURRENT_UPDATE", CONCURRENT_UPDATE, "If-Match")
-            updated = change(current.order)
-            if updated is current.order:
-                return current
-            entry = domain.change_entry(
-                operation, current.order, updated, now=updated["update_date"], new_id=self.ids
-            )
-            changes = (*current.changes, entry)[-MAX_CHANGES:]
-            record = self._save(tenant, updated, replace=True, duplicate=duplicate, changes=changes)
-        self.events.record(event, tenant, order_id, order_json(record), details)
-        return record
+        for _ in range(WRITE_ATTEMPTS):
+            with self.store.write_lock(tenant, order_id):
+                current = self.get(OrderRef(tenant, order_id))
+                if not if_match_allows(if_match, current):
+                    raise Conflict("CONCURRENT_UPDATE", CONCURRENT_UPDATE, "If-Match")
+                updated = change(current.order)
+                if updated is current.order:
+                    return current
+                entry = domain.change_entry(
+                    operation, current.order, updated, now=updated["update_date"], new_id=self.ids
+                )
+                try:
+                    record = self._save(
+                        tenant,
+                        updated,
+                        replace=True,
+                        duplicate=duplicate,
+                        changes=(entry,),
+                        base=current,
+                    )
+                except StaleRecord:
+                    continue  # another process wrote the order: read it again, change it again
+            self.events.record(event, tenant, order_id, order_json(record), details)
+            return record
+        raise Conflict("CONCURRENT_UPDATE", CONCURRENT_UPDATE)
 
     def _resolve_location(self, tenant: str, order: Order, location_id: str) -> Location:
         """Page 001's resolution among the locations of `tenant`."""
@@ -425,10 +440,11 @@ class OrderService:
         replace: bool,
         duplicate: Refusal,
         changes: ChangeLog = (),
+        base: Record | None = None,
     ) -> Record:
-        """Store `order` with its change log; a DuplicateReference from the store is refused as
-        `duplicate`."""
+        """Store `order` with its change log (`changes` added to base's log when `base` is
+        given); a DuplicateReference from the store is refused as `duplicate`."""
         try:
-            return self.store.save(tenant, order, replace=replace, changes=changes)
+            return self.store.save(tenant, order, replace=replace, changes=changes, base=base)
         except DuplicateReference as exc:
             raise duplicate("DUPLICATE_REFERENCE", str(exc), exc.field) from exc

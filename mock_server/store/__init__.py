@@ -1,6 +1,7 @@
 """Where orders, locations and access tokens live: the `Store` protocol, what it hands out
-(`Record`, `Grant`) and what it refuses (`DuplicateReference`). `memory.MemoryStore` is the
-default implementation.
+(`Record`, `Grant`) and what it refuses (`DuplicateReference`, `StaleRecord`). `memory.MemoryStore`
+is the default implementation; `redis.RedisStore` (`--store redis://...`) shares one store between
+processes.
 
 Orders and locations belong to a tenant: no lookup of one tenant sees another's. Stored orders
 are never mutated: every change replaces the whole order object (the domain returns a new one),
@@ -10,6 +11,9 @@ the token (tokens.py), never the token itself.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -29,8 +33,20 @@ class DuplicateReference(Exception):
         self.value = value
 
 
-ChangeLog = tuple[dict[str, Any], ...]
+class StaleRecord(Exception):
+    """A compare-and-set save lost its race: the order is no longer at the version it was read
+    at (another writer, in this process or another, saved it meanwhile). Nothing changed."""
+
+
+class StoreUnavailable(Exception):
+    """The shared store cannot be reached (Redis down or restarting): the request is answered
+    503 and nothing was changed by it."""
+
+
+ChangeLog = Sequence[dict[str, Any]]
 """An order's change-log entries, oldest first (the service writes them, the store keeps them)."""
+MAX_CHANGES = 1000
+"""Change-log entries kept per order (the newest): bounded like the journal and the events."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +71,22 @@ class Grant:
     expires_at: float
 
 
+class OrderLocks:
+    """One lock per order of this process: `locks(tenant, order_id)` holds it while the order is
+    read, changed and saved (a store's `write_lock`)."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[tuple[str, str], threading.Lock] = {}
+
+    @contextmanager
+    def __call__(self, tenant: str, order_id: str) -> Iterator[None]:
+        with self._guard:
+            lock = self._locks.setdefault((tenant, order_id), threading.Lock())
+        with lock:
+            yield
+
+
 class Store(Protocol):
     """What the service and the controls need of a store."""
 
@@ -63,7 +95,13 @@ class Store(Protocol):
     def write_lock(self, tenant: str, order_id: str) -> Any: ...
 
     def save(
-        self, tenant: str, order: Order, *, replace: bool, changes: ChangeLog = ()
+        self,
+        tenant: str,
+        order: Order,
+        *,
+        replace: bool,
+        changes: ChangeLog = (),
+        base: Record | None = None,
     ) -> Record: ...
 
     def orders(self, tenant: str) -> list[Order]: ...

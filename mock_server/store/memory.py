@@ -9,19 +9,20 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from ..heap import gc_paused
 from . import (
     KEY_ORDER_ID,
     KEY_PARTNER_REFERENCE,
+    MAX_CHANGES,
     ChangeLog,
     DuplicateReference,
     Grant,
     Location,
     Order,
+    OrderLocks,
     Record,
+    StaleRecord,
 )
 
 
@@ -43,7 +44,7 @@ class MemoryStore:
         self._tenants: dict[str, _Tenant] = {}
         self._tokens: OrderedDict[str, Grant] = OrderedDict()
         self._index_lock = threading.Lock()
-        self._order_locks: dict[tuple[str, str], threading.Lock] = {}
+        self.write_lock = OrderLocks()
         self._versions = itertools.count(1)
 
     # ---------------------------------------------------------------- orders
@@ -60,28 +61,36 @@ class MemoryStore:
             reference = order_id
         return bucket.by_id.get(reference)
 
-    @contextmanager
-    def write_lock(self, tenant: str, order_id: str) -> Iterator[None]:
-        """Hold the lock of one order while it is read, changed and saved."""
-        with self._index_lock:
-            lock = self._order_locks.setdefault((tenant, order_id), threading.Lock())
-        with lock:
-            yield
-
-    def save(self, tenant: str, order: Order, *, replace: bool, changes: ChangeLog = ()) -> Record:
+    def save(
+        self,
+        tenant: str,
+        order: Order,
+        *,
+        replace: bool,
+        changes: ChangeLog = (),
+        base: Record | None = None,
+    ) -> Record:
         """Store `order` (a new object, never mutated afterwards) with its change log `changes`
         and return its new record.
 
         With `replace=False` an existing `order_id` is a DuplicateReference; with `replace=True`
         the order of that id is replaced. A `partner_order_reference` held by another order of the
-        tenant is always a DuplicateReference. Nothing changes when it raises.
+        tenant is always a DuplicateReference. With `base` (the record `order` was made from) the
+        save is a compare-and-set: StaleRecord unless the stored record is still `base`, and
+        `changes` are added to base's log (the newest MAX_CHANGES kept). Under `write_lock` the
+        comparison holds unless a whole-store replace came between. Nothing changes when it
+        raises.
         """
         order_id = order["order_id"]
         partner_ref = order.get("partner_order_reference")
         with self._index_lock:
             bucket = self._tenants.setdefault(tenant, _Tenant())
             previous = bucket.by_id.get(order_id)
-            if previous is not None and not replace:
+            if base is not None:
+                if previous is None or previous.version != base.version:
+                    raise StaleRecord(order_id)
+                changes = (*base.changes, *changes)[-MAX_CHANGES:]
+            elif previous is not None and not replace:
                 raise DuplicateReference("order_id", order_id)
             if (
                 partner_ref is not None
@@ -94,7 +103,7 @@ class MemoryStore:
                     del bucket.by_partner_ref[old_ref]
             if partner_ref is not None:
                 bucket.by_partner_ref[partner_ref] = order_id
-            record = Record(order, next(self._versions), changes)
+            record = Record(order, next(self._versions), tuple(changes))
             bucket.by_id[order_id] = record
             return record
 

@@ -1,0 +1,530 @@
+"""The shared store (`--store redis://HOST:PORT/DB`): orders, locations and tokens in Redis, so that
+several sandbox processes serve one state, and it outlives them.
+
+Layout (every key under `carriyo:`; a tenant or id inside a key is length-prefixed where two are
+joined, so no two names make the same key):
+
+- `o:<tenant>:<order_id>`, a hash: `v` the version, `j` the order's JSON (the exact bytes a GET
+  answers: they are never serialised again), `r`/`hr` its partner reference;
+  `log:<tenant>:<order_id>`, a list: its change log, each entry prefixed by the version it
+  came with;
+- `ids:<tenant>` (zset: order ids in insertion order), `refs:<tenant>` (hash: reference ->
+  order id), `tenants` (zset), `version` (the counter every save increments);
+- `loc:`, `locorder:`, `loccode:<tenant>`: locations, their order, (merchant, code) -> id;
+- `tokens`, `tokenorder`: grants by token digest, oldest first.
+
+Every write is one Lua script, so it is atomic: a save checks the version it was made from
+(compare-and-set: `StaleRecord` when another process wrote first), the order id and the
+reference (`DuplicateReference`), then writes the order, its indexes and its log together. A
+GET of an unchanged order is answered from this process's copy (tracking.py). Redis unreachable:
+`StoreUnavailable` (a 503), with nothing changed. Standalone Redis only (scripts name keys they
+compute, which Redis Cluster does not allow).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar, overload
+
+import orjson
+import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from . import (
+    KEY_ORDER_ID,
+    KEY_PARTNER_REFERENCE,
+    MAX_CHANGES,
+    ChangeLog,
+    DuplicateReference,
+    Grant,
+    Location,
+    Order,
+    OrderLocks,
+    Record,
+    StaleRecord,
+    StoreUnavailable,
+)
+from .tracking import Tracker
+
+PREFIX = b"carriyo:"
+ORDER_PREFIX = PREFIX + b"o:"
+CONNECT_TIMEOUT = 2.0
+COMMAND_TIMEOUT = 10.0
+T = TypeVar("T")
+
+SAVE = """
+local okey, refs, ids, vkey, tenants, logkey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local order_id, json, has_ref, ref, replace, base, keep, append, tenant =
+  ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7]), ARGV[8], ARGV[9]
+local current = redis.call('HGET', okey, 'v')
+if base ~= '' then
+  if current ~= base then return {'stale'} end
+elseif current and replace == '0' then
+  return {'duplicate', 'order_id', order_id}
+end
+if has_ref == '1' then
+  local owner = redis.call('HGET', refs, ref)
+  if owner and owner ~= order_id then return {'duplicate', 'partner_order_reference', ref} end
+end
+if current then
+  local old = redis.call('HMGET', okey, 'r', 'hr')
+  if old[2] == '1' and (has_ref ~= '1' or old[1] ~= ref) then redis.call('HDEL', refs, old[1]) end
+end
+local v = redis.call('INCR', vkey)
+if has_ref == '1' then redis.call('HSET', refs, ref, order_id) end
+redis.call('HSET', okey, 'v', v, 'j', json, 'r', ref, 'hr', has_ref)
+redis.call('ZADD', ids, 'NX', v, order_id)
+redis.call('ZADD', tenants, 'NX', v, tenant)
+if append ~= '1' then redis.call('DEL', logkey) end
+if #ARGV > 9 then
+  local entries = {}
+  for i = 10, #ARGV do entries[#entries + 1] = v .. ' ' .. ARGV[i] end
+  redis.call('RPUSH', logkey, unpack(entries))
+  redis.call('LTRIM', logkey, -keep, -1)
+end
+return {'saved', v}
+"""
+
+PUT_LOCATION = """
+local locs, order, codes, vkey, tenants = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local old = redis.call('HGET', locs, ARGV[1])
+if old then
+  local o = cjson.decode(old)
+  redis.call('HDEL', codes, o['merchant'] .. '\\0' .. o['location_code'])
+end
+redis.call('HSET', locs, ARGV[1], ARGV[2])
+redis.call('HSET', codes, ARGV[3], ARGV[1])
+local v = redis.call('INCR', vkey)
+redis.call('ZADD', order, 'NX', v, ARGV[1])
+redis.call('ZADD', tenants, 'NX', v, ARGV[4])
+"""
+
+LOCATION_BY_CODE = """
+local id = redis.call('HGET', KEYS[2], ARGV[1])
+if not id then return false end
+return redis.call('HGET', KEYS[1], id)
+"""
+
+PUT_TOKEN = """
+local tokens, expiry, order, seq = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local limit, now = tonumber(ARGV[4]), tonumber(ARGV[5])
+redis.call('HSET', tokens, ARGV[1], ARGV[2])
+redis.call('HSET', expiry, ARGV[1], ARGV[3])
+redis.call('ZADD', order, 'NX', redis.call('INCR', seq), ARGV[1])
+while true do
+  local oldest = redis.call('ZRANGE', order, 0, 0)[1]
+  if not oldest then break end
+  local expires = tonumber(redis.call('HGET', expiry, oldest))
+  if redis.call('ZCARD', order) <= limit and expires > now then break end
+  redis.call('ZREM', order, oldest)
+  redis.call('HDEL', tokens, oldest)
+  redis.call('HDEL', expiry, oldest)
+end
+"""
+
+WIPE = """
+local P = ARGV[1]
+for _, t in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local pair = string.len(t) .. ':' .. t .. ':'
+  for _, id in ipairs(redis.call('ZRANGE', P .. 'ids:' .. t, 0, -1)) do
+    redis.call('DEL', P .. 'o:' .. pair .. id, P .. 'log:' .. pair .. id)
+  end
+  redis.call('DEL', P .. 'ids:' .. t, P .. 'refs:' .. t, P .. 'loc:' .. t, P .. 'locorder:' .. t,
+    P .. 'loccode:' .. t)
+end
+redis.call('DEL', KEYS[1])
+"""
+
+
+def text(value: str) -> bytes:
+    return value.encode("utf-8", "surrogatepass")
+
+
+def pair(first: str, second: str) -> bytes:
+    """Two names joined unambiguously: the first one length-prefixed."""
+    head = text(first)
+    return b"%d:%s:%s" % (len(head), head, text(second))
+
+
+def order_key(tenant: str, order_id: str) -> bytes:
+    return ORDER_PREFIX + pair(tenant, order_id)
+
+
+def log_key(tenant: str, order_id: str) -> bytes:
+    return PREFIX + b"log:" + pair(tenant, order_id)
+
+
+def tenant_key(kind: str, tenant: str) -> bytes:
+    return PREFIX + kind.encode() + b":" + text(tenant)
+
+
+def code_field(merchant: str, location_code: str) -> bytes:
+    return text(merchant) + b"\0" + text(location_code)
+
+
+TENANTS, VERSION = PREFIX + b"tenants", PREFIX + b"version"
+TOKENS, TOKEN_EXPIRY = PREFIX + b"tokens", PREFIX + b"tokenexpiry"
+TOKEN_ORDER, TOKEN_SEQ = PREFIX + b"tokenorder", PREFIX + b"tokenseq"
+
+
+def grant_bytes(grant: Grant) -> bytes:
+    return orjson.dumps([grant.client_id, grant.tenants, grant.scope, grant.expires_at])
+
+
+def grant_from(raw: bytes) -> Grant:
+    client_id, tenants, scope, expires_at = orjson.loads(raw)
+    return Grant(client_id, tuple(tenants), scope, expires_at)
+
+
+def entries_of(raw: list[bytes], version: int) -> tuple[dict[str, Any], ...]:
+    """A stored change log as of `version`: its entries of that version or older (a write since
+    may have added newer ones)."""
+    entries = []
+    for item in raw:
+        made, _, entry = item.partition(b" ")
+        if int(made) <= version:
+            entries.append(orjson.loads(entry))
+    return tuple(entries)
+
+
+def unique_orders(orders: list[Order]) -> list[Order]:
+    """A tenant's orders as saving them one by one leaves them: a later order with the same id
+    replaces the earlier one in its place; DuplicateReference when two hold one reference."""
+    latest = {order["order_id"]: order for order in orders}
+    owners: dict[str, str] = {}
+    for order_id, order in latest.items():
+        reference = order.get("partner_order_reference")
+        if reference is not None and owners.setdefault(reference, order_id) != order_id:
+            raise DuplicateReference("partner_order_reference", reference)
+    return list(latest.values())
+
+
+class LazyChangeLog(Sequence[dict[str, Any]]):
+    """A record's change log, read from Redis when first used (a GET never needs it)."""
+
+    def __init__(self, load: Callable[[], tuple[dict[str, Any], ...]]) -> None:
+        self._load = load
+        self._entries: tuple[dict[str, Any], ...] | None = None
+
+    def _all(self) -> tuple[dict[str, Any], ...]:
+        if self._entries is None:
+            self._entries = self._load()
+        return self._entries
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[dict[str, Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | Sequence[dict[str, Any]]:
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+Client = Any
+"""A `redis.Redis` (its stubs type every reply as a union of all the types a reply may have;
+this module knows which one each command answers)."""
+
+
+def connect(url: str) -> Client:
+    """A client of the Redis at `url`, checked with a PING: StoreUnavailable naming the URL when
+    it cannot be reached. No command is retried by the client: a write whose answer was lost
+    could otherwise be applied twice."""
+    client = redis.Redis.from_url(
+        url,
+        socket_connect_timeout=CONNECT_TIMEOUT,
+        socket_timeout=COMMAND_TIMEOUT,
+        retry=Retry(NoBackoff(), 0),
+    )
+    try:
+        client.ping()
+    except (redis.RedisError, OSError) as exc:
+        raise StoreUnavailable(f"Redis at {url} cannot be reached: {exc}") from exc
+    return client
+
+
+class RedisStore:
+    """The Store protocol on one Redis database (see the module's docstring)."""
+
+    def __init__(self, url: str, client: Client = None) -> None:
+        self.url = url
+        self.client = client or connect(url)
+        self.write_lock = OrderLocks()
+        self.tracker = Tracker(self.new_connection, (ORDER_PREFIX,))
+        self._save = self.client.register_script(SAVE)
+        self._put_location = self.client.register_script(PUT_LOCATION)
+        self._location_by_code = self.client.register_script(LOCATION_BY_CODE)
+        self._put_token = self.client.register_script(PUT_TOKEN)
+        self._wipe = self.client.register_script(WIPE)
+
+    def new_connection(self) -> Any:
+        """A RESP3 connection of its own to the same database (for tracking)."""
+        kwargs = {**self.client.connection_pool.connection_kwargs, "protocol": 3}
+        make: Any = redis.Connection  # untyped in redis-py's stubs
+        connection = make(**kwargs)
+        connection.connect()
+        return connection
+
+    @contextmanager
+    def unavailable_as(self) -> Iterator[None]:
+        """Redis' connection errors as StoreUnavailable."""
+        try:
+            yield
+        except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
+            raise StoreUnavailable(str(exc)) from exc
+
+    def call(self, command: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """One command (or script call); StoreUnavailable when Redis cannot be reached."""
+        with self.unavailable_as():
+            return command(*args, **kwargs)
+
+    def close(self) -> None:
+        self.tracker.close()
+        self.client.close()
+
+    # ---------------------------------------------------------------- orders
+    def find(self, tenant: str, reference: str, key: str = KEY_ORDER_ID) -> Record | None:
+        if key == KEY_PARTNER_REFERENCE:
+            order_id = self.call(self.client.hget, tenant_key("refs", tenant), text(reference))
+            if order_id is None:
+                return None
+            reference = order_id.decode("utf-8", "surrogatepass")
+        okey = order_key(tenant, reference)
+        cached: Record | None = self.tracker.get(okey)
+        if cached is not None:
+            return cached
+        epoch = self.tracker.current_epoch()
+        version, body = self.call(self.client.hmget, okey, [b"v", b"j"])
+        if version is None:
+            return None
+        record = self._record(tenant, orjson.loads(body), int(version), body)
+        self.tracker.put(okey, record, epoch)
+        return record
+
+    def _record(self, tenant: str, order: Order, version: int, body: bytes) -> Record:
+        """A record of a stored version; its JSON is the stored bytes, its log read when used."""
+        lkey = log_key(tenant, order["order_id"])
+        changes = LazyChangeLog(
+            lambda: entries_of(self.call(self.client.lrange, lkey, 0, -1), version)
+        )
+        record = Record(order, version, changes)
+        record.cache["json"] = body
+        return record
+
+    def save(
+        self,
+        tenant: str,
+        order: Order,
+        *,
+        replace: bool,
+        changes: ChangeLog = (),
+        base: Record | None = None,
+    ) -> Record:
+        """As MemoryStore.save, across processes: one script checks and writes everything."""
+        order_id = order["order_id"]
+        reference = order.get("partner_order_reference")
+        body = orjson.dumps(order)
+        answer = self.call(
+            self._save,
+            keys=[
+                order_key(tenant, order_id),
+                tenant_key("refs", tenant),
+                tenant_key("ids", tenant),
+                VERSION,
+                TENANTS,
+                log_key(tenant, order_id),
+            ],
+            args=[
+                text(order_id),
+                body,
+                b"0" if reference is None else b"1",
+                b"" if reference is None else text(reference),
+                b"1" if replace else b"0",
+                b"" if base is None else str(base.version).encode(),
+                MAX_CHANGES,
+                b"0" if base is None else b"1",
+                text(tenant),
+                *(orjson.dumps(entry) for entry in list(changes)[-MAX_CHANGES:]),
+            ],
+        )
+        outcome = answer[0]
+        if outcome == b"stale":
+            raise StaleRecord(order_id)
+        if outcome == b"duplicate":
+            raise DuplicateReference(answer[1].decode(), answer[2].decode("utf-8", "surrogatepass"))
+        return self._record(tenant, order, int(answer[1]), body)
+
+    def orders(self, tenant: str) -> list[Order]:
+        return [record.order for record in self.records(tenant)]
+
+    def records(self, tenant: str) -> list[Record]:
+        """Every record of `tenant` in insertion order, with its change log (read in pages)."""
+        ids = [
+            raw.decode("utf-8", "surrogatepass")
+            for raw in self.call(self.client.zrange, tenant_key("ids", tenant), 0, -1)
+        ]
+        records = []
+        for start in range(0, len(ids), 500):
+            page = ids[start : start + 500]
+            with self.unavailable_as():
+                pipe = self.client.pipeline(transaction=True)
+                for order_id in page:
+                    pipe.hmget(order_key(tenant, order_id), [b"v", b"j"])
+                    pipe.lrange(log_key(tenant, order_id), 0, -1)
+                replies = pipe.execute()
+            for (version, body), log in zip(replies[::2], replies[1::2], strict=True):
+                if version is not None:  # deleted since the ids were read
+                    order = orjson.loads(body)
+                    records.append(Record(order, int(version), entries_of(log, int(version))))
+        return records
+
+    def tenants(self) -> list[str]:
+        return [
+            raw.decode("utf-8", "surrogatepass")
+            for raw in self.call(self.client.zrange, TENANTS, 0, -1)
+        ]
+
+    # ---------------------------------------------------------------- locations
+    def put_location(self, tenant: str, location: Location) -> Location:
+        self.call(
+            self._put_location,
+            keys=[
+                tenant_key("loc", tenant),
+                tenant_key("locorder", tenant),
+                tenant_key("loccode", tenant),
+                VERSION,
+                TENANTS,
+            ],
+            args=[
+                text(location["partner_location_id"]),
+                orjson.dumps(location),
+                code_field(location["merchant"], location["location_code"]),
+                text(tenant),
+            ],
+        )
+        return location
+
+    def location_by_partner_id(self, tenant: str, partner_location_id: str) -> Location | None:
+        raw = self.call(self.client.hget, tenant_key("loc", tenant), text(partner_location_id))
+        return None if raw is None else orjson.loads(raw)
+
+    def location_by_code(self, tenant: str, merchant: str, location_code: str) -> Location | None:
+        raw = self.call(
+            self._location_by_code,
+            keys=[tenant_key("loc", tenant), tenant_key("loccode", tenant)],
+            args=[code_field(merchant, location_code)],
+        )
+        return None if raw is None else orjson.loads(raw)
+
+    def locations(self, tenant: str) -> list[Location]:
+        with self.unavailable_as():
+            ids = self.client.zrange(tenant_key("locorder", tenant), 0, -1)
+            if not ids:
+                return []
+            found = self.client.hmget(tenant_key("loc", tenant), ids)
+        return [orjson.loads(raw) for raw in found if raw is not None]
+
+    # ---------------------------------------------------------------- access tokens
+    def put_token(self, digest: str, grant: Grant, *, now: float, limit: int) -> None:
+        self.call(
+            self._put_token,
+            keys=[TOKENS, TOKEN_EXPIRY, TOKEN_ORDER, TOKEN_SEQ],
+            args=[digest, grant_bytes(grant), repr(grant.expires_at), limit, repr(now)],
+        )
+
+    def token(self, digest: str) -> Grant | None:
+        raw = self.call(self.client.hget, TOKENS, digest)
+        return None if raw is None else grant_from(raw)
+
+    def tokens(self) -> dict[str, Grant]:
+        with self.unavailable_as():
+            order = self.client.zrange(TOKEN_ORDER, 0, -1)
+            grants = self.client.hmget(TOKENS, order) if order else []
+        return {d.decode(): grant_from(raw) for d, raw in zip(order, grants, strict=True) if raw}
+
+    def replace_tokens(self, tokens: dict[str, Grant]) -> None:
+        """Replace every token, kept oldest (soonest to expire) first; at once."""
+        ordered = sorted(tokens.items(), key=lambda item: item[1].expires_at)
+        with self.unavailable_as():
+            pipe = self.client.pipeline(transaction=True)
+            pipe.delete(TOKENS, TOKEN_EXPIRY, TOKEN_ORDER)
+            for n, (digest, grant) in enumerate(ordered, 1):
+                pipe.hset(TOKENS, digest, grant_bytes(grant))
+                pipe.hset(TOKEN_EXPIRY, digest, repr(grant.expires_at))
+                pipe.zadd(TOKEN_ORDER, {digest: n})
+            pipe.set(TOKEN_SEQ, len(ordered))
+            pipe.execute()
+
+    # ---------------------------------------------------------------- whole store
+    def replace_all(
+        self,
+        orders: dict[str, list[Order]],
+        locations: dict[str, list[Location]],
+        changes: dict[str, dict[str, ChangeLog]] | None = None,
+    ) -> None:
+        """Replace every order (with its change log) and location in one transaction: other
+        processes see the old state or the new one. A reference used twice in a tenant is a
+        DuplicateReference before anything is written. Tokens stay."""
+        latest = {tenant: unique_orders(tenant_orders) for tenant, tenant_orders in orders.items()}
+        count = sum(map(len, latest.values())) + sum(map(len, locations.values()))
+        with self.unavailable_as():
+            first = self.client.incrby(VERSION, count + 1) - count
+            pipe = self.client.pipeline(transaction=True)
+            self._wipe(keys=[TENANTS], args=[PREFIX], client=pipe)
+            version = first
+            for tenant, tenant_locations in locations.items():
+                for location in tenant_locations:
+                    self._queue_location(pipe, tenant, location, version)
+                    version += 1
+            for tenant, tenant_orders in latest.items():
+                logs = (changes or {}).get(tenant, {})
+                for order in tenant_orders:
+                    self._queue_order(pipe, tenant, order, logs.get(order["order_id"], ()), version)
+                    version += 1
+            pipe.execute()
+
+    def _queue_location(self, pipe: Client, tenant: str, location: Location, version: int) -> None:
+        """A location's writes in a transaction (replace_all: the tenant was wiped)."""
+        partner_id = text(location["partner_location_id"])
+        pipe.hset(tenant_key("loc", tenant), partner_id, orjson.dumps(location))
+        pipe.hset(
+            tenant_key("loccode", tenant),
+            code_field(location["merchant"], location["location_code"]),
+            partner_id,
+        )
+        pipe.zadd(tenant_key("locorder", tenant), {partner_id: version}, nx=True)
+        pipe.zadd(TENANTS, {text(tenant): version}, nx=True)
+
+    def _queue_order(
+        self, pipe: Client, tenant: str, order: Order, log: ChangeLog, version: int
+    ) -> None:
+        """An order's writes in a transaction (replace_all: the tenant was wiped)."""
+        order_id, reference = order["order_id"], order.get("partner_order_reference")
+        pipe.hset(
+            order_key(tenant, order_id),
+            mapping={
+                b"v": version,
+                b"j": orjson.dumps(order),
+                b"r": b"" if reference is None else text(reference),
+                b"hr": b"0" if reference is None else b"1",
+            },
+        )
+        if reference is not None:
+            pipe.hset(tenant_key("refs", tenant), text(reference), text(order_id))
+        pipe.zadd(tenant_key("ids", tenant), {text(order_id): version}, nx=True)
+        pipe.zadd(TENANTS, {text(tenant): version}, nx=True)
+        lkey = log_key(tenant, order_id)
+        pipe.delete(lkey)
+        entries = list(log)[-MAX_CHANGES:]
+        if entries:
+            pipe.rpush(lkey, *(b"%d %s" % (version, orjson.dumps(e)) for e in entries))
+
+    # ---------------------------------------------------------------- start
+    def is_empty(self) -> bool:
+        """Whether nothing was ever stored (a fresh database: the fixtures seed it)."""
+        return not self.call(self.client.exists, VERSION)

@@ -1,0 +1,95 @@
+"""What only the shared store has: several processes' stores on one Redis (two RedisStore objects
+stand for two processes here), the local copies kept true by invalidations, and Redis away."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mock_server.store import StaleRecord, StoreUnavailable
+from mock_server.store.redis import RedisStore, connect
+from tests.launcher import free_port
+from tests.redis_server import RedisServer, redis_server
+
+T = "acme"
+
+
+@pytest.fixture
+def two(redis_instance: RedisServer) -> Iterator[tuple[RedisStore, RedisStore]]:
+    redis_instance.flush()
+    first, second = RedisStore(redis_instance.url), RedisStore(redis_instance.url)
+    yield first, second
+    first.close()
+    second.close()
+
+
+def hmget_calls(server: RedisServer) -> int:
+    client = server.client()
+    try:
+        return int(client.info("commandstats").get("cmdstat_hmget", {}).get("calls", 0))
+    finally:
+        client.close()
+
+
+def test_a_write_of_one_process_is_read_by_the_other_at_once(
+    two: tuple[RedisStore, RedisStore], redis_instance: RedisServer
+) -> None:
+    first, second = two
+    saved = first.save(T, {"order_id": "O-1", "language": "en"}, replace=False)
+    assert second.find(T, "O-1") == second.find(T, "O-1")  # the second read is the local copy
+    calls = hmget_calls(redis_instance)
+    for _ in range(20):
+        found = second.find(T, "O-1")
+        assert found is not None and found.version == saved.version
+    assert hmget_calls(redis_instance) == calls, "an unchanged order needs no round trip"
+    newer = first.save(T, {"order_id": "O-1", "language": "ar"}, replace=True, base=saved)
+    found = second.find(T, "O-1")
+    assert found is not None and (found.version, found.order["language"]) == (newer.version, "ar")
+
+
+def test_a_write_from_a_version_another_process_replaced_is_stale(
+    two: tuple[RedisStore, RedisStore],
+) -> None:
+    first, second = two
+    base = first.save(T, {"order_id": "O-1"}, replace=False)
+    read = second.find(T, "O-1")
+    assert read is not None and read.version == base.version
+    first.save(T, {"order_id": "O-1", "language": "ar"}, replace=True, base=base)
+    with pytest.raises(StaleRecord):
+        second.save(T, {"order_id": "O-1", "language": "fr"}, replace=True, base=read)
+    found = first.find(T, "O-1")
+    assert found is not None and found.order["language"] == "ar"
+
+
+def test_an_unreachable_redis_is_one_clear_error() -> None:
+    url = f"redis://127.0.0.1:{free_port()}/0"
+    with pytest.raises(StoreUnavailable, match=f"Redis at {url} cannot be reached"):
+        connect(url)
+
+
+def test_while_redis_is_away_nothing_is_answered_from_copies_and_it_recovers(
+    tmp_path: Path,
+) -> None:
+    with redis_server(tmp_path / "redis", appendonly=True) as server:
+        store = RedisStore(server.url)
+        try:
+            saved = store.save(T, {"order_id": "O-1"}, replace=False)
+            assert store.find(T, "O-1") is not None  # a local copy now
+            server.kill()
+            with pytest.raises(StoreUnavailable):
+                store.find(T, "O-1")
+            with pytest.raises(StoreUnavailable):
+                store.save(T, {"order_id": "O-1", "language": "x"}, replace=True, base=saved)
+            server.start()
+            for _ in range(3):  # each pooled connection notices the restart once
+                try:
+                    found = store.find(T, "O-1")
+                    break
+                except StoreUnavailable:
+                    continue
+            assert found is not None and found.version == saved.version
+            assert found.order == {"order_id": "O-1"}
+        finally:
+            store.close()
