@@ -18,10 +18,11 @@ from werkzeug.exceptions import HTTPException
 from .auth import TOKEN_OPERATION, authenticate, token_view
 from .config import SandboxConfig
 from .domain import DomainError
-from .errors import ApiError
+from .errors import SERVICE_UNAVAILABLE, ApiError
 from .rendering import answer, error_response
 from .service import OrderService
 from .spec import Spec
+from .store import StoreUnavailable
 from .tokens import TokenService
 from .urls import (
     ROUTES,
@@ -73,6 +74,7 @@ def register_api(
     app.register_error_handler(ApiError, error_response)
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(StoreUnavailable, handle_store_unavailable)
     app.register_error_handler(Exception, handle_unexpected)
 
 
@@ -102,6 +104,13 @@ def handle_http_exception(exc: HTTPException) -> Response:
     error = ApiError.of(code, name, exc.description or name)
     error.headers.update((k, v) for k, v in exc.get_headers() if k.lower() == "allow")
     return error_response(error)
+
+
+def handle_store_unavailable(exc: StoreUnavailable) -> Response:
+    """The shared store (Redis) cannot be reached: 503, the request changed nothing (every write
+    is one script that ran whole or not at all); the next request tries Redis again."""
+    log.warning("the shared store is unavailable: %s", exc)
+    return error_response(ApiError.of(503, *SERVICE_UNAVAILABLE))
 
 
 def handle_unexpected(exc: Exception) -> Response:

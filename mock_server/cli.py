@@ -7,6 +7,7 @@ import argparse
 import contextlib
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -14,7 +15,14 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn
 
-from .config import VALIDATORS, RetryPolicy, SandboxConfig, parse_clients
+from .config import (
+    STORE_SCHEMES,
+    STORE_VARIABLE,
+    VALIDATORS,
+    RetryPolicy,
+    SandboxConfig,
+    parse_clients,
+)
 from .server import DEFAULT_SERVER, SERVERS
 
 log = logging.getLogger("mock_server")
@@ -102,7 +110,15 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
         type=at_least_one,
         default=1,
         metavar="N",
-        help="server processes (default 1; more need a store shared between processes)",
+        help="server processes on one port (default 1; more need --store redis://...)",
+    )
+    parser.add_argument(
+        "--store",
+        type=store_url,
+        default=os.environ.get(STORE_VARIABLE) or None,
+        metavar="URL",
+        help="keep the state in Redis (redis://HOST:PORT/DB), shared by every sandbox process "
+        f"that names it (default: ${STORE_VARIABLE}, else this process's memory)",
     )
     parser.add_argument(
         "--state-file",
@@ -165,6 +181,15 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def store_url(text: str) -> str:
+    """An argparse type: a Redis URL."""
+    if not text.startswith(STORE_SCHEMES):
+        raise argparse.ArgumentTypeError(
+            f"expected a Redis URL such as redis://127.0.0.1:6379/0, not {text!r}"
+        )
+    return text
+
+
 def positive_int(text: str) -> int:
     """An argparse type: an integer of at least 1."""
     if not text.isdigit() or int(text) < 1:
@@ -210,6 +235,7 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         webhook_queue_size=args.webhook_queue_size,
         state_file=args.state_file,
         validator=args.validator,
+        store=args.store,
     )
 
 
@@ -221,25 +247,61 @@ def stop_serving(signum: int, frame: FrameType | None) -> NoReturn:
 WORKERS_NEED_A_SHARED_STORE = (
     "--workers {workers}: the orders are kept in this process's memory, so {workers} worker "
     "processes would each have their own (an order created on one would be missing on the "
-    "others); more than one worker needs a store shared between processes"
+    "others); more than one worker needs a store shared between processes: --store redis://..."
+)
+WORKERS_NEED_GRANIAN = "--workers {workers}: worker processes run on granian, not --server waitress"
+STATE_FILE_WITH_REDIS = (
+    "--state-file: with --store redis://... the state is kept by Redis (turn its append-only "
+    "file on to keep it across restarts of Redis); a state file would be a second copy"
 )
 
 
+def refusals(args: argparse.Namespace) -> str | None:
+    """What makes these serve options unusable together, if anything."""
+    if args.workers != 1 and not args.store:
+        return WORKERS_NEED_A_SHARED_STORE.format(workers=args.workers)
+    if args.workers != 1 and args.server != "granian":
+        return WORKERS_NEED_GRANIAN.format(workers=args.workers)
+    if args.store and args.state_file:
+        return STATE_FILE_WITH_REDIS
+    return None
+
+
 def serve(args: argparse.Namespace) -> int:
-    """Start the sandbox (one process: the state is in memory) until SIGTERM or SIGINT; then
-    finish the requests in flight, stop the webhook workers and save the state."""
+    """Start the sandbox until SIGTERM or SIGINT; then finish the requests in flight, stop the
+    webhook workers and save the state. With `--workers N` (a shared store), N processes."""
     from .app import create_app
     from .controls.state import InvalidState
+    from .store import StoreUnavailable
+
+    refused = refusals(args)
+    if refused:
+        raise SystemExit(refused)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    config = config_from_args(args)
+    try:
+        app = create_app(config)
+    except InvalidState as exc:
+        raise SystemExit(str(exc)) from exc
+    except StoreUnavailable as exc:
+        raise SystemExit(f"--store: {exc}") from exc
+    if args.workers == 1:
+        return serve_app(app, args)
+    from .server import Binding
+    from .server_granian import THREADS
+    from .server_workers import serve_workers
+
+    sandbox = app.extensions["sandbox"]
+    sandbox.close()  # the store is prepared: each worker makes its own connections
+    binding = Binding(args.host, args.port, args.threads or THREADS)
+    return serve_workers(lambda: create_app(config, spec=sandbox.spec), binding, args.workers)
+
+
+def serve_app(app: Any, args: argparse.Namespace) -> int:
+    """Serve `app` in this process until SIGTERM or SIGINT."""
     from .heap import freeze_long_lived
     from .server import make_server, url_of
 
-    if args.workers != 1:
-        raise SystemExit(WORKERS_NEED_A_SHARED_STORE.format(workers=args.workers))
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    try:
-        app = create_app(config_from_args(args))
-    except InvalidState as exc:
-        raise SystemExit(str(exc)) from exc
     sandbox = app.extensions["sandbox"]
     server = make_server(
         app,

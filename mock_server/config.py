@@ -15,6 +15,9 @@ DEFAULT_FIXTURES = data_root() / "fixtures"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 DEFAULT_TOKEN_TTL = 86_400
 """Seconds an access token lives: what Carriyo answers as `expires_in` (api/authentication)."""
+STORE_VARIABLE = "CARRIYO_SANDBOX_STORE"
+"""The environment variable `--store` defaults to."""
+STORE_SCHEMES = ("redis://", "rediss://", "unix://")
 VALIDATORS = ("jsonschema-rs", "jsonschema")
 """Request validation: jsonschema-rs answers "valid?" first and jsonschema names the fields of an
 invalid request (the default), or jsonschema alone (spec.py)."""
@@ -94,6 +97,9 @@ class SandboxConfig:
     webhook_queue_size: int = 1000
     state_file: Path | None = None
     validator: str = VALIDATORS[0]
+    store: str | None = None
+    """None: the orders live in this process's memory; `redis://HOST:PORT/DB`: in that Redis,
+    shared by every sandbox process that names it (README, "Team sandbox")."""
 
     @property
     def admin_needs_token(self) -> bool:

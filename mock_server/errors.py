@@ -15,6 +15,11 @@ from .clock import published_timestamp
 from .domain import Conflict, DomainError, InvalidRequest, NotFound, NotUpdatable
 from .spec import FieldError
 
+SERVICE_UNAVAILABLE = (
+    "SERVICE_UNAVAILABLE",
+    "The service is temporarily unavailable. Retry the request.",
+)
+"""The 503 of an unreachable shared store (Redis) and of a 503 fault."""
 STATUS_OF_DOMAIN_ERROR: dict[type[DomainError], int] = {
     InvalidRequest: 400,
     NotUpdatable: 400,

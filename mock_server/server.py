@@ -2,7 +2,8 @@
 (pure Python, `--server waitress`), in the foreground (`serve`) or in the background (tests).
 
 Both serve the app in this process, from threads of their own: `start()` returns at once, and
-`stop()` lets the requests in flight finish. One process: the state is in memory.
+`stop()` lets the requests in flight finish. Several processes on one port share a store in
+Redis (server_workers.py).
 """
 
 from __future__ import annotations
@@ -65,9 +66,13 @@ def make_server(
 
 
 def url_of(server: HttpServer) -> str:
-    """`http://host:port` of a bound server (an IPv6 address in brackets)."""
-    host = f"[{server.host}]" if ":" in server.host else server.host
-    return f"http://{host}:{server.port}"
+    """`http://host:port` of a bound server."""
+    return http_url(server.host, server.port)
+
+
+def http_url(host: str, port: int) -> str:
+    """`http://host:port` (an IPv6 address in brackets)."""
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}"
 
 
 class BackgroundServer:

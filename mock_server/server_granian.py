@@ -107,12 +107,13 @@ def header_bytes(environ: WSGIEnvironment) -> int:
     return sum(len(name) + len(value) for name, value in environ.items() if name[:5] == "HTTP_")
 
 
-def bind(host: str, port: int) -> socket.socket:
-    """A listening TCP socket on `host` (a name, an IPv4 or an IPv6 address) and `port`."""
+def bind(host: str, port: int, reuse_port: bool = False) -> socket.socket:
+    """A listening TCP socket on `host` (a name, an IPv4 or an IPv6 address) and `port`; with
+    `reuse_port`, one of several processes' sockets on that port (server_workers.py)."""
     family, _, _, _, address = socket.getaddrinfo(
         host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
     )[0]
-    return socket.create_server(address[:2], family=family, backlog=BACKLOG)
+    return socket.create_server(address[:2], family=family, backlog=BACKLOG, reuse_port=reuse_port)
 
 
 def unmapped(address: str) -> str:
@@ -171,11 +172,17 @@ class GranianServer:
 
     name = "granian"
 
-    def __init__(self, app: WSGIApplication, binding: Binding, held: Held | None = None) -> None:
+    def __init__(
+        self,
+        app: WSGIApplication,
+        binding: Binding,
+        held: Held | None = None,
+        reuse_port: bool = False,
+    ) -> None:
         self.app = app
         self.held = held
         self.host, self.threads = binding.host, binding.threads
-        self._socket = bind(binding.host, binding.port)
+        self._socket = bind(binding.host, binding.port, reuse_port)
         self.port: int = self._socket.getsockname()[1]
         self._signal = WorkerSignal()
         self._stopped = threading.Event()

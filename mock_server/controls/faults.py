@@ -8,6 +8,7 @@ many requests; the oldest armed fault that matches a request is the one applied.
 
 from __future__ import annotations
 
+import builtins
 import fnmatch
 import itertools
 import re
@@ -21,7 +22,7 @@ from flask import Response
 
 from ..clock import utc_now
 from ..domain import CONCURRENT_UPDATE
-from ..errors import ApiError
+from ..errors import SERVICE_UNAVAILABLE, ApiError
 from ..rendering import error_response
 from ..spec import FieldError
 from ..wsgi import DROP_KEY, FAULT_KEY, OPERATION_KEY, is_sandbox_page, request_path
@@ -34,7 +35,7 @@ FAULT_ERRORS: dict[int, tuple[str, str]] = {
     409: ("CONCURRENT_UPDATE", CONCURRENT_UPDATE),
     429: ("TOO_MANY_REQUESTS", "Too many requests. Retry after the delay in Retry-After."),
     500: ("INTERNAL_ERROR", "Internal error"),
-    503: ("SERVICE_UNAVAILABLE", "The service is temporarily unavailable. Retry the request."),
+    503: SERVICE_UNAVAILABLE,
 }
 
 
@@ -92,6 +93,25 @@ class Fault:
         return {k: v for k, v in asdict(self).items() if k != "pattern"}
 
 
+def fault_from(spec: dict[str, Any], fault_id: str, created_at: str) -> Fault:
+    """The fault a request arms (it passed the schema and `fault_problems`)."""
+    path, count = spec.get("path"), spec.get("count")
+    return Fault(
+        id=fault_id,
+        operation=spec.get("operation"),
+        path=path,
+        method=(spec.get("method") or "").upper() or None,
+        count=count,
+        status=spec.get("status"),
+        latency_ms=spec.get("latency_ms") or 0,
+        drop_connection=bool(spec.get("drop_connection")),
+        retry_after=spec.get("retry_after", 1),
+        created_at=created_at,
+        remaining=count,
+        pattern=None if path is None else compile_path(path),
+    )
+
+
 class FaultTable:
     """The armed faults, oldest first; thread-safe."""
 
@@ -102,21 +122,7 @@ class FaultTable:
 
     def arm(self, spec: dict[str, Any]) -> Fault:
         """Arm a fault from a request that passed the schema and `fault_problems`."""
-        path, count = spec.get("path"), spec.get("count")
-        fault = Fault(
-            id=f"FLT-{next(self._ids):04d}",
-            operation=spec.get("operation"),
-            path=path,
-            method=(spec.get("method") or "").upper() or None,
-            count=count,
-            status=spec.get("status"),
-            latency_ms=spec.get("latency_ms") or 0,
-            drop_connection=bool(spec.get("drop_connection")),
-            retry_after=spec.get("retry_after", 1),
-            created_at=utc_now(),
-            remaining=count,
-            pattern=None if path is None else compile_path(path),
-        )
+        fault = fault_from(spec, f"FLT-{next(self._ids):04d}", utc_now())
         with self._lock:
             self._faults.append(fault)
         return fault
@@ -124,12 +130,12 @@ class FaultTable:
     @property
     def armed(self) -> bool:
         """Whether any fault is armed (read without the lock: a hint for the fast path)."""
-        return bool(self._faults)
+        return bool(self._armed())
 
     def delays(self, operation: str | None, method: str, path: str) -> bool:
         """Whether the fault `take` would apply to this request now holds it (`latency_ms`);
         nothing is counted."""
-        if not self._faults:
+        if not self._armed():
             return False
         with self._lock:
             fault = self._first(operation, method, path)
@@ -158,9 +164,13 @@ class FaultTable:
         with self._lock:
             self._faults.clear()
 
+    def _armed(self) -> builtins.list[Fault]:
+        """The armed faults, oldest first."""
+        return self._faults
+
     def _first(self, operation: str | None, method: str, path: str) -> Fault | None:
         """The oldest armed fault that matches the request (hold the lock)."""
-        return next((f for f in self._faults if f.matches(operation, method, path)), None)
+        return next((f for f in self._armed() if f.matches(operation, method, path)), None)
 
 
 def drop_connection(environ: WSGIEnvironment) -> Response:

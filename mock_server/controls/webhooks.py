@@ -78,10 +78,17 @@ def post_event(
 class Subscriber:
     """One subscription: its URL, its queue of deliveries and the worker that sends them."""
 
-    def __init__(self, sub_id: str, url: str, policy: RetryPolicy, queue_size: int) -> None:
+    def __init__(
+        self,
+        sub_id: str,
+        url: str,
+        policy: RetryPolicy,
+        queue_size: int,
+        created_at: str | None = None,
+    ) -> None:
         self.id = sub_id
         self.url = url
-        self.created_at = utc_now()
+        self.created_at = created_at or utc_now()
         self.counts = {"delivered": 0, "failed": 0, "dropped": 0}
         self._policy = policy
         self._queue: deque[tuple[Event, Delivery]] = deque()
@@ -97,12 +104,17 @@ class Subscriber:
         delivery = Delivery(self.id, self.url)
         with self._ready:
             if len(self._queue) >= self._queue_size:
-                _, oldest = self._queue.popleft()
+                dropped, oldest = self._queue.popleft()
                 oldest.outcome = "dropped"
                 self.counts["dropped"] += 1
+                self.changed(dropped, "dropped")
             self._queue.append((event, delivery))
             self._ready.notify_all()
         return delivery
+
+    def changed(self, event: Event, outcome: str | None) -> None:
+        """A delivery of `event` made an attempt or settled (`outcome`): nothing to do here
+        (the shared dispatcher's subscribers keep the record in Redis)."""
 
     def as_json(self) -> dict[str, Any]:
         with self._ready:
@@ -154,13 +166,14 @@ class Subscriber:
                 }
             )
             if status is not None and 200 <= status < 300:
-                self._settle(delivery, "delivered")
+                self._settle(event, delivery, "delivered")
                 return
+            self.changed(event, None)
             last = attempt == self._policy.attempts
             if last or self._stop.wait(self._policy.delay(attempt)):
                 break
         if not self._stop.is_set():
-            self._settle(delivery, "failed")
+            self._settle(event, delivery, "failed")
             log.warning(
                 "webhook %s to %s failed after %d attempts",
                 event["event_id"],
@@ -168,10 +181,11 @@ class Subscriber:
                 len(delivery.attempts),
             )
 
-    def _settle(self, delivery: Delivery, outcome: str) -> None:
+    def _settle(self, event: Event, delivery: Delivery, outcome: str) -> None:
         with self._ready:
             delivery.outcome = outcome
             self.counts[outcome] += 1
+        self.changed(event, outcome)
 
 
 class WebhookDispatcher:

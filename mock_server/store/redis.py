@@ -251,11 +251,13 @@ def connect(url: str) -> Client:
 class RedisStore:
     """The Store protocol on one Redis database (see the module's docstring)."""
 
-    def __init__(self, url: str, client: Client = None) -> None:
+    def __init__(self, url: str, tracked: tuple[bytes, ...] = ()) -> None:
+        """`tracked`: more key prefixes of which this process keeps local copies (the controls'
+        faults and subscriptions) besides the orders."""
         self.url = url
-        self.client = client or connect(url)
+        self.client = connect(url)
         self.write_lock = OrderLocks()
-        self.tracker = Tracker(self.new_connection, (ORDER_PREFIX,))
+        self.tracker = Tracker(self.new_connection, (ORDER_PREFIX, *tracked))
         self._save = self.client.register_script(SAVE)
         self._put_location = self.client.register_script(PUT_LOCATION)
         self._location_by_code = self.client.register_script(LOCATION_BY_CODE)
@@ -525,6 +527,7 @@ class RedisStore:
             pipe.rpush(lkey, *(b"%d %s" % (version, orjson.dumps(e)) for e in entries))
 
     # ---------------------------------------------------------------- start
-    def is_empty(self) -> bool:
-        """Whether nothing was ever stored (a fresh database: the fixtures seed it)."""
-        return not self.call(self.client.exists, VERSION)
+    def claim_empty(self) -> bool:
+        """True once for a database nothing was ever stored in (the caller then seeds it with
+        the fixtures); False for every other process and start, which find the state kept."""
+        return bool(self.call(self.client.set, VERSION, 0, nx=True))
