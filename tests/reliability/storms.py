@@ -221,6 +221,12 @@ def _final_orders(server: Server, ids: list[str], figures: StormFigures) -> dict
     return finals
 
 
+def _spread(server: Server, others: tuple[Server, ...], i: int) -> Server:
+    """The server of thread `i`: the threads take `server` and `others` in turn."""
+    servers = (server, *others)
+    return servers[i % len(servers)]
+
+
 def _run_threads(count: int, work: Callable[[int, threading.Barrier], Any]) -> list[Any]:
     """Run `work(i, barrier)` on `count` threads that start together; their results in order."""
     barrier = threading.Barrier(count, timeout=START_TIMEOUT_SECONDS)
@@ -228,8 +234,15 @@ def _run_threads(count: int, work: Callable[[int, threading.Barrier], Any]) -> l
         return list(pool.map(lambda i: work(i, barrier), range(count)))
 
 
-def rmw_storm(server: Server, threads: int, requests_per_thread: int, orders: int) -> StormFigures:
-    """`threads` x `requests_per_thread` If-Match updates spread over `orders` new orders."""
+def rmw_storm(
+    server: Server,
+    threads: int,
+    requests_per_thread: int,
+    orders: int,
+    others: tuple[Server, ...] = (),
+) -> StormFigures:
+    """`threads` x `requests_per_thread` If-Match updates spread over `orders` new orders (and
+    the threads spread over `server` and `others`: sandbox processes sharing one store)."""
     figures = StormFigures(
         f"{threads} threads x {requests_per_thread} If-Match updates, {orders} order(s)",
         threads,
@@ -240,7 +253,7 @@ def rmw_storm(server: Server, threads: int, requests_per_thread: int, orders: in
     ids = list(created)
 
     def work(i: int, barrier: threading.Barrier) -> tuple[_Worker, dict[str, list[str]]]:
-        worker, owner = _Worker(server, figures.name), f"t{i:02d}"
+        worker, owner = _Worker(_spread(server, others, i), figures.name), f"t{i:02d}"
         acked: dict[str, list[str]] = {order_id: [] for order_id in ids}
         bases: dict[str, tuple[dict[str, Any], str]] = {}
         barrier.wait()
@@ -282,8 +295,11 @@ def rmw_storm(server: Server, threads: int, requests_per_thread: int, orders: in
     return figures
 
 
-def blind_storm(server: Server, requests_per_thread: int) -> StormFigures:
-    """One thread per BLIND_FIELDS entry, `requests_per_thread` plain PATCHes of its field."""
+def blind_storm(
+    server: Server, requests_per_thread: int, others: tuple[Server, ...] = ()
+) -> StormFigures:
+    """One thread per BLIND_FIELDS entry, `requests_per_thread` plain PATCHes of its field (the
+    threads spread over `server` and `others`)."""
     names = list(BLIND_FIELDS)
     figures = StormFigures(
         f"{len(names)} threads x {requests_per_thread} blind updates of disjoint fields, 1 order",
@@ -297,7 +313,7 @@ def blind_storm(server: Server, requests_per_thread: int) -> StormFigures:
         return {name: order.get(name) for name in names}
 
     def work(i: int, barrier: threading.Barrier) -> tuple[_Worker, Any]:
-        worker, name = _Worker(server, figures.name), names[i]
+        worker, name = _Worker(_spread(server, others, i), figures.name), names[i]
         last: Any = None
         barrier.wait()
         for k in range(requests_per_thread):

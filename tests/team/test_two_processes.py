@@ -1,0 +1,197 @@
+"""Two sandbox processes on one Redis behave as one sandbox: an order written through one is read
+and updated through the other, concurrent writers lose nothing, a reference stays unique, and the
+controls (journal, events and their deliveries, faults, state, seeding) are the same on both."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.launcher import ACME, Server, unique, wait_until
+from tests.reliability.storms import StormFigures, blind_storm, rmw_storm
+from tests.sandbox.test_webhooks import Receiver
+from tests.team.conftest import Team
+
+STORM_THREADS, STORM_REQUESTS, BLIND_REQUESTS = 32, 60, 100
+
+
+def new_order(order_id: str, reference: str | None = None) -> dict[str, Any]:
+    return {
+        "order_id": order_id,
+        "partner_order_reference": reference or f"{order_id}-REF",
+        "merchant": "ACME_FASHION",
+        "line_items": [{"id": "LI-1", "sku": "SKU-1", "quantity": 1}],
+        "fulfillment_orders": [
+            {"location_id": "DXB-WH-01", "line_items": [{"id": "LI-1", "quantity": 1}]}
+        ],
+    }
+
+
+def check(figures: StormFigures) -> None:
+    assert figures.server_errors == 0
+    assert figures.unexpected == 0, figures.updates + figures.reads
+    assert (figures.lost, figures.undone, figures.phantom) == (0, 0, 0)
+    assert figures.invalid_orders == []
+    assert figures.acknowledged == figures.updates[200] > 0
+
+
+def test_an_order_written_on_one_is_read_and_updated_on_the_other(team: Team) -> None:
+    order_id = unique("TEAM")
+    created = team.first.call("POST", "/orders", json=new_order(order_id))
+    assert created.status_code == 201, created.text
+    read = team.second.call("GET", f"/orders/{order_id}")
+    assert read.status_code == 200 and read.headers["ETag"] == created.headers["ETag"]
+    updated = team.second.call(
+        "PATCH",
+        f"/orders/{order_id}",
+        json={"language": "ar"},
+        headers={"If-Match": created.headers["ETag"]},
+    )
+    assert updated.status_code == 200, updated.text
+    again = team.first.call("GET", f"/orders/{order_id}")
+    assert again.json()["language"] == "ar" and again.headers["ETag"] == updated.headers["ETag"]
+    stale = team.first.call(
+        "PATCH",
+        f"/orders/{order_id}",
+        json={"language": "fr"},
+        headers={"If-Match": created.headers["ETag"]},
+    )
+    assert stale.status_code == 409 and stale.json()["error_details"][0]["code"] == (
+        "CONCURRENT_UPDATE"
+    )
+    logs = team.first.call("GET", f"/orders/{order_id}/change-logs").json()
+    assert len(logs) == 2
+
+
+@pytest.mark.parametrize("orders", [1, 10], ids=["same order", "10 orders"])
+def test_if_match_storm_over_two_processes_loses_no_update(team: Team, orders: int) -> None:
+    figures = rmw_storm(team.first, STORM_THREADS, STORM_REQUESTS, orders, (team.second,))
+    assert figures.update_requests == STORM_THREADS * STORM_REQUESTS
+    check(figures)
+
+
+def test_blind_storm_over_two_processes_loses_no_update(team: Team) -> None:
+    figures = blind_storm(team.first, BLIND_REQUESTS, (team.second,))
+    assert figures.updates[200] == figures.threads * BLIND_REQUESTS
+    check(figures)
+
+
+def test_a_reference_is_unique_across_processes(team: Team) -> None:
+    reference = unique("SHARED-REF")
+    statuses: list[int] = []
+    barrier = threading.Barrier(8)
+
+    def create(i: int) -> None:
+        server = (team.first, team.second)[i % 2]
+        barrier.wait()
+        response = server.call("POST", "/orders", json=new_order(unique("RACE"), reference))
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=create, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [201] + [409] * 7
+
+
+def test_the_journal_lists_what_both_processes_answered(team: Team) -> None:
+    marker = unique("JOURNAL")
+    team.first.call("GET", f"/orders/{marker}-1")
+    team.second.call("GET", f"/orders/{marker}-2")
+    for server in (team.first, team.second):
+        entries = server.admin("GET", "requests", params={"path": marker}).json()["requests"]
+        assert [e["path"] for e in entries] == [f"/orders/{marker}-2", f"/orders/{marker}-1"]
+        assert entries[0]["id"] != entries[1]["id"] and entries[0]["status"] == 404
+    assert team.second.admin("DELETE", "requests").status_code == 204
+    assert team.first.admin("GET", "requests").json()["requests"] == []
+
+
+def test_a_fault_with_a_count_strikes_that_often_across_processes(team: Team) -> None:
+    order_id = unique("FAULTED")
+    assert team.first.call("POST", "/orders", json=new_order(order_id)).status_code == 201
+    armed = team.first.admin(
+        "POST", "faults", json={"path": f"/orders/{order_id}", "status": 503, "count": 2}
+    )
+    assert armed.status_code == 201
+    statuses = [
+        server.call("GET", f"/orders/{order_id}").status_code
+        for server in (team.second, team.first, team.second, team.first)
+    ]
+    assert statuses == [503, 503, 200, 200]
+    assert team.second.admin("GET", "faults").json()["faults"] == []
+    endless = team.second.admin(
+        "POST", "faults", json={"path": f"/orders/{order_id}", "status": 429}
+    )
+    fault_id = endless.json()["id"]
+    assert fault_id != armed.json()["id"]
+    assert team.first.call("GET", f"/orders/{order_id}").status_code == 429
+    [listed] = team.first.admin("GET", "faults").json()["faults"]
+    assert (listed["id"], listed["hits"]) == (fault_id, 1)
+    assert team.first.admin("DELETE", "faults").status_code == 204
+    assert team.second.call("GET", f"/orders/{order_id}").status_code == 200
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    receiver = Receiver()
+    yield receiver
+    receiver.close()
+
+
+def subscription(server: Server, sub_id: str) -> dict[str, Any]:
+    subs = server.admin("GET", "webhooks/subscriptions").json()["subscriptions"]
+    return next(s for s in subs if s["id"] == sub_id)
+
+
+def test_each_event_is_posted_once_whichever_process_recorded_it(
+    team: Team, receiver: Receiver
+) -> None:
+    sub = team.first.admin("POST", "webhooks/subscriptions", json={"url": receiver.url}).json()
+    try:
+        order_id = unique("HOOKED")
+        assert team.second.call("POST", "/orders", json=new_order(order_id)).status_code == 201
+        for n, server in enumerate((team.first, team.second, team.first)):
+            patched = server.call("PATCH", f"/orders/{order_id}", json={"language": f"l{n}"})
+            assert patched.status_code == 200
+        assert wait_until(lambda: subscription(team.second, sub["id"])["delivered"] == 4)
+        assert subscription(team.first, sub["id"])["queued"] == 0
+        bodies = receiver.wait_for(4)
+        assert len(bodies) == 4
+        assert sorted(b["type"] for b in bodies) == ["order.created"] + ["order.updated"] * 3
+        assert len({b["event_id"] for b in bodies}) == 4
+        listed = team.first.admin("GET", "webhooks", params={"tenant": ACME}).json()["events"]
+        mine = [e for e in listed if e["order_id"] == order_id]
+        assert [e["event_id"] for e in mine] == [
+            b["event_id"] for b in reversed(sorted(bodies, key=lambda b: b["event_id"]))
+        ]
+        assert all(e["deliveries"][0]["outcome"] == "delivered" for e in mine)
+    finally:
+        team.second.admin("DELETE", f"webhooks/subscriptions/{sub['id']}")
+    assert team.first.admin("GET", "webhooks/subscriptions").json()["subscriptions"] == []
+
+
+def test_state_seeding_and_reset_are_the_same_on_both(team: Team) -> None:
+    order_id = unique("SEEDED")
+    seeded = team.second.admin(
+        "POST",
+        "orders",
+        json={"order_id": order_id, "status": "open", "line_items": [], "fulfillment_orders": []},
+        headers={"tenant-id": ACME},
+    )
+    assert seeded.status_code == 201, seeded.text
+    assert team.first.call("GET", f"/orders/{order_id}").status_code == 200
+    state = team.first.admin("GET", "state").json()
+    assert order_id in [o["order_id"] for o in state["tenants"][ACME]["orders"]]
+    state["tenants"][ACME]["orders"] = [
+        o for o in state["tenants"][ACME]["orders"] if o["order_id"] == order_id
+    ]
+    assert team.second.admin("PUT", "state", json=state).status_code == 204
+    assert team.first.call("GET", "/orders/ORD-1001").status_code == 404
+    assert team.first.call("GET", f"/orders/{order_id}").status_code == 200
+    team.second.reset()
+    assert team.first.call("GET", "/orders/ORD-1001").status_code == 200
+    assert team.first.call("GET", f"/orders/{order_id}").status_code == 404
