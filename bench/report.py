@@ -61,6 +61,15 @@ class ScalePoint:
 
 
 @dataclass
+class TeamCell:
+    """One run of the team section, with Redis' CPU share during it (of one core; None for the
+    memory store)."""
+
+    run: Run
+    redis_cpu: float | None
+
+
+@dataclass
 class Report:
     """Everything one bench run measured: server name -> operation name -> run, and the scale."""
 
@@ -71,6 +80,8 @@ class Report:
     load_after: str = ""
     cells: dict[str, dict[str, Run]] = field(default_factory=dict)
     scale: list[ScalePoint] = field(default_factory=list)
+    team: dict[str, dict[str, TeamCell]] = field(default_factory=dict)
+    team_storm_lost: int | None = None
     notes: list[str] = field(default_factory=list)
 
 
@@ -120,6 +131,31 @@ def largest_rss(report: Report) -> float:
 def best_seeding(report: Report) -> float | None:
     """The faster of the two seeding rates (orders/s)."""
     return max((rate for rate in seeding_rates(report) if rate), default=None)
+
+
+MEMORY_1, REDIS_2 = "memory, 1 process", "Redis, 2 processes"
+TEAM_ROWS = (MEMORY_1, "Redis, 1 process", REDIS_2, "Redis, 4 processes")
+
+
+def team_cell(report: Report, server: str, operation: Operation) -> Run | None:
+    cell = report.team.get(server, {}).get(operation.name)
+    return None if cell is None else cell.run
+
+
+def team_gain(report: Report) -> float | None:
+    """GET req/s of the Redis store on 2 processes over the memory store's on 1."""
+    two, one = team_cell(report, REDIS_2, GET), team_cell(report, MEMORY_1, GET)
+    return ratio(two.rps if two else None, one.rps if one else None)
+
+
+def team_update_p99(report: Report) -> float | None:
+    run = team_cell(report, REDIS_2, UPDATE_ORDER)
+    return None if run is None else run.p99_ms
+
+
+def teamed(report: Report) -> bool:
+    """The team section ran."""
+    return bool(report.team)
 
 
 def compared(report: Report) -> bool:
@@ -234,6 +270,30 @@ TARGETS = (
         "{:,.0f} orders/s",
         scaled,
     ),
+    Target(
+        "team: Redis store on 2 processes, GET >= 1.3x the memory store's on 1",
+        team_gain,
+        ge,
+        1.3,
+        RATIO,
+        teamed,
+    ),
+    Target(
+        "team: update-order p99 < 20 ms at 20 connections (Redis store, 2 processes)",
+        team_update_p99,
+        lt,
+        20,
+        "{:.1f} ms",
+        teamed,
+    ),
+    Target(
+        "team: lost updates of the If-Match storm at 2 processes = 0",
+        lambda r: None if r.team_storm_lost is None else float(r.team_storm_lost),
+        le,
+        0,
+        "{:.0f}",
+        teamed,
+    ),
 )
 """The targets of the sandbox on its default server (granian), as README's Benchmarks lists them;
 "on waitress" is the fallback server measured in the same run."""
@@ -320,6 +380,28 @@ def render(report: Report) -> str:
             + ("n/a (not in this sandbox)" if put is None else f"{put:,.0f} orders/s")
             + ".",
         ]
+    if report.team:
+        out += [
+            "",
+            "Team sandbox: the memory store in one process against the Redis store "
+            "(`--store redis://... --workers N`, a redis-server of its own each, no persistence) "
+            "on granian, the same orders; Redis CPU is redis-server's CPU time over the run's "
+            "(100% = one core).",
+            "",
+            "| store, processes | operation | req/s | p50 ms | p99 ms | errors | Redis CPU |",
+            "|---|---|---:|---:|---:|---:|---:|",
+        ]
+        for name in TEAM_ROWS:
+            for op in (GET, UPDATE_ORDER):
+                cell = report.team.get(name, {}).get(op.name)
+                if cell is not None:
+                    run, share = cell.run, cell.redis_cpu
+                    out.append(
+                        f"| {name} | {op.name} | {run.rps:,.0f} | {run.p50_ms:.2f} | "
+                        f"{run.p99_ms:.2f} | {run.errors} | "
+                        + ("n/a" if share is None else f"{share:.0%}")
+                        + " |"
+                    )
     out += ["", "| target (2 cores) | measured | met |", "|---|---:|:---:|"]
     for name, measured, met in targets(report):
         out.append(f"| {name} | {measured} | {'n/a' if met is None else 'yes' if met else 'NO'} |")

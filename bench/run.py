@@ -48,6 +48,7 @@ from servers import (
     running,
     sandbox,
 )
+from team import team
 from workload import GET, OPERATIONS, UPDATE_ORDER, hot_order, load_templates, state_document
 
 from mock_server.server_granian import THREADS as GRANIAN_THREADS
@@ -89,6 +90,8 @@ def compare(args: argparse.Namespace, load: Load, report: Report, work: Path) ->
                     runs.setdefault((server.name, op.name), []).append(one)
         for (name, op_name), cell in runs.items():
             report.cells.setdefault(name, {})[op_name] = max(cell, key=lambda run: run.rps)
+    if not args.skip_team:
+        team(load, report, work, fixtures)
 
 
 def scale(args: argparse.Namespace, load: Load, report: Report, work: Path) -> None:
@@ -164,6 +167,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help=f"servers of the comparison, comma-separated ({','.join(SERVERS)})",
     )
     parser.add_argument("--skip-scale", action="store_true", help="no scale runs")
+    parser.add_argument(
+        "--skip-team", action="store_true", help="no team-sandbox runs (the Redis store)"
+    )
     parser.add_argument(
         "--write-readme", action="store_true", help="replace the README's bench section"
     )

@@ -4,19 +4,25 @@ so that `/__admin/requests` on any process lists what every process answered. Id
 counter (`REQ-<n>` unique across processes).
 
 An entry is recorded raw, as in memory (the fields of FIELDS as JSON, then the body's bytes), and
-shaped only when the journal is read. Recording happens before the answer is sent, so a client
-that got its answer finds its request in the journal of any process.
+shaped only when the journal is read. It is sent without waiting for Redis' answer (the answers
+are read later, when the next entry is sent: a request does not wait for a round trip of the
+journal's). It is sent before the request's answer, so Redis has it before a client that got
+that answer can ask any process for the journal: Redis runs each connection's commands in the
+order they arrive, and the entry arrived first.
 """
 
 from __future__ import annotations
 
 import builtins
 import logging
+import threading
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
 
 import orjson
+import redis
 
 from ..store import StoreUnavailable
 from ..store.redis import PREFIX, Client, RedisStore
@@ -62,6 +68,49 @@ def decoded(raw: bytes) -> Entry:
     values[HEADERS - 1] = tuple(values[HEADERS - 1])
     values.insert(BODY - 1, body)
     return dict(zip(FIELDS, (int(entry_id), *values), strict=True))
+
+
+class Sender:
+    """One connection that sends script calls without waiting for their answers; each send
+    first reads the answers that have arrived. StoreUnavailable when Redis cannot be reached."""
+
+    def __init__(self, store: RedisStore, script: str) -> None:
+        self._store = store
+        self._script = script
+        self._connection: Any = None
+        self._unanswered = 0
+        self._lock = threading.Lock()
+
+    def send(self, keys: list[bytes], args: list[Any]) -> None:
+        """Send one call; a connection found dead (Redis restarted) is replaced once."""
+        with self._lock, self._store.unavailable_as():
+            for last in (False, True):
+                try:
+                    if self._connection is None:
+                        self._connection = self._store.new_connection(protocol=2)
+                        self._unanswered = 0
+                    self._read_answers()
+                    self._connection.send_command("EVAL", self._script, len(keys), *keys, *args)
+                    self._unanswered += 1
+                    return
+                except (redis.ConnectionError, redis.TimeoutError, OSError):
+                    self._disconnect()
+                    if last:
+                        raise
+
+    def _read_answers(self) -> None:
+        while self._unanswered and self._connection.can_read(0):
+            self._unanswered -= 1
+            try:
+                self._connection.read_response()
+            except redis.ResponseError as exc:  # the script failed in Redis (out of memory...)
+                log.warning("a journal entry was refused by Redis: %s", exc)
+
+    def _disconnect(self) -> None:
+        if self._connection is not None:
+            with suppress(redis.RedisError, OSError):
+                self._connection.disconnect()
+        self._connection = None
 
 
 class SharedJournal(RequestJournal):

@@ -264,9 +264,9 @@ class RedisStore:
         self._put_token = self.client.register_script(PUT_TOKEN)
         self._wipe = self.client.register_script(WIPE)
 
-    def new_connection(self) -> Any:
-        """A RESP3 connection of its own to the same database (for tracking)."""
-        kwargs = {**self.client.connection_pool.connection_kwargs, "protocol": 3}
+    def new_connection(self, protocol: int = 3) -> Any:
+        """A connection of its own to the same database (RESP3: for tracking)."""
+        kwargs = {**self.client.connection_pool.connection_kwargs, "protocol": protocol}
         make: Any = redis.Connection  # untyped in redis-py's stubs
         connection = make(**kwargs)
         connection.connect()

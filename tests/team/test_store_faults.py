@@ -5,7 +5,6 @@ losing nothing that was answered 200."""
 
 from __future__ import annotations
 
-import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,9 +13,10 @@ from typing import Any
 import pytest
 import requests
 
-from tests.launcher import PYTHON_M, REPO_ROOT, Server, free_port, running, unique, wait_until
+from tests.launcher import Server, free_port, running, unique, wait_until
 from tests.redis_server import RedisServer, redis_server
 from tests.team.test_two_processes import new_order
+from tests.team.test_workers import serve_refusal
 
 WRITERS = 6
 
@@ -33,17 +33,9 @@ def durable(tmp_path: Path) -> Iterator[tuple[RedisServer, Server]]:
 
 def test_an_unreachable_redis_at_start_is_one_clear_line() -> None:
     url = f"redis://127.0.0.1:{free_port()}/0"
-    done = subprocess.run(
-        [*PYTHON_M, "--port", "0", "--store", url],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 1
-    lines = [line for line in done.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, done.stderr
+    stderr = serve_refusal("--store", url)
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, stderr
     assert lines[0].startswith(f"--store: Redis at {url} cannot be reached")
 
 

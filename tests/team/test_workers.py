@@ -89,6 +89,7 @@ def test_the_suite_catches_a_broken_variant_on_two_workers(
 
 
 def serve_refusal(*args: str) -> str:
+    """The error output of `serve --port 0 *args`, which must exit 1 at once."""
     done = subprocess.run(
         [*PYTHON_M, "--port", "0", *args],
         cwd=REPO_ROOT,
