@@ -83,13 +83,26 @@ class Redis:
     def cpu_seconds(self) -> float:
         """User + system CPU time of the redis-server process so far."""
         assert self.process is not None
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return cpu_seconds(self.process.pid)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=10)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process `pid` so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def sandbox_cpu(server: Server) -> float:
+    """CPU seconds of a sandbox: its process and its worker processes."""
+    assert server.proc is not None
+    pid = server.proc.pid
+    workers = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return sum(cpu_seconds(int(p)) for p in (pid, *workers))
 
 
 def team_server(fixtures: Path, redis: Redis, workers: int, log_dir: Path) -> Server:
@@ -131,10 +144,16 @@ def team(load: Load, report: Report, work: Path, fixtures: Path) -> None:
             for op in (GET, UPDATE_ORDER):
                 for server in started if round_ % 2 == 0 else started[::-1]:
                     redis = by_name.get(server.name)
-                    cpu = redis.cpu_seconds() if redis else 0.0
-                    run = measure(replace(load, repeat=1), server, op, warmup=round_ == 0)
+                    if load.warmup and round_ == 0:
+                        measure(replace(load, repeat=1, duration=load.warmup), server, op, False)
+                    cpu, own = (redis.cpu_seconds() if redis else 0.0), sandbox_cpu(server)
+                    run = measure(replace(load, repeat=1), server, op, warmup=False)
+                    used = sandbox_cpu(server) - own
                     share = (redis.cpu_seconds() - cpu) / run.seconds if redis else None
-                    cells.setdefault((server.name, op.name), []).append(TeamCell(run, share))
+                    redis_us = share * run.seconds / run.requests * 1e6 if share else 0.0
+                    per_request = used / run.requests * 1e6 + redis_us if run.requests else 0.0
+                    cell = TeamCell(run, share, per_request)
+                    cells.setdefault((server.name, op.name), []).append(cell)
         for (name, op_name), found in cells.items():
             best = max(found, key=lambda cell: cell.run.rps)
             report.team.setdefault(name, {})[op_name] = best

@@ -1,5 +1,6 @@
 """The event log of the shared store: the events of every sandbox process in one Redis stream
-(`carriyo:events`, trimmed to the newest DEFAULT_CAPACITY like the in-memory log), so that
+(`carriyo:events`, trimmed to about the newest DEFAULT_CAPACITY, Redis' cheap approximate trim,
+and listed to exactly that many, like the in-memory log), so that
 `/__admin/webhooks` on any process lists them all. Event ids come from one counter, so they are
 unique across processes. This process's listeners (its webhook deliveries) hear the events this
 process records: each event is delivered by the process that made it, once.
@@ -17,9 +18,8 @@ from .store.redis import PREFIX, Client, RedisStore
 
 STREAM, IDS = PREFIX + b"events", PREFIX + b"event-ids"
 RECORD = """
-local id = redis.call('INCR', KEYS[2])
-local event_id = string.format('EVT-%08d', id)
-redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[3], '*', 'id', event_id, 'e', ARGV[1], 'o', ARGV[2])
+local event_id = string.format('EVT-%08d', redis.call('INCR', KEYS[2]))
+redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], '*', 'id', event_id, 'e', ARGV[1], 'o', ARGV[2])
 return event_id
 """
 
@@ -60,7 +60,7 @@ class SharedEventLog(EventLog):
         return event
 
     def list(self, tenant: str | None = None) -> list[Event]:
-        entries = self._store.call(self._client.xrevrange, STREAM)
+        entries = self._store.call(self._client.xrevrange, STREAM, count=self._capacity)
         events = [
             event_of(fields[b"id"], orjson.loads(fields[b"e"]), fields[b"o"])
             for _, fields in entries

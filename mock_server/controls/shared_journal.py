@@ -1,7 +1,9 @@
 """The request journal of the shared store: every sandbox process's entries in one Redis list
 (`carriyo:journal`, newest first, trimmed to the journal size like the in-memory ring buffer),
-so that `/__admin/requests` on any process lists what every process answered. Ids come from one
-counter (`REQ-<n>` unique across processes).
+so that `/__admin/requests` on any process lists what every process answered. An entry's id is
+its number in the count of entries ever added (`carriyo:journal-count`, added with the entry in
+one transaction): the newest entry has the count, the next one the count less one, and so on, so
+ids are unique across processes and stay the same however many entries come after.
 
 An entry is recorded raw, as in memory (the fields of FIELDS as JSON, then the body's bytes), and
 shaped only when the journal is read. It is sent without waiting for Redis' answer (the answers
@@ -29,12 +31,7 @@ from ..store.redis import PREFIX, Client, RedisStore
 from .journal import FIELDS, Entry, RequestJournal
 
 log = logging.getLogger("mock_server.journal")
-JOURNAL, IDS = PREFIX + b"journal", PREFIX + b"journal-ids"
-ADD = """
-local id = redis.call('INCR', KEYS[2])
-redis.call('LPUSH', KEYS[1], id .. '\\n' .. ARGV[1])
-redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[2]) - 1)
-"""
+JOURNAL, COUNT = PREFIX + b"journal", PREFIX + b"journal-count"
 WAIT_STEP = 0.01
 QUERY, HEADERS, BODY = FIELDS.index("query"), FIELDS.index("headers"), FIELDS.index("body")
 
@@ -60,29 +57,30 @@ def readable(value: Any) -> Any:
     return value
 
 
-def decoded(raw: bytes) -> Entry:
+def decoded(entry_id: int, raw: bytes) -> Entry:
     """A stored entry as raw fields by name (what `RequestJournal.list` shapes)."""
-    entry_id, head, body = raw.split(b"\n", 2)
+    head, body = raw.split(b"\n", 1)
     values = orjson.loads(head)
     values[QUERY - 1] = values[QUERY - 1].encode("latin-1")
     values[HEADERS - 1] = tuple(values[HEADERS - 1])
     values.insert(BODY - 1, body)
-    return dict(zip(FIELDS, (int(entry_id), *values), strict=True))
+    return dict(zip(FIELDS, (entry_id, *values), strict=True))
 
 
 class Sender:
-    """One connection that sends script calls without waiting for their answers; each send
+    """One connection that sends transactions without waiting for their answers; each send
     first reads the answers that have arrived. StoreUnavailable when Redis cannot be reached."""
 
-    def __init__(self, store: RedisStore, script: str) -> None:
+    def __init__(self, store: RedisStore) -> None:
         self._store = store
-        self._script = script
         self._connection: Any = None
         self._unanswered = 0
         self._lock = threading.Lock()
 
-    def send(self, keys: list[bytes], args: list[Any]) -> None:
-        """Send one call; a connection found dead (Redis restarted) is replaced once."""
+    def send(self, *commands: tuple[Any, ...]) -> None:
+        """Send `commands` in one MULTI/EXEC transaction; a connection found dead (Redis
+        restarted) is replaced once."""
+        transaction = [("MULTI",), *commands, ("EXEC",)]
         with self._lock, self._store.unavailable_as():
             for last in (False, True):
                 try:
@@ -90,8 +88,9 @@ class Sender:
                         self._connection = self._store.new_connection(protocol=2)
                         self._unanswered = 0
                     self._read_answers()
-                    self._connection.send_command("EVAL", self._script, len(keys), *keys, *args)
-                    self._unanswered += 1
+                    packed = self._connection.pack_commands(transaction)
+                    self._connection.send_packed_command(packed)
+                    self._unanswered += len(transaction)
                     return
                 except (redis.ConnectionError, redis.TimeoutError, OSError):
                     self._disconnect()
@@ -103,7 +102,7 @@ class Sender:
             self._unanswered -= 1
             try:
                 self._connection.read_response()
-            except redis.ResponseError as exc:  # the script failed in Redis (out of memory...)
+            except redis.ResponseError as exc:  # refused by Redis (out of memory...)
                 log.warning("a journal entry was refused by Redis: %s", exc)
 
     def _disconnect(self) -> None:
@@ -121,12 +120,16 @@ class SharedJournal(RequestJournal):
         self._store = store
         self._client: Client = store.client
         self._capacity = capacity
-        self._add = self._client.register_script(ADD)
+        self._sender = Sender(store)
 
     def add(self, *fields: Any) -> None:
         """Record an entry; with Redis away it is lost (the request itself is answered 503)."""
         try:
-            self._store.call(self._add, keys=[JOURNAL, IDS], args=[encoded(fields), self._capacity])
+            self._sender.send(
+                ("INCR", COUNT),
+                ("LPUSH", JOURNAL, encoded(fields)),
+                ("LTRIM", JOURNAL, 0, self._capacity - 1),
+            )
         except StoreUnavailable as exc:
             log.warning("a journal entry is lost: %s", exc)
 
@@ -143,5 +146,10 @@ class SharedJournal(RequestJournal):
 
     def _named(self) -> builtins.list[Entry]:
         """Every stored entry, oldest first."""
-        stored = self._store.call(self._client.lrange, JOURNAL, 0, -1)
-        return [decoded(raw) for raw in reversed(stored)]
+        with self._store.unavailable_as():
+            pipe = self._client.pipeline(transaction=True)
+            pipe.get(COUNT)
+            pipe.lrange(JOURNAL, 0, -1)
+            count, stored = pipe.execute()
+        newest = int(count or 0)
+        return [decoded(newest - n, raw) for n, raw in reversed(list(enumerate(stored)))]

@@ -355,6 +355,8 @@ class RedisStore:
             ],
         )
         outcome = answer[0]
+        if outcome == b"saved":  # this process reads its own write, whenever the push comes
+            self.tracker.forget(order_key(tenant, order_id))
         if outcome == b"stale":
             raise StaleRecord(order_id)
         if outcome == b"duplicate":
