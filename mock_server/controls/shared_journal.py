@@ -6,11 +6,10 @@ one transaction): the newest entry has the count, the next one the count less on
 ids are unique across processes and stay the same however many entries come after.
 
 An entry is recorded raw, as in memory (the fields of FIELDS as JSON, then the body's bytes), and
-shaped only when the journal is read. It is sent without waiting for Redis' answer (the answers
-are read later, when the next entry is sent: a request does not wait for a round trip of the
-journal's). It is sent before the request's answer, so Redis has it before a client that got
-that answer can ask any process for the journal: Redis runs each connection's commands in the
-order they arrive, and the entry arrived first.
+shaped only when the journal is read. It is sent on a connection Redis does not answer (`CLIENT
+REPLY OFF`): a request never waits for a round trip of the journal's. It is sent before the
+request's answer, so Redis has it before a client that got that answer can ask any process for
+the journal (whose reading Redis receives later).
 """
 
 from __future__ import annotations
@@ -68,13 +67,13 @@ def decoded(entry_id: int, raw: bytes) -> Entry:
 
 
 class Sender:
-    """One connection that sends transactions without waiting for their answers; each send
-    first reads the answers that have arrived. StoreUnavailable when Redis cannot be reached."""
+    """One connection that sends transactions and is never answered (`CLIENT REPLY OFF`: Redis
+    sends nothing back, so nothing is waited for, read or parsed). StoreUnavailable when Redis
+    cannot be reached; an entry sent into a connection Redis has just closed is lost."""
 
     def __init__(self, store: RedisStore) -> None:
         self._store = store
         self._connection: Any = None
-        self._unanswered = 0
         self._lock = threading.Lock()
 
     def send(self, *commands: tuple[Any, ...]) -> None:
@@ -86,24 +85,15 @@ class Sender:
                 try:
                     if self._connection is None:
                         self._connection = self._store.new_connection(protocol=2)
-                        self._unanswered = 0
-                    self._read_answers()
-                    packed = self._connection.pack_commands(transaction)
-                    self._connection.send_packed_command(packed)
-                    self._unanswered += len(transaction)
+                        self._connection.send_command("CLIENT", "REPLY", "OFF")
+                    self._connection.send_packed_command(
+                        self._connection.pack_commands(transaction)
+                    )
                     return
                 except (redis.ConnectionError, redis.TimeoutError, OSError):
                     self._disconnect()
                     if last:
                         raise
-
-    def _read_answers(self) -> None:
-        while self._unanswered and self._connection.can_read(0):
-            self._unanswered -= 1
-            try:
-                self._connection.read_response()
-            except redis.ResponseError as exc:  # refused by Redis (out of memory...)
-                log.warning("a journal entry was refused by Redis: %s", exc)
 
     def _disconnect(self) -> None:
         if self._connection is not None:

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar, overload
+from urllib.parse import urlsplit, urlunsplit
 
 import orjson
 import redis
@@ -244,8 +245,18 @@ def connect(url: str) -> Client:
     try:
         client.ping()
     except (redis.RedisError, OSError) as exc:
-        raise StoreUnavailable(f"Redis at {url} cannot be reached: {exc}") from exc
+        raise StoreUnavailable(f"Redis at {shown_url(url)} cannot be reached: {exc}") from exc
     return client
+
+
+def shown_url(url: str) -> str:
+    """A Redis URL without its password (for messages and logs)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 class RedisStore:

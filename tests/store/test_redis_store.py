@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mock_server.store import StaleRecord, StoreUnavailable
-from mock_server.store.redis import RedisStore, connect
+from mock_server.store.redis import RedisStore, connect, shown_url
 from tests.launcher import free_port
 from tests.redis_server import RedisServer, redis_server
 
@@ -67,6 +67,14 @@ def test_an_unreachable_redis_is_one_clear_error() -> None:
     url = f"redis://127.0.0.1:{free_port()}/0"
     with pytest.raises(StoreUnavailable, match=f"Redis at {url} cannot be reached"):
         connect(url)
+
+
+def test_a_password_in_the_url_is_not_shown() -> None:
+    url = f"redis://user:s3cret@127.0.0.1:{free_port()}/0"
+    with pytest.raises(StoreUnavailable) as refused:
+        connect(url)
+    assert "s3cret" not in str(refused.value)
+    assert shown_url(url).startswith("redis://user:***@127.0.0.1:")
 
 
 def test_while_redis_is_away_nothing_is_answered_from_copies_and_it_recovers(
