@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -11,10 +12,35 @@ from urllib.parse import quote, urlsplit
 
 import requests
 
-SECRET_HEADERS = frozenset({"x-api-key", "authorization"})
+SECRET_HEADERS = {"x-api-key": "$CONTRACT_API_KEY", "authorization": "Bearer $CONTRACT_TOKEN"}
+"""Headers never shown; a replayed request (curl line) reads them from the environment."""
+NOISE_HEADERS = frozenset({"user-agent", "accept-encoding", "connection", "accept"})
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 TIMEOUT = 30.0
 BODY_LIMIT = 6000
+
+
+def shown_headers(headers: dict[str, str]) -> dict[str, str]:
+    """The headers worth showing, secrets masked."""
+    return {
+        name: "***" if name.lower() in SECRET_HEADERS else value
+        for name, value in headers.items()
+        if name.lower() not in NOISE_HEADERS
+    }
+
+
+def curl_line(method: str, url: str, headers: dict[str, str], body: Any) -> str:
+    """A shell command replaying the request; secrets come from $CONTRACT_API_KEY and
+    $CONTRACT_TOKEN, never from the line itself."""
+    parts = ["curl", "-sS", "-X", method, shlex.quote(url)]
+    for name, value in headers.items():
+        if name.lower() in NOISE_HEADERS or name.lower() == "content-length":
+            continue
+        secret = SECRET_HEADERS.get(name.lower())
+        parts += ["-H", f'"{name}: {secret}"' if secret else shlex.quote(f"{name}: {value}")]
+    if body is not None:
+        parts += ["--data-raw", shlex.quote(json.dumps(body))]
+    return " ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -44,15 +70,32 @@ class Exchange:
     def describe(self) -> str:
         """The exchange as text, secrets masked, long bodies cut."""
         headers = "".join(
-            f"\n    {name}: {'***' if name.lower() in SECRET_HEADERS else value}"
-            for name, value in self.request_headers.items()
-            if name.lower() not in {"user-agent", "accept-encoding", "connection", "accept"}
+            f"\n    {name}: {value}" for name, value in shown_headers(self.request_headers).items()
         )
         sent = "" if self.request_body is None else "\n  " + _clip(_pretty(self.request_body))
         got = _clip(
             _pretty(self.json) if self.json is not None else self.response_text or "<empty>"
         )
         return f"> {self.method} {self.url}{headers}{sent}\n< {self.status}\n  {got}"
+
+    def as_json(self) -> dict[str, Any]:
+        """The request and the response as the report shows them (secrets masked)."""
+        return {
+            "request": {
+                "method": self.method,
+                "url": self.url,
+                "headers": shown_headers(self.request_headers),
+                "body": self.request_body,
+            },
+            "response": {
+                "status": self.status,
+                "headers": dict(self.response_headers),
+                "body": self.json if self.json is not None else self.response_text,
+            },
+        }
+
+    def curl(self) -> str:
+        return curl_line(self.method, self.url, self.request_headers, self.request_body)
 
 
 def _pretty(value: Any) -> str:
@@ -108,19 +151,21 @@ class ApiClient:
         body: Any = None,
         params: dict[str, str] | None = None,
         omit: Iterable[str] = (),
+        headers: dict[str, str] | None = None,
     ) -> Exchange:
-        """Send one request with the auth headers (minus `omit`) and record the exchange."""
-        headers = {"x-api-key": self.api_key, "tenant-id": self.tenant}
+        """Send one request with the auth headers (minus `omit`) and `headers`, and record the
+        exchange."""
+        sent = {"x-api-key": self.api_key, "tenant-id": self.tenant, **(headers or {})}
         if body is not None:
-            headers["Content-Type"] = "application/json"
+            sent["Content-Type"] = "application/json"
         for name in omit:
-            headers.pop(name, None)
+            sent.pop(name, None)
         response = self.session.request(
             method,
             self.base_url + path,
             params=params,
             data=None if body is None else json.dumps(body),
-            headers=headers,
+            headers=sent,
             timeout=TIMEOUT,
         )
         exchange = Exchange(
@@ -142,9 +187,16 @@ class ApiClient:
     def get_order(self, reference: str, key: str | None = None) -> Exchange:
         return self.request("GET", _path("orders", reference), params=_key(key))
 
-    def update_order(self, reference: str, body: Any, key: str | None = None) -> Exchange:
+    def update_order(
+        self,
+        reference: str,
+        body: Any,
+        key: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Exchange:
         """Page 002."""
-        return self.request("PATCH", _path("orders", reference), body=body, params=_key(key))
+        path = _path("orders", reference)
+        return self.request("PATCH", path, body=body, params=_key(key), headers=headers)
 
     def update_fulfillment_order(
         self, operation: str, reference: str, fo_id: str, body: Any, key: str | None = None

@@ -7,10 +7,14 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .tiers import TIERS, Tier, default_tiers, parse_tiers
+
 SeedMode = Literal["admin", "api"]
 SEED_MODES: tuple[SeedMode, ...] = ("admin", "api")
 DEFAULT_MAX_EXAMPLES = 20
+DEFAULT_SHRINK_SECONDS = 20
 DEFAULT_API_KEY = "contract-suite-key"
+DEFAULT_MERCHANT = "CONTRACT_SUITE_MERCHANT"
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,13 @@ OPTIONS: tuple[Option, ...] = (
         "admin|api",
     ),
     Option(
+        "--merchant",
+        "CONTRACT_MERCHANT",
+        f"the merchant of the orders the suite creates (default {DEFAULT_MERCHANT}; on a real "
+        "tenant, one it has)",
+        "M",
+    ),
+    Option(
         "--location-id",
         "CONTRACT_LOCATION_ID",
         "api seed mode: partner_location_id of an existing location of --merchant",
@@ -60,12 +71,25 @@ OPTIONS: tuple[Option, ...] = (
         "api seed mode: location_code of that same location",
         "CODE",
     ),
-    Option("--merchant", "CONTRACT_MERCHANT", "api seed mode: the merchant of that location", "M"),
     Option(
         "--max-examples",
         "CONTRACT_MAX_EXAMPLES",
         f"Hypothesis examples per property (default {DEFAULT_MAX_EXAMPLES})",
         "N",
+    ),
+    Option(
+        "--tiers",
+        "CONTRACT_TIERS",
+        f"tiers to run, comma-separated ({', '.join(TIERS)}; default: all against a loopback "
+        "target, documented,reading against any other)",
+        "LIST",
+    ),
+    Option(
+        "--shrink-seconds",
+        "CONTRACT_SHRINK_SECONDS",
+        f"at most this long shrinking a failing property before reporting it (default "
+        f"{DEFAULT_SHRINK_SECONDS}; 0: report the first failing example as found)",
+        "S",
     ),
 )
 
@@ -87,8 +111,12 @@ class TargetConfig:
     api_key: str
     tenant_id: str
     seed_mode: SeedMode
+    merchant: str
     location: KnownLocation | None
     max_examples: int
+    tiers: tuple[Tier, ...]
+    tiers_chosen: bool
+    shrink_seconds: int
 
     @property
     def admin(self) -> bool:
@@ -113,16 +141,25 @@ def resolve(values: dict[str, Any], environ: dict[str, str] | None = None) -> Ta
     location = None
     if location_id and code and merchant:
         location = KnownLocation(location_id, code, merchant)
-    elif location_id or code or merchant:
+    elif location_id or code:
         raise ValueError("--location-id, --location-code and --merchant go together")
     max_examples = int(by_flag["--max-examples"] or DEFAULT_MAX_EXAMPLES)
     if max_examples < 1:
         raise ValueError("--max-examples must be at least 1")
+    shrink_seconds = int(by_flag["--shrink-seconds"] or DEFAULT_SHRINK_SECONDS)
+    if shrink_seconds < 0:
+        raise ValueError("--shrink-seconds must be 0 or more")
+    base_url = (by_flag["--base-url"] or "").rstrip("/") or None
+    chosen = by_flag["--tiers"]
     return TargetConfig(
-        base_url=(by_flag["--base-url"] or "").rstrip("/") or None,
+        base_url=base_url,
         api_key=by_flag["--api-key"] or DEFAULT_API_KEY,
         tenant_id=by_flag["--tenant-id"] or f"contract-{uuid.uuid4().hex[:12]}",
         seed_mode="api" if seed_mode == "api" else "admin",
+        merchant=merchant or DEFAULT_MERCHANT,
         location=location,
         max_examples=max_examples,
+        tiers=parse_tiers(chosen) if chosen else default_tiers(base_url),
+        tiers_chosen=chosen is not None,
+        shrink_seconds=shrink_seconds,
     )

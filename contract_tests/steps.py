@@ -8,16 +8,24 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from .client import Exchange
-from .model import Json, fulfillment_orders
+from .model import LINE_STATUSES, Json, fulfillment_orders
 from .strategies import orders
 from .target import Target
 
 
-def seed_drawn(target: Target, data: st.DataObject, **options: Any) -> tuple[str, Exchange]:
-    """A fresh namespace and a drawn order (`strategies.orders(ns, **options)`), seeded and read
-    back."""
+def seed_drawn(
+    target: Target,
+    data: st.DataObject,
+    *,
+    line_statuses: frozenset[str] = LINE_STATUSES,
+    **options: Any,
+) -> tuple[str, Exchange]:
+    """A fresh namespace and a drawn order (`strategies.orders(ns, **options)`) of the target's
+    merchant, its FO lines in `line_statuses` the target can build, seeded and read back."""
     ns = target.namespace()
-    order = data.draw(orders(ns, **options), label="seeded order")
+    options.setdefault("merchant", target.merchant)
+    statuses = (line_statuses & target.line_statuses) or line_statuses
+    order = data.draw(orders(ns, line_statuses=statuses, **options), label="seeded order")
     return ns, target.seed(order)
 
 

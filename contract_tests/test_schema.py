@@ -1,6 +1,6 @@
 """Schema conformance of every operation (Schemathesis, every built-in check): the token
-endpoint and the seven on orders; and the documented `x-api-key` header required on every
-operation on orders."""
+endpoint and the seven on orders; and the documented `x-api-key` and `tenant-id` headers
+required on every operation on orders."""
 
 from __future__ import annotations
 
@@ -10,15 +10,23 @@ from typing import Any
 import pytest
 from schemathesis import Case
 
+from . import rules
 from .client import ApiClient
+from .conformance import SCHEMA_CLAIMS
+from .model import fulfillment_orders
 from .operations import fixed_order
 from .spec import NO_COVERAGE_PHASE, load_schema
 from .target import Target
+from .tiers import verifies
 
 pytestmark = pytest.mark.schema
 schemas = {True: load_schema(coverage=True), False: load_schema(coverage=False)}
 REQUESTS = {
-    "createOrder": ("POST", "/orders", {"merchant": "CONTRACT_SUITE_MERCHANT"}),
+    "createOrder": (
+        "POST",
+        "/orders",
+        {"merchant": "{merchant}", "partner_order_reference": "{new}"},
+    ),
     "getOrder": ("GET", "/orders/{ref}", None),
     "updateOrder": ("PATCH", "/orders/{ref}", {"language": "ar"}),
     "updateFulfillmentOrderLocation": (
@@ -62,7 +70,7 @@ def _conformance(operation_id: str) -> Callable[..., None]:
     parametrized: Callable[..., None] = schema.include(operation_id=operation_id).parametrize()(
         test
     )
-    return parametrized
+    return verifies(SCHEMA_CLAIMS[(operation_id, "sandbox")])(parametrized)
 
 
 test_get_access_token_conforms = _conformance("getAccessToken")
@@ -83,23 +91,35 @@ def _fill(value: object, names: dict[str, str]) -> object:
     return value
 
 
+REQUIRED_HEADERS = {"x-api-key": rules.API_KEY_REQUIRED, "tenant-id": rules.TENANT_ID_REQUIRED}
+
+
+@verifies(*REQUIRED_HEADERS.values())
+@pytest.mark.parametrize("header", sorted(REQUIRED_HEADERS))
 @pytest.mark.parametrize("operation_id", sorted(REQUESTS))
-def test_requests_without_api_key_are_refused(
-    target: Target, api: ApiClient, operation_id: str
+def test_requests_without_a_required_header_are_refused(
+    target: Target, api: ApiClient, operation_id: str, header: str
 ) -> None:
-    """Every page: header `x-api-key` "required" ("Your Carriyo API key for authentication").
-    Without it, a request that would otherwise succeed is refused and changes nothing: 403 as
-    published (reference/validation-errors: a missing API key is forbidden), or 401 from a
-    service that asks for the token first (the suite sends none: a missing token is a 401)."""
+    """Every page: headers `x-api-key` ("Your Carriyo API key for authentication") and
+    `tenant-id` ("Your unique tenant identifier in Carriyo") "required". Without one, a request
+    that would otherwise succeed is refused and changes nothing: 403 as published
+    (reference/validation-errors: a missing API key or tenant id is forbidden), or 401 from a
+    service that asks for the token first."""
     ns = target.namespace()
-    before = target.seed(fixed_order(ns, f"{ns}-ORD", f"{ns}-REF"))
+    before = target.seed(fixed_order(ns, target.merchant))
     method, path, body = REQUESTS[operation_id]
-    names = {"ref": f"{ns}-ORD", "fo": f"{ns}-FO-0", "partner": f"{ns}-REF"}
-    refused = api.request(
-        method, str(_fill(path, names)), body=_fill(body, names), omit=["x-api-key"]
+    names = {
+        "ref": before.json["order_id"],
+        "fo": fulfillment_orders(before.json)[0]["fulfillment_order_id"],
+        "partner": f"{ns}-REF",
+        "merchant": target.merchant,
+        "new": f"{ns}-NEW-REF",
+    }
+    REQUIRED_HEADERS[header].verify(
+        target.observe(
+            before,
+            lambda: api.request(
+                method, str(_fill(path, names)), body=_fill(body, names), omit=[header]
+            ),
+        )
     )
-    after = api.get_order(f"{ns}-ORD")
-    assert refused.status in (401, 403), (
-        f"a request without x-api-key was answered {refused.status}:\n{refused.describe()}"
-    )
-    assert after.json == before.json, f"the order changed:\n{after.describe()}"

@@ -14,9 +14,12 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import run_state_machine_as_test
 
-from .lifecycle import OrderLifecycle
+from . import rules
+from .conformance import LINKS_CLAIM
+from .lifecycle import INVARIANTS, OrderLifecycle
 from .settings import examples, max_examples
 from .target import Target
+from .tiers import verifies
 
 if TYPE_CHECKING:
     from requests import Response
@@ -67,6 +70,7 @@ def _authenticated(
     return Authenticated
 
 
+@verifies(LINKS_CLAIM)
 def test_links_state_machine(linked_schema: OpenApiSchema, auth_headers: dict[str, str]) -> None:
     """createOrder / getOrder -> getOrder, updateOrder and the FO operations through the spec's
     links; every response passes every built-in check."""
@@ -83,8 +87,9 @@ def test_links_state_machine(linked_schema: OpenApiSchema, auth_headers: dict[st
 
 
 @pytest.mark.behaviour
+@verifies(rules.REFUSAL_CHANGES_NOTHING, *INVARIANTS)
 def test_update_operations_keep_the_invariants(target: Target) -> None:
-    """Terminal line items never disappear or change but as documented; FO line items name
-    order line items; statuses stay in their enums; refused requests change nothing."""
+    """No 5xx; terminal line items never disappear or change but as documented; statuses stay
+    in their enums; refused requests change nothing."""
     machine = type("BoundOrderLifecycle", (OrderLifecycle,), {"target": target})
     run_state_machine_as_test(machine, settings=examples(stateful_step_count=STEPS, database=None))

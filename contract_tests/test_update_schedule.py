@@ -14,6 +14,7 @@ from .settings import examples
 from .steps import draw_fo, seed_drawn
 from .strategies import windows
 from .target import Target
+from .tiers import verifies
 
 pytestmark = pytest.mark.behaviour
 RESCHEDULABLE_ORDER = frozenset({"open", "partially_allocated", "allocated"})
@@ -41,6 +42,7 @@ def _reschedule(target: Target, data: st.DataObject, method: str) -> Observation
     )
 
 
+@verifies(rules.SCHEDULE_DELIVERY, rules.SCHEDULE_KEEPS_METHOD)
 @examples()
 @given(data=st.data())
 def test_delivery_updates_delivery_schedule(target: Target, data: st.DataObject) -> None:
@@ -49,6 +51,7 @@ def test_delivery_updates_delivery_schedule(target: Target, data: st.DataObject)
     rules.SCHEDULE_KEEPS_METHOD.verify(observation)
 
 
+@verifies(rules.SCHEDULE_COLLECTION, rules.SCHEDULE_KEEPS_METHOD)
 @examples()
 @given(data=st.data())
 def test_collection_updates_customer_collection_schedule(
@@ -59,7 +62,16 @@ def test_collection_updates_customer_collection_schedule(
     rules.SCHEDULE_KEEPS_METHOD.verify(observation)
 
 
-@pytest.mark.reading
+@verifies(rules.SCHEDULE_ONLY)
+@examples(0.5)
+@given(data=st.data(), method=st.sampled_from(["DELIVERY", "COLLECTION"]))
+def test_rescheduling_changes_nothing_else(
+    target: Target, data: st.DataObject, method: str
+) -> None:
+    rules.SCHEDULE_ONLY.verify(_reschedule(target, data, method))
+
+
+@verifies(rules.SCHEDULE_DIGITAL, rules.SCHEDULE_KEEPS_METHOD)
 @examples(0.5)
 @given(data=st.data())
 def test_digital_is_refused(target: Target, data: st.DataObject) -> None:

@@ -9,7 +9,7 @@ from ..server import running
 from .runner import run_behaviour_suite, serve_command
 from .variants import VARIANTS, Variant
 
-pytestmark = pytest.mark.selftest
+pytestmark = [pytest.mark.selftest, pytest.mark.sandbox]
 SELFTEST_EXAMPLES = 10
 """Examples per property against each broken sandbox (a verdict, not a thorough run)."""
 
