@@ -29,17 +29,17 @@ def shown_headers(headers: dict[str, str]) -> dict[str, str]:
     }
 
 
-def curl_line(method: str, url: str, headers: dict[str, str], body: Any) -> str:
-    """A shell command replaying the request; secrets come from $CONTRACT_API_KEY and
-    $CONTRACT_TOKEN, never from the line itself."""
+def curl_line(method: str, url: str, headers: dict[str, str], data: str | None) -> str:
+    """A shell command replaying the request (`data`: its body as sent); secrets come from
+    $CONTRACT_API_KEY and $CONTRACT_TOKEN, never from the line itself."""
     parts = ["curl", "-sS", "-X", method, shlex.quote(url)]
     for name, value in headers.items():
         if name.lower() in NOISE_HEADERS or name.lower() == "content-length":
             continue
         secret = SECRET_HEADERS.get(name.lower())
         parts += ["-H", f'"{name}: {secret}"' if secret else shlex.quote(f"{name}: {value}")]
-    if body is not None:
-        parts += ["--data-raw", shlex.quote(json.dumps(body))]
+    if data is not None:
+        parts += ["--data-raw", shlex.quote(data)]
     return " ".join(parts)
 
 
@@ -95,7 +95,8 @@ class Exchange:
         }
 
     def curl(self) -> str:
-        return curl_line(self.method, self.url, self.request_headers, self.request_body)
+        body = None if self.request_body is None else json.dumps(self.request_body)
+        return curl_line(self.method, self.url, self.request_headers, body)
 
 
 def _pretty(value: Any) -> str:
