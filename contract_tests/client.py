@@ -12,6 +12,8 @@ from urllib.parse import quote, urlsplit
 
 import requests
 
+from .auth import TokenSource
+
 SECRET_HEADERS = {"x-api-key": "$CONTRACT_API_KEY", "authorization": "Bearer $CONTRACT_TOKEN"}
 """Headers never shown; a replayed request (curl line) reads them from the environment."""
 NOISE_HEADERS = frozenset({"user-agent", "accept-encoding", "connection", "accept"})
@@ -107,7 +109,11 @@ def _clip(text: str) -> str:
     return text if len(text) <= BODY_LIMIT else text[:BODY_LIMIT] + f"... ({len(text)} chars)"
 
 
-def _session(base_url: str) -> requests.Session:
+def _path(*segments: str) -> str:
+    return "/" + "/".join(quote(segment, safe="") for segment in segments)
+
+
+def session_for(base_url: str) -> requests.Session:
     """A session; for a loopback target it ignores proxy settings of the environment."""
     session = requests.Session()
     if urlsplit(base_url).hostname in LOOPBACK:
@@ -115,30 +121,36 @@ def _session(base_url: str) -> requests.Session:
     return session
 
 
-def _path(*segments: str) -> str:
-    return "/" + "/".join(quote(segment, safe="") for segment in segments)
-
-
 class ApiClient:
-    """The public operations of `openapi.yaml` and the three admin seeding calls."""
+    """The public operations of `openapi.yaml` and the three admin seeding calls; with `tokens`,
+    every request carries the bearer token, and a 401 is retried once with a new one."""
 
     def __init__(
         self,
         base_url: str,
         api_key: str,
         tenant: str,
+        tokens: TokenSource | None = None,
         session: requests.Session | None = None,
         history: deque[Exchange] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.api_key = api_key
         self.tenant = tenant
-        self.session = session or _session(self.base_url)
+        self.tokens = tokens
+        self.session = session or session_for(self.base_url)
         self.history: deque[Exchange] = history if history is not None else deque(maxlen=50)
 
     def for_tenant(self, tenant: str) -> ApiClient:
-        """The same target and key, another tenant."""
-        return ApiClient(self.base_url, self.api_key, tenant, self.session, self.history)
+        """The same target and credentials, another tenant."""
+        return ApiClient(
+            self.base_url, self.api_key, tenant, self.tokens, self.session, self.history
+        )
+
+    def headers(self) -> dict[str, str]:
+        """What every request carries: the key, the tenant and (with tokens) the token."""
+        token = self.tokens.headers() if self.tokens is not None else {}
+        return {"x-api-key": self.api_key, "tenant-id": self.tenant, **token}
 
     @property
     def last(self) -> Exchange:
@@ -154,21 +166,12 @@ class ApiClient:
         omit: Iterable[str] = (),
         headers: dict[str, str] | None = None,
     ) -> Exchange:
-        """Send one request with the auth headers (minus `omit`) and `headers`, and record the
-        exchange."""
-        sent = {"x-api-key": self.api_key, "tenant-id": self.tenant, **(headers or {})}
-        if body is not None:
-            sent["Content-Type"] = "application/json"
-        for name in omit:
-            sent.pop(name, None)
-        response = self.session.request(
-            method,
-            self.base_url + path,
-            params=params,
-            data=None if body is None else json.dumps(body),
-            headers=sent,
-            timeout=TIMEOUT,
-        )
+        """Send one request with the credentials (minus `omit`) and `headers`, and record the
+        exchange. A 401 with a renewable token is sent again, once, with a new token."""
+        response = self._send(method, path, body, params, omit, headers)
+        sent_token = "authorization" not in {name.lower() for name in omit}
+        if response.status_code == 401 and sent_token and self.tokens and self.tokens.refused():
+            response = self._send(method, path, body, params, omit, headers)
         exchange = Exchange(
             method,
             response.request.url or self.base_url + path,
@@ -180,6 +183,29 @@ class ApiClient:
         )
         self.history.append(exchange)
         return exchange
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        body: Any,
+        params: dict[str, str] | None,
+        omit: Iterable[str],
+        headers: dict[str, str] | None,
+    ) -> requests.Response:
+        sent = {**self.headers(), **(headers or {})}
+        if body is not None:
+            sent["Content-Type"] = "application/json"
+        for name in omit:
+            sent.pop(name, None)
+        return self.session.request(
+            method,
+            self.base_url + path,
+            params=params,
+            data=None if body is None else json.dumps(body),
+            headers=sent,
+            timeout=TIMEOUT,
+        )
 
     # ------------------------------------------------------------ public operations
     def create_order(self, body: dict[str, Any]) -> Exchange:

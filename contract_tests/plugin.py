@@ -1,9 +1,10 @@
 """pytest plugin of the contract suite (registered by the root `conftest.py`).
 
-Options `--base-url --api-key --tenant-id --seed-mode --merchant --location-id --location-code
---max-examples --tiers --shrink-seconds` (environment fallbacks `CONTRACT_*`). Without a base
-URL the session starts the sandbox itself (`python -m mock_server --no-fixtures` on a free port;
-under pytest-xdist each worker starts its own) and stops it at the end.
+Options `--base-url --api-key --client-id --client-secret --token --tenant-id --seed-mode
+--merchant --location-id --location-code --max-examples --tiers --shrink-seconds` (environment
+fallbacks `CONTRACT_*`). Without a base URL the session starts the sandbox itself (`python -m
+mock_server --no-fixtures --clients FILE` on a free port, knowing one made-up client; under
+pytest-xdist each worker starts its own) and stops it at the end.
 
 Every test of the suite carries exactly one tier marker (tiers.py); the tiers not chosen are
 deselected, and against a base URL the selftest (which starts sandboxes of its own) is not
@@ -21,7 +22,8 @@ import pytest
 
 from . import recording, server
 from . import settings as contract_settings
-from .client import ApiClient
+from .auth import TokenSource
+from .client import ApiClient, session_for
 from .config import OPTIONS, TargetConfig, resolve
 from .server import Command
 from .target import Target
@@ -144,17 +146,31 @@ def pytest_runtest_teardown(item: pytest.Item) -> None:
         recording.end()
 
 
-def sandbox_command(api_keys: Path) -> Command:
-    """The sandbox, empty, accepting only the keys of `api_keys` (a subprocess: the suite never
-    imports mock_server). Strict keys, so that a made-up key is refused as a real service would
-    refuse it (Schemathesis' ignored_auth check sends some)."""
+def sandbox_command(clients: Path) -> Command:
+    """The sandbox, empty, knowing only the OAuth client of `clients` (a subprocess: the suite
+    never imports mock_server). Strict, as a real service is: every request needs that client's
+    bearer token, key and tenant, so the suite authenticates as a real client does, and a
+    made-up key is refused (Schemathesis' ignored_auth check sends some)."""
 
     def command(port: int) -> list[str]:
         address = ["--host", "127.0.0.1", "--port", str(port)]
-        options = ["--no-fixtures", "--api-keys", str(api_keys)]
+        options = ["--no-fixtures", "--clients", str(clients)]
         return [sys.executable, "-m", "mock_server", *address, *options]
 
     return command
+
+
+def clients_file(config: TargetConfig, directory: Path) -> Path:
+    """The `--clients` file of the suite's own sandbox: its one client, key and tenant."""
+    assert config.client is not None, "the suite's own sandbox is given a client by resolve()"
+    path = directory / "clients.json"
+    client = {
+        "client_secret": config.client.client_secret,
+        "api_key": config.api_key,
+        "tenants": [config.tenant_id],
+    }
+    path.write_text(json.dumps({config.client.client_id: client}), encoding="utf-8")
+    return path
 
 
 @pytest.fixture(scope="session")
@@ -167,19 +183,25 @@ def base_url(
     contract_config: TargetConfig, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """The target's base URL; without --base-url, a sandbox started for this session (for this
-    xdist worker), where the suite's key is valid for the suite's tenant only."""
+    xdist worker), where the suite's client, key and tenant are the only valid ones."""
     if contract_config.base_url is not None:
         yield contract_config.base_url
         return
-    api_keys = tmp_path_factory.mktemp("sandbox") / "api-keys.json"
-    api_keys.write_text(json.dumps({contract_config.api_key: contract_config.tenant_id}))
-    with server.running(sandbox_command(api_keys)) as sandbox:
+    clients = clients_file(contract_config, tmp_path_factory.mktemp("sandbox"))
+    with server.running(sandbox_command(clients)) as sandbox:
         yield sandbox.url
 
 
 @pytest.fixture(scope="session")
 def api(contract_config: TargetConfig, base_url: str) -> ApiClient:
-    return ApiClient(base_url, contract_config.api_key, contract_config.tenant_id)
+    """The client of every test; with client credentials or a token, it sends a bearer token."""
+    session = session_for(base_url)
+    tokens = None
+    if contract_config.client is not None or contract_config.token is not None:
+        tokens = TokenSource(
+            base_url, session, client=contract_config.client, token=contract_config.token
+        )
+    return ApiClient(base_url, contract_config.api_key, contract_config.tenant_id, tokens, session)
 
 
 @pytest.fixture(scope="session")

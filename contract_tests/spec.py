@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 import yaml
 
 from . import recording
-from .client import curl_line, shown_headers
+from .client import ApiClient, curl_line, shown_headers
 from .conformance import SchemaClaim
 from .settings import max_examples
 
@@ -146,6 +146,17 @@ def load_schema(*, view: View = "documented", coverage: bool = True) -> OpenApiS
         phases=["examples", "fuzzing", "stateful", *(["coverage"] if coverage else [])]
     )
     return schema
+
+
+def call(case: Case[Any], api: ApiClient) -> tuple[Response, dict[str, str]]:
+    """Send `case` with the suite's credentials, as `api` sends its own requests: a 401 with a
+    renewable token is sent again, once, with a new token. Returns the headers sent too."""
+    headers = api.headers()
+    response = case.call(base_url=api.base_url, headers=headers, session=api.session)
+    if response.status_code == 401 and api.tokens is not None and api.tokens.refused():
+        headers = api.headers()
+        response = case.call(base_url=api.base_url, headers=headers, session=api.session)
+    return response, headers
 
 
 def _exchange(response: Response) -> dict[str, Any]:

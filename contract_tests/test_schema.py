@@ -18,7 +18,7 @@ from .conformance import SCHEMA_CLAIMS
 from .model import fulfillment_orders
 from .operations import fixed_order
 from .settings import max_examples
-from .spec import EXAMPLE_SCALE, NO_COVERAGE_PHASE, VIEWS, View, load_schema, validate
+from .spec import EXAMPLE_SCALE, NO_COVERAGE_PHASE, VIEWS, View, call, load_schema, validate
 from .target import Target
 from .tiers import Tier, verifies
 
@@ -83,11 +83,11 @@ def _conformance(operation_id: str, tier: Tier) -> Callable[..., None]:
     schema = SCHEMAS[(view, operation_id not in NO_COVERAGE_PHASE)]
 
     @settings(max_examples=max_examples(EXAMPLE_SCALE * TIER_SCALE[tier]))
-    def test(case: Case[Any], base_url: str, auth_headers: dict[str, str]) -> None:
+    def test(case: Case[Any], api: ApiClient) -> None:
         """Positive and negative data; the claim's checks."""
         _unique(case)
-        response = case.call(base_url=base_url, headers=auth_headers)
-        validate(case, response, claim, headers=auth_headers, base_url=base_url)
+        response, headers = call(case, api)
+        validate(case, response, claim, headers=headers, base_url=api.base_url)
 
     test.__doc__ = f"{claim.describe()}\nChecks: {', '.join(claim.checks)}"
     parametrized: Callable[..., None] = schema.include(operation_id=operation_id).parametrize()(

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis.stateful import run_state_machine_as_test
 
 from . import rules
+from .client import ApiClient
 from .conformance import LINKS_CLAIM
 from .lifecycle import INVARIANTS, OrderLifecycle
 from .settings import examples, max_examples
@@ -32,17 +33,15 @@ STEPS = 8
 
 
 @pytest.fixture(scope="module")
-def linked_schema(base_url: str, auth_headers: dict[str, str]) -> OpenApiSchema:
+def linked_schema(base_url: str) -> OpenApiSchema:
     from .spec import load_schema  # Schemathesis is imported only when this test runs
 
     schema = load_schema(view="documented", coverage=False)
-    schema.config.update(base_url=base_url, headers=auth_headers)
+    schema.config.update(base_url=base_url)
     return schema
 
 
-def _authenticated(
-    machine: type[APIStateMachine], headers: dict[str, str]
-) -> type[APIStateMachine]:
+def _authenticated(machine: type[APIStateMachine], api: ApiClient) -> type[APIStateMachine]:
     """`machine` sending the suite's headers and telling the checks about them (otherwise
     ignored_auth takes the configured key for a generated one and reports the 200 it gets as
     "API accepts invalid authentication"), with the checks of the documented tier."""
@@ -50,7 +49,7 @@ def _authenticated(
 
     class Authenticated(machine):  # type: ignore[valid-type, misc]  # a base known at run time
         def get_call_kwargs(self, case: Case[Any]) -> dict[str, Any]:
-            return {"headers": headers}
+            return {"headers": api.headers(), "session": api.session}
 
         def validate_response(
             self,
@@ -61,6 +60,7 @@ def _authenticated(
         ) -> None:
             __tracebackhide__ = True
             transport = {key: value for key, value in kwargs.items() if key != "headers"}
+            headers = kwargs.get("headers") or api.headers()
             validate(
                 case, response, LINKS_CLAIM, headers=headers, recorder=self.recorder, **transport
             )
@@ -69,11 +69,11 @@ def _authenticated(
 
 
 @verifies(LINKS_CLAIM)
-def test_links_state_machine(linked_schema: OpenApiSchema, auth_headers: dict[str, str]) -> None:
+def test_links_state_machine(linked_schema: OpenApiSchema, api: ApiClient) -> None:
     """createOrder / getOrder -> getOrder, updateOrder and the FO operations through the spec's
     links (documented view); every response passes the documented tier's checks and the
     stateful ones."""
-    machine = _authenticated(linked_schema.as_state_machine(), auth_headers)
+    machine = _authenticated(linked_schema.as_state_machine(), api)
     machine.run(
         settings=settings(
             max_examples=max_examples(0.5),

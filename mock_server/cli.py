@@ -240,6 +240,19 @@ def add_contract_options(parser: argparse.ArgumentParser) -> None:
         help="the server under test, e.g. http://127.0.0.1:8080",
     )
     parser.add_argument("--api-key", metavar="KEY", help="x-api-key sent by the suite")
+    parser.add_argument(
+        "--client-id",
+        metavar="ID",
+        help="client id: the suite gets its bearer token from POST /oauth/token (the secret "
+        "from --client-secret or $CONTRACT_CLIENT_SECRET)",
+    )
+    parser.add_argument(
+        "--client-secret",
+        metavar="SECRET",
+        help="that client's secret (prefer $CONTRACT_CLIENT_SECRET: a command line is visible "
+        "to other users of the machine)",
+    )
+    parser.add_argument("--token", metavar="TOKEN", help="a bearer token to send as it is")
     parser.add_argument("--tenant-id", metavar="TENANT", help="tenant-id sent by the suite")
     parser.add_argument(
         "--seed-mode",
@@ -250,6 +263,15 @@ def add_contract_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--location-code", metavar="CODE", help="that location's location_code")
     parser.add_argument("--merchant", metavar="MERCHANT", help="that location's merchant")
     parser.add_argument("--max-examples", metavar="N", help="Hypothesis examples per property test")
+    parser.add_argument(
+        "--tiers",
+        metavar="LIST",
+        help="documented,reading,sandbox or a part of it (default: all against a loopback URL, "
+        "documented,reading against any other)",
+    )
+    parser.add_argument(
+        "--shrink-seconds", metavar="S", help="at most this long shrinking a failing property"
+    )
     parser.add_argument(
         "--junitxml", type=Path, metavar="PATH", help="keep the JUnit XML report at PATH"
     )
@@ -264,12 +286,17 @@ def add_contract_options(parser: argparse.ArgumentParser) -> None:
 CONTRACT_OPTIONS = (
     "base_url",
     "api_key",
+    "client_id",
+    "client_secret",
+    "token",
     "tenant_id",
     "seed_mode",
     "location_id",
     "location_code",
     "merchant",
     "max_examples",
+    "tiers",
+    "shrink_seconds",
 )
 
 

@@ -9,6 +9,7 @@ of its failure message. The exit code is pytest's.
 from __future__ import annotations
 
 import importlib.util
+import os
 import subprocess
 import sys
 import tempfile
@@ -17,6 +18,13 @@ from pathlib import Path
 
 MESSAGE_WIDTH = 110
 SUITE_PLUGIN = "contract_tests.plugin"
+SECRET_OPTIONS = {
+    "api-key": "CONTRACT_API_KEY",
+    "client-secret": "CONTRACT_CLIENT_SECRET",
+    "token": "CONTRACT_TOKEN",
+}
+"""Options handed to pytest through its environment, never on its command line (visible in the
+process list)."""
 
 
 def suite_location(suite: str) -> str:
@@ -78,9 +86,13 @@ def run_contract_suite(
             SUITE_PLUGIN,
             f"--junitxml={report}",
         ]
+        env = dict(os.environ)
         for name, value in options.items():
-            command += [f"--{name}", value]
-        code = subprocess.call([*command, *pytest_args])
+            if name in SECRET_OPTIONS:
+                env[SECRET_OPTIONS[name]] = value
+            else:
+                command += [f"--{name}", value]
+        code = subprocess.call([*command, *pytest_args], env=env)
         if report.exists():
             print("\n" + failure_table(*failures(report)), flush=True)
     return code
