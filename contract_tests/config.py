@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from .auth import ClientCredentials
@@ -102,6 +103,25 @@ OPTIONS: tuple[Option, ...] = (
         "LIST",
     ),
     Option(
+        "--contract-report",
+        "CONTRACT_REPORT",
+        "write report.json and report.html of every claim into this directory",
+        "DIR",
+    ),
+    Option(
+        "--baseline",
+        "CONTRACT_BASELINE",
+        "known drift: failures of the claims this file lists do not fail the run (an expired "
+        "entry no longer excuses one; a listed claim that passes is reported fixed)",
+        "FILE",
+    ),
+    Option(
+        "--write-baseline",
+        "CONTRACT_WRITE_BASELINE",
+        "write a baseline listing the claims that failed in this run",
+        "FILE",
+    ),
+    Option(
         "--shrink-seconds",
         "CONTRACT_SHRINK_SECONDS",
         f"at most this long shrinking a failing property before reporting it (default "
@@ -136,6 +156,9 @@ class TargetConfig:
     tiers: tuple[Tier, ...]
     tiers_chosen: bool
     shrink_seconds: int
+    report_dir: Path | None = None
+    baseline: Path | None = None
+    write_baseline: Path | None = None
 
     @property
     def admin(self) -> bool:
@@ -175,7 +198,14 @@ def resolve(values: dict[str, Any], environ: dict[str, str] | None = None) -> Ta
         tiers=parse_tiers(chosen) if chosen else default_tiers(base_url),
         tiers_chosen=chosen is not None,
         shrink_seconds=shrink_seconds,
+        report_dir=_path(by_flag["--contract-report"]),
+        baseline=_path(by_flag["--baseline"]),
+        write_baseline=_path(by_flag["--write-baseline"]),
     )
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None
 
 
 def _client(by_flag: dict[str, str | None], *, own_sandbox: bool) -> ClientCredentials | None:

@@ -127,15 +127,19 @@ def arrange(
     return before, Setup(ns, fo_id or seeded_fo, location_id)
 
 
-def params(operations: tuple[Operation, ...] | list[Operation]) -> list[object]:
-    """pytest params of `operations`, those needing a location marked `known_location`."""
+def params(
+    operations: tuple[Operation, ...] | list[Operation], *, effect: bool = False
+) -> list[object]:
+    """pytest params of `operations`, those needing a location marked `known_location`; with
+    `effect`, each declares the rule checking what its operation does."""
     return [
         pytest.param(
-            op, id=op.name, marks=[pytest.mark.known_location] if op.needs_location else []
+            op,
+            id=op.name,
+            marks=[
+                *([pytest.mark.known_location] if op.needs_location else []),
+                *([pytest.mark.claims(op.effect.name)] if effect and op.effect else []),
+            ],
         )
         for op in operations
     ]
-
-
-EFFECTS = tuple(op.effect for op in OPERATIONS if op.effect is not None)
-"""The rules checking what each operation does (tests running every operation declare them)."""

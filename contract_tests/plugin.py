@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from . import baseline as baselines
 from . import recording, server
+from . import report as reports
 from . import settings as contract_settings
 from .auth import TokenSource
 from .client import ApiClient, session_for
@@ -32,6 +35,8 @@ from .tiers import CLAIMS_MARKER, MEANING, TIERS
 SUITE = Path(__file__).resolve().parent
 SELFTEST = SUITE / "selftest"
 CONFIG_KEY = pytest.StashKey[TargetConfig]()
+BASELINE_KEY = pytest.StashKey[baselines.Baseline]()
+UNREACHABLE_KEY = pytest.StashKey[str]()
 MARKERS = (
     *(f"{tier}: tier: {meaning} (contract suite)" for tier, meaning in MEANING.items()),
     f"{CLAIMS_MARKER}(*names): the claims (rules, checks) a test verifies (tiers.verifies)",
@@ -69,6 +74,15 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(str(exc)) from exc
     config.stash[CONFIG_KEY] = resolved
     contract_settings.configure(resolved.max_examples, resolved.shrink_seconds)
+    known = baselines.Baseline()
+    if resolved.baseline is not None:
+        try:
+            known = baselines.load(resolved.baseline, (c.name for c in reports.CATALOGUE))
+        except baselines.BaselineError as exc:
+            raise pytest.UsageError(str(exc)) from exc
+    config.stash[BASELINE_KEY] = known
+    if not hasattr(config, "workerinput"):  # the controller (or a run without xdist)
+        config.pluginmanager.register(ReportCollector(config), "contract-report")
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
@@ -87,8 +101,9 @@ def tier_of(item: pytest.Item) -> str:
 
 
 def declared_claims(item: pytest.Item) -> tuple[str, ...]:
-    marker = item.get_closest_marker(CLAIMS_MARKER)
-    return tuple(marker.args) if marker is not None else ()
+    """The claims of every `claims` marker of the test (its function's, and its parameter's)."""
+    names = (name for marker in item.iter_markers(CLAIMS_MARKER) for name in marker.args)
+    return tuple(dict.fromkeys(names))
 
 
 def tier_problems(tests: Iterable[tuple[str, list[str]]]) -> list[str]:
@@ -122,23 +137,147 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         return
     item.user_properties.append(("tier", tier_of(item)))
     recording.begin(declared_claims(item))
+    why = unreachable(item)
+    if why:
+        item.stash[UNREACHABLE_KEY] = why
+        pytest.skip(why)
+
+
+def unreachable(item: pytest.Item) -> str:
+    """Why api seed mode cannot set up what the test needs ("" when it can)."""
     config = item.config.stash[CONFIG_KEY]
     if config.admin:
-        return
+        return ""
     admin = item.get_closest_marker("admin_seed")
     if admin is not None:
-        why = admin.args[0] if admin.args else "this starting state"
-        pytest.skip(
+        what = admin.args[0] if admin.args else "this starting state"
+        return (
             f"api seed mode sets up orders through POST /orders only (open line items, no "
-            f"locations): it cannot set up {why}; use --seed-mode admin"
+            f"locations): it cannot set up {what}; use --seed-mode admin"
         )
     if item.get_closest_marker("terminal_lines") is not None:
-        pytest.skip(f"api seed mode: {Target.TERMINAL_LINES_UNAVAILABLE}")
+        return f"api seed mode: {Target.TERMINAL_LINES_UNAVAILABLE}"
     if item.get_closest_marker("known_location") is not None and config.location is None:
-        pytest.skip(
+        return (
             "api seed mode cannot create locations; give --location-id, --location-code and "
             "--merchant of an existing location"
         )
+    return ""
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Put the test's tier, claims and record on its report (for the controller's report), and
+    report a failure of a claim the baseline excuses as an expected one."""
+    report: pytest.TestReport = yield
+    if not in_suite(item):
+        return report
+    record = recording.current() if call.when == "call" else None
+    data = {
+        "tier": tier_of(item),
+        "claims": list(declared_claims(item)),
+        "unreachable": item.stash.get(UNREACHABLE_KEY, ""),
+        "record": record.as_json() if record is not None else None,
+    }
+    report.contract = data  # type: ignore[attr-defined]  # xdist carries report attributes
+    failed = _failed_claim(data)
+    if report.failed and call.when == "call" and failed is not None:
+        known = item.config.stash[BASELINE_KEY]
+        if known.excuses(failed):
+            entry = known.entry(failed)
+            report.outcome = "skipped"
+            report.wasxfail = entry.describe() if entry else failed
+    return report
+
+
+def _failed_claim(data: dict[str, Any]) -> str | None:
+    """The claim a failed test failed on: its record's, else its only claim."""
+    failure = (data["record"] or {}).get("failure")
+    if failure:
+        return str(failure["claim"])
+    return data["claims"][0] if len(data["claims"]) == 1 else None
+
+
+class ReportCollector:
+    """The controller's side of the report: every suite test's phases, folded at the end."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+        self.tests: dict[str, reports.ReportedTest] = {}
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        data = getattr(report, "contract", None)
+        if data is None:
+            return
+        test = self.tests.setdefault(
+            report.nodeid,
+            reports.ReportedTest(report.nodeid, data["tier"], tuple(data["claims"])),
+        )
+        test.duration += report.duration
+        outcome = "known" if hasattr(report, "wasxfail") else report.outcome
+        reason = getattr(report, "wasxfail", "") or _reason(report)
+        test.absorb(report.when, outcome, reason, data)
+
+    def built(self) -> dict[str, Any]:
+        target = self.config.stash[CONFIG_KEY]
+        why_not = "not chosen: --tiers" if target.tiers_chosen else "remote target"
+        return reports.build(
+            list(self.tests.values()),
+            target=describe_target(target),
+            tiers=target.tiers,
+            why_not=why_not,
+            baseline=self.config.stash[BASELINE_KEY],
+        )
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if not any(test.claims for test in self.tests.values()):
+            return  # no claim ran (only the selftest, say): nothing to report
+        report = self.built()
+        target = self.config.stash[CONFIG_KEY]
+        if target.report_dir is not None:
+            reports.write(report, target.report_dir)
+            terminalreporter.write_line(f"Contract report: {target.report_dir / 'report.html'}")
+        if target.write_baseline is not None:
+            failing = [
+                (claim["id"], (claim["failure"] or {}).get("problems", [claim["reason"]])[0])
+                for claim in report["claims"]
+                if claim["outcome"] in ("failed", "known")
+            ]
+            target.write_baseline.write_text(baselines.dump(failing), encoding="utf-8")
+            terminalreporter.write_line(
+                f"Baseline of {len(failing)} claims: {target.write_baseline}"
+            )
+        for problem in report["baseline"]:
+            terminalreporter.write_line(f"Baseline: {problem}")
+        terminalreporter.write_line(report["summary"])
+
+
+def _reason(report: pytest.TestReport) -> str:
+    """A skip's reason, or the first line of a failure's message."""
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple):
+        return str(longrepr[2]).removeprefix("Skipped: ")
+    crash = getattr(longrepr, "reprcrash", None)
+    message = str(getattr(crash, "message", "") or report.longreprtext or "")
+    return message.strip().splitlines()[0] if message.strip() else ""
+
+
+def describe_target(config: TargetConfig) -> dict[str, Any]:
+    """The target as the report names it: never a secret."""
+    if config.client is not None:
+        auth = f"client credentials of {config.client.client_id}"
+    else:
+        auth = "a token given" if config.token else "no bearer token"
+    return {
+        "base_url": config.base_url or "the suite's own sandbox",
+        "seed_mode": config.seed_mode,
+        "tenant_id": config.tenant_id,
+        "authentication": auth,
+        "max_examples": config.max_examples,
+    }
 
 
 def pytest_runtest_teardown(item: pytest.Item) -> None:

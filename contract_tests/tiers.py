@@ -13,6 +13,7 @@ it verifies (`verifies(...)`), so that `-m documented` runs documented claims on
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal, TypeVar
@@ -27,7 +28,6 @@ MEANING: dict[Tier, str] = {
     "reading": "the suite's reading of a sentence that admits others",
     "sandbox": "a choice of this sandbox where the documentation is silent",
 }
-LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 CLAIMS_MARKER = "claims"
 Test = TypeVar("Test", bound=Callable[..., object])
 
@@ -79,7 +79,13 @@ def verifies(*claims: Claim) -> Callable[[Test], Test]:
 
 def is_loopback(base_url: str | None) -> bool:
     """No base URL (the suite starts its own sandbox) or one on this machine."""
-    return base_url is None or urlsplit(base_url).hostname in LOOPBACK
+    if base_url is None:
+        return True
+    host = urlsplit(base_url).hostname or ""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 def default_tiers(base_url: str | None) -> tuple[Tier, ...]:

@@ -276,6 +276,20 @@ def add_contract_options(parser: argparse.ArgumentParser) -> None:
         "--junitxml", type=Path, metavar="PATH", help="keep the JUnit XML report at PATH"
     )
     parser.add_argument(
+        "--report",
+        dest="contract_report",
+        metavar="DIR",
+        help="write report.json and report.html (every claim, its tier and outcome) into DIR",
+    )
+    parser.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="known drift: failures of the claims FILE lists are reported as known",
+    )
+    parser.add_argument(
+        "--write-baseline", metavar="FILE", help="write a baseline of this run's failures"
+    )
+    parser.add_argument(
         "--suite",
         default="contract_tests",
         metavar="PACKAGE_OR_DIR",
@@ -297,6 +311,9 @@ CONTRACT_OPTIONS = (
     "max_examples",
     "tiers",
     "shrink_seconds",
+    "contract_report",
+    "baseline",
+    "write_baseline",
 )
 
 
@@ -336,8 +353,9 @@ def main(argv: list[str] | None = None) -> None:
         "contract",
         help="run the contract suite against a server",
         description="Run the contract suite (pytest) against the server at --base-url, showing "
-        "pytest's progress, then a table of the failed tests. Any other argument is passed to "
-        "pytest (e.g. -k schedule, -x, -n 2). The exit code is pytest's.",
+        "pytest's progress, then the tests by outcome, a table of the failed ones and a line per "
+        "tier. Any other argument is passed to pytest (e.g. -k schedule, -x, -n 2). The exit "
+        "code is pytest's.",
         allow_abbrev=False,
     )
     add_contract_options(contract_parser)

@@ -1,4 +1,5 @@
-"""`python -m contract_tests.selftest.serve VARIANT --port P [--fixtures]`: one broken sandbox.
+"""`python -m contract_tests.selftest.serve VARIANT --port P [--fixtures] [--clients FILE]`: one
+broken (or fair) sandbox.
 
 The variant's patches are applied in this process before the app serves anything; the sandbox
 runs under waitress like `python -m mock_server`.
@@ -7,11 +8,14 @@ runs under waitress like `python -m mock_server`.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
+from pathlib import Path
 
 import waitress
 
 from mock_server.app import create_app
-from mock_server.config import SandboxConfig
+from mock_server.config import SandboxConfig, parse_clients
 
 from .variants import BY_NAME
 
@@ -21,9 +25,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("variant", choices=sorted(BY_NAME))
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--fixtures", action="store_true", help="load the bundled fixtures")
+    parser.add_argument("--clients", type=Path, help="only these OAuth clients (as serve's)")
     args = parser.parse_args(argv)
-    config = SandboxConfig() if args.fixtures else SandboxConfig(fixtures=None)
-    app = create_app(config)
+    clients = parse_clients(json.loads(args.clients.read_text())) if args.clients else None
+    config = SandboxConfig(clients=clients)
+    app = create_app(config if args.fixtures else dataclasses.replace(config, fixtures=None))
     BY_NAME[args.variant].apply(app.extensions["sandbox"])
     waitress.serve(app, host="127.0.0.1", port=args.port, threads=8, _quiet=True)
 

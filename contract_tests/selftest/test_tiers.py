@@ -85,6 +85,7 @@ def test_every_claim_is_verified_by_a_test_of_its_own_tier(
 def test_remote_targets_run_documented_and_reading_by_default() -> None:
     assert default_tiers(None) == TIERS
     assert default_tiers("http://127.0.0.1:8080") == TIERS
+    assert default_tiers("http://[::1]:8080") == default_tiers("http://localhost:1") == TIERS
     assert default_tiers("https://demo-api.carriyo.com") == ("documented", "reading")
     assert parse_tiers("sandbox, documented") == ("documented", "sandbox")
     with pytest.raises(ValueError, match="--tiers"):

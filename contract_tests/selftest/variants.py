@@ -109,6 +109,22 @@ def updates_cancelled_orders(_: Sandbox) -> None:
     wrap("mock_server.domain.update_order", wrapper)
 
 
+def clears_omitted_billing_address(_: Sandbox) -> None:
+    """An update that does not send `billing_address` clears it (as an independent server the
+    review ran did: the suite's seeded orders had none, so no test saw it)."""
+
+    def wrapper(update: Callable[..., Any]) -> Callable[..., Any]:
+        def updated(order: dict[str, Any], body: Any, **kw: Any) -> Any:
+            result = update(order, body, **kw)
+            if "billing_address" in body:
+                return result
+            return {key: value for key, value in result.items() if key != "billing_address"}
+
+        return updated
+
+    wrap("mock_server.domain.update_order", wrapper)
+
+
 # ------------------------------------------------------------------ pages 000-003: key, tenant
 def ignores_key(_: Sandbox) -> None:
     def wrapper(read: Callable[..., Any]) -> Callable[..., Any]:
@@ -251,6 +267,11 @@ VARIANTS: tuple[Variant, ...] = (
         "accepts_terminal_items_listed",
         "002: only pending items may be passed",
         accepts_terminal_items_listed,
+    ),
+    Variant(
+        "clears_omitted_billing_address",
+        "002: fields not provided stay as they were",
+        clears_omitted_billing_address,
     ),
     Variant(
         "updates_cancelled_orders",
