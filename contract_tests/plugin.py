@@ -14,6 +14,7 @@ collected at all.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Generator, Iterable, Iterator
 from pathlib import Path
@@ -37,6 +38,9 @@ SELFTEST = SUITE / "selftest"
 CONFIG_KEY = pytest.StashKey[TargetConfig]()
 BASELINE_KEY = pytest.StashKey[baselines.Baseline]()
 UNREACHABLE_KEY = pytest.StashKey[str]()
+RUN_FIRST_ENV = "CONTRACT_RUN_FIRST"
+"""Tests whose id holds this text run first (the selftest names where it expects a broken rule
+to be caught, so that `-x` stops early; every other test still runs when it is not)."""
 MARKERS = (
     *(f"{tier}: tier: {meaning} (contract suite)" for tier, meaning in MEANING.items()),
     f"{CLAIMS_MARKER}(*names): the claims (rules, checks) a test verifies (tiers.verifies)",
@@ -73,7 +77,7 @@ def pytest_configure(config: pytest.Config) -> None:
     except ValueError as exc:
         raise pytest.UsageError(str(exc)) from exc
     config.stash[CONFIG_KEY] = resolved
-    contract_settings.configure(resolved.max_examples, resolved.shrink_seconds)
+    contract_settings.configure(resolved.max_examples, resolved.shrink_seconds, resolved.tiers)
     known = baselines.Baseline()
     if resolved.baseline is not None:
         try:
@@ -129,6 +133,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = [item for item in items if item not in deselected]
+    first = os.environ.get(RUN_FIRST_ENV)
+    if first:
+        items.sort(key=lambda item: first not in item.nodeid)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

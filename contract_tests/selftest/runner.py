@@ -10,13 +10,14 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..plugin import RUN_FIRST_ENV
 from ..server import Command
 from ..settings import VERDICT_ONLY_ENV
 from .variants import Variant
 
 SUITE = Path(__file__).resolve().parent.parent
 ROOT = SUITE.parent
-CONTRACT_FAILURES = ("ContractViolation", "AssertionError")
+CONTRACT_FAILURES = ("ContractViolation", "AssertionError", "FailureGroup")
 """What a failing test of the suite raises (a ConnectionError, say, is no verdict)."""
 
 
@@ -94,6 +95,7 @@ def run_suite(
             "-q",
             "-p",
             "no:cacheprovider",
+            "--assert=plain",  # a verdict needs no assertion rewriting (seconds of every run)
             "--base-url",
             base_url,
             "--tiers",
@@ -116,9 +118,11 @@ def run_suite(
     return Verdict(done.returncode, failed, done.stdout + done.stderr, junit)
 
 
-def run_behaviour_suite(base_url: str, *, max_examples: int, first_failure: bool) -> Verdict:
+def run_behaviour_suite(
+    base_url: str, *, max_examples: int, first_failure: bool, first: str = ""
+) -> Verdict:
     """The behaviour tests of the documented and reading tiers (Schemathesis cannot see a
-    business rule: test_schema.py is left out)."""
+    business rule: test_schema.py is left out), those of `first` before the others."""
     return run_suite(
         base_url,
         "-m",
@@ -128,6 +132,7 @@ def run_behaviour_suite(base_url: str, *, max_examples: int, first_failure: bool
         tiers="documented,reading",
         max_examples=max_examples,
         first_failure=first_failure,
+        env={RUN_FIRST_ENV: first} if first else None,
     )
 
 

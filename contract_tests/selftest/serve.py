@@ -17,7 +17,7 @@ import waitress
 from mock_server.app import create_app
 from mock_server.config import SandboxConfig, parse_clients
 
-from .variants import BY_NAME
+from .fair import BY_NAME
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -30,8 +30,10 @@ def main(argv: list[str] | None = None) -> None:
     clients = parse_clients(json.loads(args.clients.read_text())) if args.clients else None
     config = SandboxConfig(clients=clients)
     app = create_app(config if args.fixtures else dataclasses.replace(config, fixtures=None))
-    BY_NAME[args.variant].apply(app.extensions["sandbox"])
-    waitress.serve(app, host="127.0.0.1", port=args.port, threads=8, _quiet=True)
+    variant = BY_NAME[args.variant]
+    variant.apply(app.extensions["sandbox"])
+    served = variant.wsgi(app) if variant.wsgi is not None else app
+    waitress.serve(served, host="127.0.0.1", port=args.port, threads=8, _quiet=True)
 
 
 if __name__ == "__main__":

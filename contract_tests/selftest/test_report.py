@@ -20,8 +20,8 @@ from ..baseline import Baseline, Known
 from ..config import OWN_SANDBOX_CLIENT
 from ..report import CATALOGUE, ReportedTest, build, write
 from ..server import ServerProcess, running
+from .fair import BY_NAME
 from .runner import SUITE, Verdict, run_suite, serve_command
-from .variants import BY_NAME
 
 pytestmark = [pytest.mark.selftest, pytest.mark.sandbox]
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--dump-dom")

@@ -19,14 +19,14 @@ from ..tiers import TIERS, default_tiers, parse_tiers, weakest
 from .collect import COLLECT_TO_ENV
 
 pytestmark = [pytest.mark.selftest, pytest.mark.sandbox]
-COLLECT_PLUGIN = "contract_tests.selftest.collect"
+COLLECT_ONLY = ("--collect-only", "-q", "--assert=plain", "-p", "contract_tests.selftest.collect")
 CLAIMS = {claim.name: claim for claim in (*rules.ALL_RULES, *ALL_SCHEMA_CLAIMS)}
 
 
 def collect(out: Path, *args: str) -> tuple[int, list[dict[str, Any]]]:
     """pytest's exit code and the tests a `--collect-only` run of `args` sees."""
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", *args, "--collect-only", "-q", "-p", COLLECT_PLUGIN],
+        [sys.executable, "-m", "pytest", *args, *COLLECT_ONLY],
         cwd=SUITE.parent,
         env={**os.environ, COLLECT_TO_ENV: str(out)},
         capture_output=True,
