@@ -84,20 +84,22 @@ class ClaimEntry:
 
 
 def _fold(entry: ClaimEntry, test: ReportedTest) -> None:
-    """What one test says of the claim: its examples, its failure, or why it did not run."""
+    """What one test says of the claim: its examples, its failure, or why it did not check it
+    (the test stopped at another claim's failure, or failed outside any claim: an error)."""
     entry.tests.append(test.nodeid)
     tally = test.record.get("claims", {}).get(entry.claim.name, {})
     entry.examples += tally.get("examples", 0)
     entry.failed += tally.get("failed", 0)
     failure = test.record.get("failure")
-    if failure and failure.get("claim") == entry.claim.name:
-        entry.failure = failure
-    elif (
-        test.outcome == "failed" and not tally.get("failed") and test.claims == (entry.claim.name,)
-    ):
+    if tally.get("failed") or test.outcome not in ("failed", "error"):
+        if failure and failure.get("claim") == entry.claim.name:
+            entry.failure = failure
+    elif failure:
+        entry.reason = f"not reached: {test.nodeid} stopped at {failure['claim']}"
+    elif test.outcome == "failed" and test.claims == (entry.claim.name,):
         entry.failed += 1  # a plain assert of a one-claim test: that claim failed
         entry.failure = entry.failure or {"claim": entry.claim.name, "problems": [test.reason]}
-    elif test.outcome in ("failed", "error") and not tally.get("failed"):
+    else:
         entry.outcome, entry.reason = "error", f"{test.nodeid}: {test.reason}"
 
 
@@ -117,12 +119,15 @@ def _settle(entry: ClaimEntry, tests: list[ReportedTest], baseline: Baseline) ->
         entry.fixed = known is not None
         return
     skipped = [test for test in tests if test.outcome == "skipped"]
-    if tests and len(skipped) == len(tests):
+    if not tests:
+        entry.reason = "not selected in this run"
+    elif len(skipped) == len(tests):
         unreachable = all(test.unreachable for test in skipped)
         entry.outcome = "not reachable" if unreachable else "skipped"
         entry.reason = skipped[0].reason
-    elif tests:
-        entry.outcome, entry.reason = "skipped", "no example reached this check"
+    else:
+        entry.outcome = "skipped"
+        entry.reason = entry.reason or "no example reached this check"
 
 
 def claim_entries(
@@ -142,7 +147,6 @@ def claim_entries(
         if claim.tier not in tiers:
             entry.outcome, entry.reason = "not run", why_not
         else:
-            entry.reason = "not selected in this run"
             _settle(entry, run, baseline)
         entries.append(entry)
     return entries

@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
-from hypothesis import assume
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from .client import Exchange
 from .model import LINE_STATUSES, Json, fulfillment_orders
+from .settings import examples
 from .strategies import orders
 from .target import Target
+from .tiers import Claim, verifies
+
+Test = TypeVar("Test", bound=Callable[..., None])
+
+
+def property_test(
+    *claims: Claim, scale: float = 1.0, **strategies: st.SearchStrategy[Any]
+) -> Callable[[Test], Test]:
+    """A Hypothesis property verifying `claims`: `given(data=st.data(), **strategies)`, the
+    suite's settings (`--max-examples` times `scale`) and the claims' tier."""
+
+    def decorate(test: Test) -> Test:
+        run = examples(scale)(given(data=st.data(), **strategies)(test))
+        return verifies(*claims)(cast("Test", run))
+
+    return decorate
 
 
 def seed_drawn(

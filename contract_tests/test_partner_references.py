@@ -6,17 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from . import rules
 from .client import UPDATE_PARTNER_REFERENCES
 from .model import UPDATABLE_ORDER_STATUSES, Json, fulfillment_orders, lines
 from .observation import Observation
-from .settings import examples
-from .steps import draw_fo, seed_drawn
+from .steps import draw_fo, property_test, seed_drawn
 from .target import Target
-from .tiers import verifies
 
 pytestmark = pytest.mark.behaviour
 _SHIPPED_OR_NOT = frozenset({"open", "fulfilled", "closed"})
@@ -105,9 +103,7 @@ def _references(
     )
 
 
-@verifies(rules.FO_REFERENCE_UPDATED, rules.ONLY_REFERENCES_CHANGE)
-@examples()
-@given(data=st.data())
+@property_test(rules.FO_REFERENCE_UPDATED, rules.ONLY_REFERENCES_CHANGE)
 def test_fulfillment_order_reference_updated(target: Target, data: st.DataObject) -> None:
     observation = _references(target, data, fulfillments=False)
     rules.FO_REFERENCE_UPDATED.verify(observation)
@@ -115,11 +111,9 @@ def test_fulfillment_order_reference_updated(target: Target, data: st.DataObject
 
 
 @pytest.mark.terminal_lines
-@verifies(
+@property_test(
     rules.FULFILLMENT_REFERENCES_UPDATED, rules.FO_REFERENCE_UPDATED, rules.ONLY_REFERENCES_CHANGE
 )
-@examples()
-@given(data=st.data())
 def test_fulfillment_references_updated(target: Target, data: st.DataObject) -> None:
     observation = _references(target, data, fulfillments=True)
     rules.FULFILLMENT_REFERENCES_UPDATED.verify(observation)
@@ -132,9 +126,7 @@ def _with_known(target: Target, with_known: bool) -> bool:
     return with_known and target.config.admin
 
 
-@verifies(rules.UNKNOWN_FULFILLMENT_REFUSED)
-@examples()
-@given(data=st.data(), with_known=st.booleans())
+@property_test(rules.UNKNOWN_FULFILLMENT_REFUSED, with_known=st.booleans())
 def test_unknown_fulfillment_id_refused(
     target: Target, data: st.DataObject, with_known: bool
 ) -> None:
@@ -144,9 +136,7 @@ def test_unknown_fulfillment_id_refused(
     )
 
 
-@verifies(rules.REFUSAL_CHANGES_NOTHING)
-@examples(0.5)
-@given(data=st.data(), with_known=st.booleans())
+@property_test(rules.REFUSAL_CHANGES_NOTHING, scale=0.5, with_known=st.booleans())
 def test_refused_reference_update_applies_nothing(
     target: Target, data: st.DataObject, with_known: bool
 ) -> None:
@@ -157,9 +147,7 @@ def test_refused_reference_update_applies_nothing(
 
 
 @pytest.mark.terminal_lines
-@verifies(rules.OTHER_FO_FULFILLMENT_REFUSED)
-@examples(0.5)
-@given(data=st.data())
+@property_test(rules.OTHER_FO_FULFILLMENT_REFUSED, scale=0.5)
 def test_fulfillment_id_of_another_fo_refused(target: Target, data: st.DataObject) -> None:
     rules.OTHER_FO_FULFILLMENT_REFUSED.verify(
         _references(target, data, fulfillments=False, foreign=_of_other_fos, fo_count=(2, 3))
@@ -167,9 +155,7 @@ def test_fulfillment_id_of_another_fo_refused(target: Target, data: st.DataObjec
 
 
 @pytest.mark.terminal_lines
-@verifies(rules.CLOSED_ITEM_FULFILLMENT_REFUSED)
-@examples(0.5)
-@given(data=st.data())
+@property_test(rules.CLOSED_ITEM_FULFILLMENT_REFUSED, scale=0.5)
 def test_fulfillment_id_of_a_closed_item_refused(target: Target, data: st.DataObject) -> None:
     rules.CLOSED_ITEM_FULFILLMENT_REFUSED.verify(
         _references(target, data, fulfillments=False, foreign=_of_closed_items)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import given
 from hypothesis import strategies as st
 
 from . import rules
@@ -13,8 +12,7 @@ from .model import UPDATABLE_ORDER_STATUSES, Json, all_fo_lines
 from .observation import Observation
 from .operations import fixed_order
 from .samples import order_fields
-from .settings import examples
-from .steps import seed_drawn, shipment
+from .steps import property_test, seed_drawn, shipment
 from .strategies import NOT_DELIVERED
 from .target import Target
 from .tiers import verifies
@@ -40,9 +38,7 @@ def _notify(target: Target, data: st.DataObject, status: str, **options: Any) ->
 
 
 @pytest.mark.terminal_lines
-@verifies(rules.DELIVERED_CLOSES_RELATED)
-@examples()
-@given(data=st.data())
+@property_test(rules.DELIVERED_CLOSES_RELATED)
 def test_delivered_closes_related_fulfilled_lines(target: Target, data: st.DataObject) -> None:
     rules.DELIVERED_CLOSES_RELATED.verify(
         _notify(
@@ -91,9 +87,7 @@ def test_delivered_leaves_lines_of_other_shipments(target: Target) -> None:
     )
 
 
-@verifies(rules.NOT_DELIVERED_UNCHANGED)
-@examples()
-@given(data=st.data(), status=st.sampled_from(NOT_DELIVERED))
+@property_test(rules.NOT_DELIVERED_UNCHANGED, status=st.sampled_from(NOT_DELIVERED))
 def test_other_statuses_change_nothing(target: Target, data: st.DataObject, status: str) -> None:
     rules.NOT_DELIVERED_UNCHANGED.verify(
         _notify(target, data, status, order_statuses=UPDATABLE_ORDER_STATUSES)
@@ -101,9 +95,7 @@ def test_other_statuses_change_nothing(target: Target, data: st.DataObject, stat
 
 
 @pytest.mark.terminal_lines
-@verifies(rules.SHOPIFY_SKIPPED)
-@examples()
-@given(data=st.data())
+@property_test(rules.SHOPIFY_SKIPPED)
 def test_shopify_sourced_orders_skipped(target: Target, data: st.DataObject) -> None:
     rules.SHOPIFY_SKIPPED.verify(
         _notify(
@@ -117,9 +109,7 @@ def test_shopify_sourced_orders_skipped(target: Target, data: st.DataObject) -> 
     )
 
 
-@verifies(rules.UNKNOWN_REFERENCE_EMPTY)
-@examples(0.25)
-@given(data=st.data())
+@property_test(rules.UNKNOWN_REFERENCE_EMPTY, scale=0.25)
 def test_unknown_reference_gives_empty_200(target: Target, data: st.DataObject) -> None:
     """No order holds the reference: 200 with an empty body (or `{}`), and the orders that
     exist are unchanged."""

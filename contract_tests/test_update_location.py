@@ -10,17 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from hypothesis import given
 from hypothesis import strategies as st
 
 from . import rules
 from .client import UPDATE_LOCATION
 from .model import PENDING, TERMINAL, UPDATABLE_ORDER_STATUSES
 from .observation import Observation
-from .settings import examples
-from .steps import draw_fo, seed_drawn
+from .steps import draw_fo, property_test, seed_drawn
 from .target import Locations, Target
-from .tiers import verifies
 
 pytestmark = pytest.mark.behaviour
 Pick = Callable[[Locations, str], tuple[str, str | None]]
@@ -64,18 +61,19 @@ def _partner_id(places: Locations, _: str) -> tuple[str, str | None]:
 
 
 @pytest.mark.known_location
-@verifies(rules.PARTNER_LOCATION_ID_RESOLVES)
-@examples()
-@given(data=st.data())
+@property_test(rules.PARTNER_LOCATION_ID_RESOLVES)
 def test_partner_location_id_resolves(target: Target, data: st.DataObject) -> None:
     """A partner_location_id names the location the FO reads back with."""
     rules.PARTNER_LOCATION_ID_RESOLVES.verify(_relocate(target, data, _partner_id))
 
 
 @pytest.mark.known_location
-@verifies(rules.LOCATION_BY_CODE_OF_MERCHANT, rules.LOCATION_ONLY, rules.ORDER_STATUS_RECALCULATED)
-@examples(0.5)
-@given(data=st.data())
+@property_test(
+    rules.LOCATION_BY_CODE_OF_MERCHANT,
+    rules.LOCATION_ONLY,
+    rules.ORDER_STATUS_RECALCULATED,
+    scale=0.5,
+)
 def test_location_code_of_the_merchant_resolves(target: Target, data: st.DataObject) -> None:
     """A location_code of the order's merchant names the location; nothing else of the order
     changes, and the order status is recalculated."""
@@ -86,9 +84,7 @@ def test_location_code_of_the_merchant_resolves(target: Target, data: st.DataObj
 
 
 @pytest.mark.admin_seed("a location_code equal to another location's partner_location_id")
-@verifies(rules.LOCATION_BY_PARTNER_ID_FIRST)
-@examples(0.5)
-@given(data=st.data())
+@property_test(rules.LOCATION_BY_PARTNER_ID_FIRST, scale=0.5)
 def test_partner_location_id_wins_over_location_code(target: Target, data: st.DataObject) -> None:
     """`shadowing_code` is one location's partner_location_id and another's location_code."""
     rules.LOCATION_BY_PARTNER_ID_FIRST.verify(
@@ -97,18 +93,14 @@ def test_partner_location_id_wins_over_location_code(target: Target, data: st.Da
 
 
 @pytest.mark.admin_seed("a location of another merchant")
-@verifies(rules.LOCATION_CODE_OF_OTHER_MERCHANT)
-@examples(0.5)
-@given(data=st.data())
+@property_test(rules.LOCATION_CODE_OF_OTHER_MERCHANT, scale=0.5)
 def test_location_code_of_another_merchant_refused(target: Target, data: st.DataObject) -> None:
     rules.LOCATION_CODE_OF_OTHER_MERCHANT.verify(
         _relocate(target, data, lambda p, _: (str(p.foreign_code), None))
     )
 
 
-@verifies(rules.LOCATION_UNKNOWN)
-@examples(0.5)
-@given(data=st.data())
+@property_test(rules.LOCATION_UNKNOWN, scale=0.5)
 def test_unknown_location_refused(target: Target, data: st.DataObject) -> None:
     """Neither a partner_location_id nor a location_code: "Cannot update location"."""
     ns, before = seed_drawn(target, data, fo_count=(1, 3), order_statuses=UPDATABLE_ORDER_STATUSES)
@@ -124,9 +116,7 @@ def test_unknown_location_refused(target: Target, data: st.DataObject) -> None:
 
 
 @pytest.mark.terminal_lines
-@verifies(rules.ANY_FO_STATUS_RELOCATED)
-@examples(0.5)
-@given(data=st.data())
+@property_test(rules.ANY_FO_STATUS_RELOCATED, scale=0.5)
 def test_fo_in_any_status_is_relocated(target: Target, data: st.DataObject) -> None:
     """The sandbox relocates FOs holding fulfilled, cancelled or closed items too."""
     rules.ANY_FO_STATUS_RELOCATED.verify(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from . import rules
@@ -31,8 +31,7 @@ from .model import (
 )
 from .observation import Observation
 from .operations import fixed_order
-from .settings import examples
-from .steps import seed_drawn
+from .steps import property_test, seed_drawn
 from .strategies import fo_replacements, line_item_replacements, order_field_updates
 from .target import Target
 from .tiers import verifies
@@ -82,11 +81,9 @@ def _fos_dropping_any(data: st.DataObject, order: Json, ns: str, target: Target)
     return {"fulfillment_orders": data.draw(entries, label="fulfillment_orders")}
 
 
-@verifies(
+@property_test(
     rules.UPDATABLE_STATUSES, rules.PROVIDED_FIELDS_UPDATED, rules.UNPROVIDED_FIELDS_UNCHANGED
 )
-@examples()
-@given(data=st.data())
 def test_only_provided_fields_change(target: Target, data: st.DataObject) -> None:
     """Provided fields are updated, absent ones stay; every non-cancelled status allows it."""
     observation = _update(target, data, _fields)
@@ -95,36 +92,30 @@ def test_only_provided_fields_change(target: Target, data: st.DataObject) -> Non
     rules.UNPROVIDED_FIELDS_UNCHANGED.verify(observation)
 
 
-@verifies(rules.OTHER_FIELDS_UNCHANGED)
-@examples(0.5)
-@given(data=st.data(), change=st.sampled_from([_fields, _line_items]))
+@property_test(
+    rules.OTHER_FIELDS_UNCHANGED, scale=0.5, change=st.sampled_from([_fields, _line_items])
+)
 def test_fields_not_sent_stay_as_they_were(
     target: Target, data: st.DataObject, change: Body
 ) -> None:
     rules.OTHER_FIELDS_UNCHANGED.verify(_update(target, data, change))
 
 
-@verifies(rules.LINE_ITEMS_REPLACED, rules.UNPROVIDED_FIELDS_UNCHANGED)
-@examples()
-@given(data=st.data())
+@property_test(rules.LINE_ITEMS_REPLACED, rules.UNPROVIDED_FIELDS_UNCHANGED)
 def test_line_items_replaced(target: Target, data: st.DataObject) -> None:
     observation = _update(target, data, _line_items)
     rules.LINE_ITEMS_REPLACED.verify(observation)
     rules.UNPROVIDED_FIELDS_UNCHANGED.verify(observation)
 
 
-@verifies(rules.OMITTED_FOS_REMOVED)
-@examples()
-@given(data=st.data())
+@property_test(rules.OMITTED_FOS_REMOVED)
 def test_omitted_fulfillment_orders_removed(target: Target, data: st.DataObject) -> None:
     """Any FO may be omitted; one holding items that are no longer pending is removed, or the
     request is refused (400) and changes nothing."""
     rules.OMITTED_FOS_REMOVED.verify(_update(target, data, _fos_dropping_any))
 
 
-@verifies(rules.FOS_MATCHED)
-@examples()
-@given(data=st.data())
+@property_test(rules.FOS_MATCHED)
 def test_fulfillment_orders_matched_by_id_or_reference(target: Target, data: st.DataObject) -> None:
     rules.FOS_MATCHED.verify(_update(target, data, _fos, fo_count=(1, 3)))
 
@@ -146,9 +137,7 @@ def _id_of_one_reference_of_another(data: st.DataObject, order: Json, ns: str, _
     )
 
 
-@verifies(rules.FO_ID_BEFORE_REFERENCE)
-@examples(0.5)
-@given(data=st.data())
+@property_test(rules.FO_ID_BEFORE_REFERENCE, scale=0.5)
 def test_fulfillment_order_id_wins_over_reference(target: Target, data: st.DataObject) -> None:
     """One entry names FO A by its id and FO B by its reference: A is updated, B removed."""
     observation = _update(
@@ -158,30 +147,22 @@ def test_fulfillment_order_id_wins_over_reference(target: Target, data: st.DataO
 
 
 @pytest.mark.terminal_lines
-@verifies(rules.TERMINAL_PRESERVED)
-@examples()
-@given(data=st.data())
+@property_test(rules.TERMINAL_PRESERVED)
 def test_terminal_line_items_preserved(target: Target, data: st.DataObject) -> None:
     rules.TERMINAL_PRESERVED.verify(_update(target, data, _fos, fo_count=(1, 3)))
 
 
-@verifies(rules.LISTED_ITEMS)
-@examples()
-@given(data=st.data())
+@property_test(rules.LISTED_ITEMS)
 def test_listed_line_items_are_in_their_fo(target: Target, data: st.DataObject) -> None:
     rules.LISTED_ITEMS.verify(_update(target, data, _fos))
 
 
-@verifies(rules.UNLISTED_PENDING_REMOVED)
-@examples()
-@given(data=st.data())
+@property_test(rules.UNLISTED_PENDING_REMOVED)
 def test_unlisted_pending_line_items_removed(target: Target, data: st.DataObject) -> None:
     rules.UNLISTED_PENDING_REMOVED.verify(_update(target, data, _fos))
 
 
-@verifies(rules.MOVED_ITEMS)
-@examples()
-@given(data=st.data())
+@property_test(rules.MOVED_ITEMS)
 def test_moved_line_items_in_new_fo_only(target: Target, data: st.DataObject) -> None:
     rules.MOVED_ITEMS.verify(_update(target, data, _fos, fo_count=(2, 3)))
 
@@ -229,9 +210,7 @@ def _terminal_listed(target: Target, data: st.DataObject, *, elsewhere: bool) ->
 
 
 @pytest.mark.terminal_lines
-@verifies(rules.TERMINAL_LISTED_STAYS)
-@examples(0.5)
-@given(data=st.data())
+@property_test(rules.TERMINAL_LISTED_STAYS, scale=0.5)
 def test_terminal_item_listed_again_stays(target: Target, data: st.DataObject) -> None:
     """Listed under its own FO, a terminal item is preserved whatever the service does with
     the listing: it refuses the request, or keeps the line as it was."""
@@ -239,17 +218,13 @@ def test_terminal_item_listed_again_stays(target: Target, data: st.DataObject) -
 
 
 @pytest.mark.terminal_lines
-@verifies(rules.ONLY_PENDING_ITEMS)
-@examples(0.5)
-@given(data=st.data())
+@property_test(rules.ONLY_PENDING_ITEMS, scale=0.5)
 def test_listing_a_terminal_line_item_is_refused(target: Target, data: st.DataObject) -> None:
     rules.ONLY_PENDING_ITEMS.verify(_terminal_listed(target, data, elsewhere=False))
 
 
 @pytest.mark.terminal_lines
-@verifies(rules.TERMINAL_ITEM_ELSEWHERE_REFUSED)
-@examples(0.5)
-@given(data=st.data())
+@property_test(rules.TERMINAL_ITEM_ELSEWHERE_REFUSED, scale=0.5)
 def test_terminal_item_listed_under_another_fo_is_refused(
     target: Target, data: st.DataObject
 ) -> None:
@@ -257,9 +232,9 @@ def test_terminal_item_listed_under_another_fo_is_refused(
 
 
 @pytest.mark.admin_seed("a cancelled order")
-@verifies(rules.CANCELLED_NOT_UPDATABLE)
-@examples(0.5)
-@given(data=st.data(), change=st.sampled_from([_fields, _line_items, _fos]))
+@property_test(
+    rules.CANCELLED_NOT_UPDATABLE, scale=0.5, change=st.sampled_from([_fields, _line_items, _fos])
+)
 def test_cancelled_order_not_updated(target: Target, data: st.DataObject, change: Body) -> None:
     rules.CANCELLED_NOT_UPDATABLE.verify(
         _update(target, data, change, order_statuses=frozenset({"cancelled"}))
@@ -268,9 +243,7 @@ def test_cancelled_order_not_updated(target: Target, data: st.DataObject, change
 
 # ------------------------------------------------------------------ the sandbox's own refusals
 @pytest.mark.admin_seed("line items being picked or packed")
-@verifies(rules.IN_PROGRESS_LISTED_REFUSED)
-@examples(0.5)
-@given(data=st.data())
+@property_test(rules.IN_PROGRESS_LISTED_REFUSED, scale=0.5)
 def test_listing_a_line_being_picked_is_refused(target: Target, data: st.DataObject) -> None:
     observation = _update(
         target,
@@ -293,9 +266,7 @@ def _over_the_ordered_quantity(data: st.DataObject, order: Json, ns: str, _: Tar
     return {"fulfillment_orders": entries}
 
 
-@verifies(rules.FO_QUANTITY_WITHIN_ORDER)
-@examples(0.5)
-@given(data=st.data())
+@property_test(rules.FO_QUANTITY_WITHIN_ORDER, scale=0.5)
 def test_fo_quantity_over_the_ordered_is_refused(target: Target, data: st.DataObject) -> None:
     observation = _update(
         target, data, _over_the_ordered_quantity, fo_count=(1, 3), line_statuses=PENDING
@@ -313,9 +284,7 @@ def _dropping_a_referenced_item(data: st.DataObject, order: Json, ns: str, _: Ta
 
 
 @pytest.mark.terminal_lines
-@verifies(rules.REFERENCED_ITEMS_KEPT)
-@examples(0.5)
-@given(data=st.data())
+@property_test(rules.REFERENCED_ITEMS_KEPT, scale=0.5)
 def test_line_items_dropping_a_referenced_item_is_refused(
     target: Target, data: st.DataObject
 ) -> None:

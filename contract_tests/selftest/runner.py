@@ -9,6 +9,7 @@ import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..plugin import RUN_FIRST_ENV
 from ..server import Command
@@ -116,6 +117,11 @@ def run_suite(
         failed = _contract_failures(report) if report.exists() else ()
         junit = report.read_text(encoding="utf-8") if report.exists() else ""
     return Verdict(done.returncode, failed, done.stdout + done.stderr, junit)
+
+
+def run_one(base_url: str, module: str, name: str, *args: str, **options: Any) -> Verdict:
+    """The tests of `module` whose names hold `name` (`run_suite`'s options)."""
+    return run_suite(base_url, "-k", name, *args, paths=(SUITE / module,), **options)
 
 
 def run_behaviour_suite(

@@ -21,7 +21,7 @@ from ..config import OWN_SANDBOX_CLIENT
 from ..report import CATALOGUE, ReportedTest, build, write
 from ..server import ServerProcess, running
 from .fair import BY_NAME
-from .runner import SUITE, Verdict, run_suite, serve_command
+from .runner import Verdict, run_one, serve_command
 
 pytestmark = [pytest.mark.selftest, pytest.mark.sandbox]
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--dump-dom")
@@ -61,6 +61,17 @@ def _tests() -> list[ReportedTest]:
             unreachable=True,
         ),
         ReportedTest("t::digital", "reading", (rules.SCHEDULE_DIGITAL.name,), "skipped", "chosen"),
+        ReportedTest(
+            "t::code",
+            "reading",
+            (rules.LOCATION_BY_CODE_OF_MERCHANT.name, rules.LOCATION_ONLY.name),
+            "failed",
+            "ContractViolation",
+            record={
+                "claims": {rules.LOCATION_BY_CODE_OF_MERCHANT.name: {"examples": 1, "failed": 1}},
+                "failure": {**FAILURE, "claim": rules.LOCATION_BY_CODE_OF_MERCHANT.name},
+            },
+        ),
     ]
 
 
@@ -92,12 +103,17 @@ def test_every_claim_has_an_entry_with_its_outcome() -> None:
     stale = _claim(report, rules.STALE_IF_MATCH_REFUSED)
     assert (stale["outcome"], stale["reason"]) == ("not run", "remote target")
     assert _claim(report, rules.SCHEDULE_DELIVERY)["outcome"] == "not run"  # no test ran it
+    after = _claim(report, rules.LOCATION_ONLY)  # its test stopped at the claim before it
+    assert (after["outcome"], after["reason"]) == (
+        "skipped",
+        f"not reached: t::code stopped at {rules.LOCATION_BY_CODE_OF_MERCHANT.name}",
+    )
 
 
 def test_the_summary_has_one_part_per_tier() -> None:
     summary = _report()["summary"]
     assert summary == (
-        "documented 1 passed 1 failed 1 not reachable · reading 0 passed 0 failed 1 skipped · "
+        "documented 1 passed 1 failed 1 not reachable · reading 0 passed 1 failed 2 skipped · "
         "sandbox skipped (remote target)"
     )
 
@@ -156,14 +172,13 @@ def strict_broken_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 
 
 def _run(sandbox: ServerProcess, out: Path, *args: str) -> Verdict:
-    verdict = run_suite(
+    verdict = run_one(
         sandbox.url,
-        "-k",
+        "test_update_order.py",
         "only_provided_fields_change",
         "--contract-report",
         str(out),
         *args,
-        paths=(SUITE / "test_update_order.py",),
         tiers="documented,reading",
         max_examples=10,
         first_failure=False,

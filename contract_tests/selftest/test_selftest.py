@@ -13,7 +13,7 @@ import pytest
 from ..client import UPDATE_LOCATION, ApiClient
 from ..server import running
 from .fair import FAIR_VARIANTS
-from .runner import SUITE, run_behaviour_suite, run_documented_tier, run_suite, serve_command
+from .runner import run_behaviour_suite, run_documented_tier, run_one, serve_command
 from .variants import VARIANTS, Variant
 
 pytestmark = [pytest.mark.selftest, pytest.mark.sandbox]
@@ -135,13 +135,12 @@ def test_a_failing_property_is_reported_within_the_shrinking_bound(tmp_path: Pat
     variant = next(v for v in VARIANTS if v.name == "clears_omitted_billing_address")
     with running(serve_command(variant)) as sandbox:
         started = time.monotonic()
-        verdict = run_suite(
+        verdict = run_one(
             sandbox.url,
-            "-k",
+            "test_update_order.py",
             "test_only_provided_fields_change",
             "--shrink-seconds",
             str(SHRINK_SECONDS),
-            paths=(SUITE / "test_update_order.py",),
             tiers="documented",
             max_examples=50,
             first_failure=True,

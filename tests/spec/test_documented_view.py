@@ -112,3 +112,11 @@ def test_a_required_property_marked_is_no_longer_required() -> None:
         "required": ["kept"],
         "properties": {"kept": {}},
     }
+
+
+def test_an_empty_json_object_is_an_empty_shipment_answer(view: Json) -> None:
+    """Page 004: "The response body may be empty" when no order has the reference: no content
+    (the sandbox) or `{}` (which a service may send) are both documented answers."""
+    media = view["components"]["responses"]["ShipmentProcessed"]["content"]
+    assert media["text/plain"]["schema"]["maxLength"] == 0
+    assert {"type": "object", "maxProperties": 0} in media["application/json"]["schema"]["anyOf"]
