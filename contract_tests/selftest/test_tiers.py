@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from .. import rules
+from .. import recording, rules
 from ..conformance import ALL_SCHEMA_CLAIMS
 from ..plugin import SUITE, tier_problems
 from ..tiers import TIERS, default_tiers, parse_tiers, weakest
@@ -97,3 +97,19 @@ def test_the_selftest_is_not_collected_against_a_base_url(tmp_path: Path) -> Non
         tmp_path / "tests.json", str(SUITE / "selftest"), "--base-url", "https://example.test"
     )
     assert (code, tests) == (pytest.ExitCode.NO_TESTS_COLLECTED, [])
+
+
+def test_a_claim_a_test_does_not_declare_cannot_be_verified() -> None:
+    """So a test's tier marker cannot understate what it checks."""
+    previous = recording.end()
+    try:
+        recording.begin((rules.MOVED_ITEMS.name,))
+        recording.checked(rules.MOVED_ITEMS)
+        with pytest.raises(recording.UndeclaredClaim, match=rules.ONLY_PENDING_ITEMS.name):
+            recording.checked(rules.ONLY_PENDING_ITEMS)
+        record = recording.current()
+        assert record is not None and set(record.tallies) == {rules.MOVED_ITEMS.name}
+    finally:
+        recording.end()
+        if previous is not None:
+            recording.begin(previous.declared)
