@@ -1,4 +1,4 @@
-"""Run a broken sandbox, and the behaviour suite or plain Schemathesis against it."""
+"""Run a broken or fair sandbox, and a tier of the suite or plain Schemathesis against it."""
 
 from __future__ import annotations
 
