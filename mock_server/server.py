@@ -9,12 +9,13 @@ Redis (server_workers.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
-
-from flask import Flask
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .app import DELAYS
 from .config import MIB
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
 
 SERVERS = ("granian", "waitress")
 DEFAULT_SERVER = SERVERS[0]
@@ -43,7 +44,7 @@ class HttpServer(Protocol):
 
 
 def make_server(
-    app: Flask,
+    app: WSGIApplication,
     *,
     server: str = DEFAULT_SERVER,
     host: str = "127.0.0.1",
@@ -62,7 +63,8 @@ def make_server(
     from .server_granian import GranianServer
 
     binding = Binding(host, port, threads or GRANIAN_THREADS)
-    return GranianServer(app, binding, held=app.extensions.get(DELAYS))
+    extensions: dict[str, Any] = getattr(app, "extensions", {})  # a Flask app's, the sandbox's
+    return GranianServer(app, binding, held=extensions.get(DELAYS))
 
 
 def url_of(server: HttpServer) -> str:
@@ -81,7 +83,7 @@ class BackgroundServer:
 
     def __init__(
         self,
-        app: Flask,
+        app: WSGIApplication,
         host: str = "127.0.0.1",
         port: int = 0,
         server: str = DEFAULT_SERVER,
