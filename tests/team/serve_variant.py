@@ -10,7 +10,7 @@ import sys
 
 from flask import Flask
 
-from contract_tests.selftest.variants import BY_NAME
+from contract_tests.selftest.fair import BY_NAME
 from mock_server.app import create_app
 from mock_server.config import SandboxConfig
 from mock_server.server import Binding
@@ -21,7 +21,9 @@ WORKERS = 2
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.team.serve_variant")
-    parser.add_argument("variant", choices=sorted(BY_NAME))
+    # the variants that patch the sandbox (one that wraps the app on the wire is not served here)
+    patching = sorted(name for name, variant in BY_NAME.items() if variant.wsgi is None)
+    parser.add_argument("variant", choices=patching)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--store", required=True)
     args = parser.parse_args(argv)
