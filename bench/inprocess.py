@@ -1,12 +1,15 @@
 """CPU per request without the WSGI server: the sandbox and the bare-Flask ceiling, in-process.
 
     python bench/inprocess.py [--requests 3000] [--rounds 5] [--profile update-order]
+                              [--store redis://127.0.0.1:6379/15]
 
 Calls each app (`app(environ, start_response)`) with the same requests as `bench/run.py` (the
 hot order, the bodies of bench/*.lua) and prints microseconds per request, the best of `--rounds`
 rounds, for the sandbox and the ceiling. Without an HTTP server, wrk or sockets in the
 measurement, it shows what the sandbox's own code costs; `--profile OPERATION` prints cProfile's
-top functions for one operation. Run it when the machine is quiet: it measures wall time.
+top functions for one operation; `--store` runs the sandbox on that store (a Redis database it
+may flush) to see where a request's time goes in the team sandbox. Run it when the machine is
+quiet: it measures wall time.
 """
 
 from __future__ import annotations
@@ -89,9 +92,10 @@ def per_request_us(app: WsgiApp, environ: dict[str, Any], requests: int, rounds:
     return best
 
 
-def sandbox_app() -> Flask:
-    """The sandbox with the hot order and 99 others, as `bench/run.py` seeds it."""
-    app = create_app(SandboxConfig(fixtures=None))
+def sandbox_app(store: str | None) -> Flask:
+    """The sandbox (on `store`, or in memory) with the hot order and 99 others, as `bench/run.py`
+    seeds it."""
+    app = create_app(SandboxConfig(fixtures=None, store=store))
     templates, locations = load_templates()
     reply = app.test_client().put(
         "/__admin/state",
@@ -115,12 +119,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=5, help="rounds, best kept (5)")
     parser.add_argument("--profile", choices=names, help="cProfile one operation of the sandbox")
     parser.add_argument("--top", type=int, default=30, help="functions shown by --profile (30)")
+    parser.add_argument("--store", help="the sandbox's store (redis://...; default: memory)")
     return parser.parse_args()
 
 
 def main() -> None:
     args = parse_args()
-    ours = sandbox_app()
+    ours = sandbox_app(args.store)
     order_json = ours.test_client().get(f"/orders/{HOT_ID}", headers=HEADERS).data
     ceiling = ceiling_app.create_app(order_json)
     if args.profile:
