@@ -4,15 +4,11 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import logging
-import signal
 import sys
-import threading
 from pathlib import Path
-from types import FrameType
-from typing import Any, NoReturn
+from typing import Any
 
 from .config import VALIDATORS, RetryPolicy, SandboxConfig, parse_clients
 from .server import DEFAULT_SERVER, SERVERS
@@ -213,11 +209,6 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
     )
 
 
-def stop_serving(signum: int, frame: FrameType | None) -> NoReturn:
-    """SIGTERM/SIGINT: end `serve`'s wait, so that it shuts down cleanly."""
-    raise SystemExit(0)
-
-
 WORKERS_NEED_A_SHARED_STORE = (
     "--workers {workers}: the orders are kept in this process's memory, so {workers} worker "
     "processes would each have their own (an order created on one would be missing on the "
@@ -231,7 +222,7 @@ def serve(args: argparse.Namespace) -> int:
     from .app import create_app
     from .controls.state import InvalidState
     from .heap import freeze_long_lived
-    from .server import make_server, url_of
+    from .server import make_server, serve_until_signalled
 
     if args.workers != 1:
         raise SystemExit(WORKERS_NEED_A_SHARED_STORE.format(workers=args.workers))
@@ -249,23 +240,10 @@ def serve(args: argparse.Namespace) -> int:
         threads=args.threads,
         max_body_bytes=sandbox.config.max_body_bytes,
     )
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, stop_serving)
     freeze_long_lived()
-    url = url_of(server)
-    try:
-        server.start()
-        # The line tests/launcher.py waits for: the bound port, also for --port 0.
-        threads = f"{server.threads} thread{'' if server.threads == 1 else 's'}"
-        log.info("Serving on %s (%s, %s)", url, server.name, threads)
-        log.info("Carriyo Orders sandbox on %s (API reference: %s/docs)", url, url)
-        with contextlib.suppress(SystemExit):
-            threading.Event().wait()  # until a signal handler raises SystemExit
-    finally:
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, signal.SIG_IGN)  # let the requests in flight and the save end
-        server.stop()
-        sandbox.close()
+    serve_until_signalled(
+        server, "Carriyo Orders sandbox on {url} (API reference: {url}/docs)", sandbox.close
+    )
     log.info("stopped%s", f"; state saved to {args.state_file}" if args.state_file else "")
     return 0
 

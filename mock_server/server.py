@@ -7,14 +7,23 @@ Both serve the app in this process, from threads of their own: `start()` returns
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import signal
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from types import FrameType
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
-from flask import Flask
 
 from .app import DELAYS
 from .config import MIB
 
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
+
+log = logging.getLogger("mock_server")
 SERVERS = ("granian", "waitress")
 DEFAULT_SERVER = SERVERS[0]
 
@@ -42,7 +51,7 @@ class HttpServer(Protocol):
 
 
 def make_server(
-    app: Flask,
+    app: WSGIApplication,
     *,
     server: str = DEFAULT_SERVER,
     host: str = "127.0.0.1",
@@ -61,7 +70,8 @@ def make_server(
     from .server_granian import GranianServer
 
     binding = Binding(host, port, threads or GRANIAN_THREADS)
-    return GranianServer(app, binding, held=app.extensions.get(DELAYS))
+    extensions: dict[str, Any] = getattr(app, "extensions", {})  # a Flask app's, the sandbox's
+    return GranianServer(app, binding, held=extensions.get(DELAYS))
 
 
 def url_of(server: HttpServer) -> str:
@@ -76,7 +86,7 @@ class BackgroundServer:
 
     def __init__(
         self,
-        app: Flask,
+        app: WSGIApplication,
         host: str = "127.0.0.1",
         port: int = 0,
         server: str = DEFAULT_SERVER,
@@ -91,3 +101,31 @@ class BackgroundServer:
 
     def stop(self, timeout: float = 10.0) -> None:
         self._server.stop(timeout)
+
+
+def _leave(signum: int, frame: FrameType | None) -> NoReturn:
+    """SIGTERM/SIGINT: end serve_until_signalled's wait, so that it shuts down cleanly."""
+    raise SystemExit(0)
+
+
+def serve_until_signalled(server: HttpServer, banner: str, on_stop: Callable[[], None]) -> None:
+    """Serve in the foreground until SIGTERM or SIGINT, then let the requests in flight finish
+    and call `on_stop` (signals ignored meanwhile, so that a final save is not cut short).
+
+    Logs `Serving on <url> (<server>, <threads>)`, the line tests/launcher.py waits for (the bound
+    port, also for port 0), then `banner` with `{url}` filled in."""
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, _leave)
+    url = url_of(server)
+    try:
+        server.start()
+        threads = f"{server.threads} thread{'' if server.threads == 1 else 's'}"
+        log.info("Serving on %s (%s, %s)", url, server.name, threads)
+        log.info(banner.format(url=url))
+        with contextlib.suppress(SystemExit):
+            threading.Event().wait()  # until a signal handler raises SystemExit
+    finally:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, signal.SIG_IGN)
+        server.stop()
+        on_stop()
