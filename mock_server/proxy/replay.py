@@ -146,7 +146,7 @@ class IdMap:
     def normalise(self, value: Any) -> Any:
         """`value` (a recorded answer) with the mapped ids as the sandbox names them."""
         if isinstance(value, str):
-            return self._ids.get(value, value)
+            return self.apply(value)
         if isinstance(value, list):
             return [self.normalise(item) for item in value]
         if isinstance(value, dict):
