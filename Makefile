@@ -44,11 +44,12 @@ BENCH_ARGS ?=
 bench: $(STAMP)  ## sandbox vs Prism vs bare Flask, and at 100-100,000 orders; table into README
 	$(BIN)/python bench/run.py --write-readme $(BENCH_ARGS)
 
-contract: $(STAMP)  ## the contract suite against BASE_URL (API_KEY, TENANT_ID, SEED_MODE=admin|api)
+CONTRACT_ARGS ?=
+contract: $(STAMP)  ## the contract suite against BASE_URL (API_KEY, TENANT_ID, SEED_MODE, CONTRACT_ARGS)
 	$(BIN)/python -m pytest contract_tests -n $(PYTEST_WORKERS) --base-url $(BASE_URL) \
-	  --api-key $(API_KEY) --tenant-id $(TENANT_ID) --seed-mode $(SEED_MODE)
+	  --api-key $(API_KEY) --tenant-id $(TENANT_ID) --seed-mode $(SEED_MODE) $(CONTRACT_ARGS)
 
-selftest-report: $(STAMP)  ## rerun the broken-variant selftest into contract_tests/selftest/RESULTS.md
+selftest-report: $(STAMP)  ## rerun the broken and fair variant selftest into contract_tests/selftest/RESULTS.md
 	$(BIN)/python -m contract_tests.selftest.report
 
 reliability-full: $(STAMP)  ## tests/reliability with Schemathesis at 500 examples per operation

@@ -21,10 +21,12 @@ from .model import (
     differences,
     fo_by_id,
     fulfillment_orders,
+    holds_non_pending,
     line_id,
     lines,
     lines_by_id,
     pending_lines,
+    rolled_up_order_statuses,
     terminal_lines,
     without_derived,
 )
@@ -56,23 +58,42 @@ def unchanged(obs: Observation) -> Problems:
     )
 
 
+def refused(obs: Observation) -> Problems:
+    """Answered the status the test expects (400 unless told)."""
+    status = obs.expect.get("status", 400)
+    if obs.call.status == status:
+        return []
+    return [f"the call was answered {obs.call.status}, expected {status}"]
+
+
 def refused_unchanged(obs: Observation) -> Problems:
     """Refused with the status the test expects (400 unless told) and nothing applied."""
-    status = obs.expect.get("status", 400)
-    problems = (
-        []
-        if obs.call.status == status
-        else [f"the call was answered {obs.call.status}, expected {status}"]
-    )
+    return refused(obs) + unchanged(obs)
+
+
+def credentials_refused(obs: Observation) -> Problems:
+    """Refused for its credentials (403 as published; 401 from a service asking for the token
+    first) and nothing applied."""
+    problems = [] if obs.call.status in (401, 403) else [f"answered {obs.call.status}"]
     return problems + unchanged(obs)
+
+
+def _no_order_found(obs: Observation) -> Problems:
+    """Page 004's "may be empty": an empty body or an empty JSON object."""
+    if not obs.call.response_text.strip() or obs.call.json == {}:
+        return []
+    return [f"the body is neither empty nor {{}}: {obs.call.response_text[:200]!r}"]
 
 
 def empty_ok(obs: Observation) -> Problems:
-    """200 with an empty body; the order observed (not the one addressed) is unchanged."""
+    """200 with an empty body (or `{}`); the order observed (not the one addressed) is
+    unchanged."""
     problems = [] if obs.call.status == 200 else [f"answered {obs.call.status}, expected 200"]
-    if obs.call.response_text.strip():
-        problems.append(f"the body is not empty: {obs.call.response_text[:200]!r}")
-    return problems + unchanged(obs)
+    return problems + _no_order_found(obs) + unchanged(obs)
+
+
+def no_server_error(obs: Observation) -> Problems:
+    return [f"answered {obs.call.status}"] if obs.call.status >= 500 else []
 
 
 def _stable_without(order: Json, keys: tuple[str, ...]) -> Json:
@@ -90,6 +111,16 @@ def _unchanged_except(obs: Observation, keys: tuple[str, ...]) -> Problems:
 
 
 # ------------------------------------------------------------------ page 002: order fields
+def unprovided_listed_fields_unchanged(obs: Observation) -> Problems:
+    """Each updatable field the request does not provide reads back as before."""
+    return succeeded(obs) or [
+        f"changed although not in the request: {problem}"
+        for field in UPDATABLE_ORDER_FIELDS
+        if field not in obs.body
+        for problem in differences(obs.old.get(field), obs.new.get(field), field)
+    ]
+
+
 def unprovided_fields_unchanged(obs: Observation) -> Problems:
     """Everything the request does not provide reads back as before."""
     return succeeded(obs) or _unchanged_except(obs, tuple(obs.body))
@@ -181,7 +212,12 @@ def _entries_with_fos(obs: Observation) -> list[tuple[Json, Json | None, Json | 
 
 
 def omitted_fos_removed(obs: Observation) -> Problems:
-    """Exactly one FO per entry; every FO the request does not name is gone."""
+    """Exactly one FO per entry; every FO the request does not name is gone. A service may
+    refuse to remove an FO holding items that are no longer pending: a 400 changing nothing."""
+    named = {id(fo) for fo in match_entries(obs.old, obs.body["fulfillment_orders"]) if fo}
+    omitted = [fo for fo in fulfillment_orders(obs.old) if id(fo) not in named]
+    if obs.call.status == 400 and any(holds_non_pending(fo) for fo in omitted):
+        return unchanged(obs)
     problems = succeeded(obs)
     if problems:
         return problems
@@ -199,24 +235,49 @@ def omitted_fos_removed(obs: Observation) -> Problems:
 
 
 def fos_matched(obs: Observation) -> Problems:
-    """An entry naming an existing FO (by id or reference) updated that FO."""
+    """An entry naming an existing FO (by id or reference) updated that FO: it reads back
+    under its fulfillment_order_id, and no other FO was made for the entry."""
     problems = succeeded(obs)
-    for entry, match, fo in _entries_with_fos(obs):
-        if match is None:
-            continue
-        how = "fulfillment_order_id" if entry.get(_FO_ID) else "partner reference"
-        if fo is None:
+    for entry, match, fo in _entries_with_fos(obs) if not problems else []:
+        if match is not None and fo is None:
+            how = "fulfillment_order_id" if entry.get(_FO_ID) else "partner reference"
             problems.append(f"FO {match[_FO_ID]!r} (named by {how}) is gone")
-            continue
-        missing = sorted(set(terminal_lines(match)) - set(lines_by_id(fo)), key=str)
-        if missing:
-            problems.append(f"FO {match[_FO_ID]!r} (named by {how}) lost its lines {missing}")
     if not problems:
         count = len(fulfillment_orders(obs.new))
         if count != len(obs.body["fulfillment_orders"]):
             problems.append(
                 f"{count} FOs after a request naming {len(obs.body['fulfillment_orders'])}"
             )
+    return problems
+
+
+def fo_id_before_reference(obs: Observation) -> Problems:
+    """The one entry names FO `expect["fo_id"]` by id and FO `expect["other"]` by reference:
+    the first is the one FO left, the second is gone."""
+    problems = succeeded(obs)
+    ids = sorted(str(fo.get(_FO_ID)) for fo in fulfillment_orders(obs.new))
+    if not problems and ids != [obs.expect["fo_id"]]:
+        problems.append(
+            f"fulfillment orders are {ids}; expected only {obs.expect['fo_id']!r}, the FO the "
+            f"entry's fulfillment_order_id names (its reference named {obs.expect['other']!r})"
+        )
+    return problems
+
+
+def terminal_listed_stays(obs: Observation) -> Problems:
+    """A terminal item listed under its own FO (`expect["fo_id"]`, `expect["line"]`): either
+    the request is refused (400) and changes nothing, or it is applied and the line reads back
+    as it was."""
+    if obs.call.status == 400:
+        return unchanged(obs)
+    problems = succeeded(obs)
+    fo_id, key = obs.expect["fo_id"], obs.expect["line"]
+    before = lines_by_id(fo_by_id(obs.old)[fo_id])[key]
+    after = lines_by_id(fo_by_id(obs.new).get(fo_id) or {}).get(key)
+    if not problems and after is None:
+        problems.append(f"FO {fo_id!r} line {key!r} ({before.get('status')}) is gone")
+    elif not problems:
+        problems.extend(f"FO {fo_id!r} line {key!r}: {p}" for p in differences(before, after))
     return problems
 
 
@@ -341,6 +402,19 @@ def location_resolved(obs: Observation) -> Problems:
     return [] if got == wanted else [f"FO location_id is {got!r}, expected {wanted!r}"]
 
 
+def order_status_recalculated(obs: Observation) -> Problems:
+    """The order status read back is what the published roll-up gives for its FO statuses."""
+    problems = succeeded(obs)
+    statuses = [fo.get("status") for fo in fulfillment_orders(obs.new)]
+    if problems or None in statuses:
+        return problems  # a service need not return FO statuses: nothing to roll up
+    allowed = rolled_up_order_statuses([str(status) for status in statuses])
+    got = obs.new.get("status")
+    if got not in allowed:
+        problems.append(f"order status {got!r} for FO statuses {statuses}: expected {allowed}")
+    return problems
+
+
 def _with_fo_fields_dropped(order: Json, fo_id: str, keys: tuple[str, ...]) -> Json:
     view = copy.deepcopy(order)
     for fo in view.get("fulfillment_orders") or []:
@@ -381,18 +455,24 @@ def only_location_changed(obs: Observation) -> Problems:
 
 
 # ------------------------------------------------------------------ page 003: schedule
+def _schedule_key(obs: Observation) -> str:
+    method = fo_by_id(obs.old)[obs.expect["fo_id"]].get("delivery_method", "DELIVERY")
+    return SCHEDULE_BY_METHOD[method]
+
+
 def schedule_applied(obs: Observation) -> Problems:
-    """The schedule field of the FO's delivery method holds the window sent; nothing else
-    changed."""
+    """The schedule field of the FO's delivery method holds the window sent."""
     problems = succeeded(obs)
     if problems:
         return problems
-    fo_id = obs.expect["fo_id"]
-    method = fo_by_id(obs.old)[fo_id].get("delivery_method", "DELIVERY")
-    key = SCHEDULE_BY_METHOD[method]
-    got = fo_by_id(obs.new).get(fo_id, {}).get(key)
-    problems = [f"{key}.{p}" for p in differences(obs.body, got or {}, subset=True)]
-    return problems + _only_fo_fields_changed(obs, (key,))
+    key = _schedule_key(obs)
+    got = fo_by_id(obs.new).get(obs.expect["fo_id"], {}).get(key)
+    return [f"{key}.{p}" for p in differences(obs.body, got or {}, subset=True)]
+
+
+def only_schedule_changed(obs: Observation) -> Problems:
+    """Nothing but the schedule field of the FO's delivery method changed."""
+    return succeeded(obs) or _only_fo_fields_changed(obs, (_schedule_key(obs),))
 
 
 def delivery_method_unchanged(obs: Observation) -> Problems:
@@ -432,22 +512,29 @@ def fulfillment_references_updated(obs: Observation) -> Problems:
     ]
 
 
-def _without_references(order: Json, fo_id: str, fulfillment_ids: set[Any]) -> Json:
-    view = _with_fo_fields_dropped(order, fo_id, (_FO_REF,))
-    for fo, line in all_fo_lines(view):
-        if fo.get(_FO_ID) == fo_id and line.get("fulfillment_id") in fulfillment_ids:
+_UNAFFECTED = ("location_id", "delivery_schedule", "customer_collection_schedule")
+"""Page 000: what a reference update does not affect, besides the FO's line items."""
+
+
+def _unaffected_parts(order: Json, fo_id: str, fulfillment_ids: set[Any]) -> Json:
+    """The FO's line items (minus the references the request sets), schedule and location."""
+    fo = copy.deepcopy(fo_by_id(order).get(fo_id) or {})
+    for line in lines(fo):
+        if line.get("fulfillment_id") in fulfillment_ids:
             line.pop("partner_fulfillment_reference", None)
-    return view
+    return {key: fo.get(key) for key in ("line_items", *_UNAFFECTED)}
 
 
 def only_references_changed(obs: Observation) -> Problems:
+    """The FO's line items, schedule and location read back as before (but for the
+    partner_fulfillment_reference of the fulfillments named)."""
     problems = succeeded(obs)
     if problems:
         return problems
     ids = {u["fulfillment_id"] for u in obs.body.get("fulfillments") or []}
     fo_id = obs.expect["fo_id"]
-    before = _without_references(obs.old, fo_id, ids)
-    after = _without_references(obs.new, fo_id, ids)
+    before = _unaffected_parts(obs.old, fo_id, ids)
+    after = _unaffected_parts(obs.new, fo_id, ids)
     return [f"changed besides references: {p}" for p in differences(before, after)]
 
 
@@ -488,6 +575,15 @@ def reached_expected_order(obs: Observation) -> Problems:
             f"the decoy order changed: {p}" for p in differences(decoy[0].json, decoy[1].json)
         )
     return problems
+
+
+def other_tenant_shipment_ignored(obs: Observation) -> Problems:
+    """A notification under another tenant finds no order (200 empty or `{}`; 401/403 when the
+    credentials are refused) and the order is unchanged."""
+    if obs.call.status in (401, 403):
+        return unchanged(obs)
+    problems = [] if obs.call.status == 200 else [f"answered {obs.call.status}, expected 200"]
+    return problems + _no_order_found(obs) + unchanged(obs)
 
 
 def other_tenant_refused(obs: Observation) -> Problems:

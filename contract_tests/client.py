@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -11,10 +12,37 @@ from urllib.parse import quote, urlsplit
 
 import requests
 
-SECRET_HEADERS = frozenset({"x-api-key", "authorization"})
+from .auth import TokenSource
+
+SECRET_HEADERS = {"x-api-key": "$CONTRACT_API_KEY", "authorization": "Bearer $CONTRACT_TOKEN"}
+"""Headers never shown; a replayed request (curl line) reads them from the environment."""
+NOISE_HEADERS = frozenset({"user-agent", "accept-encoding", "connection", "accept"})
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 TIMEOUT = 30.0
 BODY_LIMIT = 6000
+
+
+def shown_headers(headers: dict[str, str]) -> dict[str, str]:
+    """The headers worth showing, secrets masked."""
+    return {
+        name: "***" if name.lower() in SECRET_HEADERS else value
+        for name, value in headers.items()
+        if name.lower() not in NOISE_HEADERS
+    }
+
+
+def curl_line(method: str, url: str, headers: dict[str, str], data: str | None) -> str:
+    """A shell command replaying the request (`data`: its body as sent); secrets come from
+    $CONTRACT_API_KEY and $CONTRACT_TOKEN, never from the line itself."""
+    parts = ["curl", "-sS", "-X", method, shlex.quote(url)]
+    for name, value in headers.items():
+        if name.lower() in NOISE_HEADERS or name.lower() == "content-length":
+            continue
+        secret = SECRET_HEADERS.get(name.lower())
+        parts += ["-H", f'"{name}: {secret}"' if secret else shlex.quote(f"{name}: {value}")]
+    if data is not None:
+        parts += ["--data-raw", shlex.quote(data)]
+    return " ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -44,15 +72,33 @@ class Exchange:
     def describe(self) -> str:
         """The exchange as text, secrets masked, long bodies cut."""
         headers = "".join(
-            f"\n    {name}: {'***' if name.lower() in SECRET_HEADERS else value}"
-            for name, value in self.request_headers.items()
-            if name.lower() not in {"user-agent", "accept-encoding", "connection", "accept"}
+            f"\n    {name}: {value}" for name, value in shown_headers(self.request_headers).items()
         )
         sent = "" if self.request_body is None else "\n  " + _clip(_pretty(self.request_body))
         got = _clip(
             _pretty(self.json) if self.json is not None else self.response_text or "<empty>"
         )
         return f"> {self.method} {self.url}{headers}{sent}\n< {self.status}\n  {got}"
+
+    def as_json(self) -> dict[str, Any]:
+        """The request and the response as the report shows them (secrets masked)."""
+        return {
+            "request": {
+                "method": self.method,
+                "url": self.url,
+                "headers": shown_headers(self.request_headers),
+                "body": self.request_body,
+            },
+            "response": {
+                "status": self.status,
+                "headers": dict(self.response_headers),
+                "body": self.json if self.json is not None else self.response_text,
+            },
+        }
+
+    def curl(self) -> str:
+        body = None if self.request_body is None else json.dumps(self.request_body)
+        return curl_line(self.method, self.url, self.request_headers, body)
 
 
 def _pretty(value: Any) -> str:
@@ -63,7 +109,11 @@ def _clip(text: str) -> str:
     return text if len(text) <= BODY_LIMIT else text[:BODY_LIMIT] + f"... ({len(text)} chars)"
 
 
-def _session(base_url: str) -> requests.Session:
+def _path(*segments: str) -> str:
+    return "/" + "/".join(quote(segment, safe="") for segment in segments)
+
+
+def session_for(base_url: str) -> requests.Session:
     """A session; for a loopback target it ignores proxy settings of the environment."""
     session = requests.Session()
     if urlsplit(base_url).hostname in LOOPBACK:
@@ -71,30 +121,36 @@ def _session(base_url: str) -> requests.Session:
     return session
 
 
-def _path(*segments: str) -> str:
-    return "/" + "/".join(quote(segment, safe="") for segment in segments)
-
-
 class ApiClient:
-    """The public operations of `openapi.yaml` and the three admin seeding calls."""
+    """The public operations of `openapi.yaml` and the three admin seeding calls; with `tokens`,
+    every request carries the bearer token, and a 401 is retried once with a new one."""
 
     def __init__(
         self,
         base_url: str,
         api_key: str,
         tenant: str,
+        tokens: TokenSource | None = None,
         session: requests.Session | None = None,
         history: deque[Exchange] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.api_key = api_key
         self.tenant = tenant
-        self.session = session or _session(self.base_url)
+        self.tokens = tokens
+        self.session = session or session_for(self.base_url)
         self.history: deque[Exchange] = history if history is not None else deque(maxlen=50)
 
     def for_tenant(self, tenant: str) -> ApiClient:
-        """The same target and key, another tenant."""
-        return ApiClient(self.base_url, self.api_key, tenant, self.session, self.history)
+        """The same target and credentials, another tenant."""
+        return ApiClient(
+            self.base_url, self.api_key, tenant, self.tokens, self.session, self.history
+        )
+
+    def headers(self) -> dict[str, str]:
+        """What every request carries: the key, the tenant and (with tokens) the token."""
+        token = self.tokens.headers() if self.tokens is not None else {}
+        return {"x-api-key": self.api_key, "tenant-id": self.tenant, **token}
 
     @property
     def last(self) -> Exchange:
@@ -108,21 +164,14 @@ class ApiClient:
         body: Any = None,
         params: dict[str, str] | None = None,
         omit: Iterable[str] = (),
+        headers: dict[str, str] | None = None,
     ) -> Exchange:
-        """Send one request with the auth headers (minus `omit`) and record the exchange."""
-        headers = {"x-api-key": self.api_key, "tenant-id": self.tenant}
-        if body is not None:
-            headers["Content-Type"] = "application/json"
-        for name in omit:
-            headers.pop(name, None)
-        response = self.session.request(
-            method,
-            self.base_url + path,
-            params=params,
-            data=None if body is None else json.dumps(body),
-            headers=headers,
-            timeout=TIMEOUT,
-        )
+        """Send one request with the credentials (minus `omit`) and `headers`, and record the
+        exchange. A 401 with a renewable token is sent again, once, with a new token."""
+        response = self._send(method, path, body, params, omit, headers)
+        sent_token = "authorization" not in {name.lower() for name in omit}
+        if response.status_code == 401 and sent_token and self.tokens and self.tokens.refused():
+            response = self._send(method, path, body, params, omit, headers)
         exchange = Exchange(
             method,
             response.request.url or self.base_url + path,
@@ -135,6 +184,29 @@ class ApiClient:
         self.history.append(exchange)
         return exchange
 
+    def _send(
+        self,
+        method: str,
+        path: str,
+        body: Any,
+        params: dict[str, str] | None,
+        omit: Iterable[str],
+        headers: dict[str, str] | None,
+    ) -> requests.Response:
+        sent = {**self.headers(), **(headers or {})}
+        if body is not None:
+            sent["Content-Type"] = "application/json"
+        for name in omit:
+            sent.pop(name, None)
+        return self.session.request(
+            method,
+            self.base_url + path,
+            params=params,
+            data=None if body is None else json.dumps(body),
+            headers=sent,
+            timeout=TIMEOUT,
+        )
+
     # ------------------------------------------------------------ public operations
     def create_order(self, body: dict[str, Any]) -> Exchange:
         return self.request("POST", "/orders", body=body)
@@ -142,9 +214,16 @@ class ApiClient:
     def get_order(self, reference: str, key: str | None = None) -> Exchange:
         return self.request("GET", _path("orders", reference), params=_key(key))
 
-    def update_order(self, reference: str, body: Any, key: str | None = None) -> Exchange:
+    def update_order(
+        self,
+        reference: str,
+        body: Any,
+        key: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Exchange:
         """Page 002."""
-        return self.request("PATCH", _path("orders", reference), body=body, params=_key(key))
+        path = _path("orders", reference)
+        return self.request("PATCH", path, body=body, params=_key(key), headers=headers)
 
     def update_fulfillment_order(
         self, operation: str, reference: str, fo_id: str, body: Any, key: str | None = None

@@ -99,6 +99,30 @@ def not_pending(order: Json) -> set[Any]:
     }
 
 
+def holds_non_pending(fo: Json) -> bool:
+    """The FO holds a line item that is not pending (terminal, or being picked or packed)."""
+    return any(line.get("status", "open") not in PENDING for line in lines(fo))
+
+
+def rolled_up_order_statuses(fo_statuses: list[str]) -> frozenset[str]:
+    """The order statuses the published roll-up (api/orders/order-object,
+    platform/orders/order-lifecycle) gives for these FO statuses: cancelled FOs count only when
+    every FO is cancelled; a processing order may also be called partially_fulfilled (page 002)."""
+    live = [status for status in fo_statuses if status != "cancelled"]
+    if fo_statuses and not live:
+        return frozenset({"cancelled"})
+    kinds = set(live)
+    if kinds <= {"open"}:
+        return frozenset({"open"})
+    if kinds <= {"open", "allocated"}:
+        return frozenset({"allocated" if kinds == {"allocated"} else "partially_allocated"})
+    if kinds == {"closed"}:
+        return frozenset({"closed"})
+    if kinds <= {"fulfilled", "closed"}:
+        return frozenset({"fulfilled"})
+    return frozenset({"processing", "partially_fulfilled"})
+
+
 def all_fo_lines(order: Json) -> Iterator[tuple[Json, Json]]:
     """Every (FO, line item) pair of the order."""
     for fo in fulfillment_orders(order):

@@ -33,6 +33,10 @@ class Observation:
     def body(self) -> Any:
         return self.call.request_body
 
+    def as_json(self) -> dict[str, Any]:
+        """The call (request, response) and the order read back before and after it."""
+        return {**self.call.as_json(), "before": self.before.json, "after": self.after.json}
+
     def describe(self) -> str:
         return "\n".join(
             f"{title}:\n{exchange.describe()}"

@@ -16,8 +16,8 @@ from .client import (
     ApiClient,
     Exchange,
 )
-from .model import Json
-from .strategies import MERCHANT
+from .model import Json, fulfillment_orders
+from .samples import order_fields
 from .target import Target
 
 WINDOW = {"scheduled_from": "2027-03-01T09:00:00Z", "scheduled_to": "2027-03-01T13:00:00Z"}
@@ -50,12 +50,14 @@ class Operation:
     needs_location: bool = False
 
 
-def fixed_order(ns: str, order_id: str, reference: str, merchant: str = MERCHANT) -> Json:
-    """An open order with one DELIVERY FO (`{ns}-FO-0`) holding one open line item."""
+def fixed_order(ns: str, merchant: str, *, order_id: str = "", reference: str = "") -> Json:
+    """An open order with every updatable field (samples.py) and one DELIVERY FO (`{ns}-FO-0`)
+    holding one open line item; `order_id` and `reference` default to `{ns}-ORD`, `{ns}-REF`."""
+    reference = reference or f"{ns}-REF"
     return {
-        "order_id": order_id,
+        "order_id": order_id or f"{ns}-ORD",
+        **order_fields(ns, merchant),
         "partner_order_reference": reference,
-        "merchant": merchant,
         "status": "open",
         "line_items": [{"id": "item-1", "sku": "SKU-1", "quantity": 1}],
         "fulfillment_orders": [
@@ -92,7 +94,7 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation(
         "update_location",
         _fo_call(UPDATE_LOCATION, lambda setup: {"location_id": str(setup.location_id)}),
-        rules.LOCATION_BY_PARTNER_ID_FIRST,
+        rules.PARTNER_LOCATION_ID_RESOLVES,
         needs_location=True,
     ),
     Operation(
@@ -111,20 +113,33 @@ OPERATIONS: tuple[Operation, ...] = (
 )
 
 
-def prepare(target: Target, operation: Operation, ns: str, fo_id: str) -> tuple[Setup, str]:
-    """The Setup of `operation` (locations set up when it needs one) and the merchant the order
-    must have for that location to resolve."""
-    if not operation.needs_location:
-        return Setup(ns, fo_id), MERCHANT
-    places = target.locations(ns)
-    return Setup(ns, fo_id, places.partner_location_id), places.merchant
+def arrange(
+    target: Target, operation: Operation, ns: str, *, reference: str = "", fo_id: str = ""
+) -> tuple[Exchange, Setup]:
+    """Seed `fixed_order` for `operation` (of the merchant of the location it needs, set up
+    then) and the Setup addressing its FO (or `fo_id`, when given)."""
+    location_id, merchant = None, target.merchant
+    if operation.needs_location:
+        places = target.locations(ns)
+        location_id, merchant = places.partner_location_id, places.merchant
+    before = target.seed(fixed_order(ns, merchant, reference=reference))
+    seeded_fo = str(fulfillment_orders(before.json)[0]["fulfillment_order_id"])
+    return before, Setup(ns, fo_id or seeded_fo, location_id)
 
 
-def params(operations: tuple[Operation, ...] | list[Operation]) -> list[object]:
-    """pytest params of `operations`, those needing a location marked `known_location`."""
+def params(
+    operations: tuple[Operation, ...] | list[Operation], *, effect: bool = False
+) -> list[object]:
+    """pytest params of `operations`, those needing a location marked `known_location`; with
+    `effect`, each declares the rule checking what its operation does."""
     return [
         pytest.param(
-            op, id=op.name, marks=[pytest.mark.known_location] if op.needs_location else []
+            op,
+            id=op.name,
+            marks=[
+                *([pytest.mark.known_location] if op.needs_location else []),
+                *([pytest.mark.claims(op.effect.name)] if effect and op.effect else []),
+            ],
         )
         for op in operations
     ]

@@ -1,4 +1,11 @@
-"""`openapi.yaml` loaded for Schemathesis, with the repository's `schemathesis.toml`.
+"""`openapi.yaml` for Schemathesis, whole or as its documented view, with the repository's
+`schemathesis.toml`.
+
+The documented view is the spec without what only the sandbox promises (`x-sandbox`): a node
+marked `x-sandbox: true` is removed with every `$ref` to it; `x-sandbox: [keyword, ...]` removes
+those keywords of its schema. The documented and reading tiers test against it, so a service
+without an ETag, with other limits or with another error detail passes them; the sandbox tier
+tests the whole spec.
 
 Loaded when a test module is imported (after the plugin has read `--max-examples`). The target
 is given per call (`base_url=`, `headers=`): `schemathesis.pytest.from_fixture` would be the
@@ -8,19 +15,28 @@ longer has.
 
 from __future__ import annotations
 
+import copy
+import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, cast
 
-import schemathesis
-from schemathesis import Case, GenerationMode
-from schemathesis.config import SchemathesisConfig
-from schemathesis.specs.openapi.schemas import OpenApiSchema
+import yaml
 
+from . import recording
+from .client import ApiClient, curl_line, shown_headers
+from .conformance import SchemaClaim
 from .settings import max_examples
+
+if TYPE_CHECKING:
+    import requests
+    from schemathesis import Case, CheckFunction
+    from schemathesis.core.transport import Response
+    from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi.yaml"
 SCHEMATHESIS_CONFIG = ROOT / "schemathesis.toml"
+SANDBOX_MARK = "x-sandbox"
 EXAMPLE_SCALE = 0.5
 """Schemathesis examples per operation and mode, as a fraction of --max-examples."""
 NO_COVERAGE_PHASE = frozenset({"createOrder", "updateOrder"})
@@ -32,6 +48,76 @@ CONTROL_CHARACTERS = "".join(chr(code) for code in (*range(0x20), 0x7F) if code 
 a request carrying one is not HTTP (RFC 9110 field values): the WSGI server in front of an
 implementation refuses it before the API sees it, in its own format (waitress: a text/plain
 400), which tests the HTTP parser rather than the contract."""
+HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
+View = Literal["documented", "full"]
+VIEWS: tuple[View, ...] = ("documented", "full")
+Json = dict[str, Any]
+_GONE = object()
+
+
+def full_spec() -> Json:
+    spec: Json = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    return spec
+
+
+def _escape(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def _strip(node: Any, pointer: str, removed: set[str]) -> Any:
+    """`node` without its marked parts (`_GONE` when marked whole); pointers of the nodes
+    removed go to `removed`."""
+    if isinstance(node, list):
+        kept = [_strip(item, f"{pointer}/{k}", removed) for k, item in enumerate(node)]
+        return [item for item in kept if item is not _GONE]
+    if not isinstance(node, dict):
+        return node
+    mark = node.get(SANDBOX_MARK)
+    if mark is True:
+        removed.add(pointer)
+        return _GONE
+    keywords = set(mark) if isinstance(mark, list) else set()
+    result = {}
+    for key, value in node.items():
+        if key == SANDBOX_MARK or key in keywords:
+            continue
+        child = _strip(value, f"{pointer}/{_escape(str(key))}", removed)
+        if child is not _GONE:
+            result[key] = child
+    gone = set(node.get("properties") or {}) - set(result.get("properties") or {})
+    if gone and "required" in result:
+        result["required"] = [name for name in result["required"] if name not in gone]
+    return result
+
+
+def _refers_to(ref: str, removed: set[str]) -> bool:
+    target = ref.removeprefix("#")
+    return any(target == gone or target.startswith(gone + "/") for gone in removed)
+
+
+def _drop_references(node: Any, removed: set[str]) -> Any:
+    if isinstance(node, list):
+        kept = [_drop_references(item, removed) for item in node]
+        return [item for item in kept if item is not _GONE]
+    if not isinstance(node, dict):
+        return node
+    if isinstance(node.get("$ref"), str) and _refers_to(node["$ref"], removed):
+        return _GONE
+    result = {key: _drop_references(value, removed) for key, value in node.items()}
+    return {key: value for key, value in result.items() if value is not _GONE}
+
+
+def documented_view(spec: Json) -> Json:
+    """The spec without its `x-sandbox` parts, references to them included; a path left with
+    no operation is dropped."""
+    removed: set[str] = set()
+    view: Json = _drop_references(_strip(copy.deepcopy(spec), "", removed), removed)
+    view["paths"] = {
+        path: item
+        for path, item in view["paths"].items()
+        if any(method in HTTP_METHODS for method in item)
+    }
+    return view
 
 
 CONTROL = frozenset(CONTROL_CHARACTERS)
@@ -48,15 +134,23 @@ def is_http(case: Case[Any]) -> bool:
     )
 
 
-def load_schema(*, coverage: bool = True) -> OpenApiSchema:
-    """The spec, positive and negative data, `--max-examples` x EXAMPLE_SCALE per operation;
-    phases examples, fuzzing and (when `coverage`) coverage."""
+def load_schema(*, view: View = "documented", coverage: bool = True) -> OpenApiSchema:
+    """The spec (`view`), positive and negative data, `--max-examples` x EXAMPLE_SCALE per
+    operation; phases examples, fuzzing and (when `coverage`) coverage. Schemathesis is
+    imported here, when a test module asks for it."""
+    import schemathesis
+    from schemathesis import GenerationMode
+    from schemathesis.config import SchemathesisConfig
+
     config = (
         SchemathesisConfig.from_path(SCHEMATHESIS_CONFIG)
         if SCHEMATHESIS_CONFIG.is_file()
         else SchemathesisConfig()
     )
-    schema = schemathesis.openapi.from_path(SPEC, config=config)
+    spec = full_spec()
+    schema: OpenApiSchema = schemathesis.openapi.from_dict(
+        documented_view(spec) if view == "documented" else spec, config=config
+    )
     schema.config.generation.update(
         modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
         max_examples=max_examples(EXAMPLE_SCALE),
@@ -66,3 +160,100 @@ def load_schema(*, coverage: bool = True) -> OpenApiSchema:
         phases=["examples", "fuzzing", "stateful", *(["coverage"] if coverage else [])]
     )
     return schema
+
+
+def call(case: Case[Any], api: ApiClient) -> tuple[Response, dict[str, str]]:
+    """Send `case` with the suite's credentials, as `api` sends its own requests: a 401 with a
+    renewable token is sent again, once, with a new token. Returns the headers sent too."""
+    headers = api.headers()
+    response = case.call(base_url=api.base_url, headers=headers, session=api.session)
+    if response.status_code == 401 and api.tokens is not None and api.tokens.refused():
+        headers = api.headers()
+        response = case.call(base_url=api.base_url, headers=headers, session=api.session)
+    return response, headers
+
+
+def _exchange(response: Response) -> dict[str, Any]:
+    """The request and response of a Schemathesis call as the report shows them."""
+    request = response.request
+    body = _body_of(request.body)
+    try:
+        answer: Any = response.json()
+    except ValueError:
+        answer = response.text
+    return {
+        "request": {
+            "method": request.method,
+            "url": request.url,
+            "headers": shown_headers(dict(request.headers)),
+            "body": body,
+        },
+        "response": {
+            "status": response.status_code,
+            "headers": {name: ", ".join(values) for name, values in response.headers.items()},
+            "body": answer,
+        },
+    }
+
+
+def validate(
+    case: Case[Any],
+    answer: Response | requests.Response,
+    claim: SchemaClaim,
+    *,
+    headers: dict[str, str],
+    recorder: Any = None,
+    **transport: Any,
+) -> None:
+    """`case.validate_response` with the claim's checks (all of them for `("all",)`), noted
+    in the test's record; a failure names the claim and its tier."""
+    __tracebackhide__ = True
+    from schemathesis.checks import CHECKS, load_all_checks
+    from schemathesis.core.transport import Response
+
+    load_all_checks()
+    response = Response.from_any(answer)
+    checks: list[CheckFunction] | None = None
+    if claim.checks != ("all",):
+        checks = cast("list[CheckFunction]", CHECKS.get_by_names(list(claim.checks)))
+    try:
+        case.validate_response(
+            response,
+            checks=checks,
+            headers=headers,
+            transport_kwargs=transport or None,
+            recorder=recorder,
+        )
+    except (AssertionError, BaseExceptionGroup) as failure:
+        request = response.request
+        curl = curl_line(
+            str(request.method), str(request.url), dict(request.headers), _text(request.body)
+        )
+        found = recording.Failure(claim.name, _problems(failure), _exchange(response), curl)
+        recording.checked(claim, found)
+        failure.add_note(f"Claim: {claim.describe()}\n  Checks: {', '.join(claim.checks)}")
+        raise
+    recording.checked(claim)
+
+
+def _problems(failure: BaseException) -> tuple[str, ...]:
+    """The title of each Schemathesis failure (the first line of any other assertion)."""
+    parts = failure.exceptions if isinstance(failure, BaseExceptionGroup) else (failure,)
+    return tuple(
+        str(getattr(part, "title", None) or str(part).strip().split("\n")[0]) for part in parts
+    )
+
+
+def _text(body: Any) -> str | None:
+    return body.decode(errors="replace") if isinstance(body, bytes) else body
+
+
+def _body_of(body: Any) -> Any:
+    """A request body as JSON when it is JSON, else as text (None when there is none)."""
+    if body is None:
+        return None
+    text = body.decode(errors="replace") if isinstance(body, bytes) else str(body)
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text

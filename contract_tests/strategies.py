@@ -7,11 +7,13 @@ never collide, replays included, and the suite can run in parallel against one t
 
 from __future__ import annotations
 
+import copy
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from hypothesis import strategies as st
 
+from . import samples
 from .model import (
     DELIVERY_METHODS,
     LINE_STATUSES,
@@ -20,12 +22,12 @@ from .model import (
     Json,
     all_fo_lines,
     fulfillment_orders,
+    holds_non_pending,
     line_id,
     lines,
     not_pending,
 )
 
-MERCHANT = "CONTRACT_SUITE_MERCHANT"
 NOT_DELIVERED = (
     "in_transit",
     "out_for_delivery",
@@ -61,45 +63,39 @@ def windows(draw: st.DrawFn) -> Json:
     return {"scheduled_from": _iso(start), "scheduled_to": _iso(start + timedelta(seconds=length))}
 
 
-addresses = st.fixed_dictionaries(
-    {"name": words, "address1": words, "city": words, "country": st.sampled_from(["AE", "SA"])},
-    optional={"phone": st.from_regex(r"\+9715[0-9]{8}", fullmatch=True), "postcode": words},
-)
-payments = st.fixed_dictionaries(
-    {"payment_mode": st.just("prepaid"), "currency": st.sampled_from(["AED", "SAR", "USD"])},
-    optional={"pending_amount": st.integers(min_value=0, max_value=500)},
-)
-discount_applications = st.lists(
-    st.fixed_dictionaries(
-        {"code": words, "type": st.sampled_from(["percentage", "fixed"])},
-        optional={"value": st.integers(min_value=0, max_value=100)},
-    ),
-    max_size=2,
-)
-shipping_lines = st.lists(
-    st.fixed_dictionaries(
-        {"code": words, "title": words, "price": st.integers(0, 50), "currency": st.just("AED")}
-    ),
-    max_size=2,
-)
+def _pool_index(pool: tuple[Any, ...]) -> st.SearchStrategy[int]:
+    return st.integers(0, len(pool) - 1)
 
 
-def order_field_updates(ns: str) -> st.SearchStrategy[Json]:
-    """Page 002: a non-empty set of the fields "updated only if provided in the request"."""
+POOLS: dict[str, tuple[Any, ...]] = {
+    "order_date": samples.ORDER_DATES,
+    "language": samples.LANGUAGES,
+    "sales_channel": samples.SALES_CHANNELS,
+    "taxes_included": (False, True),
+    "duties_included": (False, True),
+    "shipping_address": samples.ADDRESSES,
+    "billing_address": samples.ADDRESSES,
+    "customer": samples.ADDRESSES,
+    "payment": samples.PAYMENTS,
+    "discount_applications": samples.DISCOUNT_APPLICATIONS,
+    "shipping_lines": samples.SHIPPING_LINES,
+}
+"""The value pools of the updatable fields (samples.py), both address forms among them."""
+
+
+def order_fields(ns: str, merchant: str) -> st.SearchStrategy[Json]:
+    """Page 002: every updatable field of an order, with realistic values."""
+    choices = st.fixed_dictionaries({field: _pool_index(pool) for field, pool in POOLS.items()})
+    return choices.map(lambda choice: samples.order_fields(ns, merchant, choice))
+
+
+def order_field_updates(ns: str, merchants: tuple[str, ...]) -> st.SearchStrategy[Json]:
+    """Page 002: a non-empty set of the fields "updated only if provided in the request"
+    (`merchant` one of `merchants`: those the target knows)."""
     optional: dict[str, st.SearchStrategy[Any]] = {
         "partner_order_reference": st.integers(1, 9).map(lambda k: f"{ns}-REF-{k}"),
-        "order_date": date_times,
-        "merchant": st.sampled_from([MERCHANT, f"{MERCHANT}_2"]),
-        "language": st.sampled_from(["en", "ar", "fr"]),
-        "sales_channel": st.sampled_from(["web", "app", "store"]),
-        "taxes_included": st.booleans(),
-        "duties_included": st.booleans(),
-        "shipping_address": addresses,
-        "billing_address": addresses,
-        "customer": addresses,
-        "payment": payments,
-        "discount_applications": discount_applications,
-        "shipping_lines": shipping_lines,
+        "merchant": st.sampled_from(merchants),
+        **{field: st.sampled_from(pool).map(copy.deepcopy) for field, pool in POOLS.items()},
     }
     return st.fixed_dictionaries({}, optional=optional).filter(bool)
 
@@ -125,14 +121,15 @@ def orders(
     draw: st.DrawFn,
     ns: str,
     *,
+    merchant: str,
     line_statuses: frozenset[str] = LINE_STATUSES,
     order_statuses: frozenset[str] = ORDER_STATUSES,
     methods: frozenset[str] = DELIVERY_METHODS,
     fo_count: tuple[int, int] = (0, 3),
     source_type: str = "API",
-    merchant: str = MERCHANT,
 ) -> Json:
-    """An order as the admin seeding stores it (page 004's model), ids prefixed with `ns`.
+    """An order as the admin seeding stores it (page 004's model), ids prefixed with `ns`, with
+    every field page 002 lets a client update (samples.py).
 
     Each order line item sits in at most one FO; FO line statuses come from `line_statuses`;
     fulfilled and closed lines carry a fulfillment_id (shared by lines of one FO and status) and
@@ -157,12 +154,8 @@ def orders(
             fos[home]["line_items"].append(_fo_line(draw, ns, home, item, statuses))
     return {
         "order_id": f"{ns}-ORD",
-        "partner_order_reference": f"{ns}-REF",
-        "merchant": merchant,
+        **draw(order_fields(ns, merchant), label="order fields"),
         "status": draw(st.sampled_from(sorted(order_statuses))),
-        "language": "en",
-        "sales_channel": "web",
-        "order_date": draw(date_times),
         "creation_source": {"source_type": source_type},
         "line_items": items,
         "fulfillment_orders": fos,
@@ -217,14 +210,27 @@ def _new_entry(draw: st.DrawFn, ns: str, k: int) -> Json:
 
 @st.composite
 def fo_replacements(
-    draw: st.DrawFn, order: Json, ns: str, *, new_fos: int = 1, items: list[Json] | None = None
+    draw: st.DrawFn,
+    order: Json,
+    ns: str,
+    *,
+    new_fos: int = 1,
+    items: list[Json] | None = None,
+    drop_held: bool = False,
 ) -> list[Json]:
     """Page 002: a `fulfillment_orders` list for `order`: each FO kept (named by id or by
     partner reference) or dropped, up to `new_fos` new FOs, and every order line item that no FO
     holds in a status other than pending listed under at most one entry, with a quantity within
-    the order's (`items`: the line items the same request sets, if it does)."""
+    the order's (`items`: the line items the same request sets, if it does).
+
+    Only FOs holding nothing but pending lines are dropped, unless `drop_held`: the docs say an
+    omitted FO is removed, and a service may refuse to remove one whose items were fulfilled, so
+    a property that requires success never asks it to."""
+    held = {fo[_FO_ID] for fo in fulfillment_orders(order) if holds_non_pending(fo)}
     entries = [  # "dropped" shrinks to False: a smaller example keeps every FO
-        _entry_for(draw, fo) for fo in fulfillment_orders(order) if not draw(st.booleans())
+        _entry_for(draw, fo)
+        for fo in fulfillment_orders(order)
+        if (fo[_FO_ID] in held and not drop_held) or not draw(st.booleans())
     ]
     entries += [_new_entry(draw, ns, k) for k in range(draw(st.integers(0, new_fos)))]
     entries = draw(st.permutations(entries))

@@ -7,8 +7,9 @@ import pytest
 from . import rules
 from .model import without_derived
 from .observation import Observation
-from .operations import OPERATIONS, Operation, fixed_order, params, prepare
+from .operations import OPERATIONS, Operation, arrange, fixed_order, params
 from .target import Target
+from .tiers import verifies
 
 pytestmark = pytest.mark.behaviour
 PARTNER_KEY = "partner_order_reference"
@@ -17,22 +18,24 @@ PARTNER_KEY = "partner_order_reference"
 ALL = params(OPERATIONS)
 
 
-@pytest.mark.reading
-@pytest.mark.parametrize("operation", ALL)
+@verifies(rules.KEY_SELECTS_REFERENCE)
+@pytest.mark.parametrize("operation", params(OPERATIONS, effect=True))
 def test_partner_order_reference_key_reaches_the_order(
     target: Target, operation: Operation
 ) -> None:
     """With key=partner_order_reference the operation acts on the order holding that
-    reference, not on a decoy whose order_id is that same string."""
+    reference, not on a decoy whose order_id is that same string (the decoy is created first,
+    and its order_id, the service's or the one sent, becomes the other order's reference)."""
     ns = target.namespace()
-    setup, merchant = prepare(target, operation, ns, f"{ns}-FO-0")
-    reference = f"{ns}-REF"
-    decoy = target.seed(fixed_order(ns, reference, f"{ns}-DECOY-REF", merchant))
-    before = target.seed(fixed_order(ns, f"{ns}-ORD", reference, merchant))
+    decoy = target.seed(
+        fixed_order(ns, target.merchant, order_id=f"{ns}-DECOY", reference=f"{ns}-DECOY-REF")
+    )
+    reference = decoy.json["order_id"]
+    before, setup = arrange(target, operation, ns, reference=reference)
     observation = target.observe(
         before,
         lambda: operation.send(target.api, reference, PARTNER_KEY, setup),
-        order_id=f"{ns}-ORD",
+        order_id=before.json["order_id"],
         **operation.expect(setup),
     )
     observation.expect["decoy"] = (decoy, target.api.get_order(reference))
@@ -41,32 +44,35 @@ def test_partner_order_reference_key_reaches_the_order(
         operation.effect.verify(observation)
 
 
+@verifies(rules.KEY_SELECTS_REFERENCE)
 def test_every_key_reads_the_same_order(target: Target) -> None:
     """No key (default "order_id"), key=order_id and key=partner_order_reference with the
     matching reference read one and the same order."""
     ns = target.namespace()
-    seeded = target.seed(fixed_order(ns, f"{ns}-ORD", f"{ns}-REF"))
+    seeded = target.seed(fixed_order(ns, target.merchant))
+    order_id = seeded.json["order_id"]
     reads = [
-        target.api.get_order(f"{ns}-ORD"),
-        target.api.get_order(f"{ns}-ORD", "order_id"),
+        target.api.get_order(order_id),
+        target.api.get_order(order_id, "order_id"),
         target.api.get_order(f"{ns}-REF", PARTNER_KEY),
     ]
     for read in reads:
         rules.KEY_SELECTS_REFERENCE.verify(
-            Observation(seeded, read, seeded, {"order_id": f"{ns}-ORD"})
+            Observation(seeded, read, seeded, {"order_id": order_id})
         )
         assert without_derived(read.json) == without_derived(seeded.json), (
             f"this read differs from the order as seeded:\n{read.describe()}\n{seeded.describe()}"
         )
 
 
-@pytest.mark.reading
+@verifies(rules.TENANT_ISOLATION)
 @pytest.mark.parametrize("operation", ALL)
 def test_order_of_another_tenant_not_found(target: Target, operation: Operation) -> None:
     ns = target.namespace()
-    setup, merchant = prepare(target, operation, ns, f"{ns}-FO-0")
-    before = target.seed(fixed_order(ns, f"{ns}-ORD", f"{ns}-REF", merchant))
+    before, setup = arrange(target, operation, ns)
     stranger = target.api.for_tenant(f"{ns}-other-tenant")
     rules.TENANT_ISOLATION.verify(
-        target.observe(before, lambda: operation.send(stranger, f"{ns}-ORD", None, setup))
+        target.observe(
+            before, lambda: operation.send(stranger, before.json["order_id"], None, setup)
+        )
     )

@@ -6,35 +6,38 @@ import pytest
 
 from . import rules
 from .client import Exchange
-from .operations import OPERATIONS, Operation, fixed_order, params, prepare
+from .operations import OPERATIONS, Operation, arrange, params
 from .target import Target
+from .tiers import verifies
 
 pytestmark = pytest.mark.behaviour
 FO_OPERATIONS = [op for op in OPERATIONS if op.on_fulfillment_order]
 
 
 def _refused(
-    target: Target, operation: Operation, rule: rules.Rule, *, order: str, fo: str
+    target: Target, operation: Operation, rule: rules.Rule, *, order: str = "", fo: str = ""
 ) -> None:
-    """Seed an order that a request would succeed on, address `order`/`fo` (suffixes of the
-    namespace) instead, expect 404 and the seeded order untouched. The request is otherwise
-    valid, so that the missing resource is its only fault."""
+    """Seed an order that a request would succeed on, address `order`/`fo` (when given) instead,
+    expect 404 and the seeded order untouched. The request is otherwise valid, so that the
+    missing resource is its only fault."""
     ns = target.namespace()
-    setup, merchant = prepare(target, operation, ns, f"{ns}-{fo}")
-    before = target.seed(fixed_order(ns, f"{ns}-ORD", f"{ns}-REF", merchant))
+    before, setup = arrange(target, operation, ns, fo_id=fo and f"{ns}-{fo}")
+    reference = f"{ns}-{order}" if order else before.json["order_id"]
 
     def call() -> Exchange:
-        return operation.send(target.api, f"{ns}-{order}", None, setup)
+        return operation.send(target.api, reference, None, setup)
 
     rule.verify(target.observe(before, call, status=404))
 
 
+@verifies(rules.ORDER_NOT_FOUND)
 @pytest.mark.parametrize("operation", params(OPERATIONS))
 def test_unknown_order_is_not_found(target: Target, operation: Operation) -> None:
     """404 for a reference no order holds; the order that does exist is untouched."""
-    _refused(target, operation, rules.ORDER_NOT_FOUND, order="NONE", fo="FO-0")
+    _refused(target, operation, rules.ORDER_NOT_FOUND, order="NONE")
 
 
+@verifies(rules.FO_NOT_FOUND)
 @pytest.mark.parametrize("operation", params(FO_OPERATIONS))
 def test_unknown_fulfillment_order_is_not_found(target: Target, operation: Operation) -> None:
-    _refused(target, operation, rules.FO_NOT_FOUND, order="ORD", fo="FO-NONE")
+    _refused(target, operation, rules.FO_NOT_FOUND, fo="FO-NONE")

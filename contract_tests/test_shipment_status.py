@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
-from hypothesis import given
 from hypothesis import strategies as st
 
 from . import rules
 from .model import UPDATABLE_ORDER_STATUSES, Json, all_fo_lines
 from .observation import Observation
-from .settings import examples
-from .steps import seed_drawn, shipment
-from .strategies import MERCHANT, NOT_DELIVERED
+from .operations import fixed_order
+from .samples import order_fields
+from .steps import property_test, seed_drawn, shipment
+from .strategies import NOT_DELIVERED
 from .target import Target
+from .tiers import verifies
 
 pytestmark = pytest.mark.behaviour
 FULFILLED_ORDER = frozenset({"partially_fulfilled", "processing", "fulfilled"})
@@ -21,7 +24,7 @@ SHIPPED_LINES = frozenset({"fulfilled", "closed", "open"})
 """Line statuses of the delivered tests: mostly shipped items, some still open."""
 
 
-def _notify(target: Target, data: st.DataObject, status: str, **options: object) -> Observation:
+def _notify(target: Target, data: st.DataObject, status: str, **options: Any) -> Observation:
     """Seed a drawn order, notify a shipment of one of the shipment ids its lines carry (or of
     the pool they are drawn from), read the order back."""
     ns, before = seed_drawn(target, data, fo_count=(1, 3), **options)
@@ -34,10 +37,8 @@ def _notify(target: Target, data: st.DataObject, status: str, **options: object)
     return target.observe(before, lambda: target.api.notify_shipment(payload))
 
 
-@pytest.mark.admin_seed("fulfilled line items with shipment ids")
-@pytest.mark.reading
-@examples()
-@given(data=st.data())
+@pytest.mark.terminal_lines
+@property_test(rules.DELIVERED_CLOSES_RELATED)
 def test_delivered_closes_related_fulfilled_lines(target: Target, data: st.DataObject) -> None:
     rules.DELIVERED_CLOSES_RELATED.verify(
         _notify(
@@ -46,7 +47,7 @@ def test_delivered_closes_related_fulfilled_lines(target: Target, data: st.DataO
     )
 
 
-def _two_shipments(ns: str) -> Json:
+def _two_shipments(ns: str, merchant: str) -> Json:
     """An order with two fulfilled lines, each of its own shipment: the case that tells the
     related line from the others, so it is checked on every run, not only when drawn."""
     lines = [
@@ -61,8 +62,7 @@ def _two_shipments(ns: str) -> Json:
     ]
     return {
         "order_id": f"{ns}-ORD",
-        "partner_order_reference": f"{ns}-REF",
-        "merchant": MERCHANT,
+        **order_fields(ns, merchant),
         "status": "fulfilled",
         "creation_source": {"source_type": "API"},
         "line_items": [{"id": line["id"], "quantity": 1} for line in lines],
@@ -76,29 +76,26 @@ def _two_shipments(ns: str) -> Json:
     }
 
 
-@pytest.mark.admin_seed("fulfilled line items of two shipments")
-@pytest.mark.reading
+@pytest.mark.terminal_lines
+@verifies(rules.DELIVERED_CLOSES_RELATED)
 def test_delivered_leaves_lines_of_other_shipments(target: Target) -> None:
     ns = target.namespace()
-    before = target.seed(_two_shipments(ns))
+    before = target.seed(_two_shipments(ns, target.merchant))
     payload = shipment(before.json["partner_order_reference"], "delivered", f"{ns}-SHP-1")
     rules.DELIVERED_CLOSES_RELATED.verify(
         target.observe(before, lambda: target.api.notify_shipment(payload))
     )
 
 
-@examples()
-@given(data=st.data(), status=st.sampled_from(NOT_DELIVERED))
+@property_test(rules.NOT_DELIVERED_UNCHANGED, status=st.sampled_from(NOT_DELIVERED))
 def test_other_statuses_change_nothing(target: Target, data: st.DataObject, status: str) -> None:
     rules.NOT_DELIVERED_UNCHANGED.verify(
         _notify(target, data, status, order_statuses=UPDATABLE_ORDER_STATUSES)
     )
 
 
-@pytest.mark.admin_seed("fulfilled line items of a Shopify-sourced order")
-@pytest.mark.reading
-@examples()
-@given(data=st.data())
+@pytest.mark.terminal_lines
+@property_test(rules.SHOPIFY_SKIPPED)
 def test_shopify_sourced_orders_skipped(target: Target, data: st.DataObject) -> None:
     rules.SHOPIFY_SKIPPED.verify(
         _notify(
@@ -112,12 +109,24 @@ def test_shopify_sourced_orders_skipped(target: Target, data: st.DataObject) -> 
     )
 
 
-@pytest.mark.reading
-@examples(0.25)
-@given(data=st.data())
+@property_test(rules.UNKNOWN_REFERENCE_EMPTY, scale=0.25)
 def test_unknown_reference_gives_empty_200(target: Target, data: st.DataObject) -> None:
-    """No order holds the reference: empty 200, and the orders that exist are unchanged."""
+    """No order holds the reference: 200 with an empty body (or `{}`), and the orders that
+    exist are unchanged."""
     ns, before = seed_drawn(target, data)
     payload = shipment(f"{ns}-NO-SUCH-REFERENCE", "delivered", f"{ns}-SHP-1")
     observation = target.observe(before, lambda: target.api.notify_shipment(payload))
     rules.UNKNOWN_REFERENCE_EMPTY.verify(observation)
+
+
+@verifies(rules.SHIPMENT_TENANT_ISOLATION)
+@pytest.mark.parametrize("status", ["delivered", "in_transit"])
+def test_notification_under_another_tenant_finds_no_order(target: Target, status: str) -> None:
+    """The order's partner_order_reference, notified under another tenant, reaches nothing."""
+    ns = target.namespace()
+    before = target.seed(fixed_order(ns, target.merchant))
+    stranger = target.api.for_tenant(f"{ns}-other-tenant")
+    payload = shipment(before.json["partner_order_reference"], status, f"{ns}-SHP-1")
+    rules.SHIPMENT_TENANT_ISOLATION.verify(
+        target.observe(before, lambda: stranger.notify_shipment(payload))
+    )

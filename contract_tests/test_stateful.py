@@ -14,9 +14,13 @@ import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import run_state_machine_as_test
 
-from .lifecycle import OrderLifecycle
+from . import rules
+from .client import ApiClient
+from .conformance import LINKS_CLAIM
+from .lifecycle import INVARIANTS, OrderLifecycle
 from .settings import examples, max_examples
 from .target import Target
+from .tiers import verifies
 
 if TYPE_CHECKING:
     from requests import Response
@@ -29,24 +33,23 @@ STEPS = 8
 
 
 @pytest.fixture(scope="module")
-def linked_schema(base_url: str, auth_headers: dict[str, str]) -> OpenApiSchema:
+def linked_schema(base_url: str) -> OpenApiSchema:
     from .spec import load_schema  # Schemathesis is imported only when this test runs
 
-    schema = load_schema(coverage=False)
-    schema.config.update(base_url=base_url, headers=auth_headers)
+    schema = load_schema(view="documented", coverage=False)
+    schema.config.update(base_url=base_url)
     return schema
 
 
-def _authenticated(
-    machine: type[APIStateMachine], headers: dict[str, str]
-) -> type[APIStateMachine]:
-    """`machine` sending the suite's headers and telling the checks about them: otherwise
+def _authenticated(machine: type[APIStateMachine], api: ApiClient) -> type[APIStateMachine]:
+    """`machine` sending the suite's headers and telling the checks about them (otherwise
     ignored_auth takes the configured key for a generated one and reports the 200 it gets as
-    "API accepts invalid authentication"."""
+    "API accepts invalid authentication"), with the checks of the documented tier."""
+    from .spec import validate
 
     class Authenticated(machine):  # type: ignore[valid-type, misc]  # a base known at run time
         def get_call_kwargs(self, case: Case[Any]) -> dict[str, Any]:
-            return {"headers": headers}
+            return {"headers": api.headers(), "session": api.session}
 
         def validate_response(
             self,
@@ -56,21 +59,21 @@ def _authenticated(
             **kwargs: Any,
         ) -> None:
             __tracebackhide__ = True
-            case.validate_response(
-                response,
-                additional_checks=additional_checks,
-                headers=headers,
-                transport_kwargs=kwargs,
-                recorder=self.recorder,
+            transport = {key: value for key, value in kwargs.items() if key != "headers"}
+            headers = kwargs.get("headers") or api.headers()
+            validate(
+                case, response, LINKS_CLAIM, headers=headers, recorder=self.recorder, **transport
             )
 
     return Authenticated
 
 
-def test_links_state_machine(linked_schema: OpenApiSchema, auth_headers: dict[str, str]) -> None:
+@verifies(LINKS_CLAIM)
+def test_links_state_machine(linked_schema: OpenApiSchema, api: ApiClient) -> None:
     """createOrder / getOrder -> getOrder, updateOrder and the FO operations through the spec's
-    links; every response passes every built-in check."""
-    machine = _authenticated(linked_schema.as_state_machine(), auth_headers)
+    links (documented view); every response passes the documented tier's checks and the
+    stateful ones."""
+    machine = _authenticated(linked_schema.as_state_machine(), api)
     machine.run(
         settings=settings(
             max_examples=max_examples(0.5),
@@ -83,8 +86,9 @@ def test_links_state_machine(linked_schema: OpenApiSchema, auth_headers: dict[st
 
 
 @pytest.mark.behaviour
+@verifies(rules.REFUSAL_CHANGES_NOTHING, *INVARIANTS)
 def test_update_operations_keep_the_invariants(target: Target) -> None:
-    """Terminal line items never disappear or change but as documented; FO line items name
-    order line items; statuses stay in their enums; refused requests change nothing."""
+    """No 5xx; terminal line items never disappear or change but as documented; statuses stay
+    in their enums; refused requests change nothing."""
     machine = type("BoundOrderLifecycle", (OrderLifecycle,), {"target": target})
     run_state_machine_as_test(machine, settings=examples(stateful_step_count=STEPS, database=None))

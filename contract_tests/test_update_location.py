@@ -1,27 +1,39 @@
-"""Page 001, update location: partner_location_id first, then location_code for the merchant."""
+"""Page 001, update location: partner_location_id first, then location_code for the merchant.
+
+The FOs relocated hold pending line items only, in orders not yet processing: the published
+allocation page re-allocates open or allocated FOs only, so a service may refuse the others
+(the sandbox does not: a sandbox check of its own).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 import pytest
-from hypothesis import given
 from hypothesis import strategies as st
 
 from . import rules
 from .client import UPDATE_LOCATION
-from .model import UPDATABLE_ORDER_STATUSES
+from .model import PENDING, TERMINAL, UPDATABLE_ORDER_STATUSES
 from .observation import Observation
-from .settings import examples
-from .steps import draw_fo, seed_drawn
+from .steps import draw_fo, property_test, seed_drawn
 from .target import Locations, Target
 
 pytestmark = pytest.mark.behaviour
 Pick = Callable[[Locations, str], tuple[str, str | None]]
 """(locations, ns) -> (location_id to send, partner_location_id it must resolve to or None)."""
+ALLOCATABLE_ORDER = frozenset({"open", "partially_allocated", "allocated"})
+"""Order statuses whose FOs may all be re-allocated (platform/orders/allocation)."""
 
 
-def _relocate(target: Target, data: st.DataObject, pick: Pick) -> Observation:
+def _relocate(
+    target: Target,
+    data: st.DataObject,
+    pick: Pick,
+    *,
+    line_statuses: frozenset[str] = PENDING,
+    order_statuses: frozenset[str] = ALLOCATABLE_ORDER,
+) -> Observation:
     """Set up locations and an order of their merchant; send a drawn FO to `pick(...)`."""
     places = target.locations(target.namespace())
     ns, before = seed_drawn(
@@ -29,7 +41,8 @@ def _relocate(target: Target, data: st.DataObject, pick: Pick) -> Observation:
         data,
         merchant=places.merchant,
         fo_count=(1, 3),
-        order_statuses=UPDATABLE_ORDER_STATUSES,
+        line_statuses=line_statuses,
+        order_statuses=order_statuses,
     )
     fo_id = draw_fo(data, before.json)["fulfillment_order_id"]
     location_id, resolved = pick(places, ns)
@@ -43,32 +56,35 @@ def _relocate(target: Target, data: st.DataObject, pick: Pick) -> Observation:
     )
 
 
+def _partner_id(places: Locations, _: str) -> tuple[str, str | None]:
+    return places.partner_location_id, places.partner_location_id
+
+
 @pytest.mark.known_location
-@pytest.mark.reading
-@examples()
-@given(data=st.data())
+@property_test(rules.PARTNER_LOCATION_ID_RESOLVES)
 def test_partner_location_id_resolves(target: Target, data: st.DataObject) -> None:
-    """A partner_location_id names the location; only the FO's location_id changes."""
-    observation = _relocate(
-        target, data, lambda p, _: (p.partner_location_id, p.partner_location_id)
-    )
-    rules.LOCATION_BY_PARTNER_ID_FIRST.verify(observation)
-    rules.LOCATION_ONLY.verify(observation)
+    """A partner_location_id names the location the FO reads back with."""
+    rules.PARTNER_LOCATION_ID_RESOLVES.verify(_relocate(target, data, _partner_id))
 
 
 @pytest.mark.known_location
-@pytest.mark.reading
-@examples(0.5)
-@given(data=st.data())
+@property_test(
+    rules.LOCATION_BY_CODE_OF_MERCHANT,
+    rules.LOCATION_ONLY,
+    rules.ORDER_STATUS_RECALCULATED,
+    scale=0.5,
+)
 def test_location_code_of_the_merchant_resolves(target: Target, data: st.DataObject) -> None:
+    """A location_code of the order's merchant names the location; nothing else of the order
+    changes, and the order status is recalculated."""
     observation = _relocate(target, data, lambda p, _: next(iter(p.by_code.items())))
     rules.LOCATION_BY_CODE_OF_MERCHANT.verify(observation)
     rules.LOCATION_ONLY.verify(observation)
+    rules.ORDER_STATUS_RECALCULATED.verify(observation)
 
 
 @pytest.mark.admin_seed("a location_code equal to another location's partner_location_id")
-@examples(0.5)
-@given(data=st.data())
+@property_test(rules.LOCATION_BY_PARTNER_ID_FIRST, scale=0.5)
 def test_partner_location_id_wins_over_location_code(target: Target, data: st.DataObject) -> None:
     """`shadowing_code` is one location's partner_location_id and another's location_code."""
     rules.LOCATION_BY_PARTNER_ID_FIRST.verify(
@@ -77,16 +93,14 @@ def test_partner_location_id_wins_over_location_code(target: Target, data: st.Da
 
 
 @pytest.mark.admin_seed("a location of another merchant")
-@examples(0.5)
-@given(data=st.data())
+@property_test(rules.LOCATION_CODE_OF_OTHER_MERCHANT, scale=0.5)
 def test_location_code_of_another_merchant_refused(target: Target, data: st.DataObject) -> None:
     rules.LOCATION_CODE_OF_OTHER_MERCHANT.verify(
         _relocate(target, data, lambda p, _: (str(p.foreign_code), None))
     )
 
 
-@examples(0.5)
-@given(data=st.data())
+@property_test(rules.LOCATION_UNKNOWN, scale=0.5)
 def test_unknown_location_refused(target: Target, data: st.DataObject) -> None:
     """Neither a partner_location_id nor a location_code: "Cannot update location"."""
     ns, before = seed_drawn(target, data, fo_count=(1, 3), order_statuses=UPDATABLE_ORDER_STATUSES)
@@ -97,5 +111,20 @@ def test_unknown_location_refused(target: Target, data: st.DataObject) -> None:
             lambda: target.api.update_fulfillment_order(
                 UPDATE_LOCATION, before.json["order_id"], fo_id, {"location_id": f"{ns}-NOWHERE"}
             ),
+        )
+    )
+
+
+@pytest.mark.terminal_lines
+@property_test(rules.ANY_FO_STATUS_RELOCATED, scale=0.5)
+def test_fo_in_any_status_is_relocated(target: Target, data: st.DataObject) -> None:
+    """The sandbox relocates FOs holding fulfilled, cancelled or closed items too."""
+    rules.ANY_FO_STATUS_RELOCATED.verify(
+        _relocate(
+            target,
+            data,
+            _partner_id,
+            line_statuses=TERMINAL,
+            order_statuses=UPDATABLE_ORDER_STATUSES,
         )
     )

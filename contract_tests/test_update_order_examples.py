@@ -1,4 +1,5 @@
-"""Page 002's three worked examples, with the exact starting states and requests of the page."""
+"""Page 002's three worked examples, with the starting states and requests of the page; the
+page's FO names (FO-123, FO-A, FO-B) get the test's namespace, so that runs never share an id."""
 
 from __future__ import annotations
 
@@ -6,14 +7,17 @@ import pytest
 
 from . import rules
 from .model import Json, fulfillment_orders
+from .samples import order_fields
 from .target import Target
+from .tiers import verifies
 
 pytestmark = pytest.mark.behaviour
 
 
-def _order(ns: str, fos: dict[str, dict[str, str]]) -> Json:
-    """An order with line items item-1..item-3 and the FOs given as {fo: {item: status}}, each FO
-    with a partner reference (`{ns}-{fo}`) that finds it again whatever id the target gave it."""
+def _order(ns: str, merchant: str, fos: dict[str, dict[str, str]]) -> Json:
+    """An order with every updatable field, line items item-1..item-3 and the FOs given as
+    {fo: {item: status}}, FO ids and partner references `{ns}-{fo}` (the reference finds the FO
+    again whatever id the target gave it)."""
 
     def line(key: str, status: str) -> Json:
         extra = {"fulfillment_id": f"{ns}-FUL-1", "shipment_ids": [f"{ns}-SHP-1"]}
@@ -26,13 +30,12 @@ def _order(ns: str, fos: dict[str, dict[str, str]]) -> Json:
 
     return {
         "order_id": f"{ns}-ORD",
-        "partner_order_reference": f"{ns}-REF",
-        "merchant": "CONTRACT_SUITE_MERCHANT",
+        **order_fields(ns, merchant),
         "status": "partially_fulfilled" if "fulfilled" in str(fos) else "open",
         "line_items": [{"id": f"item-{k}", "sku": f"SKU-{k}", "quantity": 2} for k in (1, 2, 3)],
         "fulfillment_orders": [
             {
-                "fulfillment_order_id": fo_id,
+                "fulfillment_order_id": f"{ns}-{fo_id}",
                 "partner_fulfillment_order_reference": f"{ns}-{fo_id}",
                 "delivery_method": "DELIVERY",
                 "line_items": [line(key, status) for key, status in items.items()],
@@ -54,7 +57,7 @@ def _run(
     None for any pending}}) and the `preserved` (fo, item) lines unchanged; FOs named as on the
     page."""
     ns = target.namespace()
-    before = target.seed(_order(ns, start))
+    before = target.seed(_order(ns, target.merchant, start))
     order_id = before.json["order_id"]
     ids = {  # the page's FO names -> the ids the seeded FOs read back with (found by reference)
         name: fo["fulfillment_order_id"]
@@ -78,7 +81,8 @@ def _run(
     )
 
 
-@pytest.mark.admin_seed("a fulfilled line item")
+@pytest.mark.terminal_lines
+@verifies(rules.EXAMPLE_ADD_ITEM)
 def test_example_add_item_3_with_item_2_fulfilled(target: Target) -> None:
     """ "If you have an FO with 2 items (item-1: open, item-2: fulfilled) and want to add
     item-3" -> "FO will have item-1 (open), item-2 (fulfilled - preserved), item-3 (open)"."""
@@ -102,6 +106,7 @@ def test_example_add_item_3_with_item_2_fulfilled(target: Target) -> None:
     )
 
 
+@verifies(rules.EXAMPLE_REMOVE_ITEM)
 def test_example_remove_open_item_2(target: Target) -> None:
     """ "If you have an FO with 3 items and want to remove item-2 (which is open)"."""
     _run(
@@ -123,6 +128,7 @@ def test_example_remove_open_item_2(target: Target) -> None:
     )
 
 
+@verifies(rules.EXAMPLE_MOVE_ITEM)
 def test_example_move_item_2_from_fo_a_to_fo_b(target: Target) -> None:
     """ "To move item-2 from FO-A to FO-B": FO-A keeps item-1, FO-B holds item-2 and item-3."""
     _run(

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
 from hypothesis import strategies as st
 
 from . import rules
 from .client import UPDATE_SCHEDULE
 from .model import PENDING
 from .observation import Observation
-from .settings import examples
-from .steps import draw_fo, seed_drawn
+from .steps import draw_fo, property_test, seed_drawn
 from .strategies import windows
 from .target import Target
 
@@ -41,16 +39,14 @@ def _reschedule(target: Target, data: st.DataObject, method: str) -> Observation
     )
 
 
-@examples()
-@given(data=st.data())
+@property_test(rules.SCHEDULE_DELIVERY, rules.SCHEDULE_KEEPS_METHOD)
 def test_delivery_updates_delivery_schedule(target: Target, data: st.DataObject) -> None:
     observation = _reschedule(target, data, "DELIVERY")
     rules.SCHEDULE_DELIVERY.verify(observation)
     rules.SCHEDULE_KEEPS_METHOD.verify(observation)
 
 
-@examples()
-@given(data=st.data())
+@property_test(rules.SCHEDULE_COLLECTION, rules.SCHEDULE_KEEPS_METHOD)
 def test_collection_updates_customer_collection_schedule(
     target: Target, data: st.DataObject
 ) -> None:
@@ -59,9 +55,14 @@ def test_collection_updates_customer_collection_schedule(
     rules.SCHEDULE_KEEPS_METHOD.verify(observation)
 
 
-@pytest.mark.reading
-@examples(0.5)
-@given(data=st.data())
+@property_test(rules.SCHEDULE_ONLY, scale=0.5, method=st.sampled_from(["DELIVERY", "COLLECTION"]))
+def test_rescheduling_changes_nothing_else(
+    target: Target, data: st.DataObject, method: str
+) -> None:
+    rules.SCHEDULE_ONLY.verify(_reschedule(target, data, method))
+
+
+@property_test(rules.SCHEDULE_DIGITAL, rules.SCHEDULE_KEEPS_METHOD, scale=0.5)
 def test_digital_is_refused(target: Target, data: st.DataObject) -> None:
     observation = _reschedule(target, data, "DIGITAL")
     rules.SCHEDULE_DIGITAL.verify(observation)

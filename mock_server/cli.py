@@ -256,6 +256,19 @@ def add_contract_options(parser: argparse.ArgumentParser) -> None:
         help="the server under test, e.g. http://127.0.0.1:8080",
     )
     parser.add_argument("--api-key", metavar="KEY", help="x-api-key sent by the suite")
+    parser.add_argument(
+        "--client-id",
+        metavar="ID",
+        help="client id: the suite gets its bearer token from POST /oauth/token (the secret "
+        "from --client-secret or $CONTRACT_CLIENT_SECRET)",
+    )
+    parser.add_argument(
+        "--client-secret",
+        metavar="SECRET",
+        help="that client's secret (prefer $CONTRACT_CLIENT_SECRET: a command line is visible "
+        "to other users of the machine)",
+    )
+    parser.add_argument("--token", metavar="TOKEN", help="a bearer token to send as it is")
     parser.add_argument("--tenant-id", metavar="TENANT", help="tenant-id sent by the suite")
     parser.add_argument(
         "--seed-mode",
@@ -267,7 +280,30 @@ def add_contract_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--merchant", metavar="MERCHANT", help="that location's merchant")
     parser.add_argument("--max-examples", metavar="N", help="Hypothesis examples per property test")
     parser.add_argument(
+        "--tiers",
+        metavar="LIST",
+        help="documented,reading,sandbox or a part of it (default: all against a loopback URL, "
+        "documented,reading against any other)",
+    )
+    parser.add_argument(
+        "--shrink-seconds", metavar="S", help="at most this long shrinking a failing property"
+    )
+    parser.add_argument(
         "--junitxml", type=Path, metavar="PATH", help="keep the JUnit XML report at PATH"
+    )
+    parser.add_argument(
+        "--report",
+        dest="contract_report",
+        metavar="DIR",
+        help="write report.json and report.html (every claim, its tier and outcome) into DIR",
+    )
+    parser.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="known drift: failures of the claims FILE lists are reported as known",
+    )
+    parser.add_argument(
+        "--write-baseline", metavar="FILE", help="write a baseline of this run's failures"
     )
     parser.add_argument(
         "--suite",
@@ -280,12 +316,20 @@ def add_contract_options(parser: argparse.ArgumentParser) -> None:
 CONTRACT_OPTIONS = (
     "base_url",
     "api_key",
+    "client_id",
+    "client_secret",
+    "token",
     "tenant_id",
     "seed_mode",
     "location_id",
     "location_code",
     "merchant",
     "max_examples",
+    "tiers",
+    "shrink_seconds",
+    "contract_report",
+    "baseline",
+    "write_baseline",
 )
 
 
@@ -325,8 +369,9 @@ def main(argv: list[str] | None = None) -> None:
         "contract",
         help="run the contract suite against a server",
         description="Run the contract suite (pytest) against the server at --base-url, showing "
-        "pytest's progress, then a table of the failed tests. Any other argument is passed to "
-        "pytest (e.g. -k schedule, -x, -n 2). The exit code is pytest's.",
+        "pytest's progress, then the tests by outcome, a table of the failed ones and a line per "
+        "tier. Any other argument is passed to pytest (e.g. -k schedule, -x, -n 2). The exit "
+        "code is pytest's.",
         allow_abbrev=False,
     )
     add_contract_options(contract_parser)

@@ -1,22 +1,36 @@
-"""`carriyo-sandbox contract`: run the contract suite with pytest, then list what failed.
+"""`carriyo-sandbox contract`: run the contract suite with pytest, then say what it found.
 
 pytest runs in a child process with the suite's plugin (`contract_tests.plugin`, which defines
-`--base-url` and the other options) and shows its own progress; its JUnit XML report (a temporary
-file unless `--junitxml` names one) gives the closing table: each failed test and the first line
-of its failure message. The exit code is pytest's.
+`--base-url` and the other options) and shows its own progress. The closing summary counts the
+tests as pytest's JUnit XML report (a temporary file unless `--junitxml` names one) has them,
+passed, failed, skipped and known (a failure the baseline excuses) apart, lists each failed test
+with the first line of its failure, and ends with the suite report's line per tier (the report
+goes to a temporary directory unless `--report` names one). Secrets reach pytest through its
+environment, never its command line. The exit code is pytest's.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
+import os
 import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
 from pathlib import Path
 
 MESSAGE_WIDTH = 110
 SUITE_PLUGIN = "contract_tests.plugin"
+SECRET_OPTIONS = {
+    "api-key": "CONTRACT_API_KEY",
+    "client-secret": "CONTRACT_CLIENT_SECRET",
+    "token": "CONTRACT_TOKEN",
+}
+"""Options handed to pytest through its environment, never on its command line (visible in the
+process list)."""
+REPORT_OPTION = "contract-report"
 
 
 def suite_location(suite: str) -> str:
@@ -30,45 +44,66 @@ def suite_location(suite: str) -> str:
     return next(iter(found.submodule_search_locations))
 
 
-def failures(junit_xml: Path) -> tuple[int, list[tuple[str, str]]]:
-    """(tests run, [(test, first line of its failure or error)]) from a JUnit XML report."""
-    root = ET.parse(junit_xml).getroot()
-    cases = list(root.iter("testcase"))
-    failed = []
-    for case in cases:
+@dataclass
+class Outcomes:
+    """The tests of a JUnit XML report by outcome, and each failed one with its first line."""
+
+    total: int = 0
+    passed: int = 0
+    skipped: int = 0
+    known: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+def outcomes(junit_xml: Path) -> Outcomes:
+    found = Outcomes()
+    for case in ET.parse(junit_xml).getroot().iter("testcase"):
+        found.total += 1
         problem = case.find("failure")
         if problem is None:
             problem = case.find("error")
-        if problem is None:
-            continue
-        text = problem.get("message") or problem.text or problem.tag
-        name = "::".join(part for part in (case.get("classname"), case.get("name")) if part)
-        failed.append((name, text.strip().splitlines()[0] if text.strip() else problem.tag))
-    return len(cases), failed
+        skipped = case.find("skipped")
+        if problem is not None:
+            text = (problem.get("message") or problem.text or problem.tag).strip()
+            name = "::".join(part for part in (case.get("classname"), case.get("name")) if part)
+            found.failed.append((name, text.splitlines()[0] if text else problem.tag))
+        elif skipped is not None and skipped.get("type") == "pytest.xfail":
+            found.known += 1
+        elif skipped is not None:
+            found.skipped += 1
+        else:
+            found.passed += 1
+    return found
 
 
-def failure_table(total: int, failed: list[tuple[str, str]]) -> str:
-    """The closing summary: a two-column table of failed tests, or one line when none failed."""
-    if not failed:
-        return f"Contract suite: all {total} tests passed."
-    width = max(len("TEST"), *(len(name) for name, _ in failed))
-    lines = [
-        f"Contract suite: {len(failed)} of {total} tests failed",
-        f"{'TEST':<{width}}  FAILURE",
-        f"{'-' * width}  {'-' * len('FAILURE')}",
-    ]
-    for name, message in failed:
-        cut = message if len(message) <= MESSAGE_WIDTH else message[: MESSAGE_WIDTH - 1] + "…"
-        lines.append(f"{name:<{width}}  {cut}")
+def failure_table(found: Outcomes) -> str:
+    """The closing summary: the count of each outcome, then a table of the failed tests."""
+    counts = [f"{found.passed} passed", f"{len(found.failed)} failed"]
+    counts += [f"{found.skipped} skipped"] * bool(found.skipped)
+    counts += [f"{found.known} known (baseline)"] * bool(found.known)
+    lines = [f"Contract suite: {found.total} tests: {', '.join(counts)}"]
+    if found.failed:
+        width = max(len("TEST"), *(len(name) for name, _ in found.failed))
+        lines += [f"{'TEST':<{width}}  FAILURE", f"{'-' * width}  {'-' * len('FAILURE')}"]
+        for name, message in found.failed:
+            cut = message if len(message) <= MESSAGE_WIDTH else message[: MESSAGE_WIDTH - 1] + "…"
+            lines.append(f"{name:<{width}}  {cut}")
     return "\n".join(lines)
+
+
+def tier_line(report_dir: Path) -> str:
+    """The suite report's summary line ("" when the run wrote no report)."""
+    path = report_dir / "report.json"
+    return str(json.loads(path.read_text(encoding="utf-8"))["summary"]) if path.exists() else ""
 
 
 def run_contract_suite(
     suite: str, options: dict[str, str], pytest_args: list[str], junit_xml: Path | None
 ) -> int:
-    """Run pytest on the suite with `--name value` for each option; print the failure table."""
+    """Run pytest on the suite with `--name value` for each option; print the summary."""
     with tempfile.TemporaryDirectory(prefix="carriyo-contract-") as scratch:
         report = junit_xml or Path(scratch) / "contract.xml"
+        report_dir = Path(options.setdefault(REPORT_OPTION, str(Path(scratch) / "report")))
         command = [
             sys.executable,
             "-m",
@@ -78,9 +113,16 @@ def run_contract_suite(
             SUITE_PLUGIN,
             f"--junitxml={report}",
         ]
+        env = dict(os.environ)
         for name, value in options.items():
-            command += [f"--{name}", value]
-        code = subprocess.call([*command, *pytest_args])
+            if name in SECRET_OPTIONS:
+                env[SECRET_OPTIONS[name]] = value
+            else:
+                command += [f"--{name}", value]
+        code = subprocess.call([*command, *pytest_args], env=env)
         if report.exists():
-            print("\n" + failure_table(*failures(report)), flush=True)
+            print("\n" + failure_table(outcomes(report)), flush=True)
+        line = tier_line(report_dir)
+        if line:
+            print(line, flush=True)
     return code

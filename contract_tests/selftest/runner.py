@@ -1,4 +1,4 @@
-"""Run a broken sandbox, and the behaviour suite or plain Schemathesis against it."""
+"""Run a broken or fair sandbox, and a tier of the suite or plain Schemathesis against it."""
 
 from __future__ import annotations
 
@@ -9,22 +9,28 @@ import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from ..plugin import RUN_FIRST_ENV
 from ..server import Command
 from ..settings import VERDICT_ONLY_ENV
 from .variants import Variant
 
 SUITE = Path(__file__).resolve().parent.parent
 ROOT = SUITE.parent
-CONTRACT_FAILURES = ("ContractViolation", "AssertionError")
+CONTRACT_FAILURES = ("ContractViolation", "AssertionError", "FailureGroup")
 """What a failing test of the suite raises (a ConnectionError, say, is no verdict)."""
 
 
-def serve_command(variant: Variant, *, fixtures: bool = False) -> Command:
-    """The command line of `variant`'s sandbox on a given port."""
+def serve_command(
+    variant: Variant, *, fixtures: bool = False, clients: Path | None = None
+) -> Command:
+    """The command line of `variant`'s sandbox on a given port (`clients`: a `--clients`
+    file, for a sandbox requiring tokens)."""
 
     def command(port: int) -> list[str]:
         extra = ["--fixtures"] if fixtures else []
+        extra += ["--clients", str(clients)] if clients else []
         return [
             sys.executable,
             "-m",
@@ -45,10 +51,15 @@ class Verdict:
     returncode: int
     failed: tuple[str, ...]
     output: str
+    junit: str = ""
 
     @property
     def caught(self) -> bool:
         return self.returncode != 0 and bool(self.failed)
+
+    @property
+    def passed(self) -> bool:
+        return self.returncode == 0
 
 
 def _contract_failures(junit_xml: Path) -> tuple[str, ...]:
@@ -62,26 +73,34 @@ def _contract_failures(junit_xml: Path) -> tuple[str, ...]:
     return tuple(found)
 
 
-def run_behaviour_suite(base_url: str, *, max_examples: int, first_failure: bool) -> Verdict:
-    """`pytest contract_tests -m behaviour --base-url URL` in a child process."""
+def run_suite(
+    base_url: str,
+    *args: str,
+    tiers: str,
+    max_examples: int,
+    first_failure: bool,
+    paths: tuple[Path, ...] = (SUITE,),
+    verdict_only: bool = True,
+    env: dict[str, str] | None = None,
+) -> Verdict:
+    """`pytest PATHS --base-url URL --tiers TIERS ARGS` in a child process (the whole suite by
+    default); `verdict_only`: no shrinking, no example database."""
     with tempfile.TemporaryDirectory(prefix="contract-selftest-") as scratch:
         report = Path(scratch) / "junit.xml"
         command = [
             sys.executable,
             "-m",
             "pytest",
-            str(SUITE),
-            "-m",
-            "behaviour",
+            *map(str, paths),
+            *args,
             "-q",
             "-p",
             "no:cacheprovider",
-            "--ignore",
-            str(SUITE / "selftest"),
-            "--ignore",
-            str(SUITE / "test_schema.py"),
+            "--assert=plain",  # a verdict needs no assertion rewriting (seconds of every run)
             "--base-url",
             base_url,
+            "--tiers",
+            tiers,
             "--max-examples",
             str(max_examples),
             "--hypothesis-seed",
@@ -89,12 +108,43 @@ def run_behaviour_suite(base_url: str, *, max_examples: int, first_failure: bool
             f"--junitxml={report}",
             *(["-x"] if first_failure else []),
         ]
-        env = {**os.environ, VERDICT_ONLY_ENV: "1"}
+        environ = {**os.environ, **(env or {})}
+        if verdict_only:
+            environ[VERDICT_ONLY_ENV] = "1"
         done = subprocess.run(
-            command, cwd=ROOT, env=env, capture_output=True, text=True, check=False
+            command, cwd=ROOT, env=environ, capture_output=True, text=True, check=False
         )
         failed = _contract_failures(report) if report.exists() else ()
-    return Verdict(done.returncode, failed, done.stdout + done.stderr)
+        junit = report.read_text(encoding="utf-8") if report.exists() else ""
+    return Verdict(done.returncode, failed, done.stdout + done.stderr, junit)
+
+
+def run_one(base_url: str, module: str, name: str, *args: str, **options: Any) -> Verdict:
+    """The tests of `module` whose names hold `name` (`run_suite`'s options)."""
+    return run_suite(base_url, "-k", name, *args, paths=(SUITE / module,), **options)
+
+
+def run_behaviour_suite(
+    base_url: str, *, max_examples: int, first_failure: bool, first: str = ""
+) -> Verdict:
+    """The behaviour tests of the documented and reading tiers (Schemathesis cannot see a
+    business rule: test_schema.py is left out), those of `first` before the others."""
+    return run_suite(
+        base_url,
+        "-m",
+        "behaviour",
+        "--ignore",
+        str(SUITE / "test_schema.py"),
+        tiers="documented,reading",
+        max_examples=max_examples,
+        first_failure=first_failure,
+        env={RUN_FIRST_ENV: first} if first else None,
+    )
+
+
+def run_documented_tier(base_url: str, *, max_examples: int) -> Verdict:
+    """Every test of the documented tier, Schemathesis' included, stopping at a failure."""
+    return run_suite(base_url, tiers="documented", max_examples=max_examples, first_failure=True)
 
 
 def run_schemathesis(base_url: str, *, max_examples: int, headers: dict[str, str]) -> Verdict:

@@ -10,10 +10,13 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mock_server.domain import DomainError
 from mock_server.sandbox import Sandbox
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
 
 Wrapper = Callable[[Callable[..., Any]], Callable[..., Any]]
 
@@ -30,13 +33,22 @@ def wrap(target: str, wrapper: Wrapper) -> None:
     setattr(owner, attr, wrapper(original))
 
 
+def _none(_: Sandbox) -> None:
+    """The sandbox as it is."""
+
+
 @dataclass(frozen=True)
 class Variant:
-    """`breaks` names the documented rule (page) that `apply` breaks."""
+    """`breaks` names the documented rule (page) that `apply` breaks, or, for a fair variant,
+    what it does otherwise and the documentation allowing it. `apply` patches the sandbox in its
+    process; `wsgi`, when given, wraps the app (a variant that differs on the wire)."""
 
     name: str
     breaks: str
-    apply: Callable[[Sandbox], None]
+    apply: Callable[[Sandbox], None] = _none
+    wsgi: Callable[[WSGIApplication], WSGIApplication] | None = None
+    first: str = ""
+    """The test module that checks the rule broken (run first; the others run after it)."""
 
 
 def _fos(order: dict[str, Any]) -> list[dict[str, Any]]:
@@ -103,6 +115,22 @@ def updates_cancelled_orders(_: Sandbox) -> None:
     def wrapper(update: Callable[..., Any]) -> Callable[..., Any]:
         def updated(order: dict[str, Any], body: Any, **kw: Any) -> Any:
             return update({**order, "status": "open"}, body, **kw)
+
+        return updated
+
+    wrap("mock_server.domain.update_order", wrapper)
+
+
+def clears_omitted_billing_address(_: Sandbox) -> None:
+    """An update that does not send `billing_address` clears it (as an independent server the
+    review ran did: the suite's seeded orders had none, so no test saw it)."""
+
+    def wrapper(update: Callable[..., Any]) -> Callable[..., Any]:
+        def updated(order: dict[str, Any], body: Any, **kw: Any) -> Any:
+            result = update(order, body, **kw)
+            if "billing_address" in body:
+                return result
+            return {key: value for key, value in result.items() if key != "billing_address"}
 
         return updated
 
@@ -234,51 +262,84 @@ def closes_shopify_orders(_: Sandbox) -> None:
     wrap("mock_server.domain.apply_shipment", wrapper)
 
 
-def _none(_: Sandbox) -> None:
-    """The sandbox as it is."""
-
-
 BASELINE = Variant("baseline", "nothing (the sandbox as it is)", _none)
 VARIANTS: tuple[Variant, ...] = (
-    Variant("drops_fulfilled_items", "002: terminal line items preserved", drops_fulfilled_items),
-    Variant("keeps_omitted_fos", "002: omitted FOs removed", keeps_omitted_fos),
+    Variant(
+        "drops_fulfilled_items",
+        "002: terminal line items preserved",
+        drops_fulfilled_items,
+        first="test_update_order.py",
+    ),
+    Variant(
+        "keeps_omitted_fos",
+        "002: omitted FOs removed",
+        keeps_omitted_fos,
+        first="test_update_order.py",
+    ),
     Variant(
         "keeps_unlisted_pending_items",
         "002: unlisted pending items removed",
         keeps_unlisted_pending_items,
+        first="test_update_order.py",
     ),
     Variant(
         "accepts_terminal_items_listed",
         "002: only pending items may be passed",
         accepts_terminal_items_listed,
+        first="test_update_order.py",
+    ),
+    Variant(
+        "clears_omitted_billing_address",
+        "002: fields not provided stay as they were",
+        clears_omitted_billing_address,
+        first="test_update_order.py",
     ),
     Variant(
         "updates_cancelled_orders",
         "002: cancelled orders cannot be updated",
         updates_cancelled_orders,
+        first="test_update_order.py",
     ),
-    Variant("ignores_key", "000-003: key=partner_order_reference", ignores_key),
+    Variant(
+        "ignores_key",
+        "000-003: key=partner_order_reference",
+        ignores_key,
+        first="test_key_and_tenants.py",
+    ),
     Variant(
         "shares_orders_across_tenants",
         "tenant-id: orders belong to their tenant",
         shares_orders_across_tenants,
+        first="test_key_and_tenants.py",
     ),
     Variant(
         "resolves_location_code_first",
         "001: partner_location_id first",
         resolves_location_code_first,
+        first="test_update_location.py",
     ),
-    Variant("schedules_digital_fos", "003: not applicable to DIGITAL", schedules_digital_fos),
+    Variant(
+        "schedules_digital_fos",
+        "003: not applicable to DIGITAL",
+        schedules_digital_fos,
+        first="test_update_schedule.py",
+    ),
     Variant(
         "applies_references_partially",
         "000: unknown fulfillment_id refused, nothing applied",
         applies_references_partially,
+        first="test_partner_references.py",
     ),
     Variant(
         "closes_lines_of_any_shipment",
         "004: only related line items auto-close",
         closes_lines_of_any_shipment,
+        first="test_shipment_status.py",
     ),
-    Variant("closes_shopify_orders", "004: Shopify-sourced orders skipped", closes_shopify_orders),
+    Variant(
+        "closes_shopify_orders",
+        "004: Shopify-sourced orders skipped",
+        closes_shopify_orders,
+        first="test_shipment_status.py",
+    ),
 )
-BY_NAME = {variant.name: variant for variant in (BASELINE, *VARIANTS)}

@@ -14,7 +14,7 @@ import requests
 
 from mock_server.cli import add_serve_options, config_from_args
 from mock_server.config import Client
-from mock_server.contract_runner import failure_table, failures
+from mock_server.contract_runner import failure_table, outcomes
 from tests.launcher import CLI_SERVE, PYTHON_M, running
 
 CLI = str(Path(sys.executable).parent / "carriyo-sandbox")
@@ -153,7 +153,7 @@ def test_contract_runs_the_suite_and_tabulates_failures(tmp_path: Path) -> None:
     )
     assert result.returncode == 1, result.stdout + result.stderr
     assert "1 failed, 2 passed" in result.stdout  # pytest's own progress and summary
-    table = result.stdout[result.stdout.index("Contract suite: 1 of 3 tests failed") :]
+    table = result.stdout[result.stdout.index("Contract suite: 3 tests: 2 passed, 1 failed") :]
     assert "test_rules::test_a_rule_that_breaks" in table
     assert "update-location: FO location_id not resolved" in table
     assert "second line" not in table
@@ -177,7 +177,7 @@ def test_contract_passes_pytest_arguments_through(tmp_path: Path) -> None:
         "no:cacheprovider",
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Contract suite: all 1 tests passed." in result.stdout
+    assert "Contract suite: 1 tests: 1 passed, 0 failed" in result.stdout
 
 
 def test_contract_names_a_missing_suite() -> None:
@@ -187,6 +187,7 @@ def test_contract_names_a_missing_suite() -> None:
 
 
 def test_failure_table_from_a_junit_report(tmp_path: Path) -> None:
+    """Skipped tests and known failures are counted apart, never as passed."""
     report = tmp_path / "r.xml"
     report.write_text(
         """<testsuites><testsuite>
@@ -195,16 +196,20 @@ def test_failure_table_from_a_junit_report(tmp_path: Path) -> None:
           <failure message="AssertionError: 400 expected&#10;more">trace</failure></testcase>
         <testcase classname="contract_tests.test_b" name="test_setup">
           <error message="fixture failed">trace</error></testcase>
+        <testcase classname="contract_tests.test_c" name="test_remote">
+          <skipped type="pytest.skip" message="api seed mode">why</skipped></testcase>
+        <testcase classname="contract_tests.test_c" name="test_known">
+          <skipped type="pytest.xfail" message="known (baseline): #12">why</skipped></testcase>
         </testsuite></testsuites>"""
     )
-    total, failed = failures(report)
-    assert total == 3
-    assert failed == [
+    found = outcomes(report)
+    assert (found.total, found.passed, found.skipped, found.known) == (5, 1, 1, 1)
+    assert found.failed == [
         ("contract_tests.test_a::test_bad[x]", "AssertionError: 400 expected"),
         ("contract_tests.test_b::test_setup", "fixture failed"),
     ]
-    lines = failure_table(total, failed).splitlines()
-    assert lines[0] == "Contract suite: 2 of 3 tests failed"
+    lines = failure_table(found).splitlines()
+    assert lines[0] == "Contract suite: 5 tests: 1 passed, 2 failed, 1 skipped, 1 known (baseline)"
     assert lines[1].split() == ["TEST", "FAILURE"]
     assert lines[3].split(maxsplit=1) == [
         "contract_tests.test_a::test_bad[x]",

@@ -1,0 +1,85 @@
+"""The rule table itself: every quote is verbatim on the page it cites (a sandbox rule's in the
+README's "Behaviour" section), and the suite's enums are the pages' lists (no target needed)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from .. import rules
+from ..conformance import ALL_SCHEMA_CLAIMS
+from ..model import (
+    IN_PROGRESS,
+    LINE_STATUSES,
+    ORDER_STATUSES,
+    PAGE_002_ORDER_STATUSES,
+    PENDING,
+    TERMINAL,
+    UPDATABLE_ORDER_STATUSES,
+)
+
+pytestmark = [pytest.mark.selftest, pytest.mark.sandbox]
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = ROOT / "docs" / "api-pages"
+README = ROOT / "README.md"
+CLAIMS = (*rules.ALL_RULES, *ALL_SCHEMA_CLAIMS)
+
+
+def _normalised(text: str) -> str:
+    """Whitespace collapsed, Markdown emphasis and code marks dropped."""
+    return re.sub(r"\s+", " ", re.sub(r"[*`]", "", text)).strip()
+
+
+def _source(page: str) -> str:
+    if page == "README":
+        found = [README] if README.is_file() else []
+    else:
+        found = sorted(PAGES.glob(f"{page}_*.txt"))
+    if not found:
+        pytest.skip(f"{page} is not here (the suite runs outside the repository)")
+    text = found[0].read_text(encoding="utf-8")
+    if page == "README":
+        text = text.split("\n## Behaviour\n", 1)[1].split("\n## ", 1)[0]
+    return _normalised(text)
+
+
+def test_claim_names_are_unique() -> None:
+    names = [claim.name for claim in CLAIMS]
+    assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [claim for claim in CLAIMS if claim.page[:1].isdigit() or claim.page == "README"],
+    ids=lambda claim: claim.name,
+)
+def test_quote_is_verbatim_on_its_pages(claim: rules.Rule) -> None:
+    for page in (part.strip() for part in claim.page.split(",")):
+        assert _normalised(claim.quote) in _source(page), f"{claim.name}: not on page {page}"
+
+
+def test_sandbox_claims_quote_the_readme_and_readings_say_what_else() -> None:
+    """A sandbox rule cites the README's Behaviour section; a reading names other readings."""
+    for rule in rules.ALL_RULES:
+        assert (rule.page == "README") == (rule.tier == "sandbox"), rule.name
+        if rule.tier == "reading":
+            assert "Other readings:" in rule.note, rule.name
+
+
+def test_statuses_are_the_pages_lists() -> None:
+    """Page 002: the updatable and non-updatable order statuses; pending and terminal line
+    item statuses. The published ones it does not name (order `processing`, the line statuses
+    of a pick or pack) are neither."""
+    text = _source("002")
+    updatable = rules.UPDATABLE_STATUSES.quote.split(" - ")[0].split(", ")
+    assert set(updatable) == UPDATABLE_ORDER_STATUSES
+    assert UPDATABLE_ORDER_STATUSES | {"cancelled"} == PAGE_002_ORDER_STATUSES
+    assert "cancelled - Cannot be updated" in text
+    for status in PENDING | TERMINAL:
+        assert f"{status} - Items" in text, status
+    for status in (ORDER_STATUSES - PAGE_002_ORDER_STATUSES) | IN_PROGRESS:
+        assert status not in text, status
+    assert PENDING | TERMINAL | IN_PROGRESS == LINE_STATUSES
+    assert len(LINE_STATUSES) == len(PENDING) + len(TERMINAL) + len(IN_PROGRESS)
