@@ -539,17 +539,23 @@ def only_references_changed(obs: Observation) -> Problems:
 
 
 # ------------------------------------------------------------------ page 004: shipment
+def _fo_lines(order: Json) -> dict[Any, list[Json]]:
+    return {fo.get(_FO_ID): lines(fo) for fo in fulfillment_orders(order)}
+
+
 def delivered_closes_related(obs: Observation) -> Problems:
-    """Fulfilled lines carrying the shipment_id are closed; everything else is unchanged."""
+    """Fulfilled lines carrying the shipment_id are closed; every other line item is unchanged
+    (what else a service records of a delivery, its own shipment records say, is not the
+    rule's)."""
     problems = succeeded(obs)
     if problems:
         return problems
     shipment_id = obs.body["shipment_id"]
-    expected = without_derived(obs.old)
-    for _, line in all_fo_lines(expected):
+    expected = copy.deepcopy(_fo_lines(obs.old))
+    for line in (line for held in expected.values() for line in held):
         if line.get("status") == "fulfilled" and shipment_id in (line.get("shipment_ids") or []):
             line["status"] = "closed"
-    return differences(expected, without_derived(obs.new))
+    return differences(expected, _fo_lines(obs.new), "fulfillment_orders")
 
 
 def shipment_left_order_unchanged(obs: Observation) -> Problems:

@@ -1,5 +1,6 @@
-"""`carriyo-sandbox`: run the sandbox (`serve`) or the contract suite against a server
-(`contract`); `python -m mock_server` is `serve`."""
+"""`carriyo-sandbox`: run the sandbox (`serve`), the contract suite against a server (`contract`),
+a proxy checking real traffic against the docs (`proxy`) or its recording's replay (`replay`);
+`python -m mock_server` is `serve`."""
 
 from __future__ import annotations
 
@@ -354,6 +355,32 @@ def serve_main(argv: list[str] | None = None) -> None:
     sys.exit(serve(parser.parse_args(argv)))
 
 
+def add_proxy_commands(commands: Any) -> None:
+    """`proxy` and `replay` (mock_server/proxy/cli.py)."""
+    from .proxy.cli import add_proxy_options, add_replay_options, proxy, replay
+
+    proxy_parser = commands.add_parser(
+        "proxy",
+        help="stand in front of a real tenant: forward, check against the docs, record",
+        description="Forward every request to --upstream unchanged and return its answer "
+        "unchanged; check each exchange against the documented view of openapi.yaml and the "
+        "contract suite's rules (violations at GET /__admin/violations, in the "
+        "X-Sandbox-Violations header and the log, the report on shutdown and on POST "
+        "/__admin/report); --record writes every exchange to a HAR 1.2 file, secrets masked.",
+    )
+    add_proxy_options(proxy_parser)
+    proxy_parser.set_defaults(func=proxy)
+    replay_parser = commands.add_parser(
+        "replay",
+        help="replay a proxy's recording against a sandbox: the parity report",
+        description="Seed the sandbox at --against with the orders the recording's answers "
+        "showed first, replay every request, and write where the sandbox answered otherwise, "
+        "per operation and field (parity.json, parity.html). Exit 1 when any answer differed.",
+    )
+    add_replay_options(replay_parser)
+    replay_parser.set_defaults(func=replay)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="carriyo-sandbox",
@@ -376,6 +403,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     add_contract_options(contract_parser)
     contract_parser.set_defaults(func=contract)
+    add_proxy_commands(commands)
     args, extra = parser.parse_known_args(argv)
     if extra and args.func is not contract:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")

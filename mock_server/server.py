@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from types import FrameType
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
-
 from .app import DELAYS
 from .config import MIB
 

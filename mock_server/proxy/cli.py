@@ -37,6 +37,13 @@ def add_proxy_options(parser: argparse.ArgumentParser) -> None:
         "can be judged (one more upstream request per write)",
     )
     parser.add_argument(
+        "--tiers",
+        default="documented,reading",
+        metavar="LIST",
+        help="the tiers of the contract suite's rules judged: documented,reading (the default), "
+        "documented, or with sandbox",
+    )
+    parser.add_argument(
         "--strict",
         action="store_true",
         help="answer 502 (the published error body, naming the rule) instead of an answer that "
@@ -59,6 +66,8 @@ def add_proxy_options(parser: argparse.ArgumentParser) -> None:
 
 def proxy(args: argparse.Namespace) -> int:
     """Serve the proxy until SIGTERM or SIGINT; then write the report."""
+    from contract_tests.tiers import parse_tiers
+
     from ..server import make_server, serve_until_signalled
     from .app import ProxyApp, ProxyOptions
     from .forward import Upstream
@@ -68,16 +77,17 @@ def proxy(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     try:
         upstream = Upstream(args.upstream, args.upstream_timeout)
+        tiers = parse_tiers(args.tiers)
     except ValueError as exc:
         raise SystemExit(str(exc)) from exc
-    judge = Judge(upstream if args.observe_before else None)
     app = ProxyApp(
         ProxyOptions(
             upstream,
-            judge,
+            Judge(upstream.base_url, tiers),
             recorder=HarRecorder(args.record, upstream.base_url) if args.record else None,
             strict=args.strict,
-            write_report=judge.report_writer(args.report) if args.report else None,
+            observe_before=args.observe_before,
+            report_dir=args.report,
         )
     )
     server = make_server(app, host=args.host, port=args.port, threads=args.threads)
@@ -100,7 +110,9 @@ def add_replay_options(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="where parity.json and parity.html are written (default ./parity-report)",
     )
-    parser.add_argument("--api-key", default="replay-key", help="x-api-key of the replayed requests")
+    parser.add_argument(
+        "--api-key", default="replay-key", help="x-api-key of the replayed requests"
+    )
 
 
 def replay(args: argparse.Namespace) -> int:

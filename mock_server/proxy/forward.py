@@ -9,11 +9,10 @@ drops the connection is an UpstreamError, which the proxy answers 502 or 504.
 from __future__ import annotations
 
 import http.client
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 HOP_BY_HOP = frozenset(
     {
@@ -33,6 +32,8 @@ HOP_BY_HOP = frozenset(
 client library sets itself (`Host` for the upstream, `Content-Length` of the body sent)."""
 
 Headers = list[tuple[str, str]]
+PATH_SAFE = "/:@!$&'()*+,;=-._~"
+"""What a path segment may hold unescaped (RFC 3986 `pchar`) and the slashes between them."""
 
 
 @dataclass
@@ -49,13 +50,17 @@ class Message:
 
 @dataclass
 class Request(Message):
+    """`path` decoded (what the spec's templates match), `wire_path` as it goes on the wire."""
+
     method: str = "GET"
     path: str = "/"
     query: str = ""
+    wire_path: str = ""
 
     @property
     def target(self) -> str:
-        return self.path + (f"?{self.query}" if self.query else "")
+        path = self.wire_path or quote(self.path, safe=PATH_SAFE)
+        return path + (f"?{self.query}" if self.query else "")
 
 
 @dataclass
@@ -174,22 +179,21 @@ class Upstream:
 
 
 def read_request(environ: dict[str, object], body: bytes) -> Request:
-    """The request a WSGI environ describes, headers by their HTTP names, body as read."""
+    """The request a WSGI environ describes, headers by their HTTP names, body as read. WSGI
+    gives the path decoded (PEP 3333: as latin-1 text); it is sent on escaped again, byte for
+    byte, so that a `%2F` inside a reference arrives as a `/` but nothing else changes."""
     headers: Headers = []
     for key, value in environ.items():
         if key.startswith("HTTP_"):
             headers.append((key[5:].replace("_", "-").title(), str(value)))
         elif key in ("CONTENT_TYPE",) and value:
             headers.append(("Content-Type", str(value)))
-    raw_path = str(environ.get("PATH_INFO", "/")).encode("latin-1").decode("utf-8", "replace")
+    raw = str(environ.get("PATH_INFO", "")).encode("latin-1") or b"/"
     return Request(
         headers,
         body,
         str(environ.get("REQUEST_METHOD", "GET")),
-        raw_path or "/",
+        raw.decode("utf-8", "replace"),
         str(environ.get("QUERY_STRING", "")),
+        quote(raw, safe=PATH_SAFE),
     )
-
-
-def is_timeout(exc: BaseException) -> bool:
-    return isinstance(exc, TimeoutError | socket.timeout)

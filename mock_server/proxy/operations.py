@@ -23,6 +23,7 @@ class Operation:
 class Match:
     operation_id: str
     params: dict[str, str]
+    template: str
 
 
 class Operations:
@@ -56,5 +57,5 @@ class Operations:
                 continue
             found = operation.pattern.match(path)
             if found is not None:
-                return Match(operation.operation_id, found.groupdict())
+                return Match(operation.operation_id, found.groupdict(), operation.template)
         return None
