@@ -1,5 +1,5 @@
-"""Fixtures of the proxy's tests: an upstream sandbox and a proxy in front of it, both served in
-this process on free loopback ports."""
+"""Fixtures of the proxy's tests: an upstream sandbox and proxies in front of it, served in this
+process on free loopback ports."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ import pytest
 import requests
 
 from mock_server.app import create_app
-from mock_server.proxy.app import Judge, ProxyApp, ProxyOptions
+from mock_server.proxy.app import ProxyApp, ProxyOptions
 from mock_server.proxy.forward import Upstream
 from mock_server.proxy.har import HarRecorder
+from mock_server.proxy.judge import Judge
 from mock_server.server import BackgroundServer
+from tests.proxy.traffic import AUTH
 
-AUTH = {"x-api-key": "secret-key-123", "tenant-id": "acme-demo"}
+__all__ = ["AUTH"]
 
 
 @pytest.fixture
@@ -31,20 +33,22 @@ ProxyFactory = Callable[..., tuple[str, ProxyApp]]
 
 @pytest.fixture
 def start_proxy(tmp_path: Path) -> Iterator[ProxyFactory]:
-    """`start_proxy(upstream_url, judge=..., record=True, strict=False, timeout=30)`: a proxy's
-    URL and app; its recording is `tmp_path / "traffic.har"`."""
+    """`start_proxy(upstream_url, judged=False, record=True, timeout=30, **options)`: a proxy's
+    URL and app (`judged`: with a Judge; `options`: ProxyOptions' strict, observe_before,
+    report_dir); its recording is `tmp_path / "traffic.har"`."""
     servers: list[BackgroundServer] = []
 
     def start(
         url: str,
-        judge: Judge = lambda exchange: [],
+        judged: bool = False,
         record: bool = True,
-        strict: bool = False,
         timeout: float = 30.0,
+        **options: object,
     ) -> tuple[str, ProxyApp]:
         target = Upstream(url, timeout)
         recorder = HarRecorder(tmp_path / "traffic.har", target.base_url) if record else None
-        app = ProxyApp(ProxyOptions(target, judge, recorder=recorder, strict=strict))
+        judge = Judge(target.base_url) if judged else None
+        app = ProxyApp(ProxyOptions(target, judge, recorder, **options))  # type: ignore[arg-type]
         server = BackgroundServer(app, threads=8).start()
         servers.append(server)
         return server.url, app

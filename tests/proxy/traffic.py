@@ -169,6 +169,7 @@ def fixture_operations(client: Client) -> None:
         "POST", "/oauth/token", {"client_id": "ci-client", "client_secret": "ci-secret-1"}, {}
     )
     client.get("ORD-1001")
+    client.get("SHOP-1001?key=partner_order_reference")  # the order just seen, by reference
     client.get("SHOP-1002?key=partner_order_reference")
     client.send("PATCH", "/orders/ORD-1001", {"language": "ar", "customer": {"name": "Layla"}})
     held = client.get("ORD-1002").get("line_items") or []
