@@ -91,7 +91,10 @@ class ProxyApp:
             exchange.notes.append(note)
         found = self._judge(outgoing, exchange) if outgoing is not None else []
         if self.options.recorder is not None:
-            self.options.recorder.record(exchange)
+            try:
+                self.options.recorder.record(exchange)
+            except (OSError, ValueError, TypeError):  # the client's answer comes first
+                log.exception("could not record %s %s", request.method, request.target)
         return exchange, found
 
     def _judge(self, outgoing: Outgoing, exchange: Exchange) -> list[Violation]:

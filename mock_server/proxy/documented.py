@@ -22,14 +22,31 @@ from contract_tests.conformance import OPERATIONS
 from contract_tests.spec import documented_view
 from contract_tests.tiers import Claim
 
+from ..errors import ApiError
 from ..spec import JSON_MEDIA, PUBLIC_DOCUMENT, SPEC_PATH, Spec
-from ..validation import BOOLEANS, JSON_TYPES
+from ..validation import BOOLEANS, JSON_TYPES, MAX_JSON_DEPTH, shallow
 from .forward import Request, Response
 from .operations import HTTP_METHODS, Match, Operations
 
 Json = dict[str, Any]
 PUBLISHED = re.compile(r"`(api/[a-z0-9/-]+)`")
 ORDER_SCHEMA = "#/components/schemas/Order"
+NOT_JSON = object()
+TOO_DEEP = object()
+"""What read_json says of a body that is no JSON document, or one too deeply nested to judge."""
+
+
+def read_json(raw: bytes) -> Any:
+    """A body as JSON: None when empty, NOT_JSON or TOO_DEEP when it cannot be judged (nested
+    deeper than the sandbox accepts: validating it would exhaust the stack)."""
+    if not raw.strip():
+        return None
+    try:
+        return shallow(orjson.loads(raw), raw)
+    except orjson.JSONDecodeError:
+        return NOT_JSON
+    except ApiError:
+        return TOO_DEEP
 
 
 def _escape(token: str) -> str:
@@ -101,8 +118,7 @@ class DocumentedSpec:
         return self.operations.match(request.method, request.path)
 
     def request_problems(self, match: Match, request: Request, body: Any) -> list[str]:
-        """What the documented view says is wrong with the request (`body`: its JSON, or
-        None when it is not JSON)."""
+        """What the documented view says is wrong with the request (`body`: read_json's)."""
         schemas = self.spec.operation(match.operation_id)
         query = dict(parse_qsl(request.query, keep_blank_values=True))
         problems = []
@@ -121,8 +137,10 @@ class DocumentedSpec:
         media = media_type(request)
         if media and media not in JSON_TYPES and not media.endswith("+json"):
             return [*problems, f"body: content type {media!r}, documented application/json"]
-        if body is None:
+        if body is None or body is NOT_JSON:
             return [*problems, "body: not a JSON document"]
+        if body is TOO_DEEP:
+            return [*problems, f"body: JSON nested deeper than {MAX_JSON_DEPTH} levels"]
         return problems + [f"{e.field}: {e.message}" for e in schemas.body.errors(body)]
 
     def response_problems(self, match: Match, request: Request, response: Response) -> list[str]:
@@ -146,10 +164,11 @@ class DocumentedSpec:
             return [*problems, f"content type {media!r} is not one of {sorted(content)}"]
         instance: Any = response.body.decode("utf-8", "replace")
         if media == "application/json":
-            try:
-                instance = orjson.loads(response.body)
-            except orjson.JSONDecodeError:
+            instance = read_json(response.body)
+            if instance is NOT_JSON or instance is None:
                 return [*problems, "the body is not JSON"]
+            if instance is TOO_DEEP:
+                return [*problems, f"the body is nested deeper than {MAX_JSON_DEPTH} levels"]
         media_pointer = JSON_MEDIA if media == "application/json" else _escape(media)
         validator = self.spec.validator(f"{pointer}/content/{media_pointer}/schema")
         return problems + [f"{e.field}: {e.message}" for e in validator.errors(instance)]

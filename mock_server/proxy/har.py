@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import threading
+from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -35,22 +36,25 @@ def masked_headers(headers: Headers) -> list[dict[str, str]]:
 
 
 def masked_body(body: bytes) -> str:
-    """The body as text, the values of SECRET_FIELDS masked when it is a JSON object."""
+    """The body as text, the values of SECRET_FIELDS masked when it is a JSON object (the whole
+    body when it names one and is not)."""
     text = body.decode("utf-8", "replace")
     if not any(field.encode() in body for field in SECRET_FIELDS):
         return text
-    try:
+    with suppress(orjson.JSONDecodeError, orjson.JSONEncodeError):
         document = orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return text
-    if not isinstance(document, dict):
-        return text
-    return orjson.dumps(
-        {
-            key: mask(value) if key in SECRET_FIELDS and isinstance(value, str) else value
-            for key, value in document.items()
-        }
-    ).decode()
+        if isinstance(document, dict):
+            return orjson.dumps(
+                {
+                    key: _masked(value) if key in SECRET_FIELDS else value
+                    for key, value in document.items()
+                }
+            ).decode()
+    return mask(text)  # a secret the body carries some other way: masked whole
+
+
+def _masked(value: Any) -> Any:
+    return mask(value) if isinstance(value, str) else "***"
 
 
 def _content(message: Message) -> dict[str, Any]:

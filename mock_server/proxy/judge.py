@@ -32,7 +32,7 @@ from contract_tests.client import Exchange as Seen
 from contract_tests.observation import Observation
 from contract_tests.tiers import Claim, Tier
 
-from .documented import DocumentedSpec
+from .documented import NOT_JSON, TOO_DEEP, DocumentedSpec, read_json
 from .forward import Exchange, Request
 from .judgements import JUDGEMENTS, Judgement, Traffic
 from .operations import Match
@@ -85,15 +85,6 @@ class Waiting:
     operation: str
 
 
-def _json(body: bytes) -> Any:
-    if not body.strip():
-        return None
-    try:
-        return orjson.loads(body)
-    except orjson.JSONDecodeError:
-        return None
-
-
 def _is_order(value: Any) -> bool:
     return isinstance(value, dict) and isinstance(value.get("order_id"), str)
 
@@ -131,7 +122,7 @@ class Judge:
         match = self.documented.match(request)
         if match is None:
             return None
-        reference, key = self._reference(match, request, _json(request.body))
+        reference, key = self._reference(match, request, read_json(request.body))
         if reference is None:
             return None
         query = "" if key == "order_id" else f"key={key}"
@@ -150,7 +141,7 @@ class Judge:
         if match is None:
             return outgoing
         outgoing.tenant = request.header("tenant-id")
-        reference, key = self._reference(match, request, _json(request.body))
+        reference, key = self._reference(match, request, read_json(request.body))
         if reference is None:
             return outgoing
         with self._lock:
@@ -183,7 +174,7 @@ class Judge:
                 self.unjudged += 1
             return []
         request, response = exchange.request, exchange.response
-        body, answer = _json(request.body), _json(response.body)
+        body, answer = read_json(request.body), read_json(response.body)
         call = self._seen(exchange, body)
         claims = self.documented.claims[match.operation_id]
         asked = self.documented.request_problems(match, request, body)
@@ -206,7 +197,9 @@ class Judge:
             request.method,
             self.base_url + request.target,
             _headers(request.headers),
-            body if body is not None else (request.body.decode("utf-8", "replace") or None),
+            request.body.decode("utf-8", "replace") or None
+            if body in (None, NOT_JSON, TOO_DEEP)
+            else body,
             response.status,
             _headers(response.headers),
             response.body.decode("utf-8", "replace"),
