@@ -1,4 +1,5 @@
-"""Benchmark the sandbox against Prism and the bare-Flask ceiling, and at 100 to 100,000 orders.
+"""Benchmark the sandbox against Prism and the bare-Flask ceiling, at 100 to 100,000 orders, and
+behind `carriyo-sandbox proxy`.
 
 The sandbox and the ceiling each run on both of the sandbox's HTTP servers (granian, the default,
 and waitress, the fallback) in one run; the scale runs use the default.
@@ -9,14 +10,16 @@ Installs what it lacks (wrk from Debian's packages, Prism from npm into bench/.p
 server on loopback, drives it with wrk (bench/*.lua) for a fixed time, stops everything it started
 and prints one table: server x operation -> req/s, p50, p99, errors (non-2xx + socket errors), the
 ratios ours/Prism and ours/ceiling, the scale table (p50 of GET and update-order, seeding rate and
-resident memory at each size) and the targets, each met or missed. With `--write-readme`
+resident memory at each size), the proxy's table (what it adds to p50 and p99 at one connection,
+its req/s against the sandbox alone) and the targets, each met or missed. With `--write-readme`
 the same report replaces the README's section between `<!-- bench:start -->` and
 `<!-- bench:end -->`. Raw figures go to bench/results/latest.json.
 
 The numbers are only as quiet as the machine: run it when nothing else is busy (the load average
 before and after is reported), and use `--repeat 3` to keep the best of three runs of each cell.
 
-This file holds the options and the two phases (comparison, scale); what the load is about is in
+This file holds the options and the three phases (comparison, scale, proxy; `--skip-compare`,
+`--skip-scale`, `--skip-proxy` leave one out); what the load is about is in
 workload.py, the servers and tools in servers.py, the wrk driver in load.py and the figures, the
 targets and the markdown in report.py.
 """
@@ -35,7 +38,16 @@ from dataclasses import replace
 from pathlib import Path
 
 from load import Load, measure
-from report import Report, Run, ScalePoint, load_average, render, save_json, write_readme
+from report import (
+    ProxyPoint,
+    Report,
+    Run,
+    ScalePoint,
+    load_average,
+    render,
+    save_json,
+    write_readme,
+)
 from servers import (
     HTTP_SERVERS,
     SERVERS,
@@ -45,6 +57,7 @@ from servers import (
     ensure_wrk,
     http,
     prism,
+    proxy,
     running,
     sandbox,
 )
@@ -129,6 +142,25 @@ def scale(args: argparse.Namespace, load: Load, report: Report, work: Path) -> N
         report.scale.append(point)
 
 
+def proxy_overhead(load: Load, report: Report, work: Path) -> None:
+    """Each operation on the sandbox (granian) alone and through a proxy in front of it,
+    interleaved: at one connection, then at the run's connections."""
+    templates, locations = load_templates()
+    fixtures = work / "proxied"
+    fixtures.mkdir()
+    (fixtures / "bench.json").write_bytes(state_document(100, templates, locations))
+    upstream = sandbox(fixtures, HTTP_SERVERS[0], work)
+    print("bench: the proxy in front of the sandbox", flush=True)
+    with running(upstream, GET.path, timeout=120):
+        front = proxy(upstream.base, work)
+        with running(front, GET.path, timeout=120):
+            single = replace(load, threads=1, connections=1)
+            for op in OPERATIONS:
+                direct, proxied = (measure(single, server, op) for server in (upstream, front))
+                loaded = [measure(load, server, op, warmup=False) for server in (upstream, front)]
+                report.proxy.append(ProxyPoint(op.name, direct, proxied, *loaded))
+
+
 def put_state(server: Server, document: bytes) -> float | None:
     """Seconds `PUT /__admin/state` takes for `document`; None when the sandbox lacks it."""
     started = time.perf_counter()
@@ -163,7 +195,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=list(SERVERS),
         help=f"servers of the comparison, comma-separated ({','.join(SERVERS)})",
     )
+    parser.add_argument("--skip-compare", action="store_true", help="no comparison runs")
     parser.add_argument("--skip-scale", action="store_true", help="no scale runs")
+    parser.add_argument("--skip-proxy", action="store_true", help="no proxy runs")
     parser.add_argument(
         "--write-readme", action="store_true", help="replace the README's bench section"
     )
@@ -196,9 +230,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     with tempfile.TemporaryDirectory(prefix="carriyo-bench-") as tmp:
         work = Path(tmp)
-        compare(args, load, report, work)
+        if not args.skip_compare:
+            compare(args, load, report, work)
         if not args.skip_scale:
             scale(args, load, report, work)
+        if not args.skip_proxy:
+            proxy_overhead(load, report, work)
     report.load_after = load_average()
     text = render(report)
     print("\n" + text)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from ..app import DELAYS
 from ..errors import detail, error_body
 from ..wsgi import ADMIN_PREFIX, take_body
 from .forward import Exchange, Request, Upstream, UpstreamError, read_request
@@ -48,12 +49,23 @@ class ProxyOptions:
     max_body_bytes: int | None = None
 
 
+def _waits(environ: WSGIEnvironment) -> bool:
+    """Every request waits on the upstream."""
+    return True
+
+
 class ProxyApp:
-    """The WSGI callable of `carriyo-sandbox proxy`."""
+    """The WSGI callable of `carriyo-sandbox proxy`.
+
+    `extensions[DELAYS]` tells the server that every request waits (on the upstream): granian
+    then runs each on a thread of its own, as it runs the sandbox's requests a latency fault
+    holds. A request blocking granian's own request thread on I/O leaves granian unable to stop
+    cleanly (it aborts once the requests are answered), and holds the requests behind it."""
 
     def __init__(self, options: ProxyOptions) -> None:
         self.options = options
         self.judge = options.judge
+        self.extensions = {DELAYS: _waits}
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = str(environ.get("PATH_INFO", ""))
@@ -122,6 +134,11 @@ class ProxyApp:
         """Write the report (report.json, report.html) when the proxy has a report directory."""
         if self.judge is not None and self.options.report_dir is not None:
             self.judge.write_report(self.options.report_dir)
+
+    def close(self) -> None:
+        """The proxy stops: the last report, and the upstream's connections closed."""
+        self.report()
+        self.options.upstream.close()
 
     def _admin(
         self, environ: WSGIEnvironment, start_response: StartResponse, path: str

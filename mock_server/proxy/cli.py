@@ -56,12 +56,6 @@ def add_proxy_options(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="how long to wait for the upstream's answer; then 504 (default 30)",
     )
-    parser.add_argument(
-        "--threads",
-        type=int,
-        default=16,
-        help="requests forwarded at once (default 16: a proxy waits on the upstream)",
-    )
 
 
 def proxy(args: argparse.Namespace) -> int:
@@ -90,8 +84,8 @@ def proxy(args: argparse.Namespace) -> int:
             report_dir=args.report,
         )
     )
-    server = make_server(app, host=args.host, port=args.port, threads=args.threads)
-    serve_until_signalled(server, f"Proxy on {{url}} in front of {upstream.base_url}", app.report)
+    server = make_server(app, host=args.host, port=args.port)
+    serve_until_signalled(server, f"Proxy on {{url}} in front of {upstream.base_url}", app.close)
     return 0
 
 

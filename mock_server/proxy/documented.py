@@ -143,8 +143,11 @@ class DocumentedSpec:
             return [*problems, f"body: JSON nested deeper than {MAX_JSON_DEPTH} levels"]
         return problems + [f"{e.field}: {e.message}" for e in schemas.body.errors(body)]
 
-    def response_problems(self, match: Match, request: Request, response: Response) -> list[str]:
-        """What the documented view says is wrong with the upstream's answer."""
+    def response_problems(
+        self, match: Match, request: Request, response: Response, answer: Any
+    ) -> list[str]:
+        """What the documented view says is wrong with the upstream's answer (`answer`: its
+        body as read_json reads it)."""
         pointer = f"#/paths/{_escape(match.template)}/{request.method.lower()}/responses"
         documented = self._at(pointer)
         status = str(response.status)
@@ -164,7 +167,7 @@ class DocumentedSpec:
             return [*problems, f"content type {media!r} is not one of {sorted(content)}"]
         instance: Any = response.body.decode("utf-8", "replace")
         if media == "application/json":
-            instance = read_json(response.body)
+            instance = answer
             if instance is NOT_JSON or instance is None:
                 return [*problems, "the body is not JSON"]
             if instance is TOO_DEEP:

@@ -9,6 +9,7 @@ drops the connection is an UpstreamError, which the proxy answers 502 or 504.
 from __future__ import annotations
 
 import http.client
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -80,6 +81,32 @@ class Exchange:
     notes: list[str] = field(default_factory=list)
 
 
+def _no_delay(sock: socket.socket) -> None:
+    """The body follows the headers in a second small write: without TCP_NODELAY, Nagle's
+    algorithm holds it until the upstream acknowledges the first (a delayed ACK away)."""
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+class Connection(http.client.HTTPConnection):
+    def connect(self) -> None:
+        super().connect()
+        _no_delay(self.sock)
+
+
+class SecureConnection(http.client.HTTPSConnection):
+    def connect(self) -> None:
+        super().connect()
+        _no_delay(self.sock)
+
+
+@dataclass
+class Kept:
+    """A connection to the upstream; `fresh` until it carried an answer."""
+
+    connection: http.client.HTTPConnection
+    fresh: bool = True
+
+
 class UpstreamError(Exception):
     """The upstream gave no answer: `status` is what the proxy answers (502, or 504 for a
     timeout), `code` says why."""
@@ -104,7 +131,9 @@ class Upstream:
         self.port = parts.port or (443 if parts.scheme == "https" else 80)
         self.prefix = parts.path.rstrip("/")
         self.timeout = timeout
-        self._local = threading.local()
+        self._kept: dict[int, Kept] = {}
+        """A kept-alive connection per thread (by thread id, not in a threading.local: the
+        server's threads are its own, and end after the interpreter's)."""
 
     def send(self, request: Request) -> Exchange:
         """Forward `request` and return the exchange; UpstreamError when no answer came."""
@@ -149,33 +178,34 @@ class Upstream:
             answer = connection.getresponse()
             body = answer.read()
         except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+            fresh = self._kept[threading.get_ident()].fresh
             self._drop()
-            if not retry or getattr(self._local, "fresh", True):
+            if not retry or fresh:
                 raise
             return self._roundtrip(request, headers, retry=False)
-        self._local.fresh = False
+        self._kept[threading.get_ident()].fresh = False
         if answer.will_close:
             self._drop()
         return Response(list(answer.getheaders()), body, answer.status, answer.reason)
 
     def _connection(self) -> http.client.HTTPConnection:
-        connection: http.client.HTTPConnection | None = getattr(self._local, "connection", None)
-        if connection is None:
-            kind = (
-                http.client.HTTPSConnection
-                if self.scheme == "https"
-                else http.client.HTTPConnection
-            )
-            connection = kind(self.host, self.port, timeout=self.timeout)
-            self._local.connection = connection
-            self._local.fresh = True
-        return connection
+        ident = threading.get_ident()
+        kept = self._kept.get(ident)
+        if kept is None:
+            kind = SecureConnection if self.scheme == "https" else Connection
+            kept = self._kept[ident] = Kept(kind(self.host, self.port, timeout=self.timeout))
+        return kept.connection
 
     def _drop(self) -> None:
-        connection = getattr(self._local, "connection", None)
-        if connection is not None:
-            connection.close()
-        self._local.connection = None
+        kept = self._kept.pop(threading.get_ident(), None)
+        if kept is not None:
+            kept.connection.close()
+
+    def close(self) -> None:
+        """Close every kept connection (the proxy stops)."""
+        for kept in list(self._kept.values()):
+            kept.connection.close()
+        self._kept.clear()
 
 
 def read_request(environ: dict[str, object], body: bytes) -> Request:

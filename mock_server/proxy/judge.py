@@ -16,6 +16,7 @@ judge counts the exchanges judged, failed and not observable, with the last fail
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -49,6 +50,7 @@ MAX_WAITING_ORDERS = 10_000
 """Orders with refusals waiting (the oldest order's are counted not observable first)."""
 DEFAULT_TIERS: tuple[Tier, ...] = ("documented", "reading")
 CREDENTIALS = ("x-api-key", "authorization", "tenant-id")
+UNREADABLE = (None, NOT_JSON, TOO_DEEP)
 NOT_OBSERVABLE_WHY = "no earlier state of the order seen, or it changed meanwhile"
 
 
@@ -93,9 +95,24 @@ def _headers(pairs: list[tuple[str, str]]) -> dict[str, str]:
     return {name: value for name, value in pairs}
 
 
-def _read(url: str, order: Json) -> Seen:
+class Parsed(Seen):
+    """An exchange whose answer is parsed once: the suite's checks read `json` dozens of times
+    per observation (its Exchange parses the text at each read), and never change it."""
+
+    @functools.cached_property
+    def json(self) -> Any:
+        return super().json
+
+
+def _parsed(seen: Parsed, value: Any) -> Parsed:
+    """`seen`, its answer known to be `value` already (the judge parsed it)."""
+    vars(seen)["json"] = value
+    return seen
+
+
+def _read(url: str, order: Json) -> Parsed:
     """An order as a read of it shows it (the suite's `before` and `after`)."""
-    return Seen("GET", url, {}, None, 200, {}, orjson.dumps(order).decode())
+    return _parsed(Parsed("GET", url, {}, None, 200, {}, orjson.dumps(order).decode()), order)
 
 
 class Judge:
@@ -175,10 +192,10 @@ class Judge:
             return []
         request, response = exchange.request, exchange.response
         body, answer = read_json(request.body), read_json(response.body)
-        call = self._seen(exchange, body)
+        call = _parsed(self._seen(exchange, body), None if answer in UNREADABLE else answer)
         claims = self.documented.claims[match.operation_id]
         asked = self.documented.request_problems(match, request, body)
-        got = self.documented.response_problems(match, request, response)
+        got = self.documented.response_problems(match, request, response, answer)
         with self._lock:
             self.exchanges += 1
             number = self.exchanges
@@ -191,15 +208,13 @@ class Judge:
             self.violations.extend(found)
         return found
 
-    def _seen(self, exchange: Exchange, body: Any) -> Seen:
+    def _seen(self, exchange: Exchange, body: Any) -> Parsed:
         request, response = exchange.request, exchange.response
-        return Seen(
+        return Parsed(
             request.method,
             self.base_url + request.target,
             _headers(request.headers),
-            request.body.decode("utf-8", "replace") or None
-            if body in (None, NOT_JSON, TOO_DEEP)
-            else body,
+            request.body.decode("utf-8", "replace") or None if body in UNREADABLE else body,
             response.status,
             _headers(response.headers),
             response.body.decode("utf-8", "replace"),
