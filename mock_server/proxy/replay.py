@@ -41,13 +41,14 @@ IGNORED_FIELDS = frozenset(
     }
 )
 """Never compared: when something happened, and secrets (masked in a recording)."""
-IGNORED_HEADERS = frozenset({"etag", "date", "server", "content-length", "connection"})
 MAPPED_IDS = ("order_id", "fulfillment_order_id", "fulfillment_id", "shipment_id")
-"""Ids a service generates: a recorded one and the sandbox's are mapped, not compared."""
+MAPPED_LIST = "shipment_ids"
+"""Ids a service generates (one of each key, the items of the list, by position): a recorded one
+and the sandbox's are mapped, not compared."""
 IGNORED = {
     "fields": sorted(IGNORED_FIELDS),
-    "headers": sorted(IGNORED_HEADERS),
-    "generated ids (mapped, not compared)": [*MAPPED_IDS, "shipment_ids[]"],
+    "headers": "all of them: the status and the body are compared",
+    "generated ids (mapped, not compared)": [*MAPPED_IDS, f"{MAPPED_LIST}[]"],
 }
 
 
@@ -126,8 +127,10 @@ class IdMap:
 
     def learn(self, recorded: Any, replayed: Any) -> None:
         if isinstance(recorded, dict) and isinstance(replayed, dict):
-            for key in MAPPED_IDS:
-                mine, theirs = recorded.get(key), replayed.get(key)
+            pairs = [(recorded.get(key), replayed.get(key)) for key in MAPPED_IDS]
+            lists = (recorded.get(MAPPED_LIST) or [], replayed.get(MAPPED_LIST) or [])
+            pairs += zip(*lists, strict=False)
+            for mine, theirs in pairs:
                 if isinstance(mine, str) and isinstance(theirs, str) and mine != theirs:
                     self._ids[mine] = theirs
             for key, value in recorded.items():

@@ -13,7 +13,7 @@ import requests
 
 from mock_server.app import create_app
 from mock_server.proxy.har import read_har
-from mock_server.proxy.replay import Replayer, differences, write_parity
+from mock_server.proxy.replay import IdMap, Replayer, differences, write_parity
 from mock_server.server import BackgroundServer
 from tests.proxy.conftest import AUTH, ProxyFactory
 
@@ -123,3 +123,16 @@ def test_differences_ignore_times_and_compare_lists_by_position() -> None:
     recorded = {"update_date": "1", "a": [1, {"b": 2}], "c": "x"}
     replayed = {"update_date": "2", "a": [1, {"b": 3}, 4], "c": "x"}
     assert differences(recorded, replayed) == [("a[].b", 2, 3), ("a[]", None, 4)]
+
+
+def test_generated_ids_are_mapped_inside_lists_and_strings() -> None:
+    ids = IdMap()
+    ids.learn(
+        {"order_id": "ORD-A", "line_items": [{"shipment_ids": ["SHP-1", "SHP-2"]}]},
+        {"order_id": "ORD-B", "line_items": [{"shipment_ids": ["SHP-7", "SHP-8"]}]},
+    )
+    assert ids.apply("/orders/ORD-A") == "/orders/ORD-B"
+    assert ids.normalise({"shipment_ids": ["SHP-2"], "note": "SHP-1 delivered"}) == {
+        "shipment_ids": ["SHP-8"],
+        "note": "SHP-7 delivered",
+    }
