@@ -359,26 +359,31 @@ def add_proxy_commands(commands: Any) -> None:
     """`proxy` and `replay` (mock_server/proxy/cli.py)."""
     from .proxy.cli import add_proxy_options, add_replay_options, proxy, replay
 
-    proxy_parser = commands.add_parser(
-        "proxy",
-        help="stand in front of a real tenant: forward, check against the docs, record",
-        description="Forward every request to --upstream unchanged and return its answer "
-        "unchanged; check each exchange against the documented view of openapi.yaml and the "
-        "contract suite's rules (violations at GET /__admin/violations, in the "
-        "X-Sandbox-Violations header and the log, the report on shutdown and on POST "
-        "/__admin/report); --record writes every exchange to a HAR 1.2 file, secrets masked.",
-    )
-    add_proxy_options(proxy_parser)
-    proxy_parser.set_defaults(func=proxy)
-    replay_parser = commands.add_parser(
-        "replay",
-        help="replay a proxy's recording against a sandbox: the parity report",
-        description="Seed the sandbox at --against with the orders the recording's answers "
-        "showed first, replay every request, and write where the sandbox answered otherwise, "
-        "per operation and field (parity.json, parity.html). Exit 1 when any answer differed.",
-    )
-    add_replay_options(replay_parser)
-    replay_parser.set_defaults(func=replay)
+    for name, summary, description, add_options, run in (
+        (
+            "proxy",
+            "stand in front of a real tenant: forward, check against the docs, record",
+            "Forward every request to --upstream unchanged and return its answer unchanged; "
+            "check each exchange against the documented view of openapi.yaml and the contract "
+            "suite's rules (violations at GET /__admin/violations, in the X-Sandbox-Violations "
+            "header and the log, the report on shutdown and on POST /__admin/report); --record "
+            "writes every exchange to a HAR 1.2 file, secrets masked.",
+            add_proxy_options,
+            proxy,
+        ),
+        (
+            "replay",
+            "replay a proxy's recording against a sandbox: the parity report",
+            "Seed the sandbox at --against with the orders the recording's answers showed "
+            "first, replay every request, and write where the sandbox answered otherwise, per "
+            "operation and field (parity.json, parity.html). Exit 1 when any answer differed.",
+            add_replay_options,
+            replay,
+        ),
+    ):
+        parser = commands.add_parser(name, help=summary, description=description)
+        add_options(parser)
+        parser.set_defaults(func=run)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -28,6 +28,13 @@ def fresh_sandbox() -> Iterator[str]:
     server.stop()
 
 
+@pytest.fixture
+def proxy(upstream: str, start_proxy: ProxyFactory) -> str:
+    """A recording proxy (to `traffic.har` in the test's directory) in front of a sandbox."""
+    url, _ = start_proxy(upstream)
+    return url
+
+
 def integration(proxy: str, session: requests.Session) -> None:
     """A short integration run through the proxy: read, create, update, fulfil, deliver, read."""
     session.get(f"{proxy}/orders/ORD-1003", headers=AUTH)
@@ -62,13 +69,8 @@ def integration(proxy: str, session: requests.Session) -> None:
 
 
 def test_a_recording_replays_against_a_fresh_sandbox_with_no_difference(
-    upstream: str,
-    start_proxy: ProxyFactory,
-    session: requests.Session,
-    fresh_sandbox: str,
-    tmp_path: Path,
+    proxy: str, session: requests.Session, fresh_sandbox: str, tmp_path: Path
 ) -> None:
-    proxy, _ = start_proxy(upstream)
     integration(proxy, session)
     entries = read_har(tmp_path / "traffic.har")
     parity = Replayer(fresh_sandbox).run(entries, "traffic.har")
@@ -89,15 +91,10 @@ def test_a_recording_replays_against_a_fresh_sandbox_with_no_difference(
 
 
 def test_a_sandbox_that_differs_is_reported_by_operation_and_field(
-    upstream: str,
-    start_proxy: ProxyFactory,
-    session: requests.Session,
-    fresh_sandbox: str,
-    tmp_path: Path,
+    proxy: str, session: requests.Session, fresh_sandbox: str, tmp_path: Path
 ) -> None:
     """The recorded service said `ar`, the sandbox replayed against is seeded with an order of
     another language: the update's answer is the same, but a read before it differs."""
-    proxy, _ = start_proxy(upstream)
     session.get(f"{proxy}/orders/ORD-1001", headers=AUTH)
     entries = read_har(tmp_path / "traffic.har")
     seeded = orjson.loads(entries[0]["response"]["content"]["text"])

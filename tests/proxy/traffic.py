@@ -96,10 +96,35 @@ def create(client: Client, reference: str, fos: dict[str, list[str]], **extra: A
     )
 
 
+def notify(client: Client, shipment_id: str, reference: str, status: str) -> None:
+    """Page 004's shipment status update."""
+    client.send(
+        "POST",
+        "/orders/shipment-status-update",
+        {
+            "shipment_id": shipment_id,
+            "references": {"partner_order_reference": reference},
+            "post_shipping_info": {"status": status},
+        },
+    )
+
+
 def fo_path(order: Json, fo_id: str, action: str = "") -> str:
     return f"/orders/{order.get('order_id')}/fulfillment-orders/{fo_id}" + (
         f"/{action}" if action else ""
     )
+
+
+def replace_fos(client: Client, order: Json, fos: dict[str, dict[str, int]]) -> None:
+    """Update order with `fulfillment_orders` {FO id: {item: quantity}}."""
+    entries = [
+        {
+            "fulfillment_order_id": fo_id,
+            "line_items": [{"id": item, "quantity": quantity} for item, quantity in items.items()],
+        }
+        for fo_id, items in fos.items()
+    ]
+    client.send("PATCH", f"/orders/{order.get('order_id')}", {"fulfillment_orders": entries})
 
 
 def page_002_examples(client: Client, ns: str) -> None:
@@ -109,58 +134,14 @@ def page_002_examples(client: Client, ns: str) -> None:
     client.send(
         "POST", fo_path(first, fo, "fulfill"), {"line_items": [{"id": "item-2", "quantity": 1}]}
     )
-    client.send(
-        "PATCH",
-        f"/orders/{first.get('order_id')}",
-        {
-            "fulfillment_orders": [
-                {
-                    "fulfillment_order_id": fo,
-                    "line_items": [
-                        {"id": "item-1", "quantity": 1},
-                        {"id": "item-3", "quantity": 2},
-                    ],
-                }
-            ]
-        },
-    )
+    replace_fos(client, first, {fo: {"item-1": 1, "item-3": 2}})  # item-2 fulfilled: preserved
     second = create(client, f"{ns}-EX2", {f"{ns}-FO-123": ["item-1", "item-2", "item-3"]})
-    fo = fo_named(second, f"{ns}-FO-123")
-    client.send(
-        "PATCH",
-        f"/orders/{second.get('order_id')}",
-        {
-            "fulfillment_orders": [
-                {
-                    "fulfillment_order_id": fo,
-                    "line_items": [
-                        {"id": "item-1", "quantity": 1},
-                        {"id": "item-3", "quantity": 1},
-                    ],
-                }
-            ]
-        },
-    )
+    replace_fos(client, second, {fo_named(second, f"{ns}-FO-123"): {"item-1": 1, "item-3": 1}})
     third = create(
         client, f"{ns}-EX3", {f"{ns}-FO-A": ["item-1", "item-2"], f"{ns}-FO-B": ["item-3"]}
     )
     fo_a, fo_b = fo_named(third, f"{ns}-FO-A"), fo_named(third, f"{ns}-FO-B")
-    client.send(
-        "PATCH",
-        f"/orders/{third.get('order_id')}",
-        {
-            "fulfillment_orders": [
-                {"fulfillment_order_id": fo_a, "line_items": [{"id": "item-1", "quantity": 1}]},
-                {
-                    "fulfillment_order_id": fo_b,
-                    "line_items": [
-                        {"id": "item-2", "quantity": 1},
-                        {"id": "item-3", "quantity": 1},
-                    ],
-                },
-            ]
-        },
-    )
+    replace_fos(client, third, {fo_a: {"item-1": 1}, fo_b: {"item-2": 1, "item-3": 1}})
 
 
 def fixture_operations(client: Client) -> None:
@@ -260,24 +241,8 @@ def fixture_operations(client: Client) -> None:
     client.send("PATCH", "/orders/ORD-1001", {"language": "fr"}, {"x-api-key": AUTH["x-api-key"]})
     client.get("ORD-1001")
     client.get("ORD-1008")
-    client.send(
-        "POST",
-        "/orders/shipment-status-update",
-        {
-            "shipment_id": "CARSHP5VN2C8JT",
-            "references": {"partner_order_reference": "SHOP-1008"},
-            "post_shipping_info": {"status": "delivered"},
-        },
-    )
-    client.send(
-        "POST",
-        "/orders/shipment-status-update",
-        {
-            "shipment_id": "CARSHP3XH8W2LD",
-            "references": {"partner_order_reference": "SHOP-1005"},
-            "post_shipping_info": {"status": "in_transit"},
-        },
-    )
+    notify(client, "CARSHP5VN2C8JT", "SHOP-1008", "delivered")  # Shopify: skipped
+    notify(client, "CARSHP3XH8W2LD", "SHOP-1005", "in_transit")
 
 
 def lifecycle(client: Client, ns: str) -> None:
@@ -294,15 +259,7 @@ def lifecycle(client: Client, ns: str) -> None:
     fulfil = fo_path(order, fo, "fulfill")
     client.send("POST", fulfil, {"line_items": [{"id": "item-1", "quantity": 1}]})
     fulfilled = client.send("POST", fulfil, {"line_items": [{"id": "item-2", "quantity": 1}]})
-    client.send(
-        "POST",
-        "/orders/shipment-status-update",
-        {
-            "shipment_id": shipment_of(fulfilled, "item-1"),
-            "references": {"partner_order_reference": f"{ns}-LIFE"},
-            "post_shipping_info": {"status": "delivered"},
-        },
-    )
+    notify(client, shipment_of(fulfilled, "item-1"), f"{ns}-LIFE", "delivered")
     client.send(
         "PATCH",
         f"/orders/{order.get('order_id')}",
