@@ -40,8 +40,8 @@ def add_proxy_options(parser: argparse.ArgumentParser) -> None:
         "--tiers",
         default="documented,reading",
         metavar="LIST",
-        help="the tiers of the contract suite's rules judged: documented,reading (the default), "
-        "documented, or with sandbox",
+        help="the tiers of the contract suite's rules judged: documented,reading (the default) "
+        "or documented (the sandbox tier's rules are this sandbox's own choices: never judged)",
     )
     parser.add_argument(
         "--strict",
@@ -72,6 +72,8 @@ def proxy(args: argparse.Namespace) -> int:
     try:
         upstream = Upstream(args.upstream, args.upstream_timeout)
         tiers = parse_tiers(args.tiers)
+        if "sandbox" in tiers:
+            raise ValueError("--tiers: the proxy judges the documented and reading tiers only")
     except ValueError as exc:
         raise SystemExit(str(exc)) from exc
     app = ProxyApp(

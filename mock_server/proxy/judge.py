@@ -418,7 +418,7 @@ class Judge:
         entries = [
             self._entry(claim, tallies.get(claim.name, Tally())) for claim in self.catalogue()
         ]
-        why_not = "not judged: --tiers"
+        why_not = "not judged by the proxy"
         report = reports.assemble(
             entries,
             target={
