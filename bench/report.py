@@ -72,6 +72,26 @@ class TeamCell:
 
 
 @dataclass
+class ProxyPoint:
+    """One operation, on the sandbox alone and through the proxy: at one connection (what a
+    request costs more) and at the run's connections (throughput)."""
+
+    operation: str
+    direct: Run
+    proxied: Run
+    direct_loaded: Run
+    proxied_loaded: Run
+
+    @property
+    def added_p50_ms(self) -> float:
+        return self.proxied.p50_ms - self.direct.p50_ms
+
+    @property
+    def added_p99_ms(self) -> float:
+        return self.proxied.p99_ms - self.direct.p99_ms
+
+
+@dataclass
 class Report:
     """Everything one bench run measured: server name -> operation name -> run, and the scale."""
 
@@ -84,6 +104,7 @@ class Report:
     scale: list[ScalePoint] = field(default_factory=list)
     team: dict[str, dict[str, TeamCell]] = field(default_factory=dict)
     team_storm_lost: int | None = None
+    proxy: list[ProxyPoint] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -168,6 +189,15 @@ def compared(report: Report) -> bool:
 def scaled(report: Report) -> bool:
     """The scale runs measured at least two sizes."""
     return len(report.scale) >= 2
+
+
+def proxied(report: Report) -> bool:
+    return bool(report.proxy)
+
+
+def worst_added_p50(report: Report) -> float | None:
+    """The largest p50 the proxy adds to an operation at one connection (ms)."""
+    return max((point.added_p50_ms for point in report.proxy), default=None)
 
 
 @dataclass(frozen=True)
@@ -296,6 +326,14 @@ TARGETS = (
         "{:.0f}",
         teamed,
     ),
+    Target(
+        "proxy adds < 2 ms to p50 (1 connection, every operation)",
+        worst_added_p50,
+        lt,
+        2.0,
+        "{:.2f} ms",
+        proxied,
+    ),
 )
 """The targets of the sandbox on its default server (granian), as README's Benchmarks lists them;
 "on waitress" is the fallback server measured in the same run."""
@@ -407,11 +445,38 @@ def render(report: Report) -> str:
                         + ("n/a" if share is None else f"{share:.0%}")
                         + f" | {cell.cpu_us:,.0f} |"
                     )
+    out += proxy_section(report)
     out += ["", "| target (2 cores) | measured | met |", "|---|---:|:---:|"]
     for name, measured, met in targets(report):
         out.append(f"| {name} | {measured} | {'n/a' if met is None else 'yes' if met else 'NO'} |")
     out += ["", *(f"Note: {note}" for note in report.notes)] if report.notes else []
     return "\n".join(out).rstrip() + "\n"
+
+
+def proxy_section(report: Report) -> list[str]:
+    """The proxy's table: p50 and p99 at one connection, req/s at the run's connections."""
+    if not report.proxy:
+        return []
+    connections = report.settings["connections"]
+    out = [
+        "",
+        "Proxy: `carriyo-sandbox proxy` (every exchange judged against the documented view and "
+        "the contract suite's rules, no recording) in front of the sandbox on granian, against "
+        "that sandbox alone; latency with wrk at 1 connection (what one request costs more), "
+        f"req/s at {connections} connections (both processes share the cores).",
+        "",
+        "| operation | p50 ms alone / proxied | p50 added ms | p99 ms alone / proxied "
+        f"| p99 added ms | req/s alone / proxied ({connections} conn.) | proxied / alone |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for p in report.proxy:
+        out.append(
+            f"| {p.operation} | {p.direct.p50_ms:.2f} / {p.proxied.p50_ms:.2f} | "
+            f"{p.added_p50_ms:.2f} | {p.direct.p99_ms:.2f} / {p.proxied.p99_ms:.2f} | "
+            f"{p.added_p99_ms:.2f} | {p.direct_loaded.rps:,.0f} / {p.proxied_loaded.rps:,.0f} | "
+            f"{fmt_ratio(ratio(p.proxied_loaded.rps, p.direct_loaded.rps))} |"
+        )
+    return out
 
 
 def write_readme(text: str, readme: Path = README) -> None:

@@ -1,4 +1,5 @@
-"""Benchmark the sandbox against Prism and the bare-Flask ceiling, and at 100 to 100,000 orders.
+"""Benchmark the sandbox against Prism and the bare-Flask ceiling, at 100 to 100,000 orders, and
+behind `carriyo-sandbox proxy`.
 
 The sandbox and the ceiling each run on both of the sandbox's HTTP servers (granian, the default,
 and waitress, the fallback) in one run; the scale runs use the default.
@@ -9,14 +10,16 @@ Installs what it lacks (wrk from Debian's packages, Prism from npm into bench/.p
 server on loopback, drives it with wrk (bench/*.lua) for a fixed time, stops everything it started
 and prints one table: server x operation -> req/s, p50, p99, errors (non-2xx + socket errors), the
 ratios ours/Prism and ours/ceiling, the scale table (p50 of GET and update-order, seeding rate and
-resident memory at each size) and the targets, each met or missed. With `--write-readme`
+resident memory at each size), the proxy's table (what it adds to p50 and p99 at one connection,
+its req/s against the sandbox alone) and the targets, each met or missed. With `--write-readme`
 the same report replaces the README's section between `<!-- bench:start -->` and
 `<!-- bench:end -->`. Raw figures go to bench/results/latest.json.
 
 The numbers are only as quiet as the machine: run it when nothing else is busy (the load average
 before and after is reported), and use `--repeat 3` to keep the best of three runs of each cell.
 
-This file holds the options and the two phases (comparison, scale); what the load is about is in
+This file holds the options and the three phases (comparison, scale, proxy; `--skip-compare`,
+`--skip-scale`, `--skip-proxy` leave one out); what the load is about is in
 workload.py, the servers and tools in servers.py, the wrk driver in load.py and the figures, the
 targets and the markdown in report.py.
 """
@@ -35,7 +38,16 @@ from dataclasses import replace
 from pathlib import Path
 
 from load import Load, measure
-from report import Report, Run, ScalePoint, load_average, render, save_json, write_readme
+from report import (
+    ProxyPoint,
+    Report,
+    Run,
+    ScalePoint,
+    load_average,
+    render,
+    save_json,
+    write_readme,
+)
 from servers import (
     HTTP_SERVERS,
     SERVERS,
@@ -45,6 +57,7 @@ from servers import (
     ensure_wrk,
     http,
     prism,
+    proxy,
     running,
     sandbox,
 )
@@ -57,15 +70,22 @@ from mock_server.server_waitress import THREADS as WAITRESS_THREADS
 SERVER_THREADS = {"granian": GRANIAN_THREADS, "waitress": WAITRESS_THREADS}
 
 
+def bench_fixtures(work: Path, name: str) -> Path:
+    """A fixtures directory under `work` holding the bench's 100 orders (the hot one first)."""
+    templates, locations = load_templates()
+    fixtures = work / name
+    fixtures.mkdir()
+    (fixtures / "bench.json").write_bytes(state_document(100, templates, locations))
+    return fixtures
+
+
 def compare(args: argparse.Namespace, load: Load, report: Report, work: Path) -> None:
     """Every server x every operation. All servers run at once (an idle one costs nothing) and
     their runs are interleaved operation by operation, so that a busy spell of the machine hits
     them alike; with `--repeat N` the rounds alternate the servers' order and the best run of each
     cell is kept."""
-    templates, locations = load_templates()
-    fixtures = work / "compare"
-    fixtures.mkdir()
-    (fixtures / "bench.json").write_bytes(state_document(100, templates, locations))
+    templates, _ = load_templates()
+    fixtures = bench_fixtures(work, "compare")
     order_file = work / "hot-order.json"
     order_file.write_text(json.dumps(hot_order(templates)), encoding="utf-8")
     servers = [sandbox(fixtures, server, work) for server in HTTP_SERVERS]
@@ -90,8 +110,6 @@ def compare(args: argparse.Namespace, load: Load, report: Report, work: Path) ->
                     runs.setdefault((server.name, op.name), []).append(one)
         for (name, op_name), cell in runs.items():
             report.cells.setdefault(name, {})[op_name] = max(cell, key=lambda run: run.rps)
-    if not args.skip_team:
-        team(load, report, work, fixtures)
 
 
 def scale(args: argparse.Namespace, load: Load, report: Report, work: Path) -> None:
@@ -132,6 +150,21 @@ def scale(args: argparse.Namespace, load: Load, report: Report, work: Path) -> N
         report.scale.append(point)
 
 
+def proxy_overhead(load: Load, report: Report, work: Path) -> None:
+    """Each operation on the sandbox (granian) alone and through a proxy in front of it,
+    interleaved: at one connection, then at the run's connections."""
+    upstream = sandbox(bench_fixtures(work, "proxied"), HTTP_SERVERS[0], work)
+    print("bench: the proxy in front of the sandbox", flush=True)
+    with running(upstream, GET.path, timeout=120):
+        front = proxy(upstream.base, work)
+        with running(front, GET.path, timeout=120):
+            single = replace(load, threads=1, connections=1)
+            for op in OPERATIONS:
+                direct, proxied = (measure(single, server, op) for server in (upstream, front))
+                loaded = [measure(load, server, op, warmup=False) for server in (upstream, front)]
+                report.proxy.append(ProxyPoint(op.name, direct, proxied, *loaded))
+
+
 def put_state(server: Server, document: bytes) -> float | None:
     """Seconds `PUT /__admin/state` takes for `document`; None when the sandbox lacks it."""
     started = time.perf_counter()
@@ -166,7 +199,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=list(SERVERS),
         help=f"servers of the comparison, comma-separated ({','.join(SERVERS)})",
     )
+    parser.add_argument("--skip-compare", action="store_true", help="no comparison runs")
     parser.add_argument("--skip-scale", action="store_true", help="no scale runs")
+    parser.add_argument("--skip-proxy", action="store_true", help="no proxy runs")
     parser.add_argument(
         "--skip-team", action="store_true", help="no team-sandbox runs (the Redis store)"
     )
@@ -202,9 +237,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     with tempfile.TemporaryDirectory(prefix="carriyo-bench-") as tmp:
         work = Path(tmp)
-        compare(args, load, report, work)
+        if not args.skip_compare:
+            compare(args, load, report, work)
         if not args.skip_scale:
             scale(args, load, report, work)
+        if not args.skip_team:
+            team(load, report, work, bench_fixtures(work, "team"))
+        if not args.skip_proxy:
+            proxy_overhead(load, report, work)
     report.load_after = load_average()
     text = render(report)
     print("\n" + text)

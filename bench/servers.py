@@ -1,8 +1,8 @@
 """The servers under test and the tools the bench needs (wrk, Prism), installed when missing.
 
-Each server (the sandbox and the bare-Flask ceiling, each on granian and on waitress, and Prism)
-runs on a free loopback port in its own process group, so that stopping it stops whatever it
-spawned, and is stopped however the run ends.
+Each server (the sandbox and the bare-Flask ceiling, each on granian and on waitress, Prism, and
+`carriyo-sandbox proxy` in front of a sandbox) runs on a free loopback port in its own process
+group, so that stopping it stops whatever it spawned, and is stopped however the run ends.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ HTTP_SERVERS = ("granian", "waitress")
 OURS = {server: f"ours-{server}" for server in HTTP_SERVERS}
 CEILING = {server: f"ceiling-{server}" for server in HTTP_SERVERS}
 SERVERS = (*OURS.values(), "prism", *CEILING.values())
+PROXY = "proxy"
 SERVER_TITLES = {
     **{name: f"sandbox on {server} (validation on)" for server, name in OURS.items()},
     "prism": "Prism (openapi.yaml)",
@@ -211,3 +212,19 @@ def ceiling(order_file: Path, server: str, log_dir: Path) -> Server:
         server,
     ]
     return Server(CEILING[server], argv, port, log_dir)
+
+
+def proxy(upstream: str, log_dir: Path) -> Server:
+    """`carriyo-sandbox proxy` in front of `upstream`, judging every exchange (no recording)."""
+    port = free_port()
+    argv = [
+        str(Path(sys.executable).parent / "carriyo-sandbox"),
+        "proxy",
+        "--upstream",
+        upstream,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    return Server(PROXY, argv, port, log_dir)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -130,10 +129,20 @@ def all_fo_lines(order: Json) -> Iterator[tuple[Json, Json]]:
             yield fo, line
 
 
+def copied(value: Any) -> Any:
+    """A deep copy of a JSON value: copy.deepcopy's result, several times faster (it keeps a memo
+    for objects shared or cyclic, which JSON cannot have)."""
+    if isinstance(value, dict):
+        return {key: copied(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [copied(item) for item in value]
+    return value
+
+
 def without_derived(order: Json) -> Json:
     """The order minus what every successful change may legitimately touch: `update_date` and
     the derived statuses of the order and its FOs ("Order status is recalculated", page 001)."""
-    view = copy.deepcopy(order)
+    view: Json = copied(order)
     for key in ("update_date", "status", "update_source"):
         view.pop(key, None)
     for fo in view.get("fulfillment_orders") or []:

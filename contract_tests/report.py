@@ -7,6 +7,10 @@ exchange, the minimal one of a shrunk property, and a curl line), known (failed,
 baseline), skipped (with the reason), not reachable (in this seed mode) or not run (its tier not
 chosen). `summary_line` is what the terminal summary ends with; `write` puts `report.json` and
 `report.html` (report_html.py) into a directory.
+
+`assemble` makes the same report of claim entries folded elsewhere: `carriyo-sandbox proxy`
+judges traffic it did not send, and names a claim "not observable" when the traffic never let
+it be checked (no earlier state of the order seen).
 """
 
 from __future__ import annotations
@@ -24,7 +28,16 @@ from .conformance import ALL_SCHEMA_CLAIMS
 from .tiers import TIERS, Claim, Tier
 
 CATALOGUE: tuple[Claim, ...] = (*rules.ALL_RULES, *ALL_SCHEMA_CLAIMS)
-OUTCOMES = ("passed", "failed", "known", "error", "skipped", "not reachable", "not run")
+OUTCOMES = (
+    "passed",
+    "failed",
+    "known",
+    "error",
+    "skipped",
+    "not reachable",
+    "not observable",
+    "not run",
+)
 """A claim's outcomes, in the order the summary counts them."""
 
 
@@ -189,17 +202,13 @@ def build(
     baseline: Baseline,
 ) -> dict[str, Any]:
     """The report as `report.json` holds it."""
-    entries = claim_entries(tests, tiers, why_not, baseline)
-    table = counts(entries)
-    return {
-        "generated": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "target": target,
-        "tiers": list(tiers),
-        "summary": summary_line(table, tiers, why_not),
-        "counts": table,
-        "baseline": baseline.problems(),
-        "claims": [entry.as_json() for entry in entries],
-        "tests": [
+    return assemble(
+        claim_entries(tests, tiers, why_not, baseline),
+        target=target,
+        tiers=tiers,
+        why_not=why_not,
+        baseline_problems=baseline.problems(),
+        tests=[
             {
                 "id": test.nodeid,
                 "tier": test.tier,
@@ -210,6 +219,29 @@ def build(
             }
             for test in tests
         ],
+    )
+
+
+def assemble(
+    entries: list[ClaimEntry],
+    *,
+    target: dict[str, Any],
+    tiers: tuple[Tier, ...],
+    why_not: str,
+    baseline_problems: list[str] | None = None,
+    tests: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """The report of claim entries whose outcomes are settled."""
+    table = counts(entries)
+    return {
+        "generated": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "target": target,
+        "tiers": list(tiers),
+        "summary": summary_line(table, tiers, why_not),
+        "counts": table,
+        "baseline": baseline_problems or [],
+        "claims": [entry.as_json() for entry in entries],
+        "tests": tests or [],
     }
 
 

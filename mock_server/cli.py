@@ -1,19 +1,16 @@
-"""`carriyo-sandbox`: run the sandbox (`serve`) or the contract suite against a server
-(`contract`); `python -m mock_server` is `serve`."""
+"""`carriyo-sandbox`: run the sandbox (`serve`), the contract suite against a server (`contract`),
+a proxy checking real traffic against the docs (`proxy`) or its recording's replay (`replay`);
+`python -m mock_server` is `serve`."""
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import logging
 import os
-import signal
 import sys
-import threading
 from pathlib import Path
-from types import FrameType
-from typing import Any, NoReturn
+from typing import Any
 
 from .config import (
     STORE_SCHEMES,
@@ -239,11 +236,6 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
     )
 
 
-def stop_serving(signum: int, frame: FrameType | None) -> NoReturn:
-    """SIGTERM/SIGINT: end `serve`'s wait, so that it shuts down cleanly."""
-    raise SystemExit(0)
-
-
 WORKERS_NEED_A_SHARED_STORE = (
     "--workers {workers}: the orders are kept in this process's memory, so {workers} worker "
     "processes would each have their own (an order created on one would be missing on the "
@@ -300,7 +292,7 @@ def serve(args: argparse.Namespace) -> int:
 def serve_app(app: Any, args: argparse.Namespace) -> int:
     """Serve `app` in this process until SIGTERM or SIGINT."""
     from .heap import freeze_long_lived
-    from .server import make_server, url_of
+    from .server import make_server, serve_until_signalled
 
     sandbox = app.extensions["sandbox"]
     server = make_server(
@@ -311,23 +303,10 @@ def serve_app(app: Any, args: argparse.Namespace) -> int:
         threads=args.threads,
         max_body_bytes=sandbox.config.max_body_bytes,
     )
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, stop_serving)
     freeze_long_lived()
-    url = url_of(server)
-    try:
-        server.start()
-        # The line tests/launcher.py waits for: the bound port, also for --port 0.
-        threads = f"{server.threads} thread{'' if server.threads == 1 else 's'}"
-        log.info("Serving on %s (%s, %s)", url, server.name, threads)
-        log.info("Carriyo Orders sandbox on %s (API reference: %s/docs)", url, url)
-        with contextlib.suppress(SystemExit):
-            threading.Event().wait()  # until a signal handler raises SystemExit
-    finally:
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, signal.SIG_IGN)  # let the requests in flight and the save end
-        server.stop()
-        sandbox.close()
+    serve_until_signalled(
+        server, "Carriyo Orders sandbox on {url} (API reference: {url}/docs)", sandbox.close
+    )
     log.info("stopped%s", f"; state saved to {args.state_file}" if args.state_file else "")
     return 0
 
@@ -438,6 +417,37 @@ def serve_main(argv: list[str] | None = None) -> None:
     sys.exit(serve(parser.parse_args(argv)))
 
 
+def add_proxy_commands(commands: Any) -> None:
+    """`proxy` and `replay` (mock_server/proxy/cli.py)."""
+    from .proxy.cli import add_proxy_options, add_replay_options, proxy, replay
+
+    for name, summary, description, add_options, run in (
+        (
+            "proxy",
+            "stand in front of a real tenant: forward, check against the docs, record",
+            "Forward every request to --upstream unchanged and return its answer unchanged; "
+            "check each exchange against the documented view of openapi.yaml and the contract "
+            "suite's rules (violations at GET /__admin/violations, in the X-Sandbox-Violations "
+            "header and the log, the report on shutdown and on POST /__admin/report); --record "
+            "writes every exchange to a HAR 1.2 file, secrets masked.",
+            add_proxy_options,
+            proxy,
+        ),
+        (
+            "replay",
+            "replay a proxy's recording against a sandbox: the parity report",
+            "Seed the sandbox at --against with the orders the recording's answers showed "
+            "first, replay every request, and write where the sandbox answered otherwise, per "
+            "operation and field (parity.json, parity.html). Exit 1 when any answer differed.",
+            add_replay_options,
+            replay,
+        ),
+    ):
+        parser = commands.add_parser(name, help=summary, description=description)
+        add_options(parser)
+        parser.set_defaults(func=run)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="carriyo-sandbox",
@@ -460,6 +470,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     add_contract_options(contract_parser)
     contract_parser.set_defaults(func=contract)
+    add_proxy_commands(commands)
     args, extra = parser.parse_known_args(argv)
     if extra and args.func is not contract:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")

@@ -8,8 +8,14 @@ Redis (server_workers.py).
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import signal
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from types import FrameType
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 from .app import DELAYS
 from .config import MIB
@@ -17,6 +23,7 @@ from .config import MIB
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
 
+log = logging.getLogger("mock_server")
 SERVERS = ("granian", "waitress")
 DEFAULT_SERVER = SERVERS[0]
 
@@ -98,3 +105,31 @@ class BackgroundServer:
 
     def stop(self, timeout: float = 10.0) -> None:
         self._server.stop(timeout)
+
+
+def _leave(signum: int, frame: FrameType | None) -> NoReturn:
+    """SIGTERM/SIGINT: end serve_until_signalled's wait, so that it shuts down cleanly."""
+    raise SystemExit(0)
+
+
+def serve_until_signalled(server: HttpServer, banner: str, on_stop: Callable[[], None]) -> None:
+    """Serve in the foreground until SIGTERM or SIGINT, then let the requests in flight finish
+    and call `on_stop` (signals ignored meanwhile, so that a final save is not cut short).
+
+    Logs `Serving on <url> (<server>, <threads>)`, the line tests/launcher.py waits for (the bound
+    port, also for port 0), then `banner` with `{url}` filled in."""
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, _leave)
+    url = url_of(server)
+    try:
+        server.start()
+        threads = f"{server.threads} thread{'' if server.threads == 1 else 's'}"
+        log.info("Serving on %s (%s, %s)", url, server.name, threads)
+        log.info(banner.format(url=url))
+        with contextlib.suppress(SystemExit):
+            threading.Event().wait()  # until a signal handler raises SystemExit
+    finally:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, signal.SIG_IGN)
+        server.stop()
+        on_stop()

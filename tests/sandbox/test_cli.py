@@ -28,7 +28,7 @@ def run(*command: str, timeout: float = 120) -> subprocess.CompletedProcess[str]
 @pytest.mark.parametrize(
     ("command", "expected"),
     [
-        ((CLI, "--help"), ["serve", "contract"]),
+        ((CLI, "--help"), ["serve", "contract", "proxy", "replay"]),
         (
             (CLI, "serve", "--help"),
             [
@@ -43,9 +43,14 @@ def run(*command: str, timeout: float = 120) -> subprocess.CompletedProcess[str]
             ],
         ),
         ((CLI, "contract", "--help"), ["--base-url", "--seed-mode", "--junitxml", "pytest"]),
+        (
+            (CLI, "proxy", "--help"),
+            ["--upstream", "--record", "--report", "--observe-before", "--strict", "--tiers"],
+        ),
+        ((CLI, "replay", "--help"), ["FILE.har", "--against", "--report"]),
         ((*PYTHON_M, "--help"), ["--state-file", "--webhook-url"]),
     ],
-    ids=["carriyo-sandbox", "serve", "contract", "python-m"],
+    ids=["carriyo-sandbox", "serve", "contract", "proxy", "replay", "python-m"],
 )
 def test_help(command: tuple[str, ...], expected: list[str]) -> None:
     result = run(*command)

@@ -1,0 +1,229 @@
+"""Forwarding one request to the upstream unchanged, and what came back.
+
+The request's method, path, query, headers and body go as they came (hop-by-hop headers aside,
+RFC 9110 section 7.6.1); the answer comes back as it is. A connection per thread is kept alive
+to the upstream. An upstream that refuses the connection, does not answer within the timeout or
+drops the connection is an UpstreamError, which the proxy answers 502 or 504.
+"""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from urllib.parse import quote, urlsplit
+
+HOP_BY_HOP = frozenset(
+    {
+        "connection",
+        "keep-alive",
+        "proxy-authenticate",
+        "proxy-authorization",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+        "host",
+        "content-length",
+    }
+)
+"""Headers that describe one connection, not the message (RFC 9110 7.6.1), and the two the
+client library sets itself (`Host` for the upstream, `Content-Length` of the body sent)."""
+
+Headers = list[tuple[str, str]]
+PATH_SAFE = "/:@!$&'()*+,;=-._~"
+"""What a path segment may hold unescaped (RFC 3986 `pchar`) and the slashes between them."""
+
+
+@dataclass
+class Message:
+    """A request or a response as it crossed the proxy."""
+
+    headers: Headers
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        lowered = name.lower()
+        return next((value for key, value in self.headers if key.lower() == lowered), None)
+
+
+@dataclass
+class Request(Message):
+    """`path` decoded (what the spec's templates match), `wire_path` as it goes on the wire."""
+
+    method: str = "GET"
+    path: str = "/"
+    query: str = ""
+    wire_path: str = ""
+
+    @property
+    def target(self) -> str:
+        path = self.wire_path or quote(self.path, safe=PATH_SAFE)
+        return path + (f"?{self.query}" if self.query else "")
+
+
+@dataclass
+class Response(Message):
+    status: int = 200
+    reason: str = "OK"
+
+
+@dataclass
+class Exchange:
+    """One request, the upstream's answer and when: the unit the proxy checks and records."""
+
+    request: Request
+    response: Response
+    started: float
+    elapsed_ms: float
+    notes: list[str] = field(default_factory=list)
+
+
+def _no_delay(sock: socket.socket) -> None:
+    """The body follows the headers in a second small write: without TCP_NODELAY, Nagle's
+    algorithm holds it until the upstream acknowledges the first (a delayed ACK away)."""
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+class Connection(http.client.HTTPConnection):
+    def connect(self) -> None:
+        super().connect()
+        _no_delay(self.sock)
+
+
+class SecureConnection(http.client.HTTPSConnection):
+    def connect(self) -> None:
+        super().connect()
+        _no_delay(self.sock)
+
+
+@dataclass
+class Kept:
+    """A connection to the upstream; `fresh` until it carried an answer."""
+
+    connection: http.client.HTTPConnection
+    fresh: bool = True
+
+
+class UpstreamError(Exception):
+    """The upstream gave no answer: `status` is what the proxy answers (502, or 504 for a
+    timeout), `code` says why."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+class Upstream:
+    """The service the proxy stands in front of, at `base_url` (http or https)."""
+
+    def __init__(self, base_url: str, timeout: float = 30.0) -> None:
+        parts = urlsplit(base_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"upstream {base_url!r}: expected http(s)://host[:port][/prefix]")
+        self.base_url = base_url.rstrip("/")
+        self.scheme = parts.scheme
+        self.host = parts.hostname
+        self.port = parts.port or (443 if parts.scheme == "https" else 80)
+        self.prefix = parts.path.rstrip("/")
+        self.timeout = timeout
+        self._kept: dict[int, Kept] = {}
+        """A kept-alive connection per thread (by thread id, not in a threading.local: the
+        server's threads are its own, and end after the interpreter's)."""
+
+    def send(self, request: Request) -> Exchange:
+        """Forward `request` and return the exchange; UpstreamError when no answer came."""
+        started = time.time()
+        clock = time.perf_counter()
+        headers = [(k, v) for k, v in request.headers if k.lower() not in HOP_BY_HOP]
+        try:
+            response = self._roundtrip(request, headers, retry=True)
+        except TimeoutError as exc:
+            self._drop()
+            raise UpstreamError(
+                504, "UPSTREAM_TIMEOUT", f"no answer from {self.base_url} in {self.timeout} s"
+            ) from exc
+        except ConnectionRefusedError as exc:
+            self._drop()
+            raise UpstreamError(
+                502, "UPSTREAM_REFUSED", f"{self.base_url} refused the connection"
+            ) from exc
+        except (OSError, http.client.HTTPException) as exc:
+            self._drop()
+            raise UpstreamError(
+                502, "UPSTREAM_DROPPED", f"{self.base_url} gave no answer: {type(exc).__name__}"
+            ) from exc
+        elapsed = round((time.perf_counter() - clock) * 1000, 3)
+        return Exchange(request, response, started, elapsed)
+
+    def _roundtrip(self, request: Request, headers: Headers, *, retry: bool) -> Response:
+        """One request on this thread's connection; a kept-alive connection the upstream closed
+        meanwhile is opened again once (the request was not answered, so it was not handled)."""
+        connection = self._connection()
+        try:
+            connection.putrequest(
+                request.method,
+                self.prefix + request.target,
+                skip_host=False,
+                skip_accept_encoding=True,
+            )
+            for name, value in headers:
+                connection.putheader(name, value)
+            connection.putheader("Content-Length", str(len(request.body)))
+            connection.endheaders(request.body)
+            answer = connection.getresponse()
+            body = answer.read()
+        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+            fresh = self._kept[threading.get_ident()].fresh
+            self._drop()
+            if not retry or fresh:
+                raise
+            return self._roundtrip(request, headers, retry=False)
+        self._kept[threading.get_ident()].fresh = False
+        if answer.will_close:
+            self._drop()
+        return Response(list(answer.getheaders()), body, answer.status, answer.reason)
+
+    def _connection(self) -> http.client.HTTPConnection:
+        ident = threading.get_ident()
+        kept = self._kept.get(ident)
+        if kept is None:
+            kind = SecureConnection if self.scheme == "https" else Connection
+            kept = self._kept[ident] = Kept(kind(self.host, self.port, timeout=self.timeout))
+        return kept.connection
+
+    def _drop(self) -> None:
+        kept = self._kept.pop(threading.get_ident(), None)
+        if kept is not None:
+            kept.connection.close()
+
+    def close(self) -> None:
+        """Close every kept connection (the proxy stops)."""
+        for kept in list(self._kept.values()):
+            kept.connection.close()
+        self._kept.clear()
+
+
+def read_request(environ: dict[str, object], body: bytes) -> Request:
+    """The request a WSGI environ describes, headers by their HTTP names, body as read. WSGI
+    gives the path decoded (PEP 3333: as latin-1 text); it is sent on escaped again, byte for
+    byte, so that a `%2F` inside a reference arrives as a `/` but nothing else changes."""
+    headers: Headers = []
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            headers.append((key[5:].replace("_", "-").title(), str(value)))
+        elif key in ("CONTENT_TYPE",) and value:
+            headers.append(("Content-Type", str(value)))
+    raw = str(environ.get("PATH_INFO", "")).encode("latin-1") or b"/"
+    return Request(
+        headers,
+        body,
+        str(environ.get("REQUEST_METHOD", "GET")),
+        raw.decode("utf-8", "replace"),
+        str(environ.get("QUERY_STRING", "")),
+        quote(raw, safe=PATH_SAFE),
+    )
