@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from . import samples
 from .model import (
+    ADDRESS_BY_METHOD,
     DELIVERY_METHODS,
     LINE_STATUSES,
     ORDER_STATUSES,
@@ -108,9 +109,10 @@ def _fo_line(draw: st.DrawFn, ns: str, fo_index: int, item: Json, statuses: list
         group = draw(st.integers(1, 2))
         line["fulfillment_id"] = f"{ns}-FUL-{fo_index}-{status}-{group}"
         pool = [f"{ns}-SHP-{k}" for k in (1, 2, 3)]
-        line["shipment_ids"] = draw(
-            st.lists(st.sampled_from(pool), min_size=1, max_size=2, unique=True)
-        )
+        if status == "fulfilled" or draw(st.booleans()):  # closed: delivered, or never shipped
+            line["shipment_ids"] = draw(
+                st.lists(st.sampled_from(pool), min_size=1, max_size=2, unique=True)
+            )
     if status == "cancelled" and draw(st.booleans()):
         line["cancellation_reason"] = "CUSTOMER_CANCELLATION"
     return line
@@ -133,7 +135,8 @@ def orders(
 
     Each order line item sits in at most one FO; FO line statuses come from `line_statuses`;
     fulfilled and closed lines carry a fulfillment_id (shared by lines of one FO and status) and
-    shipment ids from a small pool, so shipments relate to several lines.
+    shipment ids from a small pool, so shipments relate to several lines (a closed line may have
+    none: fulfilled with skip_shipping).
     """
     items = [
         {"id": f"item-{k}", "sku": f"SKU-{draw(words)}", "quantity": draw(quantities)}
@@ -145,6 +148,10 @@ def orders(
         fo: Json = {_FO_ID: f"{ns}-FO-{i}", _FO_REF: f"{ns}-PFO-{i}", "delivery_method": method}
         if method in SCHEDULE_BY_METHOD and draw(st.booleans()):
             fo[SCHEDULE_BY_METHOD[method]] = draw(windows())
+        if method in ADDRESS_BY_METHOD and draw(st.booleans()):
+            fo[ADDRESS_BY_METHOD[method]] = copy.deepcopy(draw(st.sampled_from(samples.ADDRESSES)))
+        if draw(st.booleans()):
+            fo["carriyo_metadata"] = [{"key": "wave", "value": f"{ns}-W{i}"}]
         fo["line_items"] = []
         fos.append(fo)
     statuses = sorted(line_statuses)
