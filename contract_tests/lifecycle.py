@@ -72,8 +72,23 @@ ROLLING_UP = (rules.STATUSES_ROLLED_UP,)
 ALL_INVARIANTS = (*INVARIANTS, *CONSERVING, *ROLLING_UP)
 Versions = dict[str, list[list[Json | None]]]
 """{fo_id: for each terminal line, the versions it may read back as (None: it may be gone)}."""
-Widen = Callable[[Json, Versions], None]
+Widening = Callable[[Json, Versions], None]
 """Adds to the versions what the order read back after the call makes legitimate."""
+
+
+def widen(
+    versions: Versions,
+    picked: Callable[[Json], bool],
+    more: Callable[[Json], list[Json | None]],
+    fo_id: str | None = None,
+) -> None:
+    """Each modelled line (of FO `fo_id`, or of any) that `picked` holds may also read back as
+    each of `more(line)` (None: be gone)."""
+    for held_fo, held in versions.items():
+        for choices in held if fo_id in (None, held_fo) else []:
+            line = choices[0]
+            if line is not None and picked(line):
+                choices.extend(more(line))
 
 
 class OrderLifecycle(RuleBasedStateMachine):
@@ -167,11 +182,11 @@ class OrderLifecycle(RuleBasedStateMachine):
         *,
         conserves: bool = True,
         rolls_up: bool = False,
-        widen: Widen | None = None,
+        widening: Widening | None = None,
     ) -> None:
         after = self.target.api.get_order(before.json["order_id"])
-        if widen is not None and call.ok and after.json:
-            widen(after.json, versions)
+        if widening is not None and call.ok and after.json:
+            widening(after.json, versions)
         observation = Observation(
             before, call, after, {"terminal": versions, "removable": removable}
         )
@@ -320,15 +335,14 @@ class OrderLifecycle(RuleBasedStateMachine):
         call = self.target.api.notify_shipment(payload)
         versions = self._versions(order["order_id"])
         if status == "delivered":
-            for held in versions.values():
-                for choices in held:
-                    line = choices[0]
-                    if (
-                        line is not None
-                        and line.get("status") == "fulfilled"
-                        and shipment_id in (line.get("shipment_ids") or [])
-                    ):
-                        choices.append({**line, "status": "closed"})
+            widen(
+                versions,
+                lambda line: (
+                    line.get("status") == "fulfilled"
+                    and shipment_id in (line.get("shipment_ids") or [])
+                ),
+                lambda line: [{**line, "status": "closed"}],
+            )
         self._check(before, call, versions)
 
     # ------------------------------------------------------------------ the published lifecycle
@@ -358,26 +372,24 @@ class OrderLifecycle(RuleBasedStateMachine):
             return {"line_items": items}
 
         before = self._pick(data)
-
-        def widen(after: Json, versions: Versions) -> None:
-            new = carried(after, "shipment_ids") - carried(before.json, "shipment_ids")
-            for held in versions.values():
-                for choices in held:
-                    line = choices[0]
-                    if (
-                        line is not None
-                        and line.get("status") == "fulfilled"
-                        and line_id(line) in listed
-                    ):
-                        ids = list(line.get("shipment_ids") or [])
-                        choices.extend({**line, "shipment_ids": [*ids, s]} for s in sorted(new))
-
         order = before.json
         fo_id = self._pick_fo(data, order, shippable)
+
+        def linked(after: Json, versions: Versions) -> None:
+            new = sorted(carried(after, "shipment_ids") - carried(before.json, "shipment_ids"))
+            widen(
+                versions,
+                lambda line: line.get("status") == "fulfilled" and line_id(line) in listed,
+                lambda line: [
+                    {**line, "shipment_ids": [*(line.get("shipment_ids") or []), s]} for s in new
+                ],
+                fo_id,
+            )
+
         call = self.target.api.act_on_fulfillment_order(
             SHIP, order["order_id"], fo_id, body(order, fo_by_id(order).get(fo_id) or {}), DRAFT
         )
-        self._check(before, call, self._versions(order["order_id"]), widen=widen)
+        self._check(before, call, self._versions(order["order_id"]), widening=linked)
 
     @precondition(lambda self: self.order_ids)
     @rule(data=st.data())
@@ -404,10 +416,8 @@ class OrderLifecycle(RuleBasedStateMachine):
             UNFULFILL, order["order_id"], fo_id, {"fulfillment_ids": ids}
         )
         versions = self._versions(order["order_id"])
-        for choices in versions.get(fo_id, []) if call.ok else []:
-            line = choices[0]
-            if line is not None and line.get("fulfillment_id") in ids:
-                choices.append(None)
+        if call.ok:
+            widen(versions, lambda line: line.get("fulfillment_id") in ids, lambda _: [None], fo_id)
         self._check(before, call, versions, rolls_up=True)
 
     @precondition(lambda self: self.order_ids)
@@ -469,11 +479,12 @@ class OrderLifecycle(RuleBasedStateMachine):
             before.json["order_id"], {"cancellation_reason": reason}
         )
         versions = self._versions(before.json["order_id"])
-        for held in versions.values() if call.ok else []:
-            for choices in held:
-                line = choices[0]
-                if line is not None and line.get("status") != "cancelled":
-                    choices.append({**line, "status": "cancelled", "cancellation_reason": reason})
+        if call.ok:
+            widen(
+                versions,
+                lambda line: line.get("status") != "cancelled",
+                lambda line: [{**line, "status": "cancelled", "cancellation_reason": reason}],
+            )
         self._check(before, call, versions)
 
     @precondition(lambda self: self.order_ids)

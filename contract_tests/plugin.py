@@ -291,15 +291,17 @@ def pytest_runtest_teardown(item: pytest.Item) -> None:
         recording.end()
 
 
-def sandbox_command(clients: Path) -> Command:
-    """The sandbox, empty, knowing only the OAuth client of `clients` (a subprocess: the suite
-    never imports mock_server). Strict, as a real service is: every request needs that client's
-    bearer token, key and tenant, so the suite authenticates as a real client does, and a
-    made-up key is refused (Schemathesis' ignored_auth check sends some)."""
+def sandbox_command(clients: Path, *, fixtures: bool = False, admin: bool = True) -> Command:
+    """The sandbox, empty (or with its `fixtures`), knowing only the OAuth client of `clients`
+    (a subprocess: the suite never imports mock_server); `admin=False`: refusing /__admin/.
+    Strict, as a real service is: every request needs that client's bearer token, key and
+    tenant, so the suite authenticates as a real client does, and a made-up key is refused
+    (Schemathesis' ignored_auth check sends some)."""
 
     def command(port: int) -> list[str]:
         address = ["--host", "127.0.0.1", "--port", str(port)]
-        options = ["--no-fixtures", "--clients", str(clients)]
+        options = ["--clients", str(clients), *([] if fixtures else ["--no-fixtures"])]
+        options += [] if admin else ["--no-admin"]
         return [sys.executable, "-m", "mock_server", *address, *options]
 
     return command

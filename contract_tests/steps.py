@@ -10,7 +10,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from .client import Exchange
-from .model import LINE_STATUSES, ORDER_STATUSES, Json, fulfillment_orders, quantities
+from .model import LINE_STATUSES, ORDER_STATUSES, PENDING, Json, fulfillment_orders, quantities
 from .settings import examples
 from .strategies import orders
 from .target import Target
@@ -61,6 +61,19 @@ def draw_fo(data: st.DataObject, order: Json, label: str = "fulfillment order") 
     assume(fos)
     fo: Json = data.draw(st.sampled_from(fos), label=label)
     return fo
+
+
+def seed_holding(
+    target: Target, data: st.DataObject, statuses: frozenset[str], **options: Any
+) -> tuple[str, Exchange, Json]:
+    """`seed_drawn` with a line item in `statuses` (anchored in the first FO; by default 1-2
+    FOs, their other lines in `statuses` or pending), and one FO holding such items drawn from
+    the order read back."""
+    options.setdefault("fo_count", (1, 2))
+    options.setdefault("line_statuses", statuses | PENDING)
+    options.setdefault("anchors", (statuses,))
+    ns, before = seed_drawn(target, data, **options)
+    return ns, before, draw_holder(data, before.json, statuses)
 
 
 def draw_holder(

@@ -129,6 +129,7 @@ def orders(
     methods: frozenset[str] = DELIVERY_METHODS,
     fo_count: tuple[int, int] = (0, 3),
     source_type: str = "API",
+    anchors: tuple[frozenset[str], ...] = (),
 ) -> Json:
     """An order as the admin seeding stores it (page 004's model), ids prefixed with `ns`, with
     every field page 002 lets a client update (samples.py).
@@ -137,13 +138,16 @@ def orders(
     fulfilled and closed lines carry a fulfillment_id (shared by lines of one FO and status) and
     shipment ids from a small pool, so shipments relate to several lines (a closed line may have
     none: fulfilled with skip_shipping).
+
+    `anchors`: the k-th puts item k+1 in FO k in one of its statuses, so that a property needing
+    such a line is not left to chance (at least as many items and FOs are drawn).
     """
     items = [
         {"id": f"item-{k}", "sku": f"SKU-{draw(words)}", "quantity": draw(quantities)}
-        for k in range(1, draw(st.integers(1, 5)) + 1)
+        for k in range(1, draw(st.integers(max(1, len(anchors)), 5)) + 1)
     ]
     fos: list[Json] = []
-    for i in range(draw(st.integers(*fo_count))):
+    for i in range(draw(st.integers(max(fo_count[0], len(anchors)), fo_count[1]))):
         method = draw(st.sampled_from(sorted(methods)))
         fo: Json = {_FO_ID: f"{ns}-FO-{i}", _FO_REF: f"{ns}-PFO-{i}", "delivery_method": method}
         if method in SCHEDULE_BY_METHOD and draw(st.booleans()):
@@ -155,10 +159,12 @@ def orders(
         fo["line_items"] = []
         fos.append(fo)
     statuses = sorted(line_statuses)
-    for item in items:
-        home = draw(st.integers(-1, len(fos) - 1))
+    for k, item in enumerate(items):
+        anchored = k < len(anchors)
+        home = k if anchored else draw(st.integers(-1, len(fos) - 1))
         if home >= 0:
-            fos[home]["line_items"].append(_fo_line(draw, ns, home, item, statuses))
+            allowed = (sorted(anchors[k] & line_statuses) if anchored else []) or statuses
+            fos[home]["line_items"].append(_fo_line(draw, ns, home, item, allowed))
     return {
         "order_id": f"{ns}-ORD",
         **draw(order_fields(ns, merchant), label="order fields"),

@@ -12,7 +12,7 @@ from . import rules
 from .client import CANCEL_LINE_ITEMS
 from .model import CANCELLABLE_ORDER_STATUSES, CANCELLATION_REASONS, PENDING, Json, line_id
 from .observation import Observation
-from .steps import draw_holder, draw_items, listed, property_test, seed_drawn
+from .steps import draw_items, listed, property_test, seed_drawn, seed_holding
 from .target import Target
 
 pytestmark = pytest.mark.behaviour
@@ -32,6 +32,7 @@ def _cancel_order(target: Target, data: st.DataObject, **options: Any) -> Observ
     )
 
 
+@pytest.mark.terminal_lines
 @property_test(rules.CANCEL_ORDER_GATE, scale=0.5)
 def test_only_open_or_allocated_orders_are_cancelled(target: Target, data: st.DataObject) -> None:
     """Any starting state: cancelled if its status read back allows it, else refused."""
@@ -66,8 +67,7 @@ def _cancel_lines(
     target: Target, data: st.DataObject, statuses: frozenset[str], *, whole: bool = True
 ) -> Observation:
     """Cancel some items a drawn FO holds in `statuses`."""
-    _, before = seed_drawn(target, data, fo_count=(1, 2), line_statuses=statuses | PENDING)
-    fo = draw_holder(data, before.json, statuses)
+    _, before, fo = seed_holding(target, data, statuses)
     items = draw_items(data, fo, statuses, whole=whole, only=statuses != PENDING)
     body: Json = {
         "cancellation_reason": data.draw(reasons, label="reason"),
@@ -95,6 +95,7 @@ def test_cancelled_items_carry_the_reason(target: Target, data: st.DataObject) -
     rules.LINES_CANCELLED_RECORDED.verify(_cancel_lines(target, data, PENDING, whole=False))
 
 
+@pytest.mark.terminal_lines
 @property_test(rules.CANCEL_LINES_PENDING_ONLY, scale=0.5)
 def test_cancelling_fulfilled_or_closed_items_is_refused(
     target: Target, data: st.DataObject

@@ -13,7 +13,7 @@ from . import rules, samples
 from .client import UPDATE_ADDRESS, UPDATE_DELIVERY_METHOD, Exchange
 from .model import ADDRESS_BY_METHOD, DELIVERY_METHODS, PENDING, Json
 from .observation import Observation
-from .steps import draw_fo, draw_holder, property_test, seed_drawn
+from .steps import draw_fo, property_test, seed_drawn, seed_holding
 from .strategies import windows
 from .target import Target
 
@@ -54,14 +54,14 @@ def test_switching_the_delivery_method(target: Target, data: st.DataObject) -> N
     rules.METHOD_CLEARS_PREVIOUS.verify(observation)
 
 
+@pytest.mark.terminal_lines
 @property_test(rules.METHOD_NOT_ONCE_STARTED, scale=0.5)
 def test_the_method_of_a_processing_fulfillment_order_is_kept(
     target: Target, data: st.DataObject
 ) -> None:
     """An FO holding fulfilled or closed items has started processing."""
     started = frozenset({"fulfilled", "closed"})
-    _, before = seed_drawn(target, data, fo_count=(1, 2), line_statuses=started | PENDING)
-    fo = draw_holder(data, before.json, started)
+    _, before, fo = seed_holding(target, data, started)
     previous = fo.get("delivery_method", "DELIVERY")
     method = data.draw(st.sampled_from(sorted(DELIVERY_METHODS - {previous})), label="method")
     observation = _patch(

@@ -17,7 +17,7 @@ from .building import DRAFT, SKIP_SHIPPING
 from .client import FULFILL, SHIP, UNFULFILL
 from .model import PENDING, TERMINAL, Json, lines
 from .observation import Observation
-from .steps import draw_holder, draw_items, listed, property_test, seed_drawn
+from .steps import draw_items, listed, property_test, seed_holding
 from .target import Target
 
 pytestmark = pytest.mark.behaviour
@@ -57,15 +57,7 @@ def _fulfil(
 ) -> Observation:
     """Fulfil some pending items of a drawn FO (whole lines, or parts of them)."""
     options: dict[str, Any] = {"methods": methods} if methods else {}
-    _, before = seed_drawn(
-        target,
-        data,
-        fo_count=(1, 2),
-        line_statuses=PENDING,
-        order_statuses=PENDING_ORDER,
-        **options,
-    )
-    fo = draw_holder(data, before.json, PENDING)
+    _, before, fo = seed_holding(target, data, PENDING, order_statuses=PENDING_ORDER, **options)
     items = draw_items(data, fo, PENDING, whole=whole)
     body: Json = {"line_items": listed(items)}
     if data.draw(st.booleans(), label="partner_fulfillment_reference"):
@@ -105,14 +97,14 @@ def _refused(
     params: dict[str, str] | None = None,
 ) -> Observation:
     """List items a drawn FO holds only in `statuses` (`excess`: more than it holds)."""
-    _, before = seed_drawn(target, data, fo_count=(1, 2), line_statuses=statuses | {"open"})
-    fo = draw_holder(data, before.json, statuses)
+    _, before, fo = seed_holding(target, data, statuses, line_statuses=statuses | {"open"})
     items = draw_items(data, fo, statuses, only=True)
     if excess:
         items = {key: quantity + data.draw(st.integers(1, 3)) for key, quantity in items.items()}
     return _act(target, before, operation, fo, {"line_items": listed(items)}, params)
 
 
+@pytest.mark.terminal_lines
 @property_test(rules.FULFIL_PENDING_ONLY, scale=0.5)
 def test_fulfilling_items_not_pending_is_refused(target: Target, data: st.DataObject) -> None:
     rules.FULFIL_PENDING_ONLY.verify(_refused(target, data, FULFILL, TERMINAL, params=DRAFT))
@@ -126,6 +118,7 @@ def test_fulfilling_more_than_pending_is_refused(target: Target, data: st.DataOb
 
 
 # ------------------------------------------------------------------ ship
+@pytest.mark.terminal_lines
 @property_test(rules.SHIP_STATUSES, scale=0.5)
 def test_shipping_open_cancelled_or_closed_items_is_refused(
     target: Target, data: st.DataObject
@@ -134,13 +127,13 @@ def test_shipping_open_cancelled_or_closed_items_is_refused(
     rules.SHIP_STATUSES.verify(_refused(target, data, SHIP, refused, params=DRAFT))
 
 
+@pytest.mark.terminal_lines
 @property_test(rules.SHIP_LINKS, scale=0.5)
 def test_shipping_links_a_new_shipment(target: Target, data: st.DataObject) -> None:
     shippable = frozenset({"allocated", "fulfilled"})
-    _, before = seed_drawn(
-        target, data, fo_count=(1, 2), line_statuses=shippable, methods=SHIPPING_METHODS
+    _, before, fo = seed_holding(
+        target, data, shippable, line_statuses=shippable, methods=SHIPPING_METHODS
     )
-    fo = draw_holder(data, before.json, shippable)
     items = draw_items(data, fo, shippable, only=True)
     observation = _act(target, before, SHIP, fo, {"line_items": listed(items)}, DRAFT, items=items)
     rules.SHIP_LINKS.verify(observation)
@@ -150,10 +143,9 @@ def test_shipping_links_a_new_shipment(target: Target, data: st.DataObject) -> N
 def _unfulfil(target: Target, data: st.DataObject) -> Observation:
     """Unfulfil some of the fulfillment ids of a drawn FO's fulfilled lines."""
     fulfilled = frozenset({"fulfilled"})
-    _, before = seed_drawn(
-        target, data, fo_count=(1, 2), line_statuses=SHIPPED_OR_NOT, methods=SHIPPING_METHODS
+    _, before, fo = seed_holding(
+        target, data, fulfilled, line_statuses=SHIPPED_OR_NOT, methods=SHIPPING_METHODS
     )
-    fo = draw_holder(data, before.json, fulfilled)
     held = sorted(
         {str(line["fulfillment_id"]) for line in lines(fo) if line.get("status") == "fulfilled"}
     )
@@ -167,21 +159,23 @@ def _unfulfil(target: Target, data: st.DataObject) -> Observation:
     return _act(target, before, UNFULFILL, fo, body, items=items, fulfillment_ids=ids)
 
 
+@pytest.mark.terminal_lines
 @property_test(rules.UNFULFIL_CLEARS, scale=0.5)
 def test_unfulfilled_items_lose_their_fulfillment(target: Target, data: st.DataObject) -> None:
     rules.UNFULFIL_CLEARS.verify(_unfulfil(target, data))
 
 
+@pytest.mark.terminal_lines
 @property_test(rules.UNFULFIL_RETURNS, scale=0.5)
 def test_unfulfilled_items_are_pending_again(target: Target, data: st.DataObject) -> None:
     rules.UNFULFIL_RETURNS.verify(_unfulfil(target, data))
 
 
+@pytest.mark.terminal_lines
 @property_test(rules.UNFULFIL_UNKNOWN, scale=0.25)
 def test_unfulfilling_an_unknown_fulfillment_is_refused(
     target: Target, data: st.DataObject
 ) -> None:
-    ns, before = seed_drawn(target, data, fo_count=(1, 2), line_statuses=SHIPPED_OR_NOT)
-    fo = draw_holder(data, before.json, SHIPPED_OR_NOT)
+    ns, before, fo = seed_holding(target, data, SHIPPED_OR_NOT)
     body = {"fulfillment_ids": [f"{ns}-FUL-UNKNOWN"]}
     rules.UNFULFIL_UNKNOWN.verify(_act(target, before, UNFULFILL, fo, body))

@@ -11,7 +11,7 @@ from . import rules
 from .client import SPLIT
 from .model import DELIVERY_METHODS, PENDING, TERMINAL, Json, fulfillment_orders, quantities
 from .observation import Observation
-from .steps import draw_holder, draw_items, listed, property_test, seed_drawn
+from .steps import draw_items, listed, property_test, seed_holding
 from .target import Target
 
 pytestmark = pytest.mark.behaviour
@@ -20,8 +20,7 @@ methods = st.sampled_from(sorted(DELIVERY_METHODS))
 
 def _split(target: Target, data: st.DataObject, statuses: frozenset[str] = PENDING) -> Observation:
     """Split some items (whole or in part) a drawn FO holds in `statuses` to a new FO."""
-    _, before = seed_drawn(target, data, fo_count=(1, 2), line_statuses=statuses | PENDING)
-    fo = draw_holder(data, before.json, statuses)
+    _, before, fo = seed_holding(target, data, statuses)
     whole = statuses != PENDING or data.draw(st.booleans(), label="whole lines")
     items = draw_items(data, fo, statuses, whole=whole, only=statuses != PENDING)
     body = {"line_items": listed(items)}
@@ -48,6 +47,7 @@ def test_the_new_fulfillment_order_inherits_delivery(target: Target, data: st.Da
     rules.SPLIT_INHERITS.verify(_split(target, data))
 
 
+@pytest.mark.terminal_lines
 @property_test(rules.SPLIT_PENDING_ONLY, scale=0.5)
 def test_splitting_items_not_pending_is_refused(target: Target, data: st.DataObject) -> None:
     rules.SPLIT_PENDING_ONLY.verify(_split(target, data, TERMINAL))
@@ -67,10 +67,15 @@ def _merge(
     fulfilled)."""
     shipped = methods if statuses == PENDING else st.sampled_from(["COLLECTION", "DELIVERY"])
     chosen = frozenset({data.draw(shipped, label="method")}) if same_method else DELIVERY_METHODS
-    _, before = seed_drawn(
-        target, data, fo_count=(2, 3), line_statuses=statuses | PENDING, methods=chosen
+    _, before, source = seed_holding(
+        target,
+        data,
+        PENDING,
+        fo_count=(2, 3),
+        methods=chosen,
+        anchors=(PENDING, statuses),
+        line_statuses=statuses | PENDING,
     )
-    source = draw_holder(data, before.json, PENDING, label="source")
     source_id = source["fulfillment_order_id"]
     others = [
         fo for fo in fulfillment_orders(before.json) if fo["fulfillment_order_id"] != source_id
@@ -111,6 +116,7 @@ def test_merging_fulfillment_orders_of_two_methods_is_refused(
     rules.MERGE_SAME_METHOD.verify(_merge(target, data, same_method=False))
 
 
+@pytest.mark.terminal_lines
 @property_test(rules.MERGE_NO_FULFILLED, scale=0.25)
 def test_merging_into_a_fulfillment_order_with_fulfilled_items_is_refused(
     target: Target, data: st.DataObject
