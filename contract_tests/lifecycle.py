@@ -46,6 +46,7 @@ from .model import (
     TERMINAL,
     Json,
     carried,
+    carried_by,
     fo_by_id,
     fulfillment_orders,
     line_id,
@@ -281,9 +282,7 @@ class OrderLifecycle(RuleBasedStateMachine):
         before = self._pick(data)
         order, ns = before.json, self._fresh()
         fo_id = self._pick_fo(data, order)
-        known = sorted(
-            carried({"fulfillment_orders": [fo_by_id(order).get(fo_id, {})]}, "fulfillment_id")
-        )
+        known = sorted(carried_by(lines(fo_by_id(order).get(fo_id, {})), "fulfillment_id"))
         ids = data.draw(
             st.lists(st.sampled_from([*known, f"{ns}-FUL-UNKNOWN"]), unique=True, max_size=2),
             label="fulfillment ids",
@@ -410,7 +409,7 @@ class OrderLifecycle(RuleBasedStateMachine):
             label="fulfillment ids",
         )
         if data.draw(st.booleans(), label="one it cannot take"):
-            other = carried({"fulfillment_orders": [fo]}, "fulfillment_id") - set(fulfilled)
+            other = carried_by(lines(fo), "fulfillment_id") - set(fulfilled)
             ids.append(data.draw(st.sampled_from(sorted(map(str, other | {unknown})))))
         call = self.target.api.act_on_fulfillment_order(
             UNFULFILL, order["order_id"], fo_id, {"fulfillment_ids": ids}

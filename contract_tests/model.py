@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -121,14 +121,19 @@ def order_quantities(order: Json) -> dict[Any, int]:
     return held
 
 
-def carried(order: Json, field: str) -> set[Any]:
-    """Every value the order's FO lines carry in `field` (`fulfillment_id`) or its list
+def carried_by(held: Iterable[Json], field: str) -> set[Any]:
+    """Every value these lines carry in `field` (`fulfillment_id`) or its list
     (`shipment_ids`)."""
     found: set[Any] = set()
-    for _, line in all_fo_lines(order):
+    for line in held:
         value = line.get(field)
         found.update(value if isinstance(value, list) else [] if value is None else [value])
     return found
+
+
+def carried(order: Json, field: str) -> set[Any]:
+    """`carried_by` the order's FO lines."""
+    return carried_by((line for _, line in all_fo_lines(order)), field)
 
 
 def not_pending(order: Json) -> set[Any]:

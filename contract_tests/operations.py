@@ -140,6 +140,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "fulfill",
         _fo_action(FULFILL, {"line_items": ITEM}, SKIP_SHIPPING),
         rules.FULFIL_SKIP_SHIPPING,
+        _with_item,
     ),
     Operation("split", _fo_action(SPLIT, {"line_items": ITEM}), rules.SPLIT_NEW_FO, _with_item),
     Operation(
