@@ -25,7 +25,9 @@ from .model import (
     line_id,
     lines,
     lines_by_id,
+    order_quantities,
     pending_lines,
+    rolled_up_fo_statuses,
     rolled_up_order_statuses,
     terminal_lines,
     without_derived,
@@ -607,23 +609,68 @@ def other_tenant_refused(obs: Observation) -> Problems:
 
 # ------------------------------------------------------------------ invariants
 def terminal_lines_as_modelled(obs: Observation) -> Problems:
-    """`expect["terminal"]` is {fo_id: {line_id: [versions]}}: every such FO still exists
-    (unless in `expect["removable"]`) and holds each line as one of its versions."""
+    """`expect["terminal"]` is {fo_id: [the versions of each terminal line]}: every such FO
+    still exists (unless in `expect["removable"]`) and holds each line as one of its versions
+    (a None version: it may be gone), each line of the FO standing for one modelled line at
+    most (an FO may hold a line item in several lines)."""
     after = fo_by_id(obs.new)
     problems = []
     for fo_id, modelled in obs.expect["terminal"].items():
         if fo_id not in after:
-            if fo_id not in obs.expect.get("removable", ()) and modelled:
-                problems.append(f"FO {fo_id!r} holding terminal items {sorted(modelled)} is gone")
+            kept = [versions for versions in modelled if None not in versions]
+            if kept and fo_id not in obs.expect.get("removable", ()):
+                held = sorted({line_id(versions[0]) for versions in kept}, key=str)
+                problems.append(f"FO {fo_id!r} holding terminal items {held} is gone")
             continue
-        held = lines_by_id(after[fo_id])
-        for key, versions in modelled.items():
-            where = f"FO {fo_id!r} line {key!r} ({versions[0].get('status')})"
-            if key not in held:
-                problems.append(f"{where} disappeared")
-            elif not any(not differences(version, held[key]) for version in versions):
-                problems.extend(f"{where}: {p}" for p in differences(versions[-1], held[key]))
+        unused = lines(after[fo_id])
+        for versions in modelled:
+            match = next(
+                (
+                    line
+                    for line in unused
+                    if any(v is not None and not differences(v, line) for v in versions)
+                ),
+                None,
+            )
+            if match is not None:
+                unused.remove(match)
+                continue
+            if None in versions:
+                continue
+            first = versions[0]
+            where = f"FO {fo_id!r} line {line_id(first)!r} ({first.get('status')})"
+            same = [line for line in unused if line_id(line) == line_id(first)]
+            problems.extend(
+                [f"{where}: {p}" for p in differences(versions[-1], same[0])]
+                if same
+                else [f"{where} disappeared"]
+            )
     return problems
+
+
+def quantities_conserved(obs: Observation) -> Problems:
+    """Each line item's quantity over all FO lines of the order (any status) is as before."""
+    before, after = order_quantities(obs.old), order_quantities(obs.new)
+    return [
+        f"line item {key!r}: FO lines hold {after.get(key, 0)} in all, {before.get(key, 0)} before"
+        for key in sorted(set(before) | set(after), key=str)
+        if before.get(key, 0) != after.get(key, 0)
+    ]
+
+
+def statuses_rolled_up(obs: Observation) -> Problems:
+    """Each FO's status is the published roll-up of its lines', the order's of its FOs'."""
+    fos = fulfillment_orders(obs.new)
+    problems = [
+        f"FO {fo.get(_FO_ID)!r} is {fo['status']!r} for line statuses {statuses}: expected "
+        f"{sorted(allowed)}"
+        for fo in fos
+        if "status" in fo
+        for statuses in [[str(line.get("status", "open")) for line in lines(fo)]]
+        for allowed in [rolled_up_fo_statuses(statuses)]
+        if fo["status"] not in allowed
+    ]
+    return problems + order_status_recalculated(obs)
 
 
 def fo_lines_reference_order_lines(obs: Observation) -> Problems:

@@ -228,14 +228,53 @@ class ApiClient:
     def update_fulfillment_order(
         self, operation: str, reference: str, fo_id: str, body: Any, key: str | None = None
     ) -> Exchange:
-        """Pages 001, 003, 000: `operation` is update-location, update-schedule or
-        update-partner-references."""
+        """PATCH `…FO/{operation}`: update-location, update-schedule, update-partner-references
+        (pages 001, 003, 000), update-delivery-method or update-address (published)."""
         path = _path("orders", reference, "fulfillment-orders", fo_id, operation)
         return self.request("PATCH", path, body=body, params=_key(key))
 
     def notify_shipment(self, body: Any) -> Exchange:
         """Page 004."""
         return self.request("POST", "/orders/shipment-status-update", body=body)
+
+    # ------------------------------------------------------------ the published lifecycle
+    def act_on_fulfillment_order(
+        self,
+        operation: str,
+        reference: str,
+        fo_id: str,
+        body: Any,
+        params: dict[str, str] | None = None,
+        key: str | None = None,
+    ) -> Exchange:
+        """POST `…FO/{operation}`: FULFILL, SHIP, UNFULFILL, SPLIT or CANCEL_LINE_ITEMS, with
+        query `params` (create_draft_shipment, skip_shipping)."""
+        path = _path("orders", reference, "fulfillment-orders", fo_id, operation)
+        return self.request("POST", path, body=body, params={**(params or {}), **_query(key)})
+
+    def merge_fulfillment_orders(
+        self, reference: str, body: Any, key: str | None = None
+    ) -> Exchange:
+        """merge-fulfillment-orders: `source` and `destination`."""
+        path = _path("orders", reference, "fulfillment-orders", "merge")
+        return self.request("POST", path, body=body, params=_key(key))
+
+    def cancel_order(self, reference: str, body: Any, key: str | None = None) -> Exchange:
+        """cancel-order: `cancellation_reason`."""
+        return self.request(
+            "POST", _path("orders", reference, "cancel"), body=body, params=_key(key)
+        )
+
+    def redact_order(self, reference: str, key: str | None = None) -> Exchange:
+        """redact-order (no body)."""
+        return self.request("POST", _path("orders", reference, "redact"), params=_key(key))
+
+    def change_logs(
+        self, reference: str, sort_order: str | None = None, key: str | None = None
+    ) -> Exchange:
+        """list-order-change-logs (`sort_order` ASC or DESC)."""
+        params = {**({"sort_order": sort_order} if sort_order else {}), **_query(key)}
+        return self.request("GET", _path("orders", reference, "change-logs"), params=params)
 
     # ------------------------------------------------------------ admin seeding
     def seed_order(self, order: dict[str, Any]) -> Exchange:
@@ -252,6 +291,20 @@ def _key(key: str | None) -> dict[str, str] | None:
     return None if key is None else {"key": key}
 
 
+def _query(key: str | None) -> dict[str, str]:
+    return _key(key) or {}
+
+
 UPDATE_LOCATION = "update-location"
 UPDATE_SCHEDULE = "update-schedule"
 UPDATE_PARTNER_REFERENCES = "update-partner-references"
+UPDATE_DELIVERY_METHOD = "update-delivery-method"
+UPDATE_ADDRESS = "update-address"
+"""The PATCH operations of `update_fulfillment_order` (pages 001, 003, 000, and the published
+delivery method and address updates)."""
+FULFILL = "fulfill"
+SHIP = "ship"
+UNFULFILL = "unfulfill"
+SPLIT = "split"
+CANCEL_LINE_ITEMS = "cancel"
+"""The POST operations of `act_on_fulfillment_order` (api/orders/operation/*)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -39,6 +39,19 @@ DELIVERY_METHODS = frozenset({"DELIVERY", "COLLECTION", "DIGITAL"})
 """Pages 003 and 004."""
 SCHEDULE_BY_METHOD = {"DELIVERY": "delivery_schedule", "COLLECTION": "customer_collection_schedule"}
 """Page 003: the field each delivery method's schedule lives in."""
+ADDRESS_BY_METHOD = {"DELIVERY": "delivery_address", "COLLECTION": "customer_collection_address"}
+"""The published fulfillment-orders page: the field each delivery method's address lives in."""
+CANCELLABLE_ORDER_STATUSES = frozenset({"open", "allocated", "partially_allocated"})
+"""api/orders/operation/cancel-order: the statuses an order can be cancelled in."""
+CANCELLATION_REASONS = (
+    "CUSTOMER_CANCELLATION",
+    "AUTO_ALLOCATION_FAILED",
+    "INVENTORY_OUT_OF_STOCK",
+    "STAFF_ERROR",
+    "PAYMENT_ISSUE",
+    "OTHER",
+)
+"""The six published `cancellation_reason` values (cancel-order, cancel line items)."""
 UPDATABLE_ORDER_FIELDS = (
     "partner_order_reference",
     "order_date",
@@ -88,6 +101,40 @@ def pending_lines(fo: Json) -> dict[Any, Json]:
     return {line_id(line): line for line in lines(fo) if line.get("status") in PENDING}
 
 
+def quantities(fo: Json, statuses: frozenset[str] | None = None) -> dict[Any, int]:
+    """The quantity the FO's lines hold of each line item (only lines in `statuses`, if given):
+    a line item may sit in several lines of one FO, a fulfilled part and a pending one, say."""
+    held: dict[Any, int] = {}
+    for line in lines(fo):
+        if statuses is None or line.get("status", "open") in statuses:
+            held[line_id(line)] = held.get(line_id(line), 0) + int(line.get("quantity", 0))
+    return held
+
+
+def order_quantities(order: Json) -> dict[Any, int]:
+    """The quantity all FO lines of the order (any status) hold of each line item."""
+    held: dict[Any, int] = {}
+    for fo in fulfillment_orders(order):
+        for key, quantity in quantities(fo).items():
+            held[key] = held.get(key, 0) + quantity
+    return held
+
+
+def carried_by(held: Iterable[Json], field: str) -> set[Any]:
+    """Every value these lines carry in `field` (`fulfillment_id`) or its list
+    (`shipment_ids`)."""
+    found: set[Any] = set()
+    for line in held:
+        value = line.get(field)
+        found.update(value if isinstance(value, list) else [] if value is None else [value])
+    return found
+
+
+def carried(order: Json, field: str) -> set[Any]:
+    """`carried_by` the order's FO lines."""
+    return carried_by((line for _, line in all_fo_lines(order)), field)
+
+
 def not_pending(order: Json) -> set[Any]:
     """The ids of the line items some FO of the order holds in a status that is not pending (page
     002: they may not be listed)."""
@@ -101,6 +148,27 @@ def not_pending(order: Json) -> set[Any]:
 def holds_non_pending(fo: Json) -> bool:
     """The FO holds a line item that is not pending (terminal, or being picked or packed)."""
     return any(line.get("status", "open") not in PENDING for line in lines(fo))
+
+
+def rolled_up_fo_statuses(line_statuses: list[str]) -> frozenset[str]:
+    """The FO statuses the published roll-up (api/orders/fulfillment-orders, the line status
+    catalogue) gives for these line statuses: cancelled lines count only when every line is
+    cancelled; all closed -> closed; all fulfilled or closed -> fulfilled; any other line not
+    pending -> processing; pending only -> open or allocated (by the FO's location, which a
+    service may keep apart from its lines); no lines -> any of those."""
+    live = [status for status in line_statuses if status != "cancelled"]
+    if line_statuses and not live:
+        return frozenset({"cancelled"})
+    kinds = set(live)
+    if not kinds:
+        return frozenset({"open", "allocated", "cancelled", "closed"})
+    if kinds == {"closed"}:
+        return frozenset({"closed"})
+    if kinds <= {"fulfilled", "closed"}:
+        return frozenset({"fulfilled"})
+    if kinds <= PENDING:
+        return PENDING
+    return frozenset({"processing"})
 
 
 def rolled_up_order_statuses(fo_statuses: list[str]) -> frozenset[str]:
@@ -150,7 +218,8 @@ def without_derived(order: Json) -> Json:
     return view
 
 
-def _instant(value: str) -> datetime | None:
+def instant(value: str) -> datetime | None:
+    """A date-time string as an aware instant (naive = UTC); None when it is not one."""
     if "T" not in value:
         return None
     try:
@@ -163,7 +232,7 @@ def _instant(value: str) -> datetime | None:
 def same_value(expected: Any, actual: Any) -> bool:
     """Equality, where two date-time strings are equal when they name the same instant."""
     if isinstance(expected, str) and isinstance(actual, str) and expected != actual:
-        first, second = _instant(expected), _instant(actual)
+        first, second = instant(expected), instant(actual)
         return first is not None and first == second
     return bool(expected == actual)
 

@@ -1,5 +1,6 @@
-"""The five operations that address an order by reference, each with a request that succeeds
-on `fixed_order` and the rule that checks its effect (used by the key, tenant and 404 tests)."""
+"""The operations that address an order by reference (the five pages', and those of the published
+lifecycle that succeed on an open order), each with a request that succeeds on `fixed_order` and
+the rule that checks its effect (used by the key, tenant and 404 tests)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,13 @@ from dataclasses import dataclass, field
 import pytest
 
 from . import rules
+from .building import SKIP_SHIPPING
 from .client import (
+    CANCEL_LINE_ITEMS,
+    FULFILL,
+    SPLIT,
+    UPDATE_ADDRESS,
+    UPDATE_DELIVERY_METHOD,
     UPDATE_LOCATION,
     UPDATE_PARTNER_REFERENCES,
     UPDATE_SCHEDULE,
@@ -17,10 +24,12 @@ from .client import (
     Exchange,
 )
 from .model import Json, fulfillment_orders
-from .samples import order_fields
+from .samples import ADDRESSES, order_fields
 from .target import Target
 
 WINDOW = {"scheduled_from": "2027-03-01T09:00:00Z", "scheduled_to": "2027-03-01T13:00:00Z"}
+ITEM = [{"id": "item-1", "quantity": 1}]
+"""The one line item of `fixed_order`'s FO, whole."""
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,17 @@ def _fo_call(operation: str, body: Callable[[Setup], Json]) -> Send:
     return send
 
 
+def _fo_action(operation: str, body: Json, params: dict[str, str] | None = None) -> Send:
+    def send(api: ApiClient, reference: str, key: str | None, setup: Setup) -> Exchange:
+        return api.act_on_fulfillment_order(operation, reference, setup.fo_id, body, params, key)
+
+    return send
+
+
+def _with_item(setup: Setup) -> dict[str, object]:
+    return {**_fo_expect(setup), "items": {"item-1": 1}, "removed": {"item-1": 1}}
+
+
 def _get(api: ApiClient, reference: str, key: str | None, setup: Setup) -> Exchange:
     return api.get_order(reference, key)
 
@@ -109,6 +129,44 @@ OPERATIONS: tuple[Operation, ...] = (
             lambda setup: {"partner_fulfillment_order_reference": f"{setup.ns}-PFO-NEW"},
         ),
         rules.FO_REFERENCE_UPDATED,
+    ),
+    Operation(
+        "cancel_order",
+        lambda api, ref, key, _: api.cancel_order(ref, {"cancellation_reason": "OTHER"}, key),
+        rules.ORDER_CANCELLED,
+        on_fulfillment_order=False,
+    ),
+    Operation(
+        "fulfill",
+        _fo_action(FULFILL, {"line_items": ITEM}, SKIP_SHIPPING),
+        rules.FULFIL_SKIP_SHIPPING,
+        _with_item,
+    ),
+    Operation("split", _fo_action(SPLIT, {"line_items": ITEM}), rules.SPLIT_NEW_FO, _with_item),
+    Operation(
+        "cancel_line_items",
+        _fo_action(CANCEL_LINE_ITEMS, {"cancellation_reason": "OTHER", "line_items": ITEM}),
+        rules.LINES_CANCELLED,
+        _with_item,
+    ),
+    Operation(
+        "update_delivery_method",
+        _fo_call(
+            UPDATE_DELIVERY_METHOD,
+            lambda _: {"delivery_method": "COLLECTION", "address": ADDRESSES[0], **WINDOW},
+        ),
+        rules.METHOD_SET,
+    ),
+    Operation(
+        "update_address",
+        _fo_call(UPDATE_ADDRESS, lambda _: {"address": ADDRESSES[1]}),
+        rules.ADDRESS_FOLLOWS_METHOD,
+    ),
+    Operation(
+        "redact",
+        lambda api, ref, key, _: api.redact_order(ref, key),
+        rules.REDACT_KEEPS_RECORD,
+        on_fulfillment_order=False,
     ),
 )
 

@@ -48,8 +48,8 @@ MARKERS = (
     "schema: schema conformance with Schemathesis (contract suite)",
     "stateful: sequences of operations (contract suite)",
     "admin_seed(reason): needs a starting state only /__admin/ seeding can create",
-    "terminal_lines: needs line items in terminal statuses (admin seeding; through the public API "
-    "once the lifecycle operations exist)",
+    "terminal_lines: needs line items in terminal statuses (admin seeding, or built through the "
+    "published lifecycle operations in api seed mode)",
     "known_location: needs locations (seeded in admin mode, or --location-id/--location-code/"
     "--merchant in api mode)",
     "selftest: runs the suite against deliberately broken sandboxes",
@@ -159,11 +159,10 @@ def unreachable(item: pytest.Item) -> str:
     if admin is not None:
         what = admin.args[0] if admin.args else "this starting state"
         return (
-            f"api seed mode sets up orders through POST /orders only (open line items, no "
-            f"locations): it cannot set up {what}; use --seed-mode admin"
+            f"api seed mode sets up orders through POST /orders and the published lifecycle "
+            f"operations (no locations, no pick or pack statuses): it cannot set up {what}; use "
+            f"--seed-mode admin"
         )
-    if item.get_closest_marker("terminal_lines") is not None:
-        return f"api seed mode: {Target.TERMINAL_LINES_UNAVAILABLE}"
     if item.get_closest_marker("known_location") is not None and config.location is None:
         return (
             "api seed mode cannot create locations; give --location-id, --location-code and "
@@ -292,15 +291,17 @@ def pytest_runtest_teardown(item: pytest.Item) -> None:
         recording.end()
 
 
-def sandbox_command(clients: Path) -> Command:
-    """The sandbox, empty, knowing only the OAuth client of `clients` (a subprocess: the suite
-    never imports mock_server). Strict, as a real service is: every request needs that client's
-    bearer token, key and tenant, so the suite authenticates as a real client does, and a
-    made-up key is refused (Schemathesis' ignored_auth check sends some)."""
+def sandbox_command(clients: Path, *, fixtures: bool = False, admin: bool = True) -> Command:
+    """The sandbox, empty (or with its `fixtures`), knowing only the OAuth client of `clients`
+    (a subprocess: the suite never imports mock_server); `admin=False`: refusing /__admin/.
+    Strict, as a real service is: every request needs that client's bearer token, key and
+    tenant, so the suite authenticates as a real client does, and a made-up key is refused
+    (Schemathesis' ignored_auth check sends some)."""
 
     def command(port: int) -> list[str]:
         address = ["--host", "127.0.0.1", "--port", str(port)]
-        options = ["--no-fixtures", "--clients", str(clients)]
+        options = ["--clients", str(clients), *([] if fixtures else ["--no-fixtures"])]
+        options += [] if admin else ["--no-admin"]
         return [sys.executable, "-m", "mock_server", *address, *options]
 
     return command

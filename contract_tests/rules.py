@@ -3,7 +3,8 @@
 A `documented` rule asserts what its sentence says and nothing a reader could take otherwise; a
 `reading` rule says in `note` how the suite reads its sentence and which other readings the text
 admits; a `sandbox` rule quotes the README's "Behaviour" section (page "README"): a choice of the
-sandbox where the pages are silent.
+sandbox where the pages are silent. A published page (`api/orders/operation/...`) is not in the
+repository: a rule citing one says what its sentence says in the suite's own words.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import checks, recording
+from . import lifecycle_checks as life
 from .observation import Observation
 from .tiers import Claim, Tier
 
@@ -511,6 +513,342 @@ FO_NOT_FOUND = _rule(
     checks.refused_unchanged,
 )
 
+# ------------------------------------------------------------------ cancel order (published)
+CANCEL = "api/orders/operation/cancel-order"
+CANCEL_ORDER_GATE = _rule(
+    "cancel_order.only_open_or_allocated",
+    CANCEL,
+    "an order can be cancelled only while open, allocated or partially_allocated; not once "
+    "partially fulfilled, fulfilled, closed or cancelled",
+    "documented",
+    life.cancel_order_gate,
+)
+ORDER_CANCELLED = _rule(
+    "cancel_order.order_cancelled",
+    CANCEL,
+    "once cancelled, the order's status is cancelled",
+    "documented",
+    life.order_cancelled,
+)
+CANCEL_ORDER_FO_LINES = _rule(
+    "cancel_order.fo_lines_cancelled",
+    CANCEL,
+    "every line item of every fulfillment order is marked cancelled",
+    "documented",
+    life.fo_lines_cancelled,
+)
+CANCEL_ORDER_QUANTITIES = _rule(
+    "cancel_order.quantities_zeroed",
+    CANCEL,
+    "every line item's quantity is set to 0, the removed quantities recorded",
+    "documented",
+    life.quantities_zeroed,
+)
+CANCEL_ORDER_REMOVED = _rule(
+    "cancel_order.removed_quantities_recorded",
+    CANCEL,
+    "every line item's quantity is set to 0, the removed quantities recorded",
+    "reading",
+    life.removed_quantities_recorded,
+    "each order line item's removed_quantities (page 004's model: entries with a quantity) "
+    "gains entries adding up to the quantity it had. Other readings: the removal may be recorded "
+    "elsewhere, or as one total",
+)
+
+# ------------------------------------------------------------------ fulfil (published)
+FULFIL = "api/orders/operation/fulfill-order"
+FULFIL_MARKS = _rule(
+    "fulfill.fulfilled_with_unique_id",
+    FULFIL,
+    "the items are marked fulfilled, each with a unique fulfillment id (closed at once when no "
+    "shipping is needed)",
+    "documented",
+    life.fulfilled_with_new_ids,
+)
+FULFIL_PENDING_ONLY = _rule(
+    "fulfill.only_pending_items",
+    FULFIL,
+    "only items in a pending status (open or allocated) can be fulfilled",
+    "documented",
+    checks.refused_unchanged,
+)
+FULFIL_WITHIN_PENDING = _rule(
+    "fulfill.quantity_within_pending",
+    FULFIL,
+    "each quantity to fulfil must be no more than the pending quantity",
+    "documented",
+    checks.refused_unchanged,
+)
+FULFIL_SKIP_SHIPPING = _rule(
+    "fulfill.skip_shipping_closes",
+    FULFIL,
+    "skip_shipping=true fulfils without creating any shipment, and the items close",
+    "documented",
+    life.skip_shipping_closes,
+)
+FULFIL_PARTIAL = _rule(
+    "fulfill.partial_quantity_stays_pending",
+    FULFIL,
+    "each quantity to fulfil must be no more than the pending quantity",
+    "reading",
+    life.fulfilment_quantities,
+    "a quantity below the pending one splits the line: the fulfilled part, and the rest still "
+    "pending in the same FO; no other FO changes. Other readings: the remainder may move to a "
+    "new FO (as other platforms' fulfillment orders do)",
+)
+FULFIL_SHIPMENT = _rule(
+    "fulfill.shipment_linked",
+    FULFIL,
+    "a shipment is created unless skip_shipping=true (create_draft_shipment=true: a draft)",
+    "reading",
+    life.shipment_linked,
+    "in a DELIVERY or COLLECTION FO the fulfilled items stay fulfilled (the shipment delivers "
+    "them) and carry the new shipment's id in shipment_ids at once. Other readings: booking is "
+    "asynchronous, so the id may be linked later; a collection may need no shipping",
+)
+
+# ------------------------------------------------------------------ ship (published)
+SHIP = "api/orders/operation/ship-fulfillment-order"
+SHIP_STATUSES = _rule(
+    "ship.only_allocated_or_fulfilled",
+    SHIP,
+    "items must be allocated or fulfilled: an open one must be allocated first; cancelled and "
+    "closed ones cannot be shipped",
+    "documented",
+    checks.refused_unchanged,
+)
+SHIP_LINKS = _rule(
+    "ship.shipment_linked",
+    SHIP,
+    "the shipment's id is linked to the line items shipped",
+    "reading",
+    life.shipped_lines_linked,
+    "the quantities shipped read back in lines carrying a new id in shipment_ids, at once, "
+    "even for a draft; no other FO changes. Other readings: the link may wait for the carrier's "
+    "confirmation",
+)
+
+# ------------------------------------------------------------------ unfulfil (published)
+UNFULFIL = "api/orders/operation/unfulfill-order"
+UNFULFIL_CLEARS = _rule(
+    "unfulfill.fulfillment_ids_cleared",
+    UNFULFIL,
+    "the fulfillment id, shipment ids and partner reference are cleared from the items",
+    "documented",
+    life.fulfillments_cleared,
+)
+UNFULFIL_RETURNS = _rule(
+    "unfulfill.back_to_pending",
+    UNFULFIL,
+    "the line items return to allocated status; items with the same id and status are merged",
+    "reading",
+    life.unfulfilled_back_to_pending,
+    "the quantities unfulfilled are pending again in the FO (allocated, or open in an FO "
+    "without a location, as the line status catalogue has it), without fulfillment id, shipment "
+    "ids or partner reference, one line per item and status. Other readings: always allocated",
+)
+UNFULFIL_UNKNOWN = _rule(
+    "unfulfill.unknown_fulfillment_refused",
+    UNFULFIL,
+    "the fulfillment ids must exist among the fulfillment order's fulfilled line items",
+    "documented",
+    checks.refused_unchanged,
+)
+
+# ------------------------------------------------------------------ split (published)
+SPLIT = "api/orders/operation/split-fulfillment-order"
+SPLIT_NEW_FO = _rule(
+    "split.new_fulfillment_order",
+    SPLIT,
+    "the selected line items move to a new fulfillment order with a new fulfillment_order_id",
+    "documented",
+    life.split_new_fo,
+)
+SPLIT_REDUCES = _rule(
+    "split.original_reduced",
+    SPLIT,
+    "the original FO's quantities are reduced, an item removed when its quantity reaches 0",
+    "documented",
+    life.split_original_reduced,
+)
+SPLIT_STATUS = _rule(
+    "split.new_line_status",
+    SPLIT,
+    "location_id defaults to the original FO's; the new lines are allocated if a location is "
+    "set, otherwise open",
+    "documented",
+    life.split_line_status,
+)
+SPLIT_INHERITS = _rule(
+    "split.inherits_delivery",
+    SPLIT,
+    "the new FO inherits delivery and carriyo_metadata from the original",
+    "reading",
+    life.split_inherits,
+    "delivery_method, delivery_type, delivery, the delivery and collection addresses and "
+    "schedules and carriyo_metadata read back as the original's (the split recipe: the new FO "
+    "keeps the delivery method, address and schedule). Other readings: only a field named "
+    "delivery",
+)
+SPLIT_PENDING_ONLY = _rule(
+    "split.only_pending_items",
+    SPLIT,
+    "only items in a pending status (open or allocated) can be split",
+    "documented",
+    checks.refused_unchanged,
+)
+
+# ------------------------------------------------------------------ merge (published)
+MERGE = "api/orders/operation/merge-fulfillment-orders"
+MERGE_MOVES = _rule(
+    "merge.source_moved_and_removed",
+    MERGE,
+    "the source's line items move to the destination; a source whose items all moved is removed",
+    "reading",
+    life.merged_into_destination,
+    "source is {fulfillment_order_id, line_items: [{id, quantity}]} and destination "
+    "{fulfillment_order_id} (the page names both objects, not their fields); the destination's "
+    "pending quantities grow by the source's. Other readings: other field names",
+)
+MERGE_SAME_METHOD = _rule(
+    "merge.same_delivery_method",
+    MERGE,
+    "both fulfillment orders must have the same delivery method",
+    "documented",
+    checks.refused_unchanged,
+)
+MERGE_NO_FULFILLED = _rule(
+    "merge.no_fulfilled_items",
+    MERGE,
+    "neither fulfillment order may hold a fulfilled line item",
+    "documented",
+    checks.refused_unchanged,
+)
+
+# ------------------------------------------------------------------ cancel line items (published)
+CANCEL_LINES = "api/orders/operation/cancel-fulfillment-order-line-items"
+LINES_CANCELLED = _rule(
+    "cancel_line_items.cancelled",
+    CANCEL_LINES,
+    "the items' status becomes cancelled",
+    "documented",
+    life.lines_cancelled,
+)
+LINES_CANCELLED_RECORDED = _rule(
+    "cancel_line_items.reason_and_removed_quantities",
+    CANCEL_LINES,
+    "the items are cancelled with the cancellation reason; the order line item's "
+    "removed_quantities is updated",
+    "reading",
+    life.cancellation_reason_recorded,
+    "each cancelled line carries the cancellation_reason sent, and its order line item's "
+    "removed_quantities gains entries adding up to the quantity cancelled (a part of a line: "
+    "the rest stays pending). Other readings: the reason recorded elsewhere; removed_quantities "
+    "kept as one total",
+)
+CANCEL_LINES_PENDING_ONLY = _rule(
+    "cancel_line_items.only_pending_items",
+    CANCEL_LINES,
+    "only items in a pending status can be cancelled: fulfilled ones need unfulfilling first, "
+    "closed ones cannot be",
+    "documented",
+    checks.refused_unchanged,
+)
+
+# ------------------------------------------------------------------ delivery method, address
+DELIVERY_METHOD = "api/orders/operation/update-fulfillment-order-delivery-method"
+METHOD_SET = _rule(
+    "delivery_method.set_with_its_fields",
+    DELIVERY_METHOD,
+    "the new method is set; address and scheduled_from/scheduled_to go to delivery_address and "
+    "delivery_schedule (DELIVERY) or customer_collection_address and "
+    "customer_collection_schedule (COLLECTION)",
+    "documented",
+    life.delivery_method_set,
+)
+METHOD_CLEARS_PREVIOUS = _rule(
+    "delivery_method.previous_fields_cleared",
+    DELIVERY_METHOD,
+    "switching clears the address and schedule fields of the previous method",
+    "documented",
+    life.previous_method_cleared,
+)
+METHOD_NOT_ONCE_STARTED = _rule(
+    "delivery_method.not_once_processing",
+    DELIVERY_METHOD,
+    "not on a fulfillment order that started processing (items fulfilled, shipments created)",
+    "documented",
+    checks.refused_unchanged,
+)
+ADDRESS = "api/orders/operation/update-fulfillment-order-address"
+ADDRESS_FOLLOWS_METHOD = _rule(
+    "update_address.by_delivery_method",
+    ADDRESS,
+    "the address updated is delivery_address (DELIVERY) or customer_collection_address "
+    "(COLLECTION), by the FO's current method",
+    "documented",
+    life.address_set,
+)
+ADDRESS_DIGITAL = _rule(
+    "update_address.digital_not_applicable",
+    ADDRESS,
+    "not applicable when the delivery method is DIGITAL",
+    "reading",
+    checks.refused_unchanged,
+    'refused with 400 ("not in a state that allows this update") and nothing changes. Other '
+    "readings: the call is accepted and ignored",
+)
+
+# ------------------------------------------------------------------ redact (published)
+REDACT = "api/orders/operation/redact-order, security/data-redaction"
+REDACT_KEEPS_RECORD = _rule(
+    "redact.operational_record_kept",
+    REDACT,
+    "the order stays in the system; its operational record (order id, line items, statuses) "
+    "is left intact",
+    "documented",
+    life.operational_record_kept,
+)
+REDACT_CLEARS = _rule(
+    "redact.personal_data_cleared",
+    REDACT,
+    "personal data fields are cleared or masked",
+    "reading",
+    life.personal_data_cleared,
+    "names, e-mails, phones and street lines of customer, billing_address, shipping_address "
+    "and every FO's delivery and collection address no longer read back as they were, and "
+    "redacted is true. Other readings: Carriyo's privacy rules, which are not published, decide "
+    "which fields are personal",
+)
+
+# ------------------------------------------------------------------ change logs (published)
+CHANGE_LOGS = "api/orders/operation/list-order-change-logs"
+CHANGE_LOG_SORTED = _rule(
+    "change_logs.sorted_by_log_date",
+    CHANGE_LOGS,
+    "sorted by log_date, oldest first by default; sort_order=DESC lists newest first",
+    "documented",
+    life.change_log_sorted,
+)
+CHANGE_LOG_PER_CHANGE = _rule(
+    "change_logs.one_entry_per_change",
+    CHANGE_LOGS,
+    "the order's transactional change history: its creation, its updates and other changes",
+    "reading",
+    life.one_entry_per_change,
+    "every call that changes the order adds one entry, a refused call none. Other readings: a "
+    "service may record several entries per call, or leave some operations out",
+)
+CHANGE_LOG_OPERATION = _rule(
+    "change_logs.entry_names_operation",
+    "README",
+    "{change_log_id, log_date, operation (its operationId), changed_fields}",
+    "sandbox",
+    life.entry_names_operation,
+    "the published page shows no entry shape: the sandbox's entry names the operation by its "
+    "operationId",
+)
+
 # ------------------------------------------------------------------ invariants (state machine)
 NO_SERVER_ERROR = _rule(
     "invariant.no_server_error",
@@ -529,8 +867,35 @@ TERMINAL_NEVER_CHANGE = _rule(
     "reading",
     checks.terminal_lines_as_modelled,
     "in every FO that still exists, a terminal line item never disappears or changes, whatever "
-    "the five operations do, except as documented (page 004 closes fulfilled ones; page 000 sets "
-    "partner_fulfillment_reference). Other readings: the sentence is about update order only",
+    "the operations do, except as documented (page 004 closes fulfilled ones; page 000 sets "
+    "partner_fulfillment_reference; ship links a shipment to fulfilled ones; unfulfil returns "
+    "them to pending; cancel order cancels every line). Other readings: the sentence is about "
+    "update order only",
+)
+QUANTITIES_CONSERVED = _rule(
+    "invariant.quantities_conserved",
+    "api/orders/operation/split-fulfillment-order, merge-fulfillment-orders",
+    "items are only reorganized between fulfillment orders",
+    "reading",
+    checks.quantities_conserved,
+    "every operation but update order (which replaces FO lines) keeps, for each line item, the "
+    "quantity all FO lines of the order hold in any status: fulfil, ship, cancel and unfulfil "
+    "change statuses, split and merge move quantities between FOs, no line is lost or "
+    "duplicated. Other readings: a service may drop cancelled FO lines, keeping the removal only "
+    "in removed_quantities",
+)
+STATUSES_ROLLED_UP = _rule(
+    "invariant.statuses_rolled_up",
+    "api/orders/fulfillment-orders, platform/orders/order-lifecycle",
+    "an FO's status is computed from its line items', an order's from its FOs'",
+    "reading",
+    checks.statuses_rolled_up,
+    "right after fulfil, unfulfil, split, merge, cancel line items or update location answered "
+    "200 (each says the order status is recalculated), on an order that was not cancelled: "
+    "cancelled lines (FOs) count only when all are; all closed: closed; all fulfilled or "
+    "closed: fulfilled; anything else not pending: processing (an order: or "
+    "partially_fulfilled); pending only: open or allocated (an order: open, partially_allocated, "
+    "allocated). Other readings: a service may recalculate later",
 )
 STATUSES_IN_ENUMS = _rule(
     "invariant.statuses_in_enums",

@@ -1,4 +1,5 @@
-"""Steps the behaviour tests share: draw an order, seed it, pick a part of it."""
+"""Steps the behaviour tests share: draw an order, seed it, pick a part of it (an FO, some of its
+line items and quantities)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from .client import Exchange
-from .model import LINE_STATUSES, Json, fulfillment_orders
+from .model import LINE_STATUSES, ORDER_STATUSES, PENDING, Json, fulfillment_orders, quantities
 from .settings import examples
 from .strategies import orders
 from .target import Target
@@ -39,12 +40,19 @@ def seed_drawn(
     **options: Any,
 ) -> tuple[str, Exchange]:
     """A fresh namespace and a drawn order (`strategies.orders(ns, **options)`) of the target's
-    merchant, its FO lines in `line_statuses` the target can build, seeded and read back."""
+    merchant, its FO lines in `line_statuses` the target can build, seeded and read back.
+
+    The tests reason about the order read back. One that was not to be cancelled
+    (`order_statuses` without cancelled) but reads back cancelled is discarded: in api seed mode
+    an order all of whose FO lines were cancelled rolls up to cancelled."""
     ns = target.namespace()
     options.setdefault("merchant", target.merchant)
     statuses = (line_statuses & target.line_statuses) or line_statuses
     order = data.draw(orders(ns, line_statuses=statuses, **options), label="seeded order")
-    return ns, target.seed(order)
+    read = target.seed(order)
+    if "cancelled" not in options.get("order_statuses", ORDER_STATUSES):
+        assume(read.json.get("status") != "cancelled")
+    return ns, read
 
 
 def draw_fo(data: st.DataObject, order: Json, label: str = "fulfillment order") -> Json:
@@ -55,12 +63,54 @@ def draw_fo(data: st.DataObject, order: Json, label: str = "fulfillment order") 
     return fo
 
 
-def shipment(reference: str, status: str, shipment_id: str | None = None) -> Json:
-    """Page 004's minimal shipment payload."""
-    body: Json = {
-        "references": {"partner_order_reference": reference},
-        "post_shipping_info": {"status": status},
+def seed_holding(
+    target: Target, data: st.DataObject, statuses: frozenset[str], **options: Any
+) -> tuple[str, Exchange, Json]:
+    """`seed_drawn` with a line item in `statuses` (anchored in the first FO; by default 1-2
+    FOs, their other lines in `statuses` or pending), and one FO holding such items drawn from
+    the order read back."""
+    options.setdefault("fo_count", (1, 2))
+    options.setdefault("line_statuses", statuses | PENDING)
+    options.setdefault("anchors", (statuses,))
+    ns, before = seed_drawn(target, data, **options)
+    return ns, before, draw_holder(data, before.json, statuses)
+
+
+def draw_holder(
+    data: st.DataObject, order: Json, statuses: frozenset[str], label: str = "fulfillment order"
+) -> Json:
+    """One FO of the order holding line items in `statuses` (discarded when none does)."""
+    holders = [fo for fo in fulfillment_orders(order) if quantities(fo, statuses)]
+    assume(holders)
+    fo: Json = data.draw(st.sampled_from(holders), label=label)
+    return fo
+
+
+def draw_items(
+    data: st.DataObject,
+    fo: Json,
+    statuses: frozenset[str],
+    *,
+    whole: bool = True,
+    only: bool = False,
+    label: str = "line items",
+) -> dict[Any, int]:
+    """Some of the line items the FO holds in `statuses`, each with all of the quantity it
+    holds so, or (`whole=False`) 1 to it; `only`: items the FO holds in no other status."""
+    held = quantities(fo, statuses)
+    if only:
+        others = quantities(fo, frozenset(LINE_STATUSES) - statuses)
+        held = {key: quantity for key, quantity in held.items() if key not in others}
+    assume(held)
+    keys = data.draw(
+        st.lists(st.sampled_from(sorted(held, key=str)), min_size=1, unique=True), label=label
+    )
+    return {
+        key: held[key] if whole else data.draw(st.integers(1, held[key]), label=f"{key} quantity")
+        for key in keys
     }
-    if shipment_id is not None:
-        body["shipment_id"] = shipment_id
-    return body
+
+
+def listed(items: dict[Any, int]) -> list[Json]:
+    """A request's `line_items`: each item by id with its quantity."""
+    return [{"id": key, "quantity": quantity} for key, quantity in items.items()]

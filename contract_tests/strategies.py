@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from . import samples
 from .model import (
+    ADDRESS_BY_METHOD,
     DELIVERY_METHODS,
     LINE_STATUSES,
     ORDER_STATUSES,
@@ -108,9 +109,10 @@ def _fo_line(draw: st.DrawFn, ns: str, fo_index: int, item: Json, statuses: list
         group = draw(st.integers(1, 2))
         line["fulfillment_id"] = f"{ns}-FUL-{fo_index}-{status}-{group}"
         pool = [f"{ns}-SHP-{k}" for k in (1, 2, 3)]
-        line["shipment_ids"] = draw(
-            st.lists(st.sampled_from(pool), min_size=1, max_size=2, unique=True)
-        )
+        if status == "fulfilled" or draw(st.booleans()):  # closed: delivered, or never shipped
+            line["shipment_ids"] = draw(
+                st.lists(st.sampled_from(pool), min_size=1, max_size=2, unique=True)
+            )
     if status == "cancelled" and draw(st.booleans()):
         line["cancellation_reason"] = "CUSTOMER_CANCELLATION"
     return line
@@ -127,31 +129,42 @@ def orders(
     methods: frozenset[str] = DELIVERY_METHODS,
     fo_count: tuple[int, int] = (0, 3),
     source_type: str = "API",
+    anchors: tuple[frozenset[str], ...] = (),
 ) -> Json:
     """An order as the admin seeding stores it (page 004's model), ids prefixed with `ns`, with
     every field page 002 lets a client update (samples.py).
 
     Each order line item sits in at most one FO; FO line statuses come from `line_statuses`;
     fulfilled and closed lines carry a fulfillment_id (shared by lines of one FO and status) and
-    shipment ids from a small pool, so shipments relate to several lines.
+    shipment ids from a small pool, so shipments relate to several lines (a closed line may have
+    none: fulfilled with skip_shipping).
+
+    `anchors`: the k-th puts item k+1 in FO k in one of its statuses, so that a property needing
+    such a line is not left to chance (at least as many items and FOs are drawn).
     """
     items = [
         {"id": f"item-{k}", "sku": f"SKU-{draw(words)}", "quantity": draw(quantities)}
-        for k in range(1, draw(st.integers(1, 5)) + 1)
+        for k in range(1, draw(st.integers(max(1, len(anchors)), 5)) + 1)
     ]
     fos: list[Json] = []
-    for i in range(draw(st.integers(*fo_count))):
+    for i in range(draw(st.integers(max(fo_count[0], len(anchors)), fo_count[1]))):
         method = draw(st.sampled_from(sorted(methods)))
         fo: Json = {_FO_ID: f"{ns}-FO-{i}", _FO_REF: f"{ns}-PFO-{i}", "delivery_method": method}
         if method in SCHEDULE_BY_METHOD and draw(st.booleans()):
             fo[SCHEDULE_BY_METHOD[method]] = draw(windows())
+        if method in ADDRESS_BY_METHOD and draw(st.booleans()):
+            fo[ADDRESS_BY_METHOD[method]] = copy.deepcopy(draw(st.sampled_from(samples.ADDRESSES)))
+        if draw(st.booleans()):
+            fo["carriyo_metadata"] = [{"key": "wave", "value": f"{ns}-W{i}"}]
         fo["line_items"] = []
         fos.append(fo)
     statuses = sorted(line_statuses)
-    for item in items:
-        home = draw(st.integers(-1, len(fos) - 1))
+    for k, item in enumerate(items):
+        anchored = k < len(anchors)
+        home = k if anchored else draw(st.integers(-1, len(fos) - 1))
         if home >= 0:
-            fos[home]["line_items"].append(_fo_line(draw, ns, home, item, statuses))
+            allowed = (sorted(anchors[k] & line_statuses) if anchored else []) or statuses
+            fos[home]["line_items"].append(_fo_line(draw, ns, home, item, allowed))
     return {
         "order_id": f"{ns}-ORD",
         **draw(order_fields(ns, merchant), label="order fields"),

@@ -2,9 +2,10 @@
 
 Two seed modes. Admin mode stores each starting state as given (`POST /__admin/orders`, a
 sandbox's own API). Api mode needs nothing but the public API: `POST /orders` creates the order
-with its line items pending (the service generates the `order_id`, as published); a starting
-state with line items in other statuses needs the lifecycle operations (fulfill, ship, cancel),
-which `advance_lines` is the place for.
+with its line items pending (the service generates the `order_id`, as published), then the
+published lifecycle operations (fulfil, cancel, page 004's notification: building.py) bring its
+FO lines to the statuses the starting state gives them; the tests reason about the order as read
+back.
 """
 
 from __future__ import annotations
@@ -13,20 +14,15 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import pytest
-
+from . import building
+from .building import SeedingFailed
 from .client import ApiClient, Exchange
 from .config import TargetConfig
-from .model import LINE_STATUSES, PENDING, Json, all_fo_lines
+from .model import LINE_STATUSES, Json
 from .observation import Observation
 
 _ORDER_ONLY_KEYS = ("order_id", "status", "tenant", "creation_date", "update_date")
 _FO_LINE_INPUT_KEYS = ("id", "quantity")
-
-
-class SeedingFailed(RuntimeError):
-    """The target did not accept or return a starting state (the admin contract is broken, or
-    POST /orders refused an order the spec allows)."""
 
 
 @dataclass(frozen=True)
@@ -63,12 +59,6 @@ def create_body(order: Json) -> Json:
 class Target:
     """Seeds starting states (admin or api mode) and observes calls around them."""
 
-    TERMINAL_LINES_UNAVAILABLE = (
-        "line items in terminal statuses need the lifecycle operations (fulfill, ship, cancel) "
-        "to be built through the public API, and the suite does not have them yet; use "
-        "--seed-mode admin"
-    )
-
     def __init__(self, config: TargetConfig, api: ApiClient) -> None:
         self.config = config
         self.api = api
@@ -90,9 +80,9 @@ class Target:
 
     @property
     def line_statuses(self) -> frozenset[str]:
-        """The FO line statuses a starting state may hold: any in admin mode, pending ones in
-        api mode (the others come with `advance_lines`)."""
-        return LINE_STATUSES if self.config.admin else PENDING
+        """The FO line statuses a starting state may hold: any in admin mode; in api mode those
+        the published operations reach (pending and terminal: none sets a pick or pack status)."""
+        return LINE_STATUSES if self.config.admin else building.BUILDABLE
 
     def seed(self, order: Json) -> Exchange:
         """Store `order` (admin: as given; api: through POST /orders, then `advance_lines`) and
@@ -112,13 +102,10 @@ class Target:
         return read
 
     def advance_lines(self, created: Exchange, order: Json) -> Exchange:
-        """Api mode: bring the FO lines of the order created to the statuses `order` gives them,
-        through the public lifecycle operations. The suite has none yet, so an order asking for
-        a line in a status other than pending is skipped, saying why."""
-        wanted = {line.get("status", "open") for _, line in all_fo_lines(order)}
-        if wanted <= PENDING:
-            return created
-        pytest.skip(f"statuses {sorted(wanted - PENDING)}: {self.TERMINAL_LINES_UNAVAILABLE}")
+        """Api mode: bring the FO lines of the order created to the statuses `order` gives them
+        (a cancelled order: cancel it), through the published lifecycle operations; the order
+        read back after them."""
+        return building.advance(self.api, created, order)
 
     def observe(
         self, before: Exchange, call: Callable[[], Exchange], **expect: object

@@ -8,11 +8,12 @@ import pytest
 from hypothesis import strategies as st
 
 from . import rules
-from .model import UPDATABLE_ORDER_STATUSES, Json, all_fo_lines
+from .building import shipment
+from .model import UPDATABLE_ORDER_STATUSES, Json, all_fo_lines, line_id
 from .observation import Observation
 from .operations import fixed_order
 from .samples import order_fields
-from .steps import property_test, seed_drawn, shipment
+from .steps import property_test, seed_drawn
 from .strategies import NOT_DELIVERED
 from .target import Target
 from .tiers import verifies
@@ -81,7 +82,9 @@ def _two_shipments(ns: str, merchant: str) -> Json:
 def test_delivered_leaves_lines_of_other_shipments(target: Target) -> None:
     ns = target.namespace()
     before = target.seed(_two_shipments(ns, target.merchant))
-    payload = shipment(before.json["partner_order_reference"], "delivered", f"{ns}-SHP-1")
+    first = next(line for _, line in all_fo_lines(before.json) if line_id(line) == "item-1")
+    shipment_id = first["shipment_ids"][0]  # as read back: the service's id in api seed mode
+    payload = shipment(before.json["partner_order_reference"], "delivered", shipment_id)
     rules.DELIVERED_CLOSES_RELATED.verify(
         target.observe(before, lambda: target.api.notify_shipment(payload))
     )

@@ -116,6 +116,7 @@ def test_unknown_location_refused(target: Target, data: st.DataObject) -> None:
 
 
 @pytest.mark.terminal_lines
+@pytest.mark.known_location
 @property_test(rules.ANY_FO_STATUS_RELOCATED, scale=0.5)
 def test_fo_in_any_status_is_relocated(target: Target, data: st.DataObject) -> None:
     """The sandbox relocates FOs holding fulfilled, cancelled or closed items too."""

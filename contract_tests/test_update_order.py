@@ -231,7 +231,6 @@ def test_terminal_item_listed_under_another_fo_is_refused(
     rules.TERMINAL_ITEM_ELSEWHERE_REFUSED.verify(_terminal_listed(target, data, elsewhere=True))
 
 
-@pytest.mark.admin_seed("a cancelled order")
 @property_test(
     rules.CANCELLED_NOT_UPDATABLE, scale=0.5, change=st.sampled_from([_fields, _line_items, _fos])
 )

@@ -103,7 +103,7 @@ def accepts_terminal_items_listed(_: Sandbox) -> None:
     under another FO, adds a pending copy)."""
 
     def wrapper(_check: Callable[..., Any]) -> Callable[..., Any]:
-        def check_nothing(existing: list[Any], wanted: list[Any]) -> None:
+        def check_nothing(*_: Any) -> None:  # whatever the check takes (FOs, matches, lines)
             return None
 
         return check_nothing
@@ -262,6 +262,40 @@ def closes_shopify_orders(_: Sandbox) -> None:
     wrap("mock_server.domain.apply_shipment", wrapper)
 
 
+# ------------------------------------------------------------------ the published lifecycle
+def fulfils_whole_lines(_: Sandbox) -> None:
+    """A fulfilment of part of a line fulfils all of it (no pending remainder)."""
+
+    def wrapper(fulfill: Callable[..., Any]) -> Callable[..., Any]:
+        def fulfilled(order: dict[str, Any], fo_id: str, body: Any, **kw: Any) -> Any:
+            found = [fo for fo in _fos(order) if fo.get("fulfillment_order_id") == fo_id]
+            held: dict[Any, int] = {}
+            for line in found[0].get("line_items") or [] if found else []:
+                if line.get("status") in ("open", "allocated"):
+                    held[line.get("id")] = held.get(line.get("id"), 0) + line.get("quantity", 0)
+            whole = [
+                {**item, "quantity": max(item.get("quantity", 0), held.get(item.get("id"), 0))}
+                for item in body.get("line_items") or []
+            ]
+            return fulfill(order, fo_id, {**body, "line_items": whole}, **kw)
+
+        return fulfilled
+
+    wrap("mock_server.domain.fulfill", wrapper)
+
+
+def cancels_any_order(_: Sandbox) -> None:
+    """Cancel order ignores the order's status (a fulfilled or closed order is cancelled too)."""
+
+    def wrapper(cancel: Callable[..., Any]) -> Callable[..., Any]:
+        def cancelled(order: dict[str, Any], body: Any, **kw: Any) -> Any:
+            return cancel({**order, "status": "open"}, body, **kw)
+
+        return cancelled
+
+    wrap("mock_server.domain.cancel_order", wrapper)
+
+
 BASELINE = Variant("baseline", "nothing (the sandbox as it is)", _none)
 VARIANTS: tuple[Variant, ...] = (
     Variant(
@@ -341,5 +375,17 @@ VARIANTS: tuple[Variant, ...] = (
         "004: Shopify-sourced orders skipped",
         closes_shopify_orders,
         first="test_shipment_status.py",
+    ),
+    Variant(
+        "fulfils_whole_lines",
+        "fulfill-order: a part of a line fulfilled, the rest pending",
+        fulfils_whole_lines,
+        first="test_fulfilment.py",
+    ),
+    Variant(
+        "cancels_any_order",
+        "cancel-order: only open or allocated orders",
+        cancels_any_order,
+        first="test_cancellation.py",
     ),
 )
