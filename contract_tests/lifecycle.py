@@ -15,7 +15,6 @@ changes nothing.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -47,6 +46,7 @@ from .model import (
     Json,
     carried,
     carried_by,
+    copied,
     fo_by_id,
     fulfillment_orders,
     line_id,
@@ -495,7 +495,7 @@ class OrderLifecycle(RuleBasedStateMachine):
             "delivery_method": data.draw(st.sampled_from(sorted(DELIVERY_METHODS)), label="method")
         }
         if body["delivery_method"] in ADDRESS_BY_METHOD and data.draw(st.booleans()):
-            body["address"] = copy.deepcopy(data.draw(st.sampled_from(samples.ADDRESSES)))
+            body["address"] = copied(data.draw(st.sampled_from(samples.ADDRESSES)))
             body.update(data.draw(windows(), label="window"))
         call = self.target.api.update_fulfillment_order(
             UPDATE_DELIVERY_METHOD, before.json["order_id"], self._pick_fo(data, before.json), body
@@ -507,7 +507,7 @@ class OrderLifecycle(RuleBasedStateMachine):
     def update_address(self, data: st.DataObject) -> None:
         """update-address: an address for any FO (DIGITAL and settled ones may be refused)."""
         before = self._pick(data)
-        address = copy.deepcopy(data.draw(st.sampled_from(samples.ADDRESSES), label="address"))
+        address = copied(data.draw(st.sampled_from(samples.ADDRESSES), label="address"))
         call = self.target.api.update_fulfillment_order(
             UPDATE_ADDRESS,
             before.json["order_id"],

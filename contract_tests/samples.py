@@ -9,10 +9,9 @@ service clobbering a field the request did not send is seen.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
-from .model import Json
+from .model import Json, copied
 
 SHORT_ADDRESSES: tuple[Json, ...] = (
     {
@@ -122,4 +121,5 @@ def order_fields(ns: str, merchant: str, choice: dict[str, int] | None = None) -
         "discount_applications": one("discount_applications", DISCOUNT_APPLICATIONS, 1),
         "shipping_lines": one("shipping_lines", SHIPPING_LINES, 1),
     }
-    return copy.deepcopy(fields)
+    fresh: Json = copied(fields)
+    return fresh

@@ -7,7 +7,6 @@ never collide, replays included, and the suite can run in parallel against one t
 
 from __future__ import annotations
 
-import copy
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,6 +21,7 @@ from .model import (
     SCHEDULE_BY_METHOD,
     Json,
     all_fo_lines,
+    copied,
     fulfillment_orders,
     holds_non_pending,
     line_id,
@@ -96,7 +96,7 @@ def order_field_updates(ns: str, merchants: tuple[str, ...]) -> st.SearchStrateg
     optional: dict[str, st.SearchStrategy[Any]] = {
         "partner_order_reference": st.integers(1, 9).map(lambda k: f"{ns}-REF-{k}"),
         "merchant": st.sampled_from(merchants),
-        **{field: st.sampled_from(pool).map(copy.deepcopy) for field, pool in POOLS.items()},
+        **{field: st.sampled_from(pool).map(copied) for field, pool in POOLS.items()},
     }
     return st.fixed_dictionaries({}, optional=optional).filter(bool)
 
@@ -153,7 +153,7 @@ def orders(
         if method in SCHEDULE_BY_METHOD and draw(st.booleans()):
             fo[SCHEDULE_BY_METHOD[method]] = draw(windows())
         if method in ADDRESS_BY_METHOD and draw(st.booleans()):
-            fo[ADDRESS_BY_METHOD[method]] = copy.deepcopy(draw(st.sampled_from(samples.ADDRESSES)))
+            fo[ADDRESS_BY_METHOD[method]] = copied(draw(st.sampled_from(samples.ADDRESSES)))
         if draw(st.booleans()):
             fo["carriyo_metadata"] = [{"key": "wave", "value": f"{ns}-W{i}"}]
         fo["line_items"] = []

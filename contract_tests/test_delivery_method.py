@@ -4,14 +4,12 @@
 
 from __future__ import annotations
 
-import copy
-
 import pytest
 from hypothesis import strategies as st
 
 from . import rules, samples
 from .client import UPDATE_ADDRESS, UPDATE_DELIVERY_METHOD, Exchange
-from .model import ADDRESS_BY_METHOD, DELIVERY_METHODS, PENDING, Json
+from .model import ADDRESS_BY_METHOD, DELIVERY_METHODS, PENDING, Json, copied
 from .observation import Observation
 from .steps import draw_fo, property_test, seed_drawn, seed_holding
 from .strategies import windows
@@ -19,7 +17,7 @@ from .target import Target
 
 pytestmark = pytest.mark.behaviour
 PENDING_ORDER = frozenset({"open", "partially_allocated", "allocated"})
-addresses = st.sampled_from(samples.ADDRESSES).map(copy.deepcopy)
+addresses = st.sampled_from(samples.ADDRESSES).map(copied)
 
 
 def _patch(target: Target, before: Exchange, operation: str, fo_id: str, body: Json) -> Observation:
