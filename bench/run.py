@@ -179,7 +179,7 @@ def put_state(server: Server, document: bytes) -> float | None:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="bench/run.py", description=(__doc__ or "").splitlines()[0]
+        prog="bench/run.py", description=(__doc__ or "").partition("\n\n")[0].replace("\n", " ")
     )
     parser.add_argument("--duration", type=int, default=10, help="seconds per cell (10)")
     parser.add_argument("--warmup", type=int, default=2, help="warm-up seconds per cell (2)")

@@ -16,7 +16,10 @@ BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 
 TENANT = "bench"
-HEADERS = {"x-api-key": "bench-key", "tenant-id": TENANT}
+HEADERS = {"x-api-key": "bench-key", "tenant-id": TENANT, "Authorization": "Bearer bench-token"}
+"""What every request sends (as bench/report.lua does for wrk): the spec's operations list the
+OAuth2 bearer beside the key and tenant, so Prism refuses a request without one; the sandbox's
+default mode does not check it."""
 HOT_ID = "BENCH-HOT"
 HOT_TEMPLATE = "ORD-1004"
 """The template of the hot order: two FOs, one of them COLLECTION (see `hot_order`)."""
