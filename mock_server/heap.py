@@ -13,14 +13,16 @@ Seeded orders repeat many values (statuses, currencies, countries, cities, SKUs,
 products), and a str object costs 50-100 bytes: at 100,000 orders from the fixtures' templates
 this is about 40% less memory. Sharing has to happen in a copy: replacing the strings in place
 would leave the freed duplicates as holes that the allocator keeps, while the parsed original,
-dropped as a whole, gives its memory back.
+dropped as a whole, gives its memory back (`release_free_memory()` hands it to the system).
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import gc
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -56,12 +58,36 @@ def gc_paused() -> Iterator[None]:
                     gc.enable()
 
 
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's `malloc_trim`, or None on another C library."""
+    name = ctypes.util.find_library("c")
+    function = getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+    if function is not None:
+        function.argtypes, function.restype = [ctypes.c_size_t], ctypes.c_int
+    return function
+
+
+_TRIM = _malloc_trim()
+
+
+def release_free_memory() -> None:
+    """Give the memory a large load freed (its request body, the parsed document it compacted)
+    back to the system. glibc keeps freed heap pages for reuse, so the resident size after a
+    `PUT /__admin/state` of 100,000 orders stayed hundreds of MB above that of the same orders
+    loaded at startup; `malloc_trim` returns the free pages (a no-op on other C libraries). About
+    7 us on a small heap."""
+    if _TRIM is not None:
+        _TRIM(0)
+
+
 def freeze_long_lived() -> None:
     """Collect, then move every object left into the permanent generation. For a server that has
     just started: what it holds now (modules, the spec and its compiled validators, the fixtures
-    baseline) lives as long as the process, and later full collections no longer scan it."""
+    baseline) lives as long as the process, and later full collections no longer scan it. What
+    startup freed (the fixtures as parsed, before `compact`) goes back to the system."""
     gc.collect()
     gc.freeze()
+    release_free_memory()
 
 
 def compact(document: Any) -> Any:

@@ -18,6 +18,7 @@ from flask import Blueprint, Response, request
 
 from ..auth import TOKEN_OPERATION
 from ..errors import ApiError
+from ..heap import release_free_memory
 from ..rendering import json_response, order_response
 from ..spec import ADMIN_DOCUMENT
 from ..urls import ROUTES
@@ -196,6 +197,8 @@ def admin_blueprint(sandbox: Sandbox) -> Blueprint:
         except InvalidState as exc:
             raise ApiError.invalid(exc.errors) from exc
         load_state(sandbox.store, state)
+        del state  # what the store did not keep is garbage now
+        release_free_memory()
         return no_content()
 
     return bp
