@@ -31,6 +31,7 @@ from .events import EventLog
 from .store import (
     KEY_ORDER_ID,
     KEY_PARTNER_REFERENCE,
+    Announcement,
     ChangeLog,
     DuplicateReference,
     Record,
@@ -123,9 +124,12 @@ class OrderService:
         now = self.clock()
         order = domain.create_order(body, tenant=tenant, now=now, new_id=self.ids)
         entry = domain.change_entry("createOrder", None, order, now=now, new_id=self.ids)
+        event = self.events.announce("order.created", tenant, order["order_id"])
         with self.store.write_lock(tenant, order["order_id"]):
-            record = self._save(tenant, order, replace=False, duplicate=Conflict, changes=(entry,))
-        self.events.record("order.created", tenant, record.order["order_id"], order_json(record))
+            record = self._save(
+                tenant, order, replace=False, duplicate=Conflict, changes=(entry,), event=event
+            )
+        self.events.record(event, order_json(record), record)
         return record
 
     def update_order(
@@ -408,6 +412,7 @@ class OrderService:
                 entry = domain.change_entry(
                     operation, current.order, updated, now=updated["update_date"], new_id=self.ids
                 )
+                announced = self.events.announce(event, tenant, order_id, details)
                 try:
                     record = self._save(
                         tenant,
@@ -416,10 +421,11 @@ class OrderService:
                         duplicate=duplicate,
                         changes=(entry,),
                         base=current,
+                        event=announced,
                     )
                 except StaleRecord:
                     continue  # another process wrote the order: read it again, change it again
-            self.events.record(event, tenant, order_id, order_json(record), details)
+            self.events.record(announced, order_json(record), record)
             return record
         raise Conflict("CONCURRENT_UPDATE", CONCURRENT_UPDATE)
 
@@ -441,10 +447,14 @@ class OrderService:
         duplicate: Refusal,
         changes: ChangeLog = (),
         base: Record | None = None,
+        event: Announcement | None = None,
     ) -> Record:
         """Store `order` with its change log (`changes` added to base's log when `base` is
-        given); a DuplicateReference from the store is refused as `duplicate`."""
+        given) and the `event` it announces; a DuplicateReference from the store is refused as
+        `duplicate`."""
         try:
-            return self.store.save(tenant, order, replace=replace, changes=changes, base=base)
+            return self.store.save(
+                tenant, order, replace=replace, changes=changes, base=base, event=event
+            )
         except DuplicateReference as exc:
             raise duplicate("DUPLICATE_REFERENCE", str(exc), exc.field) from exc

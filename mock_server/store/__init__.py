@@ -61,6 +61,20 @@ class Record:
 
 
 @dataclass(frozen=True, slots=True)
+class Announcement:
+    """The event a save announces (the transactional outbox): its envelope (kind, tenant, order
+    id, time, details; events.py builds it), to be recorded with the saved order's JSON.
+
+    A store that holds the event log itself (RedisStore: one stream for every process) records it
+    in the save's own atomic step, so that an order is never saved without its event, nor the
+    other way round, and puts the event's id in `Record.cache["event_id"]`. MemoryStore leaves it
+    to the in-memory event log, which records it right after the save under the same write lock,
+    with nothing in between that can fail."""
+
+    envelope: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
 class Grant:
     """What an issued access token grants: its client, the client's tenants and the scope, until
     `expires_at` (seconds since the epoch)."""
@@ -102,6 +116,7 @@ class Store(Protocol):
         replace: bool,
         changes: ChangeLog = (),
         base: Record | None = None,
+        event: Announcement | None = None,
     ) -> Record: ...
 
     def orders(self, tenant: str) -> list[Order]: ...

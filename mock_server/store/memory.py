@@ -15,6 +15,7 @@ from . import (
     KEY_ORDER_ID,
     KEY_PARTNER_REFERENCE,
     MAX_CHANGES,
+    Announcement,
     ChangeLog,
     DuplicateReference,
     Grant,
@@ -69,9 +70,11 @@ class MemoryStore:
         replace: bool,
         changes: ChangeLog = (),
         base: Record | None = None,
+        event: Announcement | None = None,
     ) -> Record:
         """Store `order` (a new object, never mutated afterwards) with its change log `changes`
-        and return its new record.
+        and return its new record (`event` is the in-memory event log's to record: see
+        `Announcement`).
 
         With `replace=False` an existing `order_id` is a DuplicateReference; with `replace=True`
         the order of that id is replaced. A `partner_order_reference` held by another order of the

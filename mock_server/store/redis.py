@@ -11,11 +11,13 @@ joined, so no two names make the same key):
 - `ids:<tenant>` (zset: order ids in insertion order), `refs:<tenant>` (hash: reference ->
   order id), `tenants` (zset), `version` (the counter every save increments);
 - `loc:`, `locorder:`, `loccode:<tenant>`: locations, their order, (merchant, code) -> id;
-- `tokens`, `tokenorder`: grants by token digest, oldest first.
+- `tokens`, `tokenorder`: grants by token digest, oldest first;
+- `events` (a stream: the webhook events, shared_events.py), `event-ids` (their counter).
 
 Every write is one Lua script, so it is atomic: a save checks the version it was made from
 (compare-and-set: `StaleRecord` when another process wrote first), the order id and the
-reference (`DuplicateReference`), then writes the order, its indexes and its log together. A
+reference (`DuplicateReference`), then writes the order, its indexes, its log and the event it
+announces (the event log's stream, `carriyo:events`) together. A
 GET of an unchanged order is answered from this process's copy (tracking.py). Redis unreachable:
 `StoreUnavailable` (a 503), with nothing changed. Standalone Redis only (scripts name keys they
 compute, which Redis Cluster does not allow).
@@ -33,10 +35,12 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from ..events import DEFAULT_CAPACITY as EVENTS_KEPT
 from . import (
     KEY_ORDER_ID,
     KEY_PARTNER_REFERENCE,
     MAX_CHANGES,
+    Announcement,
     ChangeLog,
     DuplicateReference,
     Grant,
@@ -51,14 +55,17 @@ from .tracking import Tracker
 
 PREFIX = b"carriyo:"
 ORDER_PREFIX = PREFIX + b"o:"
+EVENTS, EVENT_IDS = PREFIX + b"events", PREFIX + b"event-ids"
+"""The event log's stream (shared_events.py lists it) and the counter of its event ids."""
 CONNECT_TIMEOUT = 2.0
 COMMAND_TIMEOUT = 10.0
 T = TypeVar("T")
 
 SAVE = """
 local okey, refs, ids, vkey, tenants, logkey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
-local order_id, json, has_ref, ref, replace, base, keep, append, tenant =
-  ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7]), ARGV[8], ARGV[9]
+local order_id, json, has_ref, ref, replace, base, keep, append, tenant, envelope, kept =
+  ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7]), ARGV[8], ARGV[9],
+  ARGV[10], ARGV[11]
 local current = redis.call('HGET', okey, 'v')
 if base ~= '' then
   if current ~= base then return {'stale'} end
@@ -79,14 +86,20 @@ redis.call('HSET', okey, 'v', v, 'j', json, 'r', ref, 'hr', has_ref)
 redis.call('ZADD', ids, 'NX', v, order_id)
 redis.call('ZADD', tenants, 'NX', v, tenant)
 if append ~= '1' then redis.call('DEL', logkey) end
-if #ARGV > 9 then
+if #ARGV > 11 then
   local entries = {}
-  for i = 10, #ARGV do entries[#entries + 1] = v .. ' ' .. ARGV[i] end
+  for i = 12, #ARGV do entries[#entries + 1] = v .. ' ' .. ARGV[i] end
   redis.call('RPUSH', logkey, unpack(entries))
   redis.call('LTRIM', logkey, -keep, -1)
 end
-return {'saved', v}
+if envelope == '' then return {'saved', v} end
+local event_id = string.format('EVT-%08d', redis.call('INCR', KEYS[8]))
+redis.call('XADD', KEYS[7], 'MAXLEN', '~', kept, '*', 'id', event_id, 'e', envelope, 'o', json)
+return {'saved', v, event_id}
 """
+"""One save: compare-and-set, uniqueness of the id and the reference, the order, its indexes, its
+change log and, when the save announces one, its event (the event log's stream, trimmed to about
+the newest `kept`): all or nothing."""
 
 PUT_LOCATION = """
 local locs, order, codes, vkey, tenants = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
@@ -337,8 +350,10 @@ class RedisStore:
         replace: bool,
         changes: ChangeLog = (),
         base: Record | None = None,
+        event: Announcement | None = None,
     ) -> Record:
-        """As MemoryStore.save, across processes: one script checks and writes everything."""
+        """As MemoryStore.save, across processes: one script checks and writes everything, the
+        announced event included (its id in the record's cache)."""
         order_id = order["order_id"]
         reference = order.get("partner_order_reference")
         body = orjson.dumps(order)
@@ -351,6 +366,8 @@ class RedisStore:
                 VERSION,
                 TENANTS,
                 log_key(tenant, order_id),
+                EVENTS,
+                EVENT_IDS,
             ],
             args=[
                 text(order_id),
@@ -362,6 +379,8 @@ class RedisStore:
                 MAX_CHANGES,
                 b"0" if base is None else b"1",
                 text(tenant),
+                b"" if event is None else orjson.dumps(event.envelope),
+                EVENTS_KEPT,
                 *(orjson.dumps(entry) for entry in list(changes)[-MAX_CHANGES:]),
             ],
         )
@@ -372,7 +391,10 @@ class RedisStore:
             raise StaleRecord(order_id)
         if outcome == b"duplicate":
             raise DuplicateReference(answer[1].decode(), answer[2].decode("utf-8", "surrogatepass"))
-        return self._record(tenant, order, int(answer[1]), body)
+        record = self._record(tenant, order, int(answer[1]), body)
+        if event is not None:
+            record.cache["event_id"] = answer[2].decode()
+        return record
 
     def orders(self, tenant: str) -> list[Order]:
         return [record.order for record in self.records(tenant)]

@@ -1,14 +1,17 @@
 """What only the shared store has: several processes' stores on one Redis (two RedisStore objects
-stand for two processes here), the local copies kept true by invalidations, and Redis away."""
+stand for two processes here), the local copies kept true by invalidations, events written with
+the save that announces them, and Redis away."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
 
+import orjson
 import pytest
 
-from mock_server.store import StaleRecord, StoreUnavailable
+from mock_server.shared_events import SharedEventLog
+from mock_server.store import DuplicateReference, StaleRecord, StoreUnavailable
 from mock_server.store.redis import RedisStore, connect, shown_url
 from tests.launcher import free_port
 from tests.redis_server import RedisServer, redis_server
@@ -25,10 +28,11 @@ def two(redis_instance: RedisServer) -> Iterator[tuple[RedisStore, RedisStore]]:
     second.close()
 
 
-def hmget_calls(server: RedisServer) -> int:
+def calls_of(server: RedisServer, command: str) -> int:
     client = server.client()
     try:
-        return int(client.info("commandstats").get("cmdstat_hmget", {}).get("calls", 0))
+        stats = client.info("commandstats").get(f"cmdstat_{command}", {})
+        return int(stats.get("calls", 0))
     finally:
         client.close()
 
@@ -39,11 +43,11 @@ def test_a_write_of_one_process_is_read_by_the_other_at_once(
     first, second = two
     saved = first.save(T, {"order_id": "O-1", "language": "en"}, replace=False)
     assert second.find(T, "O-1") == second.find(T, "O-1")  # the second read is the local copy
-    calls = hmget_calls(redis_instance)
+    calls = calls_of(redis_instance, "hmget")
     for _ in range(20):
         found = second.find(T, "O-1")
         assert found is not None and found.version == saved.version
-    assert hmget_calls(redis_instance) == calls, "an unchanged order needs no round trip"
+    assert calls_of(redis_instance, "hmget") == calls, "an unchanged order needs no round trip"
     newer = first.save(T, {"order_id": "O-1", "language": "ar"}, replace=True, base=saved)
     found = second.find(T, "O-1")
     assert found is not None and (found.version, found.order["language"]) == (newer.version, "ar")
@@ -61,6 +65,44 @@ def test_a_write_from_a_version_another_process_replaced_is_stale(
         second.save(T, {"order_id": "O-1", "language": "fr"}, replace=True, base=read)
     found = first.find(T, "O-1")
     assert found is not None and found.order["language"] == "ar"
+
+
+def test_an_announced_save_writes_its_event_in_the_same_script(
+    two: tuple[RedisStore, RedisStore], redis_instance: RedisServer
+) -> None:
+    """The transactional outbox: the order and its event in one script (one round trip), and a
+    save that is refused (stale, duplicate) records no event."""
+    first, second = two
+    events = SharedEventLog(first)
+    created = first.save(
+        T, {"order_id": "O-1"}, replace=False, event=events.announce("order.created", T, "O-1")
+    )
+    scripts = calls_of(redis_instance, "evalsha")
+    updated = second.save(
+        T,
+        {"order_id": "O-1", "language": "ar"},
+        replace=True,
+        base=created,
+        event=events.announce("order.updated", T, "O-1", {"why": "test"}),
+    )
+    assert calls_of(redis_instance, "evalsha") == scripts + 1
+    with pytest.raises(StaleRecord):
+        first.save(
+            T,
+            {"order_id": "O-1", "language": "fr"},
+            replace=True,
+            base=created,
+            event=events.announce("order.updated", T, "O-1"),
+        )
+    with pytest.raises(DuplicateReference):
+        first.save(
+            T, {"order_id": "O-1"}, replace=False, event=events.announce("order.created", T, "O-1")
+        )
+    listed = events.list()
+    assert [event["type"] for event in listed] == ["order.updated", "order.created"]
+    assert listed[0]["event_id"] == updated.cache["event_id"] != created.cache["event_id"]
+    assert listed[0]["details"] == {"why": "test"}
+    assert orjson.loads(orjson.dumps(listed[0]["order"])) == {"order_id": "O-1", "language": "ar"}
 
 
 def test_an_unreachable_redis_is_one_clear_error() -> None:
