@@ -401,9 +401,10 @@ class OrderService:
         """
         tenant = ref.tenant
         order_id = self.get(ref).order["order_id"]
+        won: Record | None = None  # the version a lost race came back with
         for _ in range(WRITE_ATTEMPTS):
             with self.store.write_lock(tenant, order_id):
-                current = self.get(OrderRef(tenant, order_id))
+                current = won or self.get(OrderRef(tenant, order_id))
                 if not if_match_allows(if_match, current):
                     raise Conflict("CONCURRENT_UPDATE", CONCURRENT_UPDATE, "If-Match")
                 updated = change(current.order)
@@ -423,8 +424,9 @@ class OrderService:
                         base=current,
                         event=announced,
                     )
-                except StaleRecord:
-                    continue  # another process wrote the order: read it again, change it again
+                except StaleRecord as lost:
+                    won = lost.current  # another process wrote it: change that version again
+                    continue
             self.events.record(announced, order_json(record), record)
             return record
         raise Conflict("CONCURRENT_UPDATE", CONCURRENT_UPDATE)

@@ -35,7 +35,13 @@ class DuplicateReference(Exception):
 
 class StaleRecord(Exception):
     """A compare-and-set save lost its race: the order is no longer at the version it was read
-    at (another writer, in this process or another, saved it meanwhile). Nothing changed."""
+    at (another writer, in this process or another, saved it meanwhile). Nothing changed.
+    `current` is the version that won (None when the order is gone): the writer starts again
+    from it without reading it again."""
+
+    def __init__(self, order_id: str, current: Record | None) -> None:
+        super().__init__(order_id)
+        self.current = current
 
 
 class StoreUnavailable(Exception):

@@ -91,7 +91,7 @@ class MemoryStore:
             previous = bucket.by_id.get(order_id)
             if base is not None:
                 if previous is None or previous.version != base.version:
-                    raise StaleRecord(order_id)
+                    raise StaleRecord(order_id, previous)
                 changes = (*base.changes, *changes)[-MAX_CHANGES:]
             elif previous is not None and not replace:
                 raise DuplicateReference("order_id", order_id)

@@ -68,7 +68,7 @@ local order_id, json, has_ref, ref, replace, base, keep, append, tenant, envelop
   ARGV[10], ARGV[11]
 local current = redis.call('HGET', okey, 'v')
 if base ~= '' then
-  if current ~= base then return {'stale'} end
+  if current ~= base then return {'stale', current or '', redis.call('HGET', okey, 'j') or ''} end
 elseif current and replace == '0' then
   return {'duplicate', 'order_id', order_id}
 end
@@ -387,8 +387,12 @@ class RedisStore:
         outcome = answer[0]
         if outcome == b"saved":  # this process reads its own write, whenever the push comes
             self.tracker.forget(order_key(tenant, order_id))
-        if outcome == b"stale":
-            raise StaleRecord(order_id)
+        if outcome == b"stale":  # the version that won comes with the refusal
+            won = None if not answer[1] else orjson.loads(answer[2])
+            raise StaleRecord(
+                order_id,
+                None if won is None else self._record(tenant, won, int(answer[1]), answer[2]),
+            )
         if outcome == b"duplicate":
             raise DuplicateReference(answer[1].decode(), answer[2].decode("utf-8", "surrogatepass"))
         record = self._record(tenant, order, int(answer[1]), body)

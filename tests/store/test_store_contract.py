@@ -85,10 +85,13 @@ def test_a_save_from_a_stale_version_is_refused_and_changes_nothing(store: Store
         T, order("O-1", "REF-1", language="ar"), replace=True, changes=(entry(1),), base=base
     )
     assert [e["change_id"] for e in newer.changes] == ["CHG-0", "CHG-1"]
-    with pytest.raises(StaleRecord):
+    with pytest.raises(StaleRecord) as refused:
         store.save(
             T, order("O-1", "REF-2", language="fr"), replace=True, changes=(entry(2),), base=base
         )
+    won = refused.value.current  # the writer starts again from it, without reading it again
+    assert won is not None and (won.version, won.order) == (newer.version, newer.order)
+    assert [e["change_id"] for e in won.changes] == ["CHG-0", "CHG-1"]
     found = store.find(T, "O-1")
     assert found is not None
     assert (found.version, found.order["language"]) == (newer.version, "ar")
@@ -99,8 +102,9 @@ def test_a_save_from_a_stale_version_is_refused_and_changes_nothing(store: Store
 def test_a_save_from_a_version_that_is_gone_is_stale(store: Store) -> None:
     base = store.save(T, order("O-1"), replace=False)
     store.replace_all({}, {})
-    with pytest.raises(StaleRecord):
+    with pytest.raises(StaleRecord) as refused:
         store.save(T, order("O-1", language="x"), replace=True, base=base)
+    assert refused.value.current is None
     assert store.find(T, "O-1") is None
 
 
