@@ -571,11 +571,16 @@ def shipment_left_order_unchanged(obs: Observation) -> Problems:
 
 # ------------------------------------------------------------------ common
 def reached_expected_order(obs: Observation) -> Problems:
-    """The call answered 200 with the order `expect["order_id"]`; the decoy order (whose
-    order_id is the reference used) is untouched."""
+    """The call answered 200 with the order `expect["order_id"]` (or, for an operation
+    answering something else, with what `expect["same_as"]`, the same call by that order_id,
+    answered); the decoy order (whose order_id is the reference used) is untouched."""
     problems = succeeded(obs)
+    same_as = obs.expect.get("same_as")
     got = (obs.call.json or {}).get("order_id") if isinstance(obs.call.json, dict) else None
-    if got != obs.expect["order_id"]:
+    if same_as is not None:
+        if obs.call.json != same_as.json:
+            problems.append(f"the call did not answer as by order_id:\n{same_as.describe()}")
+    elif got != obs.expect["order_id"]:
         problems.append(f"the call reached order {got!r}, expected {obs.expect['order_id']!r}")
     decoy = obs.expect.get("decoy")
     if decoy is not None and decoy[0].response_text != decoy[1].response_text:

@@ -229,8 +229,10 @@ class ApiClient:
         self, operation: str, reference: str, fo_id: str, body: Any, key: str | None = None
     ) -> Exchange:
         """PATCH `…FO/{operation}`: update-location, update-schedule, update-partner-references
-        (pages 001, 003, 000), update-delivery-method or update-address (published)."""
-        path = _path("orders", reference, "fulfillment-orders", fo_id, operation)
+        (pages 001, 003, 000), update-delivery-method or update-address (published); the FO
+        itself for UPDATE_FULFILLMENT_ORDER (published, deprecated)."""
+        segments = [operation] if operation else []
+        path = _path("orders", reference, "fulfillment-orders", fo_id, *segments)
         return self.request("PATCH", path, body=body, params=_key(key))
 
     def notify_shipment(self, body: Any) -> Exchange:
@@ -300,8 +302,9 @@ UPDATE_SCHEDULE = "update-schedule"
 UPDATE_PARTNER_REFERENCES = "update-partner-references"
 UPDATE_DELIVERY_METHOD = "update-delivery-method"
 UPDATE_ADDRESS = "update-address"
-"""The PATCH operations of `update_fulfillment_order` (pages 001, 003, 000, and the published
-delivery method and address updates)."""
+UPDATE_FULFILLMENT_ORDER = ""
+"""The PATCH operations of `update_fulfillment_order` (pages 001, 003, 000, the published
+delivery method and address updates, and the deprecated PATCH of the FO itself)."""
 FULFILL = "fulfill"
 SHIP = "ship"
 UNFULFILL = "unfulfill"

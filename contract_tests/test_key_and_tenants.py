@@ -25,7 +25,9 @@ def test_partner_order_reference_key_reaches_the_order(
 ) -> None:
     """With key=partner_order_reference the operation acts on the order holding that
     reference, not on a decoy whose order_id is that same string (the decoy is created first,
-    and its order_id, the service's or the one sent, becomes the other order's reference)."""
+    and its order_id, the service's or the one sent, becomes the other order's reference). An
+    operation answering something else than the order (its change log) answers as it does by
+    the order's order_id."""
     ns = target.namespace()
     decoy = target.seed(
         fixed_order(ns, target.merchant, order_id=f"{ns}-DECOY", reference=f"{ns}-DECOY-REF")
@@ -39,6 +41,10 @@ def test_partner_order_reference_key_reaches_the_order(
         **operation.expect(setup),
     )
     observation.expect["decoy"] = (decoy, target.api.get_order(reference))
+    if not operation.answers_order:
+        observation.expect["same_as"] = operation.send(
+            target.api, before.json["order_id"], None, setup
+        )
     rules.KEY_SELECTS_REFERENCE.verify(observation)
     if operation.effect is not None:
         operation.effect.verify(observation)

@@ -1,6 +1,8 @@
-"""Schema conformance of every operation (Schemathesis, every built-in check): the token
-endpoint and the seven on orders; and the documented `x-api-key` and `tenant-id` headers
-required on every operation on orders."""
+"""Schema conformance of every operation a client calls (Schemathesis, every built-in check): the
+token endpoint, those on orders and their fulfillment orders, page 004's notification (and, in the
+sandbox tier, its deprecated path), each case bound to an order seeded for it (binding.py) so that
+it reaches the operation's logic; and the documented `x-api-key` and `tenant-id` headers required
+on every operation on orders."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from hypothesis import assume, settings
 from schemathesis import Case
 
 from . import rules
+from .binding import bind
 from .client import ApiClient
 from .conformance import SCHEMA_CLAIMS
 from .model import fulfillment_orders
@@ -101,10 +104,12 @@ def _conformance(operation_id: str, tier: Tier) -> Callable[..., None]:
     schema = SCHEMAS[(_view(tier), operation_id not in NO_COVERAGE_PHASE)]
 
     @settings(max_examples=max_examples(EXAMPLE_SCALE * TIER_SCALE[tier]))
-    def test(case: Case[Any], api: ApiClient) -> None:
-        """Positive and negative data; the claim's checks."""
+    def test(case: Case[Any], api: ApiClient, target: Target) -> None:
+        """Positive and negative data (on an order seeded for the case when the operation acts
+        on one); the claim's checks."""
         assume(is_http(case))
         _unique(case)
+        bind(case, target, operation_id)
         response, headers = call(case, api)
         validate(case, response, claim, headers=headers, base_url=api.base_url)
 
