@@ -16,6 +16,7 @@ longer has.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
@@ -143,6 +144,44 @@ def is_http(case: Case[Any]) -> bool:
     so the case is not sent."""
     return not any(
         isinstance(value, str) and CONTROL & set(value) for value in (case.headers or {}).values()
+    )
+
+
+def _segments(path: str) -> list[str]:
+    return path.strip("/").split("/")
+
+
+def _parameter(segment: str) -> bool:
+    return segment.startswith("{") and segment.endswith("}")
+
+
+@functools.cache
+def _paths() -> tuple[list[str], ...]:
+    return tuple(_segments(path) for path in full_spec()["paths"])
+
+
+def shadowed(case: Case[Any]) -> bool:
+    """Whether a path parameter of `case` is a literal segment another path of the spec has in
+    its place (an FO id `merge`: `…/fulfillment-orders/merge` is the merge operation; an order
+    reference `shipment-status-update`: page 004's path), so that the request addresses that
+    other operation, and no service could tell it from a request for it. Such a case is not
+    sent: its answer (405, say) is the other operation's."""
+    template = _segments(case.operation.path)
+    sent = [
+        str(case.path_parameters.get(part[1:-1], part)) if _parameter(part) else part
+        for part in template
+    ]
+    return any(_takes(other, template, sent) for other in _paths() if other != template)
+
+
+def _takes(other: list[str], template: list[str], sent: list[str]) -> bool:
+    """Whether path `other` matches the segments `sent` with a literal where `template` has a
+    parameter (a router takes the literal)."""
+    if len(other) != len(template):
+        return False
+    pairs = list(zip(other, template, sent, strict=True))
+    return all(_parameter(theirs) or theirs == value for theirs, _, value in pairs) and any(
+        _parameter(ours) and not _parameter(theirs) for theirs, ours, _ in pairs
     )
 
 

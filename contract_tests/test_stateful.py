@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, assume, settings
 from hypothesis.stateful import run_state_machine_as_test
 
 from . import rules
@@ -47,10 +47,14 @@ def linked_schema(base_url: str) -> OpenApiSchema:
 def _authenticated(machine: type[APIStateMachine], api: ApiClient) -> type[APIStateMachine]:
     """`machine` sending the suite's headers and telling the checks about them (otherwise
     ignored_auth takes the configured key for a generated one and reports the 200 it gets as
-    "API accepts invalid authentication"), with the checks of the documented tier."""
-    from .spec import validate
+    "API accepts invalid authentication"), with the checks of the documented tier; a step
+    whose path is another operation's (spec.shadowed) is not taken."""
+    from .spec import shadowed, validate
 
     class Authenticated(machine):  # type: ignore[valid-type, misc]  # a base known at run time
+        def before_call(self, case: Case[Any]) -> None:
+            assume(not shadowed(case))
+
         def get_call_kwargs(self, case: Case[Any]) -> dict[str, Any]:
             return {"headers": api.headers(), "session": api.session}
 
