@@ -388,11 +388,9 @@ class RedisStore:
         if outcome == b"saved":  # this process reads its own write, whenever the push comes
             self.tracker.forget(order_key(tenant, order_id))
         if outcome == b"stale":  # the version that won comes with the refusal
-            won = None if not answer[1] else orjson.loads(answer[2])
-            raise StaleRecord(
-                order_id,
-                None if won is None else self._record(tenant, won, int(answer[1]), answer[2]),
-            )
+            version, json = answer[1], answer[2]  # empty when the order is gone
+            won = self._record(tenant, orjson.loads(json), int(version), json) if version else None
+            raise StaleRecord(order_id, won)
         if outcome == b"duplicate":
             raise DuplicateReference(answer[1].decode(), answer[2].decode("utf-8", "surrogatepass"))
         record = self._record(tenant, order, int(answer[1]), body)
