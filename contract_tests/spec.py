@@ -18,7 +18,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
-from pathlib import Path
+from importlib.resources import as_file
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 import yaml
@@ -26,6 +26,7 @@ import yaml
 from . import recording
 from .client import ApiClient, curl_line, shown_headers
 from .conformance import SchemaClaim
+from .oracle.resources import public_spec, shipped
 from .settings import max_examples
 
 if TYPE_CHECKING:
@@ -34,9 +35,8 @@ if TYPE_CHECKING:
     from schemathesis.core.transport import Response
     from schemathesis.specs.openapi.schemas import OpenApiSchema
 
-ROOT = Path(__file__).resolve().parent.parent
-SPEC = ROOT / "openapi.yaml"
-SCHEMATHESIS_CONFIG = ROOT / "schemathesis.toml"
+SPEC = public_spec()
+SCHEMATHESIS_CONFIG = shipped("contract_tests", "schemathesis.toml")
 SANDBOX_MARK = "x-sandbox"
 EXAMPLE_SCALE = 0.5
 """Schemathesis examples per operation and mode, as a fraction of --max-examples."""
@@ -195,11 +195,8 @@ def load_schema(*, view: View = "documented", coverage: bool = True) -> OpenApiS
     from schemathesis import GenerationMode
     from schemathesis.config import SchemathesisConfig
 
-    config = (
-        SchemathesisConfig.from_path(SCHEMATHESIS_CONFIG)
-        if SCHEMATHESIS_CONFIG.is_file()
-        else SchemathesisConfig()
-    )
+    with as_file(SCHEMATHESIS_CONFIG) as path:
+        config = SchemathesisConfig.from_path(path)
     spec = full_spec()
     schema: OpenApiSchema = schemathesis.openapi.from_dict(
         documented_view(spec) if view == "documented" else spec, config=config

@@ -5,13 +5,14 @@ imported here, so every floor may read it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from .resources import data_root
+from .resources import bundled_fixtures
 
 MIB = 1024 * 1024
-DEFAULT_FIXTURES = data_root() / "fixtures"
+DEFAULT_FIXTURES = bundled_fixtures()
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 DEFAULT_TOKEN_TTL = 86_400
 """Seconds an access token lives: what Carriyo answers as `expires_in` (api/authentication)."""
@@ -83,7 +84,7 @@ def _header_value(value: Any) -> bool:
 class SandboxConfig:
     """The sandbox's options (see `carriyo-sandbox serve --help`)."""
 
-    fixtures: Path | None = DEFAULT_FIXTURES
+    fixtures: Traversable | None = DEFAULT_FIXTURES
     api_keys: dict[str, str] | None = None
     clients: dict[str, Client] | None = None
     token_ttl: int = DEFAULT_TOKEN_TTL

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 
-from flask import Blueprint, Response, request, send_file, send_from_directory
+from flask import Blueprint, Response, request, send_from_directory
 from swagger_ui_bundle import swagger_ui_path
 
 from .rendering import json_response
@@ -59,7 +59,7 @@ def docs_blueprint(spec: Spec) -> Blueprint:
 
     @bp.get("/openapi.yaml")
     def spec_yaml() -> Response:
-        return send_file(SPEC_PATH, mimetype="application/yaml")
+        return Response(SPEC_PATH.read_bytes(), 200, mimetype="application/yaml")
 
     @bp.get("/openapi.json")
     def spec_json() -> Response:

@@ -1,18 +1,21 @@
-"""Where the project's data files are: the specs and the bundled fixtures.
+"""The sandbox's shipped data files: the specs it validates against and its bundled fixtures.
 
-In a checkout (or an editable install) they sit at the repository root; a regular `pip install`
-puts them under `<prefix>/share/carriyo-sandbox/` (pyproject's `data-files`).
+Read through the one helper both packages use (`contract_tests.oracle.resources`), so a checkout,
+an editable install and an installed wheel find them alike.
 """
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+from importlib.resources.abc import Traversable
 
-CHECKOUT_ROOT = Path(__file__).resolve().parent.parent
-INSTALLED_ROOT = Path(sys.prefix) / "share" / "carriyo-sandbox"
+from contract_tests.oracle.resources import ADMIN_SPEC, SANDBOX, public_spec, shipped
 
 
-def data_root() -> Path:
-    """The folder holding `openapi.yaml`, `openapi-admin.yaml` and `fixtures/`."""
-    return CHECKOUT_ROOT if (CHECKOUT_ROOT / "openapi.yaml").is_file() else INSTALLED_ROOT
+def spec_files() -> tuple[Traversable, ...]:
+    """`openapi.yaml` and `openapi-admin.yaml`, in the order the sandbox loads them."""
+    return (public_spec(), shipped(SANDBOX, ADMIN_SPEC))
+
+
+def bundled_fixtures() -> Traversable:
+    """The folder of the bundled fixtures (`fixtures/` of the repository)."""
+    return shipped(SANDBOX, "fixtures")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Any
 from urllib.parse import quote
 
@@ -26,10 +26,9 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from .resources import data_root
+from .resources import spec_files
 
-SPEC_PATH = data_root() / "openapi.yaml"
-ADMIN_SPEC_PATH = data_root() / "openapi-admin.yaml"
+SPEC_PATH, ADMIN_SPEC_PATH = spec_files()
 PUBLIC_DOCUMENT = SPEC_PATH.name
 ADMIN_DOCUMENT = ADMIN_SPEC_PATH.name
 BASE_URI = "https://carriyo-sandbox.local/"
@@ -237,7 +236,9 @@ class OperationSchemas:
     flags: frozenset[str] = frozenset()
 
 
-def load_spec(paths: tuple[Path, ...] = (SPEC_PATH, ADMIN_SPEC_PATH), *, fast: bool = True) -> Spec:
+def load_spec(
+    paths: tuple[Traversable, ...] = (SPEC_PATH, ADMIN_SPEC_PATH), *, fast: bool = True
+) -> Spec:
     """Read the spec files (YAML) and return a Spec whose validators compile on first use."""
     documents = {}
     for path in paths:

@@ -11,7 +11,7 @@ document without them (the fixtures, a reset) leaves the tokens as they are.
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Any
 
 import orjson
@@ -103,13 +103,17 @@ def merge_states(states: list[State]) -> State:
     return merged
 
 
-def read_fixtures(spec: Spec, directory: Path) -> State:
+def read_fixtures(spec: Spec, directory: Traversable) -> State:
     """Every `*.json` state document of `directory`, merged, in file-name order."""
+    files = sorted(
+        (path for path in directory.iterdir() if path.name.endswith(".json")),
+        key=lambda path: path.name,
+    )
     with gc_paused():  # 100,000 orders load 3x faster without the collector (see heap.py)
         return merge_states(
             [
                 validate_state(spec, compact(orjson.loads(path.read_bytes())), str(path))
-                for path in sorted(directory.glob("*.json"))
+                for path in files
             ]
         )
 
