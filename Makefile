@@ -20,17 +20,18 @@ help:  ## list the targets
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)  ## create .venv and install the project with its test tools
+install: $(STAMP)  ## create .venv and install the project with its suite and dev tools ([dev])
 
 run: $(STAMP)  ## start the sandbox on $(HOST):$(PORT) with the bundled fixtures
 	$(BIN)/python -m mock_server --host $(HOST) --port $(PORT)
 
-lint: $(STAMP)  ## ruff over the whole tree, mypy (strict) over mock_server and contract_tests
+lint: $(STAMP)  ## ruff, mypy (strict) over both packages, and the import contracts (pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 test: $(STAMP) lint  ## lint, then every test (spec, mock, contract suite, reliability)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q

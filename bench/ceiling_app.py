@@ -20,7 +20,7 @@ from types import FrameType
 
 from flask import Flask, Response, request
 
-from mock_server.server import DEFAULT_SERVER, SERVERS, make_server
+from mock_server.run.server import DEFAULT_SERVER, SERVERS, make_server
 
 
 def create_app(order_json: bytes) -> Flask:

@@ -64,8 +64,8 @@ from servers import (
 from team import team
 from workload import GET, OPERATIONS, UPDATE_ORDER, hot_order, load_templates, state_document
 
-from mock_server.server_granian import THREADS as GRANIAN_THREADS
-from mock_server.server_waitress import THREADS as WAITRESS_THREADS
+from mock_server.run.server_granian import THREADS as GRANIAN_THREADS
+from mock_server.run.server_waitress import THREADS as WAITRESS_THREADS
 
 SERVER_THREADS = {"granian": GRANIAN_THREADS, "waitress": WAITRESS_THREADS}
 

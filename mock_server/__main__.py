@@ -1,5 +1,5 @@
 """`python -m mock_server`: the same as `carriyo-sandbox serve`."""
 
-from .cli import serve_main
+from .run.cli import serve_main
 
 serve_main()

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from flask import Flask
 
-from .api import operation_matcher, register_api
 from .config import SandboxConfig
 from .controls.faults import FaultMiddleware
 from .controls.journal import JournalMiddleware
 from .controls.routes import admin_blueprint
 from .controls.state_file import save_after_changes
-from .docs import docs_blueprint
+from .http.api import operation_matcher, register_api
+from .http.docs import docs_blueprint
+from .http.spec import Spec
 from .sandbox import Sandbox
-from .spec import Spec
 from .store import Store
 
 DELAYS = "carriyo_sandbox.delays"

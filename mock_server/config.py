@@ -16,6 +16,9 @@ DEFAULT_FIXTURES = bundled_fixtures()
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 DEFAULT_TOKEN_TTL = 86_400
 """Seconds an access token lives: what Carriyo answers as `expires_in` (api/authentication)."""
+EVENTS_KEPT = 10_000
+"""Webhook events (and their deliveries) kept, newest first: in memory, and about as many in
+Redis' stream (its cheap approximate trim)."""
 STORE_VARIABLE = "CARRIYO_SANDBOX_STORE"
 """The environment variable `--store` defaults to."""
 STORE_SCHEMES = ("redis://", "rediss://", "unix://")

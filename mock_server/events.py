@@ -16,16 +16,16 @@ from typing import Any
 import orjson
 
 from .clock import utc_now
+from .config import EVENTS_KEPT
 from .store import Announcement, Record
 
 Event = dict[str, Any]
-DEFAULT_CAPACITY = 10_000
 
 
 class EventLog:
     """A bounded, thread-safe list of events, newest last; listeners are called on each record."""
 
-    def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
+    def __init__(self, capacity: int = EVENTS_KEPT) -> None:
         self._events: deque[Event] = deque(maxlen=capacity)
         self._lock = threading.Lock()
         self._ids = itertools.count(1)

@@ -19,9 +19,9 @@ from .controls.state import State, empty_state, export_state, load_state, read_f
 from .controls.state_file import StateFile, read_state_file
 from .controls.webhooks import WebhookDispatcher
 from .events import EventLog
+from .http.spec import Spec, load_spec
 from .service import OrderService
 from .shared_events import SharedEventLog
-from .spec import Spec, load_spec
 from .store import Store
 from .store.memory import MemoryStore
 from .store.redis import RedisStore

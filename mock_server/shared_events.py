@@ -1,5 +1,5 @@
 """The event log of the shared store: the events of every sandbox process in one Redis stream
-(`carriyo:events`, trimmed to about the newest DEFAULT_CAPACITY, Redis' cheap approximate trim,
+(`carriyo:events`, trimmed to about the newest EVENTS_KEPT, Redis' cheap approximate trim,
 and listed to exactly that many, like the in-memory log), so that
 `/__admin/webhooks` on any process lists them all. Each event is written by the save that
 announced it (RedisStore.save, one script: never an order without its event, nor an event
@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import orjson
 
-from .events import DEFAULT_CAPACITY, Event, EventLog, event_of
+from .config import EVENTS_KEPT
+from .events import Event, EventLog, event_of
 from .store import Announcement, Record
 from .store.redis import EVENTS, Client, RedisStore
 
@@ -21,7 +22,7 @@ class SharedEventLog(EventLog):
     """EventLog on a Redis stream (see the module's docstring)."""
 
     def __init__(self, store: RedisStore) -> None:
-        super().__init__(DEFAULT_CAPACITY)  # the store trims the stream to about as many
+        super().__init__(EVENTS_KEPT)  # the store trims the stream to about as many
         self._store = store
         self._client: Client = store.client
 
@@ -33,7 +34,7 @@ class SharedEventLog(EventLog):
         return event
 
     def list(self, tenant: str | None = None) -> list[Event]:
-        entries = self._store.call(self._client.xrevrange, EVENTS, count=DEFAULT_CAPACITY)
+        entries = self._store.call(self._client.xrevrange, EVENTS, count=EVENTS_KEPT)
         events = [
             event_of(fields[b"id"], orjson.loads(fields[b"e"]), fields[b"o"])
             for _, fields in entries

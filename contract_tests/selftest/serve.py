@@ -15,7 +15,7 @@ from pathlib import Path
 
 from mock_server.app import create_app
 from mock_server.config import SandboxConfig, parse_clients
-from mock_server.server import make_server
+from mock_server.run.server import make_server
 
 from .fair import BY_NAME
 

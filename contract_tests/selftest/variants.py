@@ -145,7 +145,7 @@ def ignores_key(_: Sandbox) -> None:
 
         return read_ignoring_key
 
-    wrap("mock_server.api.read_request", wrapper)
+    wrap("mock_server.http.api.read_request", wrapper)
 
 
 def shares_orders_across_tenants(sandbox: Sandbox) -> None:

@@ -22,10 +22,10 @@ from flask import Response
 
 from ..clock import utc_now
 from ..domain import CONCURRENT_UPDATE
-from ..errors import SERVICE_UNAVAILABLE, ApiError
-from ..rendering import error_response
-from ..spec import FieldError
-from ..wsgi import DROP_KEY, FAULT_KEY, OPERATION_KEY, is_sandbox_page, request_path
+from ..http.errors import SERVICE_UNAVAILABLE, ApiError
+from ..http.rendering import error_response
+from ..http.spec import FieldError
+from ..http.wsgi import DROP_KEY, FAULT_KEY, OPERATION_KEY, is_sandbox_page, request_path
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment

@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 from ..clock import iso_utc
-from ..urls import TOKEN_PATH
-from ..wsgi import FAULT_KEY, OPERATION_KEY, is_sandbox_page, keep_body, request_path
+from ..http.urls import TOKEN_PATH
+from ..http.wsgi import FAULT_KEY, OPERATION_KEY, is_sandbox_page, keep_body, request_path
 
 Entry = dict[str, Any]
 BODY_LIMIT = 16 * 1024

@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, request
 
-from ..auth import TOKEN_OPERATION
-from ..errors import ApiError
 from ..heap import release_free_memory
-from ..rendering import json_response, order_response
-from ..spec import ADMIN_DOCUMENT
-from ..urls import ROUTES
-from ..validation import parse_json_body, validate_body
+from ..http.auth import TOKEN_OPERATION
+from ..http.errors import ApiError
+from ..http.rendering import json_response, order_response
+from ..http.spec import ADMIN_DOCUMENT
+from ..http.urls import ROUTES
+from ..http.validation import parse_json_body, validate_body
 from .faults import fault_problems
 from .state import InvalidState, export_state, load_state, validate_state
 

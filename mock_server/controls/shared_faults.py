@@ -17,13 +17,13 @@ import orjson
 
 from ..clock import utc_now
 from ..store import StoreUnavailable
-from ..store.redis import PREFIX, Client, RedisStore
+from ..store.redis import Client, RedisStore, key
 from .faults import Fault, FaultTable, fault_from
 
-FAULTS = PREFIX + b"faults"
+FAULTS = key("faults")
 """The armed fault ids, oldest first (a tracked prefix: FAULTS_SPEC is under it too)."""
 FAULTS_SPEC = FAULTS + b":spec"
-LEFT, HITS, IDS = PREFIX + b"fault-left", PREFIX + b"fault-hits", PREFIX + b"fault-ids"
+LEFT, HITS, IDS = key("fault-left"), key("fault-hits"), key("fault-ids")
 KEYS = [FAULTS, FAULTS_SPEC, LEFT, HITS]
 TAKE = """
 for _, id in ipairs(ARGV) do

@@ -26,11 +26,11 @@ import orjson
 import redis
 
 from ..store import StoreUnavailable
-from ..store.redis import PREFIX, Client, RedisStore
+from ..store.redis import Client, RedisStore, key
 from .journal import FIELDS, Entry, RequestJournal
 
 log = logging.getLogger("mock_server.journal")
-JOURNAL, COUNT = PREFIX + b"journal", PREFIX + b"journal-count"
+JOURNAL, COUNT = key("journal"), key("journal-count")
 WAIT_STEP = 0.01
 QUERY, HEADERS, BODY = FIELDS.index("query"), FIELDS.index("headers"), FIELDS.index("body")
 

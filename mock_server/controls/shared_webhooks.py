@@ -16,13 +16,13 @@ from typing import Any
 import orjson
 
 from ..clock import utc_now
-from ..config import RetryPolicy
-from ..events import DEFAULT_CAPACITY, Event
-from ..store.redis import PREFIX, Client, RedisStore
+from ..config import EVENTS_KEPT, RetryPolicy
+from ..events import Event
+from ..store.redis import Client, RedisStore, key
 from .webhooks import Subscriber, WebhookDispatcher
 
-SUBS, SUB_IDS, COUNTS = PREFIX + b"subs", PREFIX + b"sub-ids", PREFIX + b"sub-counts:"
-DELIVERIES, DELIVERY_ORDER = PREFIX + b"deliveries", PREFIX + b"delivery-order"
+SUBS, SUB_IDS, COUNTS = key("subs"), key("sub-ids"), key("sub-counts:")
+DELIVERIES, DELIVERY_ORDER = key("deliveries"), key("delivery-order")
 OUTCOMES = ("delivered", "failed", "dropped")
 SUBSCRIBE_ONCE = """
 local all = redis.call('HGETALL', KEYS[1])
@@ -76,7 +76,7 @@ class SharedWebhookDispatcher(WebhookDispatcher):
         store: RedisStore,
         policy: RetryPolicy | None = None,
         queue_size: int = 1000,
-        capacity: int = DEFAULT_CAPACITY,
+        capacity: int = EVENTS_KEPT,
     ) -> None:
         super().__init__(policy, queue_size, capacity)
         self._store = store

@@ -19,7 +19,7 @@ import orjson
 from ..clock import iso_utc
 from ..domain import with_fo_statuses
 from ..heap import compact, gc_paused
-from ..spec import ADMIN_DOCUMENT, FieldError, Spec
+from ..http.spec import ADMIN_DOCUMENT, FieldError, Spec
 from ..store import Grant, Store
 
 STATE_FORMAT = "carriyo-sandbox-state/2"

@@ -19,7 +19,7 @@ from pathlib import Path
 import orjson
 from flask import Flask, Response, request
 
-from ..spec import Spec
+from ..http.spec import Spec
 from .state import State, validate_state
 
 log = logging.getLogger("mock_server.state_file")

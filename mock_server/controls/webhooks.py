@@ -23,8 +23,8 @@ from typing import Any
 import orjson
 
 from ..clock import utc_now
-from ..config import RetryPolicy
-from ..events import DEFAULT_CAPACITY, Event
+from ..config import EVENTS_KEPT, RetryPolicy
+from ..events import Event
 
 log = logging.getLogger("mock_server.webhooks")
 
@@ -195,7 +195,7 @@ class WebhookDispatcher:
         self,
         policy: RetryPolicy | None = None,
         queue_size: int = 1000,
-        capacity: int = DEFAULT_CAPACITY,
+        capacity: int = EVENTS_KEPT,
     ) -> None:
         self.policy = policy or RetryPolicy()
         self.queue_size = queue_size

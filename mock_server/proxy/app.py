@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from ..app import DELAYS
-from ..errors import detail, error_body
-from ..wsgi import ADMIN_PREFIX, take_body
+from ..http.errors import detail, error_body
+from ..http.wsgi import ADMIN_PREFIX, take_body
 from .forward import Exchange, Request, Upstream, UpstreamError, read_request
 from .har import HarRecorder
 from .judge import Judge, Outgoing, Violation

@@ -62,7 +62,7 @@ def proxy(args: argparse.Namespace) -> int:
     """Serve the proxy until SIGTERM or SIGINT; then write the report."""
     from contract_tests.tiers import parse_tiers
 
-    from ..server import make_server, serve_until_signalled
+    from ..run.server import make_server, serve_until_signalled
     from .app import ProxyApp, ProxyOptions
     from .forward import Upstream
     from .har import HarRecorder

@@ -4,7 +4,7 @@ part), compiled, and what is wrong with a request or a response under it.
 A request: its path, query and header parameters and its JSON body against the operation's
 schemas. A response: its status documented for the operation, its content type one the status
 documents, its body valid under that media type's schema, the headers the status requires
-present. The validators are the sandbox's (mock_server.spec: jsonschema-rs first, jsonschema to
+present. The validators are the sandbox's (mock_server.http.spec: jsonschema-rs first, jsonschema to
 name the field), over the view instead of the whole spec.
 """
 
@@ -22,9 +22,9 @@ from contract_tests.conformance import OPERATIONS
 from contract_tests.spec import documented_view
 from contract_tests.tiers import Claim
 
-from ..errors import ApiError
-from ..spec import JSON_MEDIA, PUBLIC_DOCUMENT, SPEC_PATH, Spec
-from ..validation import BOOLEANS, JSON_TYPES, MAX_JSON_DEPTH, shallow
+from ..http.errors import ApiError
+from ..http.spec import JSON_MEDIA, PUBLIC_DOCUMENT, SPEC_PATH, Spec
+from ..http.validation import BOOLEANS, JSON_TYPES, MAX_JSON_DEPTH, shallow
 from .forward import Request, Response
 from .operations import HTTP_METHODS, Match, Operations
 

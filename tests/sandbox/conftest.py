@@ -11,7 +11,7 @@ import pytest
 
 from mock_server.app import create_app
 from mock_server.config import SandboxConfig
-from mock_server.spec import Spec, load_spec
+from mock_server.http.spec import Spec, load_spec
 from tests.sandbox.client import AUTH, TENANT, CheckedClient
 from tests.sandbox.operations import OPERATION_SETS
 from tests.sandbox.response_checker import ResponseChecker

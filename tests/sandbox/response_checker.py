@@ -21,7 +21,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 from werkzeug.test import TestResponse
 
-from mock_server.spec import ADMIN_SPEC_PATH, BASE_URI, SPEC_PATH, Spec
+from mock_server.http.spec import ADMIN_SPEC_PATH, BASE_URI, SPEC_PATH, Spec
 
 Json = dict[str, Any]
 

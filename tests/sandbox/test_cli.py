@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from mock_server.cli import add_serve_options, config_from_args
 from mock_server.config import Client
-from mock_server.contract_runner import failure_table, outcomes
+from mock_server.run.cli import add_serve_options, config_from_args
+from mock_server.run.contract_runner import failure_table, outcomes
 from tests.launcher import CLI_SERVE, PYTHON_M, running
 
 CLI = str(Path(sys.executable).parent / "carriyo-sandbox")

@@ -15,8 +15,8 @@ import yaml
 from flask.testing import FlaskClient
 
 from mock_server.app import create_app
-from mock_server.server import BackgroundServer
-from mock_server.spec import SPEC_PATH
+from mock_server.http.spec import SPEC_PATH
+from mock_server.run.server import BackgroundServer
 from tests.spec.test_operations import EXPECTED_OPERATION_IDS
 
 INSTALL_CHROMIUM = "apt-get install -y chromium"

@@ -17,8 +17,8 @@ import orjson
 import pytest
 
 from mock_server.config import DEFAULT_FIXTURES, SandboxConfig
+from mock_server.http.spec import SchemaValidator, Spec
 from mock_server.sandbox import Sandbox
-from mock_server.spec import SchemaValidator, Spec
 
 Json = dict[str, Any]
 WRONG_VALUES: tuple[Any, ...] = (None, 12, "not-a-date", "", [], {}, True, -1.5, "x@")

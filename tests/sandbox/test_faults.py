@@ -20,9 +20,9 @@ from flask.testing import FlaskClient
 
 from mock_server.controls.faults import FAULT_HEADER
 from mock_server.domain import CONCURRENT_UPDATE
-from mock_server.server import BackgroundServer
-from mock_server.server_granian import TCP_INFO_LAST_DATA_RECV
-from mock_server.spec import Spec
+from mock_server.http.spec import Spec
+from mock_server.run.server import BackgroundServer
+from mock_server.run.server_granian import TCP_INFO_LAST_DATA_RECV
 from tests.launcher import wait_until
 
 if TYPE_CHECKING:

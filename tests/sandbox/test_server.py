@@ -17,7 +17,7 @@ import requests
 
 from mock_server.app import create_app
 from mock_server.config import SandboxConfig
-from mock_server.server import BackgroundServer
+from mock_server.run.server import BackgroundServer
 from tests.launcher import PYTHON_M, Server, running, wait_until
 
 AUTH = {"x-api-key": "k", "tenant-id": "acme-demo"}

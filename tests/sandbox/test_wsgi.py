@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from mock_server import wsgi
-from mock_server.wsgi import BODY_KEY, keep_body, media_type, request_path, take_body
+from mock_server.http import wsgi
+from mock_server.http.wsgi import BODY_KEY, keep_body, media_type, request_path, take_body
 
 
 def environ(body: bytes, length: int | None = None, **extra: Any) -> dict[str, Any]:

@@ -13,8 +13,8 @@ from flask import Flask
 from contract_tests.selftest.fair import BY_NAME
 from mock_server.app import create_app
 from mock_server.config import SandboxConfig
-from mock_server.server import Binding
-from mock_server.server_workers import serve_workers
+from mock_server.run.binding import Binding
+from mock_server.run.server_workers import serve_workers
 
 WORKERS = 2
 

@@ -15,15 +15,15 @@ from collections.abc import Callable
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
+from ..config import SandboxConfig
+from ..domain import DomainError
+from ..service import OrderService
+from ..store import StoreUnavailable
+from ..tokens import TokenService
 from .auth import TOKEN_OPERATION, authenticate, token_view
-from .config import SandboxConfig
-from .domain import DomainError
 from .errors import SERVICE_UNAVAILABLE, ApiError
 from .rendering import answer, error_response
-from .service import OrderService
 from .spec import Spec
-from .store import StoreUnavailable
-from .tokens import TokenService
 from .urls import (
     ROUTES,
     TOKEN_PATH,

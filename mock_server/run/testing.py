@@ -15,9 +15,9 @@ from typing import Any
 
 import orjson
 
-from .app import create_app
-from .config import SandboxConfig
-from .sandbox import Sandbox
+from ..app import create_app
+from ..config import SandboxConfig
+from ..sandbox import Sandbox
 from .server import BackgroundServer
 
 DEFAULT_API_KEY = "sandbox-test-key"

@@ -26,9 +26,9 @@ from typing import NoReturn
 
 from flask import Flask
 
-from .app import DELAYS
-from .heap import freeze_long_lived
-from .server import Binding, http_url
+from ..app import DELAYS
+from ..heap import freeze_long_lived
+from .binding import Binding, http_url
 from .server_granian import GranianServer
 
 log = logging.getLogger("mock_server")

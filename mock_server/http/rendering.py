@@ -7,9 +7,9 @@ from typing import Any
 import orjson
 from flask import Response
 
+from ..store import Record
 from .errors import ApiError
-from .service import etag_of, order_json
-from .store import Record
+from .etags import etag_of
 
 
 def json_response(payload: Any, status: int, headers: dict[str, str] | None = None) -> Response:
@@ -20,9 +20,7 @@ def order_response(record: Record | None, status: int) -> Response:
     """The order with its ETag; `None` is page 004's empty body (no order for the reference)."""
     if record is None:
         return Response(b"", status, mimetype="text/plain")
-    return Response(
-        order_json(record), status, {"ETag": etag_of(record)}, mimetype="application/json"
-    )
+    return Response(record.json(), status, {"ETag": etag_of(record)}, mimetype="application/json")
 
 
 def answer(result: Record | list[Any] | None, status: int) -> Response:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from .clock import published_timestamp
-from .domain import Conflict, DomainError, InvalidRequest, NotFound, NotUpdatable
+from ..clock import published_timestamp
+from ..domain import Conflict, DomainError, InvalidRequest, NotFound, NotUpdatable
 from .spec import FieldError
 
 SERVICE_UNAVAILABLE = (

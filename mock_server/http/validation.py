@@ -13,11 +13,12 @@ import orjson
 from flask import Request
 from werkzeug.datastructures import ImmutableMultiDict
 
+from ..heap import compact, gc_paused
+from ..service import OrderRef, Precondition
+from ..store import KEY_ORDER_ID
 from .errors import ApiError
-from .heap import compact, gc_paused
-from .service import OrderRef
+from .etags import if_match
 from .spec import FieldError, OperationSchemas, SchemaValidator
-from .store import KEY_ORDER_ID
 from .wsgi import media_type, take_body
 
 JSON_TYPES = ("application/json", "application/merge-patch+json")
@@ -95,7 +96,7 @@ class ValidRequest(NamedTuple):
     tenant: str
     body: Any
     key: str
-    if_match: str | None
+    precondition: Precondition | None
     params: dict[str, str]
     query: dict[str, Any]
 
@@ -144,7 +145,7 @@ def read_request(
         tenant,
         body,
         args.get("key", KEY_ORDER_ID),
-        environ.get("HTTP_IF_MATCH"),
+        if_match(environ.get("HTTP_IF_MATCH")),
         path_params,
         query,
     )

@@ -31,6 +31,8 @@ SECRET_OPTIONS = {
 """Options handed to pytest through its environment, never on its command line (visible in the
 process list)."""
 REPORT_OPTION = "contract-report"
+SUITE_TOOLS = ("pytest", "xdist", "hypothesis", "schemathesis", "requests")
+"""What the suite runs on: the `[contract]` extra, not installed with the sandbox alone."""
 
 
 def suite_location(suite: str) -> str:
@@ -97,10 +99,21 @@ def tier_line(report_dir: Path) -> str:
     return str(json.loads(path.read_text(encoding="utf-8"))["summary"]) if path.exists() else ""
 
 
+def require_suite_tools() -> None:
+    """Stop with one line naming the extra to install when the suite's tools are missing."""
+    missing = [name for name in SUITE_TOOLS if importlib.util.find_spec(name) is None]
+    if missing:
+        raise SystemExit(
+            f"carriyo-sandbox contract needs the test tools of the contract suite "
+            f"({', '.join(missing)} not installed): pip install 'carriyo-sandbox[contract]'"
+        )
+
+
 def run_contract_suite(
     suite: str, options: dict[str, str], pytest_args: list[str], junit_xml: Path | None
 ) -> int:
     """Run pytest on the suite with `--name value` for each option; print the summary."""
+    require_suite_tools()
     with tempfile.TemporaryDirectory(prefix="carriyo-contract-") as scratch:
         report = junit_xml or Path(scratch) / "contract.xml"
         report_dir = Path(options.setdefault(REPORT_OPTION, str(Path(scratch) / "report")))

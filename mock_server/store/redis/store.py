@@ -35,8 +35,8 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from ..events import DEFAULT_CAPACITY as EVENTS_KEPT
-from . import (
+from ...config import EVENTS_KEPT
+from .. import (
     KEY_ORDER_ID,
     KEY_PARTNER_REFERENCE,
     MAX_CHANGES,
@@ -51,12 +51,25 @@ from . import (
     StaleRecord,
     StoreUnavailable,
 )
+from .keys import (
+    EVENT_IDS,
+    EVENTS,
+    ORDER_PREFIX,
+    PREFIX,
+    TENANTS,
+    TOKEN_EXPIRY,
+    TOKEN_ORDER,
+    TOKEN_SEQ,
+    TOKENS,
+    VERSION,
+    code_field,
+    log_key,
+    order_key,
+    tenant_key,
+    text,
+)
 from .tracking import Tracker
 
-PREFIX = b"carriyo:"
-ORDER_PREFIX = PREFIX + b"o:"
-EVENTS, EVENT_IDS = PREFIX + b"events", PREFIX + b"event-ids"
-"""The event log's stream (shared_events.py lists it) and the counter of its event ids."""
 CONNECT_TIMEOUT = 2.0
 COMMAND_TIMEOUT = 10.0
 T = TypeVar("T")
@@ -150,37 +163,6 @@ for _, t in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
 end
 redis.call('DEL', KEYS[1])
 """
-
-
-def text(value: str) -> bytes:
-    return value.encode("utf-8", "surrogatepass")
-
-
-def pair(first: str, second: str) -> bytes:
-    """Two names joined unambiguously: the first one length-prefixed."""
-    head = text(first)
-    return b"%d:%s:%s" % (len(head), head, text(second))
-
-
-def order_key(tenant: str, order_id: str) -> bytes:
-    return ORDER_PREFIX + pair(tenant, order_id)
-
-
-def log_key(tenant: str, order_id: str) -> bytes:
-    return PREFIX + b"log:" + pair(tenant, order_id)
-
-
-def tenant_key(kind: str, tenant: str) -> bytes:
-    return PREFIX + kind.encode() + b":" + text(tenant)
-
-
-def code_field(merchant: str, location_code: str) -> bytes:
-    return text(merchant) + b"\0" + text(location_code)
-
-
-TENANTS, VERSION = PREFIX + b"tenants", PREFIX + b"version"
-TOKENS, TOKEN_EXPIRY = PREFIX + b"tokens", PREFIX + b"tokenexpiry"
-TOKEN_ORDER, TOKEN_SEQ = PREFIX + b"tokenorder", PREFIX + b"tokenseq"
 
 
 def grant_bytes(grant: Grant) -> bytes:

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from waitress import create_server, utilities, wasyncore
 
-from .config import MIB
-from .errors import detail, error_body
-from .server import Binding
-from .wsgi import DROP_KEY
+from ..config import MIB
+from ..http.errors import detail, error_body
+from ..http.wsgi import DROP_KEY
+from .binding import Binding
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .service import OrderService
-from .store import Record
+from ..service import OrderService
+from ..store import Record
 from .validation import ValidRequest
 
 Result = tuple[Record | list[dict[str, Any]] | None, int]
@@ -28,22 +28,24 @@ def get_order(service: OrderService, req: ValidRequest) -> Result:
 
 def patch_order(service: OrderService, req: ValidRequest) -> Result:
     """Page 002: update order."""
-    return service.update_order(req.order, req.body, req.if_match), 200
+    return service.update_order(req.order, req.body, req.precondition), 200
 
 
 def patch_location(service: OrderService, req: ValidRequest) -> Result:
     """Page 001: update location."""
-    return service.update_location(req.order, req.fo_id, req.body["location_id"], req.if_match), 200
+    return service.update_location(
+        req.order, req.fo_id, req.body["location_id"], req.precondition
+    ), 200
 
 
 def patch_schedule(service: OrderService, req: ValidRequest) -> Result:
     """Page 003: update schedule."""
-    return service.update_schedule(req.order, req.fo_id, req.body, req.if_match), 200
+    return service.update_schedule(req.order, req.fo_id, req.body, req.precondition), 200
 
 
 def patch_partner_references(service: OrderService, req: ValidRequest) -> Result:
     """Page 000: update partner references."""
-    return service.update_partner_references(req.order, req.fo_id, req.body, req.if_match), 200
+    return service.update_partner_references(req.order, req.fo_id, req.body, req.precondition), 200
 
 
 def notify_shipment(service: OrderService, req: ValidRequest) -> Result:
@@ -53,12 +55,12 @@ def notify_shipment(service: OrderService, req: ValidRequest) -> Result:
 
 def cancel_order(service: OrderService, req: ValidRequest) -> Result:
     """cancel-order."""
-    return service.cancel_order(req.order, req.body, req.if_match), 200
+    return service.cancel_order(req.order, req.body, req.precondition), 200
 
 
 def redact_order(service: OrderService, req: ValidRequest) -> Result:
     """redact-order (no body)."""
-    return service.redact(req.order, req.if_match), 200
+    return service.redact(req.order, req.precondition), 200
 
 
 def change_logs(service: OrderService, req: ValidRequest) -> Result:
@@ -68,7 +70,7 @@ def change_logs(service: OrderService, req: ValidRequest) -> Result:
 
 def merge_fulfillment_orders(service: OrderService, req: ValidRequest) -> Result:
     """merge-fulfillment-orders."""
-    return service.merge(req.order, req.body, req.if_match), 200
+    return service.merge(req.order, req.body, req.precondition), 200
 
 
 def fulfill(service: OrderService, req: ValidRequest) -> Result:
@@ -79,7 +81,7 @@ def fulfill(service: OrderService, req: ValidRequest) -> Result:
         req.body,
         skip_shipping=req.flag("skip_shipping"),
         draft=req.flag("create_draft_shipment"),
-        if_match=req.if_match,
+        precondition=req.precondition,
     ), 200
 
 
@@ -90,30 +92,30 @@ def ship(service: OrderService, req: ValidRequest) -> Result:
         req.fo_id,
         req.body,
         draft=req.flag("create_draft_shipment"),
-        if_match=req.if_match,
+        precondition=req.precondition,
     ), 200
 
 
 def unfulfill(service: OrderService, req: ValidRequest) -> Result:
     """unfulfill-order."""
-    return service.unfulfill(req.order, req.fo_id, req.body, req.if_match), 200
+    return service.unfulfill(req.order, req.fo_id, req.body, req.precondition), 200
 
 
 def split(service: OrderService, req: ValidRequest) -> Result:
     """split-fulfillment-order."""
-    return service.split(req.order, req.fo_id, req.body, req.if_match), 200
+    return service.split(req.order, req.fo_id, req.body, req.precondition), 200
 
 
 def cancel_line_items(service: OrderService, req: ValidRequest) -> Result:
     """cancel-fulfillment-order-line-items."""
-    return service.cancel_line_items(req.order, req.fo_id, req.body, req.if_match), 200
+    return service.cancel_line_items(req.order, req.fo_id, req.body, req.precondition), 200
 
 
 def patch_delivery_method(service: OrderService, req: ValidRequest) -> Result:
     """update-fulfillment-order-delivery-method."""
-    return service.update_delivery_method(req.order, req.fo_id, req.body, req.if_match), 200
+    return service.update_delivery_method(req.order, req.fo_id, req.body, req.precondition), 200
 
 
 def patch_address(service: OrderService, req: ValidRequest) -> Result:
     """update-fulfillment-order-address."""
-    return service.update_address(req.order, req.fo_id, req.body, req.if_match), 200
+    return service.update_address(req.order, req.fo_id, req.body, req.precondition), 200

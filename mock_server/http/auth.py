@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 from flask import Response, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .config import Client, SandboxConfig
+from ..config import Client, SandboxConfig
+from ..tokens import TokenRefused, TokenService
 from .errors import ApiError, detail
 from .rendering import json_response
 from .spec import OperationSchemas
-from .tokens import TokenRefused, TokenService
 from .validation import validate_body
 from .wsgi import OPERATION_KEY
 

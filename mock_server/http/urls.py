@@ -7,8 +7,8 @@ from typing import NamedTuple
 
 from werkzeug.routing import BaseConverter
 
+from ..service import OrderService
 from . import responses
-from .service import OrderService
 from .validation import ValidRequest
 
 

@@ -29,9 +29,9 @@ import orjson
 from granian.constants import HTTPModes
 from granian.http import HTTP1Settings
 
-from .errors import detail, error_body
-from .server import Binding
-from .wsgi import DROP_KEY
+from ..http.errors import detail, error_body
+from ..http.wsgi import DROP_KEY
+from .binding import Binding
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse as WSGIStartResponse

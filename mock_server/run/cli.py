@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .config import (
+from ..config import (
     STORE_SCHEMES,
     STORE_VARIABLE,
     VALIDATORS,
@@ -262,9 +262,9 @@ def refusals(args: argparse.Namespace) -> str | None:
 def serve(args: argparse.Namespace) -> int:
     """Start the sandbox until SIGTERM or SIGINT; then finish the requests in flight, stop the
     webhook workers and save the state. With `--workers N` (a shared store), N processes."""
-    from .app import create_app
-    from .controls.state import InvalidState
-    from .store import StoreUnavailable
+    from ..app import create_app
+    from ..controls.state import InvalidState
+    from ..store import StoreUnavailable
 
     refused = refusals(args)
     if refused:
@@ -279,7 +279,7 @@ def serve(args: argparse.Namespace) -> int:
         raise SystemExit(f"--store: {exc}") from exc
     if args.workers == 1:
         return serve_app(app, args)
-    from .server import Binding
+    from .binding import Binding
     from .server_granian import THREADS
     from .server_workers import serve_workers
 
@@ -291,7 +291,7 @@ def serve(args: argparse.Namespace) -> int:
 
 def serve_app(app: Any, args: argparse.Namespace) -> int:
     """Serve `app` in this process until SIGTERM or SIGINT."""
-    from .heap import freeze_long_lived
+    from ..heap import freeze_long_lived
     from .server import make_server, serve_until_signalled
 
     sandbox = app.extensions["sandbox"]
@@ -419,7 +419,7 @@ def serve_main(argv: list[str] | None = None) -> None:
 
 def add_proxy_commands(commands: Any) -> None:
     """`proxy` and `replay` (mock_server/proxy/cli.py)."""
-    from .proxy.cli import add_proxy_options, add_replay_options, proxy, replay
+    from ..proxy.cli import add_proxy_options, add_replay_options, proxy, replay
 
     for name, summary, description, add_options, run in (
         (

@@ -26,7 +26,7 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from .resources import spec_files
+from ..resources import spec_files
 
 SPEC_PATH, ADMIN_SPEC_PATH = spec_files()
 PUBLIC_DOCUMENT = SPEC_PATH.name

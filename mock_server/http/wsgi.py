@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .config import MIB
+from ..config import MIB
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment

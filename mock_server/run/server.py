@@ -13,12 +13,12 @@ import logging
 import signal
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from types import FrameType
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
-from .app import DELAYS
-from .config import MIB
+from ..app import DELAYS
+from ..config import MIB
+from .binding import Binding, http_url
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
@@ -26,15 +26,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("mock_server")
 SERVERS = ("granian", "waitress")
 DEFAULT_SERVER = SERVERS[0]
-
-
-@dataclass(frozen=True)
-class Binding:
-    """Where a server listens (`port` 0: any free port) and how many threads run requests."""
-
-    host: str
-    port: int
-    threads: int
 
 
 class HttpServer(Protocol):
@@ -77,11 +68,6 @@ def make_server(
 def url_of(server: HttpServer) -> str:
     """`http://host:port` of a bound server."""
     return http_url(server.host, server.port)
-
-
-def http_url(host: str, port: int) -> str:
-    """`http://host:port` (an IPv6 address in brackets)."""
-    return f"http://{f'[{host}]' if ':' in host else host}:{port}"
 
 
 class BackgroundServer:

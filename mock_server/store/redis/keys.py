@@ -1,0 +1,48 @@
+"""The team sandbox's Redis key names, every one under `carriyo:` (the layout is store.py's).
+
+A tenant or id inside a key is length-prefixed where two are joined, so that no two names make the
+same key. The controls' shared parts name their keys with `key()`, never with the prefix itself.
+"""
+
+from __future__ import annotations
+
+PREFIX = b"carriyo:"
+ORDER_PREFIX = PREFIX + b"o:"
+EVENTS, EVENT_IDS = PREFIX + b"events", PREFIX + b"event-ids"
+"""The event log's stream (shared_events.py lists it) and the counter of its event ids."""
+
+
+def key(name: str) -> bytes:
+    """The key `name` of this sandbox's namespace (`key("journal")` -> `carriyo:journal`)."""
+    return PREFIX + name.encode()
+
+
+def text(value: str) -> bytes:
+    return value.encode("utf-8", "surrogatepass")
+
+
+def pair(first: str, second: str) -> bytes:
+    """Two names joined unambiguously: the first one length-prefixed."""
+    head = text(first)
+    return b"%d:%s:%s" % (len(head), head, text(second))
+
+
+def order_key(tenant: str, order_id: str) -> bytes:
+    return ORDER_PREFIX + pair(tenant, order_id)
+
+
+def log_key(tenant: str, order_id: str) -> bytes:
+    return PREFIX + b"log:" + pair(tenant, order_id)
+
+
+def tenant_key(kind: str, tenant: str) -> bytes:
+    return PREFIX + kind.encode() + b":" + text(tenant)
+
+
+def code_field(merchant: str, location_code: str) -> bytes:
+    return text(merchant) + b"\0" + text(location_code)
+
+
+TENANTS, VERSION = PREFIX + b"tenants", PREFIX + b"version"
+TOKENS, TOKEN_EXPIRY = PREFIX + b"tokens", PREFIX + b"tokenexpiry"
+TOKEN_ORDER, TOKEN_SEQ = PREFIX + b"tokenorder", PREFIX + b"tokenseq"
