@@ -187,6 +187,7 @@ def sandbox(fixtures: Path, server: str, log_dir: Path, max_body: int = 0) -> Se
         str(fixtures),
         "--server",
         server,
+        "--quiet",  # the figures are the API's, as before the console access log existed
         *extra,
     ]
     return Server(OURS[server], argv, port, log_dir)
@@ -226,5 +227,6 @@ def proxy(upstream: str, log_dir: Path) -> Server:
         "127.0.0.1",
         "--port",
         str(port),
+        "--quiet",
     ]
     return Server(PROXY, argv, port, log_dir)

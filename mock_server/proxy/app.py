@@ -24,7 +24,7 @@ import orjson
 
 from ..app import DELAYS
 from ..http.errors import detail, error_body
-from ..http.wsgi import ADMIN_PREFIX, take_body
+from ..http.wsgi import ADMIN_PREFIX, OPERATION_KEY, take_body
 from .forward import Exchange, Request, Upstream, UpstreamError, read_request
 from .har import HarRecorder
 from .judge import Judge, Outgoing, Violation
@@ -80,7 +80,7 @@ class ProxyApp:
                 except UpstreamError as exc:
                     log.warning("observe-before %s: %s", read.target, exc.message)
         try:
-            exchange, found = self._forward(request)
+            exchange, found = self._forward(request, environ=environ)
         except UpstreamError as exc:
             log.warning("%s %s: %s", request.method, request.target, exc.message)
             return _error(start_response, exc.status, exc.code, exc.message)
@@ -95,9 +95,14 @@ class ProxyApp:
         start_response(f"{response.status} {response.reason}", headers)
         return [response.body]
 
-    def _forward(self, request: Request, note: str = "") -> tuple[Exchange, list[Violation]]:
-        """Send `request` on; judge, record and log the exchange."""
+    def _forward(
+        self, request: Request, note: str = "", environ: WSGIEnvironment | None = None
+    ) -> tuple[Exchange, list[Violation]]:
+        """Send `request` on; judge, record and log the exchange. The operation the judge
+        matched goes into `environ`, for the access log."""
         outgoing = self.judge.begin(request) if self.judge is not None else None
+        if environ is not None and outgoing is not None and outgoing.match is not None:
+            environ[OPERATION_KEY] = outgoing.match.operation_id
         exchange = self.options.upstream.send(request)
         if note:
             exchange.notes.append(note)

@@ -6,10 +6,13 @@ import argparse
 import logging
 from pathlib import Path
 
+from ..run.access_log import add_quiet_option
+
 log = logging.getLogger("mock_server.proxy")
 
 
 def add_proxy_options(parser: argparse.ArgumentParser) -> None:
+    add_quiet_option(parser)
     parser.add_argument(
         "--upstream",
         required=True,
@@ -62,6 +65,7 @@ def proxy(args: argparse.Namespace) -> int:
     """Serve the proxy until SIGTERM or SIGINT; then write the report."""
     from contract_tests.tiers import parse_tiers
 
+    from ..run.access_log import logged
     from ..run.server import make_server, serve_until_signalled
     from .app import ProxyApp, ProxyOptions
     from .forward import Upstream
@@ -86,7 +90,7 @@ def proxy(args: argparse.Namespace) -> int:
             report_dir=args.report,
         )
     )
-    server = make_server(app, host=args.host, port=args.port)
+    server = make_server(logged(app, args.quiet), host=args.host, port=args.port)
     serve_until_signalled(server, f"Proxy on {{url}} in front of {upstream.base_url}", app.close)
     return 0
 

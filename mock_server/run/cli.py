@@ -20,6 +20,7 @@ from ..config import (
     SandboxConfig,
     parse_clients,
 )
+from .access_log import add_quiet_option
 from .server import DEFAULT_SERVER, SERVERS
 
 log = logging.getLogger("mock_server")
@@ -51,6 +52,7 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
         "(default: the bundled fixtures/)",
     )
     parser.add_argument("--no-fixtures", action="store_true", help="start with no orders at all")
+    add_quiet_option(parser)
     credentials = parser.add_mutually_exclusive_group()
     credentials.add_argument(
         "--api-keys",
@@ -286,17 +288,20 @@ def serve(args: argparse.Namespace) -> int:
     sandbox = app.extensions["sandbox"]
     sandbox.close()  # the store is prepared: each worker makes its own connections
     binding = Binding(args.host, args.port, args.threads or THREADS)
-    return serve_workers(lambda: create_app(config, spec=sandbox.spec), binding, args.workers)
+    return serve_workers(
+        lambda: create_app(config, spec=sandbox.spec), binding, args.workers, quiet=args.quiet
+    )
 
 
 def serve_app(app: Any, args: argparse.Namespace) -> int:
     """Serve `app` in this process until SIGTERM or SIGINT."""
     from ..heap import freeze_long_lived
+    from .access_log import logged
     from .server import make_server, serve_until_signalled
 
     sandbox = app.extensions["sandbox"]
     server = make_server(
-        app,
+        logged(app, args.quiet),
         server=args.server,
         host=args.host,
         port=args.port,

@@ -28,6 +28,7 @@ from flask import Flask
 
 from ..app import DELAYS
 from ..heap import freeze_long_lived
+from .access_log import logged
 from .binding import Binding, http_url
 from .server_granian import GranianServer
 
@@ -51,14 +52,16 @@ def reserve(host: str, port: int) -> socket.socket:
     return sock
 
 
-def worker(make_app: Callable[[], Flask], binding: Binding, ready: int) -> NoReturn:
+def worker(make_app: Callable[[], Flask], binding: Binding, ready: int, quiet: bool) -> NoReturn:
     """One worker process: serve until SIGTERM/SIGINT, then stop as `serve` does."""
     code = 1
     for signum in STOP_SIGNALS:
         signal.signal(signum, stop_waiting)
     try:
         app = make_app()
-        server = GranianServer(app, binding, app.extensions.get(DELAYS), reuse_port=True)
+        server = GranianServer(
+            logged(app, quiet), binding, app.extensions.get(DELAYS), reuse_port=True
+        )
         freeze_long_lived()
         try:
             server.start()
@@ -79,8 +82,11 @@ def worker(make_app: Callable[[], Flask], binding: Binding, ready: int) -> NoRet
         os._exit(code)
 
 
-def serve_workers(make_app: Callable[[], Flask], binding: Binding, workers: int) -> int:
-    """Fork `workers` processes serving `make_app()` on `binding`; return when they are done."""
+def serve_workers(
+    make_app: Callable[[], Flask], binding: Binding, workers: int, *, quiet: bool = False
+) -> int:
+    """Fork `workers` processes serving `make_app()` on `binding` (each with the access log
+    unless `quiet`); return when they are done."""
     reservation = reserve(binding.host, binding.port)
     binding = Binding(binding.host, reservation.getsockname()[1], binding.threads)
     ready_read, ready_write = os.pipe()
@@ -90,7 +96,7 @@ def serve_workers(make_app: Callable[[], Flask], binding: Binding, workers: int)
         if pid == 0:
             os.close(ready_read)
             reservation.close()
-            worker(make_app, binding, ready_write)
+            worker(make_app, binding, ready_write, quiet)
         pids.append(pid)
     os.close(ready_write)
     try:
