@@ -27,7 +27,7 @@ from . import recording
 from .client import ApiClient, curl_line, shown_headers
 from .conformance import SchemaClaim
 from .oracle.resources import public_spec, shipped
-from .settings import max_examples
+from .plugin.settings import max_examples
 
 if TYPE_CHECKING:
     import requests

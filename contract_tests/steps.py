@@ -11,10 +11,11 @@ from hypothesis import strategies as st
 
 from .client import Exchange
 from .model import LINE_STATUSES, ORDER_STATUSES, PENDING, Json, fulfillment_orders, quantities
-from .settings import examples
+from .plugin.marks import verifies
+from .plugin.settings import examples
 from .strategies import orders
 from .target import Target
-from .tiers import Claim, verifies
+from .tiers import Claim
 
 Test = TypeVar("Test", bound=Callable[..., None])
 

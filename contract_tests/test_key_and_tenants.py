@@ -8,8 +8,8 @@ from . import rules
 from .model import without_derived
 from .observation import Observation
 from .operations import OPERATIONS, Operation, arrange, fixed_order, params
+from .plugin.marks import verifies
 from .target import Target
-from .tiers import verifies
 
 pytestmark = pytest.mark.behaviour
 PARTNER_KEY = "partner_order_reference"

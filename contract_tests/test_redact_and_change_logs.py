@@ -14,9 +14,9 @@ from .building import DRAFT, SKIP_SHIPPING, shipment
 from .client import FULFILL, ApiClient, Exchange
 from .observation import Observation
 from .operations import fixed_order
+from .plugin.marks import verifies
 from .steps import property_test, seed_drawn
 from .target import Target
-from .tiers import verifies
 
 pytestmark = pytest.mark.behaviour
 

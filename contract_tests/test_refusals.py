@@ -7,8 +7,8 @@ import pytest
 from . import rules
 from .client import Exchange
 from .operations import OPERATIONS, Operation, arrange, params
+from .plugin.marks import verifies
 from .target import Target
-from .tiers import verifies
 
 pytestmark = pytest.mark.behaviour
 FO_OPERATIONS = [op for op in OPERATIONS if op.on_fulfillment_order]

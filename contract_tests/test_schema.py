@@ -20,7 +20,8 @@ from .client import ApiClient
 from .conformance import SCHEMA_CLAIMS
 from .model import fulfillment_orders
 from .operations import fixed_order
-from .settings import chosen_tiers, max_examples
+from .plugin.marks import verifies
+from .plugin.settings import chosen_tiers, max_examples
 from .spec import (
     EXAMPLE_SCALE,
     NO_COVERAGE_PHASE,
@@ -33,7 +34,7 @@ from .spec import (
     validate,
 )
 from .target import Target
-from .tiers import Tier, verifies
+from .tiers import Tier
 
 pytestmark = pytest.mark.schema
 

@@ -12,11 +12,11 @@ from .building import shipment
 from .model import UPDATABLE_ORDER_STATUSES, Json, all_fo_lines, line_id
 from .observation import Observation
 from .operations import fixed_order
+from .plugin.marks import verifies
 from .samples import order_fields
 from .steps import property_test, seed_drawn
 from .strategies import NOT_DELIVERED
 from .target import Target
-from .tiers import verifies
 
 pytestmark = pytest.mark.behaviour
 FULFILLED_ORDER = frozenset({"partially_fulfilled", "processing", "fulfilled"})

@@ -19,9 +19,9 @@ from . import rules
 from .client import ApiClient
 from .conformance import LINKS_CLAIM
 from .lifecycle import ALL_INVARIANTS, OrderLifecycle
-from .settings import examples, max_examples
+from .plugin.marks import verifies
+from .plugin.settings import examples, max_examples
 from .target import Target
-from .tiers import verifies
 
 if TYPE_CHECKING:
     from requests import Response

@@ -31,10 +31,10 @@ from .model import (
 )
 from .observation import Observation
 from .operations import fixed_order
+from .plugin.marks import verifies
 from .steps import property_test, seed_drawn
 from .strategies import fo_replacements, line_item_replacements, order_field_updates
 from .target import Target
-from .tiers import verifies
 
 pytestmark = pytest.mark.behaviour
 

@@ -7,9 +7,9 @@ import pytest
 
 from . import rules
 from .model import Json, fulfillment_orders
+from .plugin.marks import verifies
 from .samples import order_fields
 from .target import Target
-from .tiers import verifies
 
 pytestmark = pytest.mark.behaviour
 

@@ -17,7 +17,7 @@ from ..auth import AuthenticationFailed, ClientCredentials, TokenSource
 from ..client import ApiClient, Exchange, session_for
 from ..config import resolve
 from ..plugin import clients_file
-from ..server import ServerProcess, running
+from ..plugin.server import ServerProcess, running
 
 pytestmark = [pytest.mark.selftest, pytest.mark.sandbox]
 TENANT = "auth-tenant"

@@ -18,8 +18,8 @@ import pytest
 from .. import rules
 from ..baseline import Baseline, Known
 from ..config import OWN_SANDBOX_CLIENT
+from ..plugin.server import ServerProcess, running
 from ..report import CATALOGUE, ReportedTest, build, write
-from ..server import ServerProcess, running
 from .fair import BY_NAME
 from .runner import Verdict, run_one, serve_command
 
