@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .auth import ClientCredentials
-from .tiers import TIERS, Tier, default_tiers, parse_tiers
+from .oracle.tiers import TIERS, Tier, default_tiers, parse_tiers
 
 SeedMode = Literal["admin", "api"]
 SEED_MODES: tuple[SeedMode, ...] = ("admin", "api")

@@ -21,9 +21,8 @@ from typing import Any, ClassVar
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
 
-from . import rules, samples
+from . import samples
 from .building import DRAFT, SKIP_SHIPPING
-from .checks import match_entries
 from .client import (
     CANCEL_LINE_ITEMS,
     FULFILL,
@@ -35,9 +34,11 @@ from .client import (
     UPDATE_LOCATION,
     UPDATE_PARTNER_REFERENCES,
     UPDATE_SCHEDULE,
-    Exchange,
 )
-from .model import (
+from .oracle import rules
+from .oracle.checks import match_entries
+from .oracle.exchange import Exchange
+from .oracle.model import (
     ADDRESS_BY_METHOD,
     CANCELLATION_REASONS,
     DELIVERY_METHODS,
@@ -53,7 +54,7 @@ from .model import (
     lines,
     quantities,
 )
-from .observation import Observation
+from .oracle.observation import Observation
 from .strategies import (
     NOT_DELIVERED,
     fo_replacements,

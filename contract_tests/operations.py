@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from . import rules
 from .building import DRAFT, SKIP_SHIPPING
 from .client import (
     CANCEL_LINE_ITEMS,
@@ -25,9 +24,10 @@ from .client import (
     UPDATE_PARTNER_REFERENCES,
     UPDATE_SCHEDULE,
     ApiClient,
-    Exchange,
 )
-from .model import Json, carried_by, fulfillment_orders, lines
+from .oracle import rules
+from .oracle.exchange import Exchange
+from .oracle.model import Json, carried_by, fulfillment_orders, lines
 from .samples import ADDRESSES, order_fields
 from .target import Target
 

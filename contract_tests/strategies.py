@@ -13,7 +13,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from . import samples
-from .model import (
+from .oracle.model import (
     ADDRESS_BY_METHOD,
     DELIVERY_METHODS,
     LINE_STATUSES,

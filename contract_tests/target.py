@@ -16,10 +16,11 @@ from dataclasses import dataclass
 
 from . import building
 from .building import SeedingFailed
-from .client import ApiClient, Exchange
+from .client import ApiClient
 from .config import TargetConfig
-from .model import LINE_STATUSES, Json
-from .observation import Observation
+from .oracle.exchange import Exchange
+from .oracle.model import LINE_STATUSES, Json
+from .oracle.observation import Observation
 
 _ORDER_ONLY_KEYS = ("order_id", "status", "tenant", "creation_date", "update_date")
 _FO_LINE_INPUT_KEYS = ("id", "quantity")

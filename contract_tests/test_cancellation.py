@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from hypothesis import strategies as st
 
-from . import rules
 from .client import CANCEL_LINE_ITEMS
-from .model import CANCELLABLE_ORDER_STATUSES, CANCELLATION_REASONS, PENDING, Json, line_id
-from .observation import Observation
+from .oracle import rules
+from .oracle.model import CANCELLABLE_ORDER_STATUSES, CANCELLATION_REASONS, PENDING, Json, line_id
+from .oracle.observation import Observation
 from .steps import draw_items, listed, property_test, seed_drawn, seed_holding
 from .target import Target
 

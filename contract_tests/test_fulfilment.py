@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from hypothesis import strategies as st
 
-from . import rules
 from .building import DRAFT, SKIP_SHIPPING
 from .client import FULFILL, SHIP, UNFULFILL
-from .model import PENDING, TERMINAL, Json, lines
-from .observation import Observation
+from .oracle import rules
+from .oracle.model import PENDING, TERMINAL, Json, lines
+from .oracle.observation import Observation
 from .steps import draw_items, listed, property_test, seed_holding
 from .target import Target
 

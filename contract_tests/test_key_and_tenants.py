@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from . import rules
-from .model import without_derived
-from .observation import Observation
 from .operations import OPERATIONS, Operation, arrange, fixed_order, params
+from .oracle import rules
+from .oracle.model import without_derived
+from .oracle.observation import Observation
 from .plugin.marks import verifies
 from .target import Target
 

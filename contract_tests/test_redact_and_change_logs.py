@@ -9,11 +9,12 @@ from collections.abc import Callable
 import pytest
 from hypothesis import strategies as st
 
-from . import rules
 from .building import DRAFT, SKIP_SHIPPING, shipment
-from .client import FULFILL, ApiClient, Exchange
-from .observation import Observation
+from .client import FULFILL, ApiClient
 from .operations import fixed_order
+from .oracle import rules
+from .oracle.exchange import Exchange
+from .oracle.observation import Observation
 from .plugin.marks import verifies
 from .steps import property_test, seed_drawn
 from .target import Target

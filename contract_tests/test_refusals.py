@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from . import rules
-from .client import Exchange
 from .operations import OPERATIONS, Operation, arrange, params
+from .oracle import rules
+from .oracle.exchange import Exchange
 from .plugin.marks import verifies
 from .target import Target
 

@@ -14,12 +14,13 @@ import pytest
 from hypothesis import assume, settings
 from schemathesis import Case
 
-from . import rules
 from .binding import bind
 from .client import ApiClient
-from .conformance import SCHEMA_CLAIMS
-from .model import fulfillment_orders
 from .operations import fixed_order
+from .oracle import rules
+from .oracle.conformance import SCHEMA_CLAIMS
+from .oracle.model import fulfillment_orders
+from .oracle.tiers import Tier
 from .plugin.marks import verifies
 from .plugin.settings import chosen_tiers, max_examples
 from .spec import (
@@ -34,7 +35,6 @@ from .spec import (
     validate,
 )
 from .target import Target
-from .tiers import Tier
 
 pytestmark = pytest.mark.schema
 

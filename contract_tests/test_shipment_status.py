@@ -7,11 +7,11 @@ from typing import Any
 import pytest
 from hypothesis import strategies as st
 
-from . import rules
 from .building import shipment
-from .model import UPDATABLE_ORDER_STATUSES, Json, all_fo_lines, line_id
-from .observation import Observation
 from .operations import fixed_order
+from .oracle import rules
+from .oracle.model import UPDATABLE_ORDER_STATUSES, Json, all_fo_lines, line_id
+from .oracle.observation import Observation
 from .plugin.marks import verifies
 from .samples import order_fields
 from .steps import property_test, seed_drawn

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from . import rules
 from .client import SPLIT
-from .model import DELIVERY_METHODS, PENDING, TERMINAL, Json, fulfillment_orders, quantities
-from .observation import Observation
+from .oracle import rules
+from .oracle.model import DELIVERY_METHODS, PENDING, TERMINAL, Json, fulfillment_orders, quantities
+from .oracle.observation import Observation
 from .steps import draw_items, listed, property_test, seed_holding
 from .target import Target
 

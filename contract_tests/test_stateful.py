@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, assume, settings
 from hypothesis.stateful import run_state_machine_as_test
 
-from . import rules
 from .client import ApiClient
-from .conformance import LINKS_CLAIM
 from .lifecycle import ALL_INVARIANTS, OrderLifecycle
+from .oracle import rules
+from .oracle.conformance import LINKS_CLAIM
 from .plugin.marks import verifies
 from .plugin.settings import examples, max_examples
 from .target import Target

@@ -16,8 +16,9 @@ import pytest
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from . import rules
-from .model import (
+from .operations import fixed_order
+from .oracle import rules
+from .oracle.model import (
     IN_PROGRESS,
     PENDING,
     TERMINAL,
@@ -29,8 +30,7 @@ from .model import (
     pending_lines,
     terminal_lines,
 )
-from .observation import Observation
-from .operations import fixed_order
+from .oracle.observation import Observation
 from .plugin.marks import verifies
 from .steps import property_test, seed_drawn
 from .strategies import fo_replacements, line_item_replacements, order_field_updates

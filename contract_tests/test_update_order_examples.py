@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from . import rules
-from .model import Json, fulfillment_orders
+from .oracle import rules
+from .oracle.model import Json, fulfillment_orders
 from .plugin.marks import verifies
 from .samples import order_fields
 from .target import Target

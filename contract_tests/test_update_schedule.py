@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import strategies as st
 
-from . import rules
 from .client import UPDATE_SCHEDULE
-from .model import PENDING
-from .observation import Observation
+from .oracle import rules
+from .oracle.model import PENDING
+from .oracle.observation import Observation
 from .steps import draw_fo, property_test, seed_drawn
 from .strategies import windows
 from .target import Target

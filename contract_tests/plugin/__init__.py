@@ -22,14 +22,14 @@ from typing import Any
 
 import pytest
 
-from .. import baseline as baselines
-from .. import recording
-from .. import report as reports
 from ..auth import TokenSource
 from ..client import ApiClient, session_for
 from ..config import OPTIONS, TargetConfig, resolve
+from ..oracle import baseline as baselines
+from ..oracle import recording
+from ..oracle import report as reports
+from ..oracle.tiers import MEANING, TIERS
 from ..target import Target
-from ..tiers import MEANING, TIERS
 from . import server
 from . import settings as contract_settings
 from .marks import CLAIMS_MARKER

@@ -8,7 +8,7 @@ from typing import TypeVar
 
 import pytest
 
-from ..tiers import Claim, weakest
+from ..oracle.tiers import Claim, weakest
 
 CLAIMS_MARKER = "claims"
 Test = TypeVar("Test", bound=Callable[..., object])

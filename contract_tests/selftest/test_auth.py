@@ -14,8 +14,9 @@ import pytest
 import requests
 
 from ..auth import AuthenticationFailed, ClientCredentials, TokenSource
-from ..client import ApiClient, Exchange, session_for
+from ..client import ApiClient, session_for
 from ..config import resolve
+from ..oracle.exchange import Exchange
 from ..plugin import clients_file
 from ..plugin.server import ServerProcess, running
 

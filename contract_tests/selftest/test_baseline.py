@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from .. import rules
-from ..baseline import Baseline, BaselineError, dump, load
+from ..oracle import rules
+from ..oracle.baseline import Baseline, BaselineError, dump, load
 
 pytestmark = [pytest.mark.selftest, pytest.mark.sandbox]
 CLAIMS = [rule.name for rule in rules.ALL_RULES]

@@ -18,9 +18,9 @@ from urllib.parse import parse_qsl
 import orjson
 import yaml
 
-from contract_tests.conformance import OPERATIONS
-from contract_tests.spec import documented_view
-from contract_tests.tiers import Claim
+from contract_tests.oracle.conformance import OPERATIONS
+from contract_tests.oracle.documented import documented_view
+from contract_tests.oracle.tiers import Claim
 
 from ..errors import ApiError
 from ..spec import JSON_MEDIA, PUBLIC_DOCUMENT, SPEC_PATH, Spec

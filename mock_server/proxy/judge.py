@@ -28,10 +28,10 @@ from urllib.parse import parse_qsl, quote
 
 import orjson
 
-from contract_tests import report as reports
-from contract_tests.client import Exchange as Seen
-from contract_tests.observation import Observation
-from contract_tests.tiers import Claim, Tier
+from contract_tests.oracle import report as reports
+from contract_tests.oracle.exchange import Exchange as Seen
+from contract_tests.oracle.observation import Observation
+from contract_tests.oracle.tiers import Claim, Tier
 
 from .documented import NOT_JSON, TOO_DEEP, DocumentedSpec, read_json
 from .forward import Exchange, Request

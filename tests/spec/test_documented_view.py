@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
-from contract_tests.spec import SANDBOX_MARK, documented_view
+from contract_tests.oracle.documented import SANDBOX_MARK, documented_view
 from tests.spec.spec_tools import resolve_pointer, walk
 
 Json = dict[str, Any]

@@ -1,8 +1,9 @@
 """Evidence tiers: how sure the suite is that the documentation says what a check asserts.
 
-Every claim the suite checks (a rule of rules.py, a Schemathesis check group of spec.py) has
-exactly one tier, and every test carries exactly one tier marker, the weakest tier of the claims
-it verifies (`verifies(...)`), so that `-m documented` runs documented claims only:
+Every claim the suite checks (a rule of rules.py, a Schemathesis check group of conformance.py)
+has exactly one tier, and every test carries exactly one tier marker, the weakest tier of the
+claims it verifies (`verifies(...)`, in the plugin's marks.py), so that `-m documented` runs
+documented claims only:
 
 - `documented`: a sentence of the pages or of the published docs says it, and admits no other
   reading (the claim quotes it);
