@@ -23,18 +23,6 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition,
 
 from . import samples
 from .building import DRAFT, SKIP_SHIPPING
-from .client import (
-    CANCEL_LINE_ITEMS,
-    FULFILL,
-    SHIP,
-    SPLIT,
-    UNFULFILL,
-    UPDATE_ADDRESS,
-    UPDATE_DELIVERY_METHOD,
-    UPDATE_LOCATION,
-    UPDATE_PARTNER_REFERENCES,
-    UPDATE_SCHEDULE,
-)
 from .oracle import rules
 from .oracle.checks import match_entries
 from .oracle.exchange import Exchange
@@ -63,7 +51,19 @@ from .strategies import (
     orders,
     windows,
 )
-from .target import Locations, Target
+from .target.client import (
+    CANCEL_LINE_ITEMS,
+    FULFILL,
+    SHIP,
+    SPLIT,
+    UNFULFILL,
+    UPDATE_ADDRESS,
+    UPDATE_DELIVERY_METHOD,
+    UPDATE_LOCATION,
+    UPDATE_PARTNER_REFERENCES,
+    UPDATE_SCHEDULE,
+)
+from .target.target import Locations, Target
 
 INVARIANTS = (rules.NO_SERVER_ERROR, rules.TERMINAL_NEVER_CHANGE, rules.STATUSES_IN_ENUMS)
 """Checked after every step (and REFUSAL_CHANGES_NOTHING after every 4xx)."""

@@ -11,7 +11,11 @@ from dataclasses import dataclass, field
 import pytest
 
 from .building import DRAFT, SKIP_SHIPPING
-from .client import (
+from .oracle import rules
+from .oracle.exchange import Exchange
+from .oracle.model import Json, carried_by, fulfillment_orders, lines
+from .samples import ADDRESSES, order_fields
+from .target.client import (
     CANCEL_LINE_ITEMS,
     FULFILL,
     SHIP,
@@ -25,11 +29,7 @@ from .client import (
     UPDATE_SCHEDULE,
     ApiClient,
 )
-from .oracle import rules
-from .oracle.exchange import Exchange
-from .oracle.model import Json, carried_by, fulfillment_orders, lines
-from .samples import ADDRESSES, order_fields
-from .target import Target
+from .target.target import Target
 
 WINDOW = {"scheduled_from": "2027-03-01T09:00:00Z", "scheduled_to": "2027-03-01T13:00:00Z"}
 ITEM = [{"id": "item-1", "quantity": 1}]

@@ -22,7 +22,7 @@ from .oracle.tiers import Claim
 from .plugin.marks import verifies
 from .plugin.settings import examples
 from .strategies import orders
-from .target import Target
+from .target.target import Target
 
 Test = TypeVar("Test", bound=Callable[..., None])
 

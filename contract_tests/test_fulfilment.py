@@ -13,12 +13,12 @@ import pytest
 from hypothesis import strategies as st
 
 from .building import DRAFT, SKIP_SHIPPING
-from .client import FULFILL, SHIP, UNFULFILL
 from .oracle import rules
 from .oracle.model import PENDING, TERMINAL, Json, lines
 from .oracle.observation import Observation
 from .steps import draw_items, listed, property_test, seed_holding
-from .target import Target
+from .target.client import FULFILL, SHIP, UNFULFILL
+from .target.target import Target
 
 pytestmark = pytest.mark.behaviour
 SHIPPING_METHODS = frozenset({"DELIVERY", "COLLECTION"})

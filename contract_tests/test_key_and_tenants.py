@@ -9,7 +9,7 @@ from .oracle import rules
 from .oracle.model import without_derived
 from .oracle.observation import Observation
 from .plugin.marks import verifies
-from .target import Target
+from .target.target import Target
 
 pytestmark = pytest.mark.behaviour
 PARTNER_KEY = "partner_order_reference"

@@ -10,14 +10,14 @@ import pytest
 from hypothesis import strategies as st
 
 from .building import DRAFT, SKIP_SHIPPING, shipment
-from .client import FULFILL, ApiClient
 from .operations import fixed_order
 from .oracle import rules
 from .oracle.exchange import Exchange
 from .oracle.observation import Observation
 from .plugin.marks import verifies
 from .steps import property_test, seed_drawn
-from .target import Target
+from .target.client import FULFILL, ApiClient
+from .target.target import Target
 
 pytestmark = pytest.mark.behaviour
 

@@ -8,7 +8,7 @@ from .operations import OPERATIONS, Operation, arrange, params
 from .oracle import rules
 from .oracle.exchange import Exchange
 from .plugin.marks import verifies
-from .target import Target
+from .target.target import Target
 
 pytestmark = pytest.mark.behaviour
 FO_OPERATIONS = [op for op in OPERATIONS if op.on_fulfillment_order]

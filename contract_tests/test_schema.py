@@ -14,8 +14,6 @@ import pytest
 from hypothesis import assume, settings
 from schemathesis import Case
 
-from .binding import bind
-from .client import ApiClient
 from .operations import fixed_order
 from .oracle import rules
 from .oracle.conformance import SCHEMA_CLAIMS
@@ -23,7 +21,9 @@ from .oracle.model import fulfillment_orders
 from .oracle.tiers import Tier
 from .plugin.marks import verifies
 from .plugin.settings import chosen_tiers, max_examples
-from .spec import (
+from .target.binding import bind
+from .target.client import ApiClient
+from .target.schema import (
     EXAMPLE_SCALE,
     NO_COVERAGE_PHASE,
     VIEWS,
@@ -34,7 +34,7 @@ from .spec import (
     shadowed,
     validate,
 )
-from .target import Target
+from .target.target import Target
 
 pytestmark = pytest.mark.schema
 

@@ -16,7 +16,7 @@ from .plugin.marks import verifies
 from .samples import order_fields
 from .steps import property_test, seed_drawn
 from .strategies import NOT_DELIVERED
-from .target import Target
+from .target.target import Target
 
 pytestmark = pytest.mark.behaviour
 FULFILLED_ORDER = frozenset({"partially_fulfilled", "processing", "fulfilled"})

@@ -34,7 +34,7 @@ from .oracle.observation import Observation
 from .plugin.marks import verifies
 from .steps import property_test, seed_drawn
 from .strategies import fo_replacements, line_item_replacements, order_field_updates
-from .target import Target
+from .target.target import Target
 
 pytestmark = pytest.mark.behaviour
 

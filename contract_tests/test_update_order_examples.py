@@ -9,7 +9,7 @@ from .oracle import rules
 from .oracle.model import Json, fulfillment_orders
 from .plugin.marks import verifies
 from .samples import order_fields
-from .target import Target
+from .target.target import Target
 
 pytestmark = pytest.mark.behaviour
 

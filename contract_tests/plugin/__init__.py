@@ -6,7 +6,7 @@ fallbacks `CONTRACT_*`). Without a base URL the session starts the sandbox itsel
 mock_server --no-fixtures --clients FILE` on a free port, knowing one made-up client; under
 pytest-xdist each worker starts its own) and stops it at the end.
 
-Every test of the suite carries exactly one tier marker (tiers.py); the tiers not chosen are
+Every test of the suite carries exactly one tier marker (marks.py); the tiers not chosen are
 deselected, and against a base URL the selftest (which starts sandboxes of its own) is not
 collected at all.
 """
@@ -22,14 +22,14 @@ from typing import Any
 
 import pytest
 
-from ..auth import TokenSource
-from ..client import ApiClient, session_for
-from ..config import OPTIONS, TargetConfig, resolve
 from ..oracle import baseline as baselines
 from ..oracle import recording
 from ..oracle import report as reports
 from ..oracle.tiers import MEANING, TIERS
-from ..target import Target
+from ..target.auth import TokenSource
+from ..target.client import ApiClient, session_for
+from ..target.config import OPTIONS, TargetConfig, resolve
+from ..target.target import Target
 from . import server
 from . import settings as contract_settings
 from .marks import CLAIMS_MARKER

@@ -13,12 +13,12 @@ from collections.abc import Callable, Iterator
 import pytest
 import requests
 
-from ..auth import AuthenticationFailed, ClientCredentials, TokenSource
-from ..client import ApiClient, session_for
-from ..config import resolve
 from ..oracle.exchange import Exchange
 from ..plugin import clients_file
 from ..plugin.server import ServerProcess, running
+from ..target.auth import AuthenticationFailed, ClientCredentials, TokenSource
+from ..target.client import ApiClient, session_for
+from ..target.config import resolve
 
 pytestmark = [pytest.mark.selftest, pytest.mark.sandbox]
 TENANT = "auth-tenant"

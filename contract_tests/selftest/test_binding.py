@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
-from ..binding import SHAPES, bind
-from ..client import ApiClient
-from ..spec import call, load_schema, shadowed
-from ..target import Target
+from ..target.binding import SHAPES, bind
+from ..target.client import ApiClient
+from ..target.schema import call, load_schema, shadowed
+from ..target.target import Target
 
 pytestmark = [pytest.mark.selftest, pytest.mark.sandbox]
 LINES = [{"id": "L-a", "quantity": 2}, {"line_item_id": "L-b", "quantity": 1}]

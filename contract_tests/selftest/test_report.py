@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
-from ..config import OWN_SANDBOX_CLIENT
 from ..oracle import rules
 from ..oracle.baseline import Baseline, Known
 from ..oracle.report import CATALOGUE, ReportedTest, build, write
 from ..plugin.server import ServerProcess, running
+from ..target.config import OWN_SANDBOX_CLIENT
 from .fair import BY_NAME
 from .runner import Verdict, run_one, serve_command
 

@@ -11,8 +11,8 @@ from urllib.parse import quote, urlsplit
 
 import requests
 
+from ..oracle.exchange import Exchange
 from .auth import TokenSource
-from .oracle.exchange import Exchange
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 TIMEOUT = 30.0

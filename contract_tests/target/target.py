@@ -14,13 +14,13 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import building
-from .building import SeedingFailed
+from .. import building
+from ..building import SeedingFailed
+from ..oracle.exchange import Exchange
+from ..oracle.model import LINE_STATUSES, Json
+from ..oracle.observation import Observation
 from .client import ApiClient
 from .config import TargetConfig
-from .oracle.exchange import Exchange
-from .oracle.model import LINE_STATUSES, Json
-from .oracle.observation import Observation
 
 _ORDER_ONLY_KEYS = ("order_id", "status", "tenant", "creation_date", "update_date")
 _FO_LINE_INPUT_KEYS = ("id", "quantity")

@@ -1,6 +1,8 @@
-"""`openapi.yaml` for Schemathesis, whole or as its documented view (oracle/documented.py), with
-the repository's `schemathesis.toml`. The documented and reading tiers test against the view;
-the sandbox tier tests the whole spec.
+"""The Schemathesis side of the suite: `openapi.yaml` for Schemathesis, whole or as its
+documented view (oracle/documented.py), with the repository's `schemathesis.toml`; each case sent
+to the target with the suite's credentials (`call`), and its answer judged by a claim's checks
+(`validate`). The documented and reading tiers test against the view; the sandbox tier tests the
+whole spec. It lives with the client, not in the oracle, which never imports Schemathesis.
 
 Loaded when a test module is imported (after the plugin has read `--max-examples`). The target
 is given per call (`base_url=`, `headers=`): `schemathesis.pytest.from_fixture` would be the
@@ -17,13 +19,13 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 import yaml
 
+from ..oracle import recording
+from ..oracle.conformance import SchemaClaim
+from ..oracle.documented import documented_view
+from ..oracle.exchange import curl_line, shown_headers
+from ..oracle.resources import public_spec, shipped
+from ..plugin.settings import max_examples
 from .client import ApiClient
-from .oracle import recording
-from .oracle.conformance import SchemaClaim
-from .oracle.documented import documented_view
-from .oracle.exchange import curl_line, shown_headers
-from .oracle.resources import public_spec, shipped
-from .plugin.settings import max_examples
 
 if TYPE_CHECKING:
     import requests
