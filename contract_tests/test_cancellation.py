@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from hypothesis import strategies as st
 
+from .generation.steps import draw_items, listed, property_test, seed_drawn, seed_holding
 from .oracle import rules
 from .oracle.model import CANCELLABLE_ORDER_STATUSES, CANCELLATION_REASONS, PENDING, Json, line_id
 from .oracle.observation import Observation
-from .steps import draw_items, listed, property_test, seed_drawn, seed_holding
 from .target.client import CANCEL_LINE_ITEMS
 from .target.target import Target
 

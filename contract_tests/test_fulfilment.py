@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from hypothesis import strategies as st
 
-from .building import DRAFT, SKIP_SHIPPING
+from .generation.building import DRAFT, SKIP_SHIPPING
+from .generation.steps import draw_items, listed, property_test, seed_holding
 from .oracle import rules
 from .oracle.model import PENDING, TERMINAL, Json, lines
 from .oracle.observation import Observation
-from .steps import draw_items, listed, property_test, seed_holding
 from .target.client import FULFILL, SHIP, UNFULFILL
 from .target.target import Target
 

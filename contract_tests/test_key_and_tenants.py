@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .operations import OPERATIONS, Operation, arrange, fixed_order, params
+from .generation.operations import OPERATIONS, Operation, arrange, fixed_order, params
 from .oracle import rules
 from .oracle.model import without_derived
 from .oracle.observation import Observation

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import assume
 from hypothesis import strategies as st
 
+from .generation.steps import draw_fo, property_test, seed_drawn
 from .oracle import rules
 from .oracle.model import UPDATABLE_ORDER_STATUSES, Json, fulfillment_orders, lines
 from .oracle.observation import Observation
-from .steps import draw_fo, property_test, seed_drawn
 from .target.client import UPDATE_PARTNER_REFERENCES
 from .target.target import Target
 

@@ -9,13 +9,13 @@ from collections.abc import Callable
 import pytest
 from hypothesis import strategies as st
 
-from .building import DRAFT, SKIP_SHIPPING, shipment
-from .operations import fixed_order
+from .generation.building import DRAFT, SKIP_SHIPPING, shipment
+from .generation.operations import fixed_order
+from .generation.steps import property_test, seed_drawn
 from .oracle import rules
 from .oracle.exchange import Exchange
 from .oracle.observation import Observation
 from .plugin.marks import verifies
-from .steps import property_test, seed_drawn
 from .target.client import FULFILL, ApiClient
 from .target.target import Target
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .operations import OPERATIONS, Operation, arrange, params
+from .generation.operations import OPERATIONS, Operation, arrange, params
 from .oracle import rules
 from .oracle.exchange import Exchange
 from .plugin.marks import verifies

@@ -1,8 +1,8 @@
 """Schema conformance of every operation a client calls (Schemathesis, every built-in check): the
 token endpoint, those on orders and their fulfillment orders, page 004's notification (and, in the
-sandbox tier, its deprecated path), each case bound to an order seeded for it (binding.py) so that
-it reaches the operation's logic; and the documented `x-api-key` and `tenant-id` headers required
-on every operation on orders."""
+sandbox tier, its deprecated path), each case bound to an order seeded for it (target/binding.py) so
+that it reaches the operation's logic; and the documented `x-api-key` and `tenant-id` headers
+required on every operation on orders."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import assume, settings
 from schemathesis import Case
 
-from .operations import fixed_order
+from .generation.operations import fixed_order
 from .oracle import rules
 from .oracle.conformance import SCHEMA_CLAIMS
 from .oracle.model import fulfillment_orders

@@ -7,15 +7,15 @@ from typing import Any
 import pytest
 from hypothesis import strategies as st
 
-from .building import shipment
-from .operations import fixed_order
+from .generation.building import shipment
+from .generation.operations import fixed_order
+from .generation.samples import order_fields
+from .generation.steps import property_test, seed_drawn
+from .generation.strategies import NOT_DELIVERED
 from .oracle import rules
 from .oracle.model import UPDATABLE_ORDER_STATUSES, Json, all_fo_lines, line_id
 from .oracle.observation import Observation
 from .plugin.marks import verifies
-from .samples import order_fields
-from .steps import property_test, seed_drawn
-from .strategies import NOT_DELIVERED
 from .target.target import Target
 
 pytestmark = pytest.mark.behaviour

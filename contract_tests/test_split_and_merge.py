@@ -7,10 +7,10 @@ import pytest
 from hypothesis import assume
 from hypothesis import strategies as st
 
+from .generation.steps import draw_items, listed, property_test, seed_holding
 from .oracle import rules
 from .oracle.model import DELIVERY_METHODS, PENDING, TERMINAL, Json, fulfillment_orders, quantities
 from .oracle.observation import Observation
-from .steps import draw_items, listed, property_test, seed_holding
 from .target.client import SPLIT
 from .target.target import Target
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, assume, settings
 from hypothesis.stateful import run_state_machine_as_test
 
-from .lifecycle import ALL_INVARIANTS, OrderLifecycle
+from .generation.lifecycle import ALL_INVARIANTS, OrderLifecycle
 from .oracle import rules
 from .oracle.conformance import LINKS_CLAIM
 from .plugin.marks import verifies

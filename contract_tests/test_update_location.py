@@ -12,10 +12,10 @@ from collections.abc import Callable
 import pytest
 from hypothesis import strategies as st
 
+from .generation.steps import draw_fo, property_test, seed_drawn
 from .oracle import rules
 from .oracle.model import PENDING, TERMINAL, UPDATABLE_ORDER_STATUSES
 from .oracle.observation import Observation
-from .steps import draw_fo, property_test, seed_drawn
 from .target.client import UPDATE_LOCATION
 from .target.target import Locations, Target
 

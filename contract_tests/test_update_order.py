@@ -16,7 +16,9 @@ import pytest
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from .operations import fixed_order
+from .generation.operations import fixed_order
+from .generation.steps import property_test, seed_drawn
+from .generation.strategies import fo_replacements, line_item_replacements, order_field_updates
 from .oracle import rules
 from .oracle.model import (
     IN_PROGRESS,
@@ -32,8 +34,6 @@ from .oracle.model import (
 )
 from .oracle.observation import Observation
 from .plugin.marks import verifies
-from .steps import property_test, seed_drawn
-from .strategies import fo_replacements, line_item_replacements, order_field_updates
 from .target.target import Target
 
 pytestmark = pytest.mark.behaviour

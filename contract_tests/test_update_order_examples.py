@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from .generation.samples import order_fields
 from .oracle import rules
 from .oracle.model import Json, fulfillment_orders
 from .plugin.marks import verifies
-from .samples import order_fields
 from .target.target import Target
 
 pytestmark = pytest.mark.behaviour

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from hypothesis import strategies as st
 
+from .generation.steps import draw_fo, property_test, seed_drawn
+from .generation.strategies import windows
 from .oracle import rules
 from .oracle.model import PENDING
 from .oracle.observation import Observation
-from .steps import draw_fo, property_test, seed_drawn
-from .strategies import windows
 from .target.client import UPDATE_SCHEDULE
 from .target.target import Target
 

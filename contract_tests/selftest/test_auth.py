@@ -1,6 +1,6 @@
-"""The suite authenticates as a real client does (auth.py), against a sandbox of its own started
-with `--clients`: one token for many requests, a new one when it expires or a 401 refuses it, a
-ready-made token sent as it is; the secret and the token shown nowhere."""
+"""The suite authenticates as a real client does (target/auth.py), against a sandbox of its own
+started with `--clients`: one token for many requests, a new one when it expires or a 401 refuses
+it, a ready-made token sent as it is; the secret and the token shown nowhere."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The baseline file (baseline.py): what it must say, and what its entries excuse."""
+"""The baseline file (oracle/baseline.py): what it must say, and what its entries excuse."""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
-"""The Schemathesis cases of an operation on an order reach its logic (binding.py): a request the
-documented view allows, naming ids no order holds, is answered 2xx once bound to the order seeded
-for it, for every bound operation; what Schemathesis generated negative is sent as generated.
-Without this, every such case would be a 404 and the schema checks would never see a success
-(before binding, none of the order operations reached one). And a case whose path is another
-operation's is known as such (spec.shadowed)."""
+"""The Schemathesis cases of an operation on an order reach its logic (target/binding.py): a request
+the documented view allows, naming ids no order holds, is answered 2xx once bound to the order
+seeded for it, for every bound operation; what Schemathesis generated negative is sent as generated.
+Without this, every such case would be a 404 and the schema checks would never see a success (before
+binding, none of the order operations reached one). And a case whose path is another operation's is
+known as such (schema.shadowed)."""
 
 from __future__ import annotations
 

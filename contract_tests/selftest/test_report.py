@@ -1,4 +1,4 @@
-"""The report (report.py, report_html.py): one entry per claim with its outcome, the summary
+"""The report (oracle/report.py, report_html.py): one entry per claim with its outcome, the summary
 line per tier, the page as headless Chromium renders it; and a real run against a broken sandbox
 requiring tokens, whose report shows the failing exchange and no secret."""
 

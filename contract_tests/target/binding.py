@@ -22,7 +22,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..operations import fixed_order, fo_line
+from ..generation.operations import fixed_order, fo_line
 from ..oracle.model import Json, fulfillment_orders, line_id, lines
 from .target import Target
 

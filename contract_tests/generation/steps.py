@@ -9,8 +9,8 @@ from typing import Any, TypeVar, cast
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from .oracle.exchange import Exchange
-from .oracle.model import (
+from ..oracle.exchange import Exchange
+from ..oracle.model import (
     LINE_STATUSES,
     ORDER_STATUSES,
     PENDING,
@@ -18,11 +18,11 @@ from .oracle.model import (
     fulfillment_orders,
     quantities,
 )
-from .oracle.tiers import Claim
-from .plugin.marks import verifies
-from .plugin.settings import examples
+from ..oracle.tiers import Claim
+from ..plugin.marks import verifies
+from ..plugin.settings import examples
+from ..target.target import Target
 from .strategies import orders
-from .target.target import Target
 
 Test = TypeVar("Test", bound=Callable[..., None])
 

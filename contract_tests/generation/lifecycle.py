@@ -21,12 +21,10 @@ from typing import Any, ClassVar
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
 
-from . import samples
-from .building import DRAFT, SKIP_SHIPPING
-from .oracle import rules
-from .oracle.checks import match_entries
-from .oracle.exchange import Exchange
-from .oracle.model import (
+from ..oracle import rules
+from ..oracle.checks import match_entries
+from ..oracle.exchange import Exchange
+from ..oracle.model import (
     ADDRESS_BY_METHOD,
     CANCELLATION_REASONS,
     DELIVERY_METHODS,
@@ -42,16 +40,8 @@ from .oracle.model import (
     lines,
     quantities,
 )
-from .oracle.observation import Observation
-from .strategies import (
-    NOT_DELIVERED,
-    fo_replacements,
-    line_item_replacements,
-    order_field_updates,
-    orders,
-    windows,
-)
-from .target.client import (
+from ..oracle.observation import Observation
+from ..target.client import (
     CANCEL_LINE_ITEMS,
     FULFILL,
     SHIP,
@@ -63,7 +53,17 @@ from .target.client import (
     UPDATE_PARTNER_REFERENCES,
     UPDATE_SCHEDULE,
 )
-from .target.target import Locations, Target
+from ..target.target import Locations, Target
+from . import samples
+from .building import DRAFT, SKIP_SHIPPING
+from .strategies import (
+    NOT_DELIVERED,
+    fo_replacements,
+    line_item_replacements,
+    order_field_updates,
+    orders,
+    windows,
+)
 
 INVARIANTS = (rules.NO_SERVER_ERROR, rules.TERMINAL_NEVER_CHANGE, rules.STATUSES_IN_ENUMS)
 """Checked after every step (and REFUSAL_CHANGES_NOTHING after every 4xx)."""

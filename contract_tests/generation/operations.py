@@ -10,12 +10,10 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from .building import DRAFT, SKIP_SHIPPING
-from .oracle import rules
-from .oracle.exchange import Exchange
-from .oracle.model import Json, carried_by, fulfillment_orders, lines
-from .samples import ADDRESSES, order_fields
-from .target.client import (
+from ..oracle import rules
+from ..oracle.exchange import Exchange
+from ..oracle.model import Json, carried_by, fulfillment_orders, lines
+from ..target.client import (
     CANCEL_LINE_ITEMS,
     FULFILL,
     SHIP,
@@ -29,7 +27,9 @@ from .target.client import (
     UPDATE_SCHEDULE,
     ApiClient,
 )
-from .target.target import Target
+from ..target.target import Target
+from .building import DRAFT, SKIP_SHIPPING
+from .samples import ADDRESSES, order_fields
 
 WINDOW = {"scheduled_from": "2027-03-01T09:00:00Z", "scheduled_to": "2027-03-01T13:00:00Z"}
 ITEM = [{"id": "item-1", "quantity": 1}]
