@@ -1,4 +1,4 @@
 """Registers the contract suite's pytest plugin (options such as --base-url; see
-contract_tests/plugin.py) for every pytest run from the repository root."""
+contract_tests/plugin/) for every pytest run from the repository root."""
 
 pytest_plugins = ["contract_tests.plugin"]

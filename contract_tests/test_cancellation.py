@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 from hypothesis import strategies as st
 
-from . import rules
-from .client import CANCEL_LINE_ITEMS
-from .model import CANCELLABLE_ORDER_STATUSES, CANCELLATION_REASONS, PENDING, Json, line_id
-from .observation import Observation
-from .steps import draw_items, listed, property_test, seed_drawn, seed_holding
-from .target import Target
+from .generation.steps import draw_items, listed, property_test, seed_drawn, seed_holding
+from .oracle import rules
+from .oracle.model import CANCELLABLE_ORDER_STATUSES, CANCELLATION_REASONS, PENDING, Json, line_id
+from .oracle.observation import Observation
+from .target.client import CANCEL_LINE_ITEMS
+from .target.target import Target
 
 pytestmark = pytest.mark.behaviour
 reasons = st.sampled_from(CANCELLATION_REASONS)

@@ -7,13 +7,15 @@ from __future__ import annotations
 import pytest
 from hypothesis import strategies as st
 
-from . import rules, samples
-from .client import UPDATE_ADDRESS, UPDATE_DELIVERY_METHOD, Exchange
-from .model import ADDRESS_BY_METHOD, DELIVERY_METHODS, PENDING, Json, copied
-from .observation import Observation
-from .steps import draw_fo, property_test, seed_drawn, seed_holding
-from .strategies import windows
-from .target import Target
+from .generation import samples
+from .generation.steps import draw_fo, property_test, seed_drawn, seed_holding
+from .generation.strategies import windows
+from .oracle import rules
+from .oracle.exchange import Exchange
+from .oracle.model import ADDRESS_BY_METHOD, DELIVERY_METHODS, PENDING, Json, copied
+from .oracle.observation import Observation
+from .target.client import UPDATE_ADDRESS, UPDATE_DELIVERY_METHOD
+from .target.target import Target
 
 pytestmark = pytest.mark.behaviour
 PENDING_ORDER = frozenset({"open", "partially_allocated", "allocated"})

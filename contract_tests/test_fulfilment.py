@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 from hypothesis import strategies as st
 
-from . import rules
-from .building import DRAFT, SKIP_SHIPPING
-from .client import FULFILL, SHIP, UNFULFILL
-from .model import PENDING, TERMINAL, Json, lines
-from .observation import Observation
-from .steps import draw_items, listed, property_test, seed_holding
-from .target import Target
+from .generation.building import DRAFT, SKIP_SHIPPING
+from .generation.steps import draw_items, listed, property_test, seed_holding
+from .oracle import rules
+from .oracle.model import PENDING, TERMINAL, Json, lines
+from .oracle.observation import Observation
+from .target.client import FULFILL, SHIP, UNFULFILL
+from .target.target import Target
 
 pytestmark = pytest.mark.behaviour
 SHIPPING_METHODS = frozenset({"DELIVERY", "COLLECTION"})

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from . import rules
-from .model import without_derived
-from .observation import Observation
-from .operations import OPERATIONS, Operation, arrange, fixed_order, params
-from .target import Target
-from .tiers import verifies
+from .generation.operations import OPERATIONS, Operation, arrange, fixed_order, params
+from .oracle import rules
+from .oracle.model import without_derived
+from .oracle.observation import Observation
+from .plugin.marks import verifies
+from .target.target import Target
 
 pytestmark = pytest.mark.behaviour
 PARTNER_KEY = "partner_order_reference"

@@ -9,12 +9,12 @@ import pytest
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from . import rules
-from .client import UPDATE_PARTNER_REFERENCES
-from .model import UPDATABLE_ORDER_STATUSES, Json, fulfillment_orders, lines
-from .observation import Observation
-from .steps import draw_fo, property_test, seed_drawn
-from .target import Target
+from .generation.steps import draw_fo, property_test, seed_drawn
+from .oracle import rules
+from .oracle.model import UPDATABLE_ORDER_STATUSES, Json, fulfillment_orders, lines
+from .oracle.observation import Observation
+from .target.client import UPDATE_PARTNER_REFERENCES
+from .target.target import Target
 
 pytestmark = pytest.mark.behaviour
 _SHIPPED_OR_NOT = frozenset({"open", "fulfilled", "closed"})

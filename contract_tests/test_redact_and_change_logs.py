@@ -9,14 +9,15 @@ from collections.abc import Callable
 import pytest
 from hypothesis import strategies as st
 
-from . import rules
-from .building import DRAFT, SKIP_SHIPPING, shipment
-from .client import FULFILL, ApiClient, Exchange
-from .observation import Observation
-from .operations import fixed_order
-from .steps import property_test, seed_drawn
-from .target import Target
-from .tiers import verifies
+from .generation.building import DRAFT, SKIP_SHIPPING, shipment
+from .generation.operations import fixed_order
+from .generation.steps import property_test, seed_drawn
+from .oracle import rules
+from .oracle.exchange import Exchange
+from .oracle.observation import Observation
+from .plugin.marks import verifies
+from .target.client import FULFILL, ApiClient
+from .target.target import Target
 
 pytestmark = pytest.mark.behaviour
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from . import rules
-from .client import Exchange
-from .operations import OPERATIONS, Operation, arrange, params
-from .target import Target
-from .tiers import verifies
+from .generation.operations import OPERATIONS, Operation, arrange, params
+from .oracle import rules
+from .oracle.exchange import Exchange
+from .plugin.marks import verifies
+from .target.target import Target
 
 pytestmark = pytest.mark.behaviour
 FO_OPERATIONS = [op for op in OPERATIONS if op.on_fulfillment_order]

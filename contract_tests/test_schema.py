@@ -1,8 +1,8 @@
 """Schema conformance of every operation a client calls (Schemathesis, every built-in check): the
 token endpoint, those on orders and their fulfillment orders, page 004's notification (and, in the
-sandbox tier, its deprecated path), each case bound to an order seeded for it (binding.py) so that
-it reaches the operation's logic; and the documented `x-api-key` and `tenant-id` headers required
-on every operation on orders."""
+sandbox tier, its deprecated path), each case bound to an order seeded for it (target/binding.py) so
+that it reaches the operation's logic; and the documented `x-api-key` and `tenant-id` headers
+required on every operation on orders."""
 
 from __future__ import annotations
 
@@ -14,14 +14,16 @@ import pytest
 from hypothesis import assume, settings
 from schemathesis import Case
 
-from . import rules
-from .binding import bind
-from .client import ApiClient
-from .conformance import SCHEMA_CLAIMS
-from .model import fulfillment_orders
-from .operations import fixed_order
-from .settings import chosen_tiers, max_examples
-from .spec import (
+from .generation.operations import fixed_order
+from .oracle import rules
+from .oracle.conformance import SCHEMA_CLAIMS
+from .oracle.model import fulfillment_orders
+from .oracle.tiers import Tier
+from .plugin.marks import verifies
+from .plugin.settings import chosen_tiers, max_examples
+from .target.binding import bind
+from .target.client import ApiClient
+from .target.schema import (
     EXAMPLE_SCALE,
     NO_COVERAGE_PHASE,
     VIEWS,
@@ -32,8 +34,7 @@ from .spec import (
     shadowed,
     validate,
 )
-from .target import Target
-from .tiers import Tier, verifies
+from .target.target import Target
 
 pytestmark = pytest.mark.schema
 

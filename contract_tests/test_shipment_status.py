@@ -7,16 +7,16 @@ from typing import Any
 import pytest
 from hypothesis import strategies as st
 
-from . import rules
-from .building import shipment
-from .model import UPDATABLE_ORDER_STATUSES, Json, all_fo_lines, line_id
-from .observation import Observation
-from .operations import fixed_order
-from .samples import order_fields
-from .steps import property_test, seed_drawn
-from .strategies import NOT_DELIVERED
-from .target import Target
-from .tiers import verifies
+from .generation.building import shipment
+from .generation.operations import fixed_order
+from .generation.samples import order_fields
+from .generation.steps import property_test, seed_drawn
+from .generation.strategies import NOT_DELIVERED
+from .oracle import rules
+from .oracle.model import UPDATABLE_ORDER_STATUSES, Json, all_fo_lines, line_id
+from .oracle.observation import Observation
+from .plugin.marks import verifies
+from .target.target import Target
 
 pytestmark = pytest.mark.behaviour
 FULFILLED_ORDER = frozenset({"partially_fulfilled", "processing", "fulfilled"})

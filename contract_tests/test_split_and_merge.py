@@ -7,12 +7,12 @@ import pytest
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from . import rules
-from .client import SPLIT
-from .model import DELIVERY_METHODS, PENDING, TERMINAL, Json, fulfillment_orders, quantities
-from .observation import Observation
-from .steps import draw_items, listed, property_test, seed_holding
-from .target import Target
+from .generation.steps import draw_items, listed, property_test, seed_holding
+from .oracle import rules
+from .oracle.model import DELIVERY_METHODS, PENDING, TERMINAL, Json, fulfillment_orders, quantities
+from .oracle.observation import Observation
+from .target.client import SPLIT
+from .target.target import Target
 
 pytestmark = pytest.mark.behaviour
 methods = st.sampled_from(sorted(DELIVERY_METHODS))

@@ -15,13 +15,13 @@ import pytest
 from hypothesis import HealthCheck, assume, settings
 from hypothesis.stateful import run_state_machine_as_test
 
-from . import rules
-from .client import ApiClient
-from .conformance import LINKS_CLAIM
-from .lifecycle import ALL_INVARIANTS, OrderLifecycle
-from .settings import examples, max_examples
-from .target import Target
-from .tiers import verifies
+from .generation.lifecycle import ALL_INVARIANTS, OrderLifecycle
+from .oracle import rules
+from .oracle.conformance import LINKS_CLAIM
+from .plugin.marks import verifies
+from .plugin.settings import examples, max_examples
+from .target.client import ApiClient
+from .target.target import Target
 
 if TYPE_CHECKING:
     from requests import Response
@@ -37,7 +37,7 @@ LIFECYCLE_STEPS = 10
 
 @pytest.fixture(scope="module")
 def linked_schema(base_url: str) -> OpenApiSchema:
-    from .spec import load_schema  # Schemathesis is imported only when this test runs
+    from .target.schema import load_schema  # Schemathesis is imported only when this test runs
 
     schema = load_schema(view="documented", coverage=False)
     schema.config.update(base_url=base_url)
@@ -49,7 +49,7 @@ def _authenticated(machine: type[APIStateMachine], api: ApiClient) -> type[APISt
     ignored_auth takes the configured key for a generated one and reports the 200 it gets as
     "API accepts invalid authentication"), with the checks of the documented tier; a step
     whose path is another operation's (spec.shadowed) is not taken."""
-    from .spec import shadowed, validate
+    from .target.schema import shadowed, validate
 
     class Authenticated(machine):  # type: ignore[valid-type, misc]  # a base known at run time
         def before_call(self, case: Case[Any]) -> None:

@@ -12,12 +12,12 @@ from collections.abc import Callable
 import pytest
 from hypothesis import strategies as st
 
-from . import rules
-from .client import UPDATE_LOCATION
-from .model import PENDING, TERMINAL, UPDATABLE_ORDER_STATUSES
-from .observation import Observation
-from .steps import draw_fo, property_test, seed_drawn
-from .target import Locations, Target
+from .generation.steps import draw_fo, property_test, seed_drawn
+from .oracle import rules
+from .oracle.model import PENDING, TERMINAL, UPDATABLE_ORDER_STATUSES
+from .oracle.observation import Observation
+from .target.client import UPDATE_LOCATION
+from .target.target import Locations, Target
 
 pytestmark = pytest.mark.behaviour
 Pick = Callable[[Locations, str], tuple[str, str | None]]

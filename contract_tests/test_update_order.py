@@ -16,8 +16,11 @@ import pytest
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from . import rules
-from .model import (
+from .generation.operations import fixed_order
+from .generation.steps import property_test, seed_drawn
+from .generation.strategies import fo_replacements, line_item_replacements, order_field_updates
+from .oracle import rules
+from .oracle.model import (
     IN_PROGRESS,
     PENDING,
     TERMINAL,
@@ -29,12 +32,9 @@ from .model import (
     pending_lines,
     terminal_lines,
 )
-from .observation import Observation
-from .operations import fixed_order
-from .steps import property_test, seed_drawn
-from .strategies import fo_replacements, line_item_replacements, order_field_updates
-from .target import Target
-from .tiers import verifies
+from .oracle.observation import Observation
+from .plugin.marks import verifies
+from .target.target import Target
 
 pytestmark = pytest.mark.behaviour
 

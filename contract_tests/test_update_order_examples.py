@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from . import rules
-from .model import Json, fulfillment_orders
-from .samples import order_fields
-from .target import Target
-from .tiers import verifies
+from .generation.samples import order_fields
+from .oracle import rules
+from .oracle.model import Json, fulfillment_orders
+from .plugin.marks import verifies
+from .target.target import Target
 
 pytestmark = pytest.mark.behaviour
 

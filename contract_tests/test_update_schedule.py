@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from hypothesis import strategies as st
 
-from . import rules
-from .client import UPDATE_SCHEDULE
-from .model import PENDING
-from .observation import Observation
-from .steps import draw_fo, property_test, seed_drawn
-from .strategies import windows
-from .target import Target
+from .generation.steps import draw_fo, property_test, seed_drawn
+from .generation.strategies import windows
+from .oracle import rules
+from .oracle.model import PENDING
+from .oracle.observation import Observation
+from .target.client import UPDATE_SCHEDULE
+from .target.target import Target
 
 pytestmark = pytest.mark.behaviour
 RESCHEDULABLE_ORDER = frozenset({"open", "partially_allocated", "allocated"})

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..server import running
+from ..plugin.server import running
 from .fair import FAIR_VARIANTS
 from .runner import Verdict, run_behaviour_suite, run_schemathesis, run_suite, serve_command
 from .variants import BASELINE, VARIANTS, Variant

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from ..plugin import RUN_FIRST_ENV
-from ..server import Command
-from ..settings import VERDICT_ONLY_ENV
+from ..plugin.server import Command
+from ..plugin.settings import VERDICT_ONLY_ENV
 from .variants import Variant
 
 SUITE = Path(__file__).resolve().parent.parent

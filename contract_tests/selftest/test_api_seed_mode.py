@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from ..plugin import sandbox_command
-from ..server import running
+from ..plugin.server import running
 from .runner import run_suite
 
 pytestmark = [pytest.mark.selftest, pytest.mark.sandbox]

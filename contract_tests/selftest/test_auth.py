@@ -1,6 +1,6 @@
-"""The suite authenticates as a real client does (auth.py), against a sandbox of its own started
-with `--clients`: one token for many requests, a new one when it expires or a 401 refuses it, a
-ready-made token sent as it is; the secret and the token shown nowhere."""
+"""The suite authenticates as a real client does (target/auth.py), against a sandbox of its own
+started with `--clients`: one token for many requests, a new one when it expires or a 401 refuses
+it, a ready-made token sent as it is; the secret and the token shown nowhere."""
 
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ from collections.abc import Callable, Iterator
 import pytest
 import requests
 
-from ..auth import AuthenticationFailed, ClientCredentials, TokenSource
-from ..client import ApiClient, Exchange, session_for
-from ..config import resolve
+from ..oracle.exchange import Exchange
 from ..plugin import clients_file
-from ..server import ServerProcess, running
+from ..plugin.server import ServerProcess, running
+from ..target.auth import AuthenticationFailed, ClientCredentials, TokenSource
+from ..target.client import ApiClient, session_for
+from ..target.config import resolve
 
 pytestmark = [pytest.mark.selftest, pytest.mark.sandbox]
 TENANT = "auth-tenant"

@@ -1,4 +1,4 @@
-"""The baseline file (baseline.py): what it must say, and what its entries excuse."""
+"""The baseline file (oracle/baseline.py): what it must say, and what its entries excuse."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from .. import rules
-from ..baseline import Baseline, BaselineError, dump, load
+from ..oracle import rules
+from ..oracle.baseline import Baseline, BaselineError, dump, load
 
 pytestmark = [pytest.mark.selftest, pytest.mark.sandbox]
 CLAIMS = [rule.name for rule in rules.ALL_RULES]

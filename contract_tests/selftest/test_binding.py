@@ -1,9 +1,9 @@
-"""The Schemathesis cases of an operation on an order reach its logic (binding.py): a request the
-documented view allows, naming ids no order holds, is answered 2xx once bound to the order seeded
-for it, for every bound operation; what Schemathesis generated negative is sent as generated.
-Without this, every such case would be a 404 and the schema checks would never see a success
-(before binding, none of the order operations reached one). And a case whose path is another
-operation's is known as such (spec.shadowed)."""
+"""The Schemathesis cases of an operation on an order reach its logic (target/binding.py): a request
+the documented view allows, naming ids no order holds, is answered 2xx once bound to the order
+seeded for it, for every bound operation; what Schemathesis generated negative is sent as generated.
+Without this, every such case would be a 404 and the schema checks would never see a success (before
+binding, none of the order operations reached one). And a case whose path is another operation's is
+known as such (schema.shadowed)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
-from ..binding import SHAPES, bind
-from ..client import ApiClient
-from ..spec import call, load_schema, shadowed
-from ..target import Target
+from ..target.binding import SHAPES, bind
+from ..target.client import ApiClient
+from ..target.schema import call, load_schema, shadowed
+from ..target.target import Target
 
 pytestmark = [pytest.mark.selftest, pytest.mark.sandbox]
 LINES = [{"id": "L-a", "quantity": 2}, {"line_item_id": "L-b", "quantity": 1}]

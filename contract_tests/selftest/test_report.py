@@ -1,4 +1,4 @@
-"""The report (report.py, report_html.py): one entry per claim with its outcome, the summary
+"""The report (oracle/report.py, report_html.py): one entry per claim with its outcome, the summary
 line per tier, the page as headless Chromium renders it; and a real run against a broken sandbox
 requiring tokens, whose report shows the failing exchange and no secret."""
 
@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
-from .. import rules
-from ..baseline import Baseline, Known
-from ..config import OWN_SANDBOX_CLIENT
-from ..report import CATALOGUE, ReportedTest, build, write
-from ..server import ServerProcess, running
+from ..oracle import rules
+from ..oracle.baseline import Baseline, Known
+from ..oracle.report import CATALOGUE, ReportedTest, build, write
+from ..plugin.server import ServerProcess, running
+from ..target.config import OWN_SANDBOX_CLIENT
 from .fair import BY_NAME
 from .runner import Verdict, run_one, serve_command
 

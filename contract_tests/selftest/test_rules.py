@@ -4,13 +4,15 @@ README's "Behaviour" section), and the suite's enums are the pages' lists (no ta
 from __future__ import annotations
 
 import re
+from fnmatch import fnmatch
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import pytest
 
-from .. import rules
-from ..conformance import ALL_SCHEMA_CLAIMS
-from ..model import (
+from ..oracle import rules
+from ..oracle.conformance import ALL_SCHEMA_CLAIMS
+from ..oracle.model import (
     IN_PROGRESS,
     LINE_STATUSES,
     ORDER_STATUSES,
@@ -19,10 +21,11 @@ from ..model import (
     TERMINAL,
     UPDATABLE_ORDER_STATUSES,
 )
+from ..oracle.resources import api_pages
 
 pytestmark = [pytest.mark.selftest, pytest.mark.sandbox]
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = ROOT / "docs" / "api-pages"
+PAGES = api_pages()
 README = ROOT / "README.md"
 CLAIMS = (*rules.ALL_RULES, *ALL_SCHEMA_CLAIMS)
 
@@ -33,10 +36,12 @@ def _normalised(text: str) -> str:
 
 
 def _source(page: str) -> str:
+    found: list[Traversable]
     if page == "README":
         found = [README] if README.is_file() else []
     else:
-        found = sorted(PAGES.glob(f"{page}_*.txt"))
+        pages = (path for path in PAGES.iterdir() if fnmatch(path.name, f"{page}_*.txt"))
+        found = sorted(pages, key=lambda path: path.name)
     if not found:
         pytest.skip(f"{page} is not here (the suite runs outside the repository)")
     text = found[0].read_text(encoding="utf-8")

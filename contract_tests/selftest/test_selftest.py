@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ..client import UPDATE_LOCATION, ApiClient
-from ..server import running
+from ..plugin.server import running
+from ..target.client import UPDATE_LOCATION, ApiClient
 from .fair import FAIR_VARIANTS
 from .runner import run_behaviour_suite, run_documented_tier, run_one, serve_command
 from .variants import VARIANTS, Variant

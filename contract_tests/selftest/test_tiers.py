@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from .. import recording, rules
-from ..conformance import ALL_SCHEMA_CLAIMS
+from ..oracle import recording, rules
+from ..oracle.conformance import ALL_SCHEMA_CLAIMS
+from ..oracle.tiers import TIERS, default_tiers, parse_tiers, weakest
 from ..plugin import SUITE, tier_problems
-from ..tiers import TIERS, default_tiers, parse_tiers, weakest
 from .collect import COLLECT_TO_ENV
 
 pytestmark = [pytest.mark.selftest, pytest.mark.sandbox]

@@ -63,7 +63,7 @@ def add_proxy_options(parser: argparse.ArgumentParser) -> None:
 
 def proxy(args: argparse.Namespace) -> int:
     """Serve the proxy until SIGTERM or SIGINT; then write the report."""
-    from contract_tests.tiers import parse_tiers
+    from contract_tests.oracle.tiers import parse_tiers
 
     from ..run.access_log import logged
     from ..run.server import make_server, serve_until_signalled

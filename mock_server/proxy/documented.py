@@ -1,4 +1,4 @@
-"""The documented view of `openapi.yaml` (contract_tests.spec.documented_view: no `x-sandbox`
+"""The documented view of `openapi.yaml` (contract_tests.oracle.documented: no `x-sandbox`
 part), compiled, and what is wrong with a request or a response under it.
 
 A request: its path, query and header parameters and its JSON body against the operation's
@@ -18,9 +18,9 @@ from urllib.parse import parse_qsl
 import orjson
 import yaml
 
-from contract_tests.conformance import OPERATIONS
-from contract_tests.spec import documented_view
-from contract_tests.tiers import Claim
+from contract_tests.oracle.conformance import OPERATIONS
+from contract_tests.oracle.documented import documented_view
+from contract_tests.oracle.tiers import Claim
 
 from ..http.errors import ApiError
 from ..http.spec import JSON_MEDIA, PUBLIC_DOCUMENT, SPEC_PATH, Spec

@@ -1,7 +1,7 @@
 """The proxy's judge: each exchange of the documented API checked against the documentation.
 
 - The request and the answer against the documented view of `openapi.yaml` (documented.py).
-- The contract suite's rules (contract_tests/rules.py, their checks unchanged) that the traffic
+- The oracle's rules (contract_tests/oracle/rules.py, their checks unchanged) that the traffic
   lets it judge (judgements.py). The order "before" a request is the last one an answer showed
   (orderbook.py), taken when the request goes out; the order "after" is the answer, or for a
   refusal the next read of the order, if nothing else changed it first. A rule that needs what
@@ -11,7 +11,7 @@
 
 Violations are kept (the newest MAX_VIOLATIONS) for `GET /__admin/violations`; per claim the
 judge counts the exchanges judged, failed and not observable, with the last failure, which
-`report()` turns into the contract suite's report (contract_tests/report.py).
+`report()` turns into the contract suite's report (contract_tests/oracle/report.py).
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from urllib.parse import parse_qsl, quote
 
 import orjson
 
-from contract_tests import report as reports
-from contract_tests.client import Exchange as Seen
-from contract_tests.observation import Observation
-from contract_tests.tiers import Claim, Tier
+from contract_tests.oracle import report as reports
+from contract_tests.oracle.exchange import Exchange as Seen
+from contract_tests.oracle.observation import Observation
+from contract_tests.oracle.tiers import Claim, Tier
 
 from .documented import NOT_JSON, TOO_DEEP, DocumentedSpec, read_json
 from .forward import Exchange, Request

@@ -1,4 +1,4 @@
-"""Which of the contract suite's rules (contract_tests/rules.py) an exchange of real traffic lets
+"""Which of the oracle's rules (contract_tests/oracle/rules.py) an exchange of real traffic lets
 the proxy judge, and what each rule's check is told (its `expect`).
 
 The suite arranges an order, sends one request and reads the order back; the proxy sees requests
@@ -17,9 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from contract_tests import rules
-from contract_tests.checks import match_entries
-from contract_tests.model import (
+from contract_tests.oracle import rules
+from contract_tests.oracle.checks import match_entries
+from contract_tests.oracle.model import (
     SCHEDULE_BY_METHOD,
     TERMINAL,
     UPDATABLE_ORDER_FIELDS,
@@ -30,7 +30,7 @@ from contract_tests.model import (
     lines,
     lines_by_id,
 )
-from contract_tests.rules import Rule
+from contract_tests.oracle.rules import Rule
 
 Expect = dict[str, Any]
 Answered = Literal["success", "refusal", "any"]

@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 import requests
 
-from contract_tests import rules
+from contract_tests.oracle import rules
+from contract_tests.plugin.server import running
 from contract_tests.selftest.fair import BY_NAME, FAIR_VARIANTS
 from contract_tests.selftest.runner import serve_command
-from contract_tests.server import running
 from mock_server.proxy.judge import Judge, Violation
 from tests.proxy.conftest import ProxyFactory
 from tests.proxy.traffic import integration

@@ -1,7 +1,7 @@
-"""The spec's documented view (contract_tests/spec.py: the spec without its `x-sandbox` parts),
-which the contract suite's documented and reading tiers test against: a valid OpenAPI document
-of its own, lacking every marked part and every reference to one, and the sandbox-only parts the
-README names among them."""
+"""The spec's documented view (contract_tests/oracle/documented.py: the spec without its
+`x-sandbox` parts), which the contract suite's documented and reading tiers test against: a valid
+OpenAPI document of its own, lacking every marked part and every reference to one, and the
+sandbox-only parts the README names among them."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
-from contract_tests.spec import SANDBOX_MARK, documented_view
+from contract_tests.oracle.documented import SANDBOX_MARK, documented_view
 from tests.spec.spec_tools import resolve_pointer, walk
 
 Json = dict[str, Any]

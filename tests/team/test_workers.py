@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from contract_tests.plugin.server import Command
+from contract_tests.plugin.server import running as running_command
 from contract_tests.selftest.runner import run_behaviour_suite
-from contract_tests.server import Command
-from contract_tests.server import running as running_command
 from mock_server.config import STORE_VARIABLE
 from mock_server.run.cli import add_serve_options
 from tests.launcher import PYTHON_M, REPO_ROOT, start_server, unique

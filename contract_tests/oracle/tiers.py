@@ -1,8 +1,9 @@
 """Evidence tiers: how sure the suite is that the documentation says what a check asserts.
 
-Every claim the suite checks (a rule of rules.py, a Schemathesis check group of spec.py) has
-exactly one tier, and every test carries exactly one tier marker, the weakest tier of the claims
-it verifies (`verifies(...)`), so that `-m documented` runs documented claims only:
+Every claim the suite checks (a rule of rules.py, a Schemathesis check group of conformance.py)
+has exactly one tier, and every test carries exactly one tier marker, the weakest tier of the
+claims it verifies (`verifies(...)`, in the plugin's marks.py), so that `-m documented` runs
+documented claims only:
 
 - `documented`: a sentence of the pages or of the published docs says it, and admits no other
   reading (the claim quotes it);
@@ -14,12 +15,10 @@ it verifies (`verifies(...)`), so that `-m documented` runs documented claims on
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import Literal
 from urllib.parse import urlsplit
-
-import pytest
 
 Tier = Literal["documented", "reading", "sandbox"]
 TIERS: tuple[Tier, ...] = ("documented", "reading", "sandbox")
@@ -28,8 +27,6 @@ MEANING: dict[Tier, str] = {
     "reading": "the suite's reading of a sentence that admits others",
     "sandbox": "a choice of this sandbox where the documentation is silent",
 }
-CLAIMS_MARKER = "claims"
-Test = TypeVar("Test", bound=Callable[..., object])
 
 
 @dataclass(frozen=True)
@@ -61,20 +58,6 @@ class Claim:
 def weakest(tiers: Iterable[Tier]) -> Tier:
     """The least certain of `tiers` (sandbox < reading < documented)."""
     return max(tiers, key=TIERS.index)
-
-
-def verifies(*claims: Claim) -> Callable[[Test], Test]:
-    """Mark a test with the claims it verifies and the one tier they give it (the weakest)."""
-    if not claims:
-        raise ValueError("verifies() needs at least one claim")
-    tier = weakest(claim.tier for claim in claims)
-
-    def mark(test: Test) -> Test:
-        tiered: Test = getattr(pytest.mark, tier)(test)
-        marked: Test = pytest.mark.claims(*(claim.name for claim in claims))(tiered)
-        return marked
-
-    return mark
 
 
 def is_loopback(base_url: str | None) -> bool:

@@ -6,7 +6,7 @@ fallbacks `CONTRACT_*`). Without a base URL the session starts the sandbox itsel
 mock_server --no-fixtures --clients FILE` on a free port, knowing one made-up client; under
 pytest-xdist each worker starts its own) and stops it at the end.
 
-Every test of the suite carries exactly one tier marker (tiers.py); the tiers not chosen are
+Every test of the suite carries exactly one tier marker (marks.py); the tiers not chosen are
 deselected, and against a base URL the selftest (which starts sandboxes of its own) is not
 collected at all.
 """
@@ -22,18 +22,20 @@ from typing import Any
 
 import pytest
 
-from . import baseline as baselines
-from . import recording, server
-from . import report as reports
+from ..oracle import baseline as baselines
+from ..oracle import recording
+from ..oracle import report as reports
+from ..oracle.tiers import MEANING, TIERS
+from ..target.auth import TokenSource
+from ..target.client import ApiClient, session_for
+from ..target.config import OPTIONS, TargetConfig, resolve
+from ..target.target import Target
+from . import server
 from . import settings as contract_settings
-from .auth import TokenSource
-from .client import ApiClient, session_for
-from .config import OPTIONS, TargetConfig, resolve
+from .marks import CLAIMS_MARKER
 from .server import Command
-from .target import Target
-from .tiers import CLAIMS_MARKER, MEANING, TIERS
 
-SUITE = Path(__file__).resolve().parent
+SUITE = Path(__file__).resolve().parents[1]
 SELFTEST = SUITE / "selftest"
 CONFIG_KEY = pytest.StashKey[TargetConfig]()
 BASELINE_KEY = pytest.StashKey[baselines.Baseline]()
@@ -43,7 +45,7 @@ RUN_FIRST_ENV = "CONTRACT_RUN_FIRST"
 to be caught, so that `-x` stops early; every other test still runs when it is not)."""
 MARKERS = (
     *(f"{tier}: tier: {meaning} (contract suite)" for tier, meaning in MEANING.items()),
-    f"{CLAIMS_MARKER}(*names): the claims (rules, checks) a test verifies (tiers.verifies)",
+    f"{CLAIMS_MARKER}(*names): the claims (rules, checks) a test verifies (marks.verifies)",
     "behaviour: a documented rule checked through the public operations (contract suite)",
     "schema: schema conformance with Schemathesis (contract suite)",
     "stateful: sequences of operations (contract suite)",

@@ -23,8 +23,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .client import CANCEL_LINE_ITEMS, FULFILL, ApiClient, Exchange
-from .model import PENDING, TERMINAL, Json, fulfillment_orders, line_id, lines
+from ..oracle.exchange import Exchange
+from ..oracle.model import PENDING, TERMINAL, Json, fulfillment_orders, line_id, lines
+from ..target.client import CANCEL_LINE_ITEMS, FULFILL, ApiClient
 
 BUILDABLE = PENDING | TERMINAL
 """The line statuses api seed mode can build."""

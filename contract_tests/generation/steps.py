@@ -9,12 +9,20 @@ from typing import Any, TypeVar, cast
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from .client import Exchange
-from .model import LINE_STATUSES, ORDER_STATUSES, PENDING, Json, fulfillment_orders, quantities
-from .settings import examples
+from ..oracle.exchange import Exchange
+from ..oracle.model import (
+    LINE_STATUSES,
+    ORDER_STATUSES,
+    PENDING,
+    Json,
+    fulfillment_orders,
+    quantities,
+)
+from ..oracle.tiers import Claim
+from ..plugin.marks import verifies
+from ..plugin.settings import examples
+from ..target.target import Target
 from .strategies import orders
-from .target import Target
-from .tiers import Claim, verifies
 
 Test = TypeVar("Test", bound=Callable[..., None])
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from ..oracle.tiers import TIERS, Tier, default_tiers, parse_tiers
 from .auth import ClientCredentials
-from .tiers import TIERS, Tier, default_tiers, parse_tiers
 
 SeedMode = Literal["admin", "api"]
 SEED_MODES: tuple[SeedMode, ...] = ("admin", "api")

@@ -1,11 +1,10 @@
 """The implementation under test as the tests use it: a client, seeding, and observation.
 
-Two seed modes. Admin mode stores each starting state as given (`POST /__admin/orders`, a
-sandbox's own API). Api mode needs nothing but the public API: `POST /orders` creates the order
-with its line items pending (the service generates the `order_id`, as published), then the
-published lifecycle operations (fulfil, cancel, page 004's notification: building.py) bring its
-FO lines to the statuses the starting state gives them; the tests reason about the order as read
-back.
+Two seed modes. Admin mode stores each starting state as given (`POST /__admin/orders`, a sandbox's
+own API). Api mode needs nothing but the public API: `POST /orders` creates the order with its line
+items pending (the service generates the `order_id`, as published), then the published lifecycle
+operations (fulfil, cancel, page 004's notification: generation/building.py) bring its FO lines to
+the statuses the starting state gives them; the tests reason about the order as read back.
 """
 
 from __future__ import annotations
@@ -14,12 +13,13 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import building
-from .building import SeedingFailed
-from .client import ApiClient, Exchange
+from ..generation import building
+from ..generation.building import SeedingFailed
+from ..oracle.exchange import Exchange
+from ..oracle.model import LINE_STATUSES, Json
+from ..oracle.observation import Observation
+from .client import ApiClient
 from .config import TargetConfig
-from .model import LINE_STATUSES, Json
-from .observation import Observation
 
 _ORDER_ONLY_KEYS = ("order_id", "status", "tenant", "creation_date", "update_date")
 _FO_LINE_INPUT_KEYS = ("id", "quantity")

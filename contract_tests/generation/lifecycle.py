@@ -21,23 +21,10 @@ from typing import Any, ClassVar
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
 
-from . import rules, samples
-from .building import DRAFT, SKIP_SHIPPING
-from .checks import match_entries
-from .client import (
-    CANCEL_LINE_ITEMS,
-    FULFILL,
-    SHIP,
-    SPLIT,
-    UNFULFILL,
-    UPDATE_ADDRESS,
-    UPDATE_DELIVERY_METHOD,
-    UPDATE_LOCATION,
-    UPDATE_PARTNER_REFERENCES,
-    UPDATE_SCHEDULE,
-    Exchange,
-)
-from .model import (
+from ..oracle import rules
+from ..oracle.checks import match_entries
+from ..oracle.exchange import Exchange
+from ..oracle.model import (
     ADDRESS_BY_METHOD,
     CANCELLATION_REASONS,
     DELIVERY_METHODS,
@@ -53,7 +40,22 @@ from .model import (
     lines,
     quantities,
 )
-from .observation import Observation
+from ..oracle.observation import Observation
+from ..target.client import (
+    CANCEL_LINE_ITEMS,
+    FULFILL,
+    SHIP,
+    SPLIT,
+    UNFULFILL,
+    UPDATE_ADDRESS,
+    UPDATE_DELIVERY_METHOD,
+    UPDATE_LOCATION,
+    UPDATE_PARTNER_REFERENCES,
+    UPDATE_SCHEDULE,
+)
+from ..target.target import Locations, Target
+from . import samples
+from .building import DRAFT, SKIP_SHIPPING
 from .strategies import (
     NOT_DELIVERED,
     fo_replacements,
@@ -62,7 +64,6 @@ from .strategies import (
     orders,
     windows,
 )
-from .target import Locations, Target
 
 INVARIANTS = (rules.NO_SERVER_ERROR, rules.TERMINAL_NEVER_CHANGE, rules.STATUSES_IN_ENUMS)
 """Checked after every step (and REFUSAL_CHANGES_NOTHING after every 4xx)."""

@@ -1,11 +1,8 @@
-"""`openapi.yaml` for Schemathesis, whole or as its documented view, with the repository's
-`schemathesis.toml`.
-
-The documented view is the spec without what only the sandbox promises (`x-sandbox`): a node
-marked `x-sandbox: true` is removed with every `$ref` to it; `x-sandbox: [keyword, ...]` removes
-those keywords of its schema. The documented and reading tiers test against it, so a service
-without an ETag, with other limits or with another error detail passes them; the sandbox tier
-tests the whole spec.
+"""The Schemathesis side of the suite: `openapi.yaml` for Schemathesis, whole or as its
+documented view (oracle/documented.py), with the repository's `schemathesis.toml`; each case sent
+to the target with the suite's credentials (`call`), and its answer judged by a claim's checks
+(`validate`). The documented and reading tiers test against the view; the sandbox tier tests the
+whole spec. It lives with the client, not in the oracle, which never imports Schemathesis.
 
 Loaded when a test module is imported (after the plugin has read `--max-examples`). The target
 is given per call (`base_url=`, `headers=`): `schemathesis.pytest.from_fixture` would be the
@@ -15,7 +12,6 @@ longer has.
 
 from __future__ import annotations
 
-import copy
 import functools
 import json
 from importlib.resources import as_file
@@ -23,11 +19,13 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 
 import yaml
 
-from . import recording
-from .client import ApiClient, curl_line, shown_headers
-from .conformance import SchemaClaim
-from .oracle.resources import public_spec, shipped
-from .settings import max_examples
+from ..oracle import recording
+from ..oracle.conformance import SchemaClaim
+from ..oracle.documented import documented_view
+from ..oracle.exchange import curl_line, shown_headers
+from ..oracle.resources import public_spec, shipped
+from ..plugin.settings import max_examples
+from .client import ApiClient
 
 if TYPE_CHECKING:
     import requests
@@ -37,7 +35,6 @@ if TYPE_CHECKING:
 
 SPEC = public_spec()
 SCHEMATHESIS_CONFIG = shipped("contract_tests", "schemathesis.toml")
-SANDBOX_MARK = "x-sandbox"
 EXAMPLE_SCALE = 0.5
 """Schemathesis examples per operation and mode, as a fraction of --max-examples."""
 NO_COVERAGE_PHASE = frozenset(
@@ -61,76 +58,14 @@ CONTROL_CHARACTERS = "".join(chr(code) for code in (*range(0x20), 0x7F) if code 
 a request carrying one is not HTTP (RFC 9110 field values): the WSGI server in front of an
 implementation refuses it before the API sees it, in its own format (waitress: a text/plain
 400), which tests the HTTP parser rather than the contract."""
-HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 View = Literal["documented", "full"]
 VIEWS: tuple[View, ...] = ("documented", "full")
 Json = dict[str, Any]
-_GONE = object()
 
 
 def full_spec() -> Json:
     spec: Json = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
     return spec
-
-
-def _escape(key: str) -> str:
-    return key.replace("~", "~0").replace("/", "~1")
-
-
-def _strip(node: Any, pointer: str, removed: set[str]) -> Any:
-    """`node` without its marked parts (`_GONE` when marked whole); pointers of the nodes
-    removed go to `removed`."""
-    if isinstance(node, list):
-        kept = [_strip(item, f"{pointer}/{k}", removed) for k, item in enumerate(node)]
-        return [item for item in kept if item is not _GONE]
-    if not isinstance(node, dict):
-        return node
-    mark = node.get(SANDBOX_MARK)
-    if mark is True:
-        removed.add(pointer)
-        return _GONE
-    keywords = set(mark) if isinstance(mark, list) else set()
-    result = {}
-    for key, value in node.items():
-        if key == SANDBOX_MARK or key in keywords:
-            continue
-        child = _strip(value, f"{pointer}/{_escape(str(key))}", removed)
-        if child is not _GONE:
-            result[key] = child
-    gone = set(node.get("properties") or {}) - set(result.get("properties") or {})
-    if gone and "required" in result:
-        result["required"] = [name for name in result["required"] if name not in gone]
-    return result
-
-
-def _refers_to(ref: str, removed: set[str]) -> bool:
-    target = ref.removeprefix("#")
-    return any(target == gone or target.startswith(gone + "/") for gone in removed)
-
-
-def _drop_references(node: Any, removed: set[str]) -> Any:
-    if isinstance(node, list):
-        kept = [_drop_references(item, removed) for item in node]
-        return [item for item in kept if item is not _GONE]
-    if not isinstance(node, dict):
-        return node
-    if isinstance(node.get("$ref"), str) and _refers_to(node["$ref"], removed):
-        return _GONE
-    result = {key: _drop_references(value, removed) for key, value in node.items()}
-    return {key: value for key, value in result.items() if value is not _GONE}
-
-
-def documented_view(spec: Json) -> Json:
-    """The spec without its `x-sandbox` parts, references to them included; a path left with
-    no operation is dropped."""
-    removed: set[str] = set()
-    view: Json = _drop_references(_strip(copy.deepcopy(spec), "", removed), removed)
-    view["paths"] = {
-        path: item
-        for path, item in view["paths"].items()
-        if any(method in HTTP_METHODS for method in item)
-    }
-    return view
 
 
 CONTROL = frozenset(CONTROL_CHARACTERS)

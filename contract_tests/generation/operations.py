@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from . import rules
-from .building import DRAFT, SKIP_SHIPPING
-from .client import (
+from ..oracle import rules
+from ..oracle.exchange import Exchange
+from ..oracle.model import Json, carried_by, fulfillment_orders, lines
+from ..target.client import (
     CANCEL_LINE_ITEMS,
     FULFILL,
     SHIP,
@@ -25,11 +26,10 @@ from .client import (
     UPDATE_PARTNER_REFERENCES,
     UPDATE_SCHEDULE,
     ApiClient,
-    Exchange,
 )
-from .model import Json, carried_by, fulfillment_orders, lines
+from ..target.target import Target
+from .building import DRAFT, SKIP_SHIPPING
 from .samples import ADDRESSES, order_fields
-from .target import Target
 
 WINDOW = {"scheduled_from": "2027-03-01T09:00:00Z", "scheduled_to": "2027-03-01T13:00:00Z"}
 ITEM = [{"id": "item-1", "quantity": 1}]

@@ -678,15 +678,6 @@ def statuses_rolled_up(obs: Observation) -> Problems:
     return problems + order_status_recalculated(obs)
 
 
-def fo_lines_reference_order_lines(obs: Observation) -> Problems:
-    known = {line_id(line) for line in obs.new.get("line_items") or []}
-    return [
-        f"FO {fo.get(_FO_ID)!r} line {line_id(line)!r} is not a line item of the order"
-        for fo, line in all_fo_lines(obs.new)
-        if line_id(line) not in known
-    ]
-
-
 def statuses_in_enums(obs: Observation) -> Problems:
     problems = []
     if obs.new.get("status") not in ORDER_STATUSES:

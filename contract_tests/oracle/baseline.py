@@ -113,5 +113,5 @@ def dump(failures: Iterable[tuple[str, str]], today: Today = datetime.date.today
         {"id": name, "reason": f"failing since {today()}: {problem}", "expires": None}
         for name, problem in failures
     ]
-    header = "# Known drift: claims this target fails; see contract_tests/baseline.py.\n"
+    header = "# Known drift: claims this target fails; see contract_tests/oracle/baseline.py.\n"
     return header + yaml.safe_dump({"version": VERSION, "known": known}, sort_keys=False)

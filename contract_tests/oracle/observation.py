@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .client import Exchange
+from .exchange import Exchange
 from .model import Json
 
 

@@ -2,8 +2,8 @@
 and the last failure with its exchange (a property's last failure is its final, shrunk replay).
 
 The plugin opens a record around each test (`begin`/`end`); `Rule.verify` and the Schemathesis
-tests note every check in it. A test may only verify the claims it declares (`tiers.verifies`),
-so that its tier marker tells the truth.
+tests note every check in it. A test may only verify the claims it declares (the plugin's
+`verifies`), so that its tier marker tells the truth.
 """
 
 from __future__ import annotations

@@ -22,8 +22,8 @@ import copy
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .model import Json, fulfillment_orders, line_id, lines
-from .operations import fixed_order, fo_line
+from ..generation.operations import fixed_order, fo_line
+from ..oracle.model import Json, fulfillment_orders, line_id, lines
 from .target import Target
 
 if TYPE_CHECKING:

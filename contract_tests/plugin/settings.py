@@ -9,8 +9,8 @@ from typing import Any
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis.internal.conjecture import engine
 
-from .config import DEFAULT_MAX_EXAMPLES, DEFAULT_SHRINK_SECONDS
-from .tiers import TIERS, Tier
+from ..oracle.tiers import TIERS, Tier
+from ..target.config import DEFAULT_MAX_EXAMPLES, DEFAULT_SHRINK_SECONDS
 
 _state = {"max_examples": DEFAULT_MAX_EXAMPLES, "shrink_seconds": DEFAULT_SHRINK_SECONDS}
 _tiers: list[Tier] = list(TIERS)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .model import Json, copied
+from ..oracle.model import Json, copied
 
 SHORT_ADDRESSES: tuple[Json, ...] = (
     {

@@ -1,5 +1,5 @@
 """The Schemathesis checks as claims: for each operation of `openapi.yaml` and each tier, which
-built-in checks run, against which view of the spec (spec.py).
+built-in checks run, against which view of the spec (documented.py).
 
 - documented: the documented view (the spec without its `x-sandbox` parts); the checks that
   hold for any service documented by it: no 5xx, documented status codes, content types,

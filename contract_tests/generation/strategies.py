@@ -12,8 +12,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from . import samples
-from .model import (
+from ..oracle.model import (
     ADDRESS_BY_METHOD,
     DELIVERY_METHODS,
     LINE_STATUSES,
@@ -28,6 +27,7 @@ from .model import (
     lines,
     not_pending,
 )
+from . import samples
 
 NOT_DELIVERED = (
     "in_transit",
