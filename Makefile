@@ -34,7 +34,7 @@ lint: $(STAMP)  ## ruff, mypy (strict) over both packages, and the import contra
 	$(BIN)/lint-imports --no-cache
 
 test: $(STAMP) lint  ## lint, then every test (spec, mock, contract suite, reliability)
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
 
 schemathesis: $(STAMP)  ## plain Schemathesis (all checks) against a running sandbox at BASE_URL
 	$(BIN)/schemathesis run openapi.yaml --url $(BASE_URL) \

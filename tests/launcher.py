@@ -236,13 +236,12 @@ def _launch(
     port: int,
     log_path: Path,
     keys: dict[str, str],
+    cwd: Path,
 ) -> Server:
     command = (*command, "--port", str(port), *args)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     with log_path.open("ab") as log:
-        process = subprocess.Popen(
-            command, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT, env=env
-        )
+        process = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, env=env)
     host = args[args.index("--host") + 1] if "--host" in args else HOST
     server = Server(process, port, log_path, args, keys, host=host)
 
@@ -268,9 +267,10 @@ def start_server(
     default_host: bool = False,
     command: tuple[str, ...] = PYTHON_M,
     port: int | None = None,
+    cwd: Path = REPO_ROOT,
 ) -> Server:
     """Start `command --host 127.0.0.1 --port <free> *args` (`command`: `python -m mock_server`
-    unless told otherwise, e.g. CLI_SERVE), answering.
+    unless told otherwise, e.g. CLI_SERVE) in `cwd`, answering.
 
     `--host 127.0.0.1` is added unless `args` names a host or `default_host` asks for the
     server's own default. `keys` (tenant -> API key) is written to a file passed as `--api-keys`,
@@ -291,7 +291,7 @@ def start_server(
     for _ in range(PORT_ATTEMPTS):
         try:
             chosen = free_port() if port is None else port
-            return _launch(command, args, chosen, log_path, keys or {})
+            return _launch(command, args, chosen, log_path, keys or {}, cwd)
         except ServerDidNotStart as exc:
             error = exc
     assert error is not None
@@ -305,9 +305,10 @@ def running(
     keys: dict[str, str] | None = None,
     command: tuple[str, ...] = PYTHON_M,
     port: int | None = None,
+    cwd: Path = REPO_ROOT,
 ) -> Iterator[Server]:
     """A started server, stopped at the end of the block (if it still runs)."""
-    server = start_server(*args, log_dir=log_dir, keys=keys, command=command, port=port)
+    server = start_server(*args, log_dir=log_dir, keys=keys, command=command, port=port, cwd=cwd)
     try:
         yield server
     finally:

@@ -1,0 +1,1 @@
+"""The product as a user installs it: a wheel in a virtual environment outside the checkout."""
