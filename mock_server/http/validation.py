@@ -35,11 +35,12 @@ MAX_JSON_DEPTH = 64
 
 
 def parse_json_body(request: Request) -> Any:
-    """The request body as JSON; page 000-003: `Content-Type` defaults to application/json."""
+    """The request body as JSON; page 000-003: `Content-Type` defaults to application/json.
+    Another media type is 415 (RFC 9110), naming `Content-Type`."""
     content_type = media_type(request.environ)
     if content_type and content_type not in JSON_TYPES and not content_type.endswith("+json"):
         raise ApiError.of(
-            400,
+            415,
             "UNSUPPORTED_MEDIA_TYPE",
             f"Content-Type must be application/json, not {content_type!r}",
             "Content-Type",

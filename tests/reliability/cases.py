@@ -203,7 +203,7 @@ def _common_refusals() -> Iterator[Refused]:
             yield Refused(f"{op}: JSON array", method, path, 400, [body])
             yield Refused(f"{op}: no body", method, path, 400)
             yield Refused(
-                f"{op}: text/plain", method, path, 400, body, (("content-type", "text/plain"),)
+                f"{op}: text/plain", method, path, 415, body, (("content-type", "text/plain"),)
             )
             too_large = b'{"x":"' + b"a" * 2 * MIB + b'"}'
             yield Refused(f"{op}: 2 MiB body", method, path, 413, too_large)
@@ -912,7 +912,7 @@ HOSTILE_CASES: tuple[Refused, ...] = (
             f"Content-Type {content_type}",
             "PATCH",
             ORDER,
-            400,
+            415,
             {"language": "ar"},
             (("content-type", content_type),),
         )

@@ -71,9 +71,16 @@ def patch(id: str, body: Any, field: str, path: str = ORDER, **extra: Any) -> Re
     return Refusal(id, "PATCH", path, 400, field, {"json": body}, **extra)
 
 
-def raw(id: str, data: str | bytes, field: str, content_type: str = "application/json") -> Refusal:
-    """A PATCH of update order with a raw (non-JSON or empty) body refused with 400."""
-    return Refusal(id, "PATCH", ORDER, 400, field, {"data": data, "content_type": content_type})
+def raw(
+    id: str,
+    data: str | bytes,
+    field: str,
+    content_type: str = "application/json",
+    status: int = 400,
+) -> Refusal:
+    """A PATCH of update order with a raw (non-JSON or empty) body refused: 400, or 415 for
+    another media type."""
+    return Refusal(id, "PATCH", ORDER, status, field, {"data": data, "content_type": content_type})
 
 
 REFUSALS = [
@@ -83,8 +90,16 @@ REFUSALS = [
     raw("not-utf-8", b"\xff\xfe{}", "body"),
     raw("nested-too-deep", "[" * 5000 + "]" * 5000, "body"),
     raw("nested-one-level-too-deep", '{"custom_attributes":' + "[" * 64 + "]" * 64 + "}", "body"),
-    raw("text-with-parameters", '{"language": "ar"}', "Content-Type", "Text/Plain; charset=utf-8"),
-    raw("form-content-type", "language=ar", "Content-Type", "application/x-www-form-urlencoded"),
+    raw(
+        "text-with-parameters",
+        '{"language": "ar"}',
+        "Content-Type",
+        "Text/Plain; charset=utf-8",
+        415,
+    ),
+    raw(
+        "form-content-type", "language=ar", "Content-Type", "application/x-www-form-urlencoded", 415
+    ),
     patch("json-array", [{"language": "ar"}], "body"),
     patch("json-string", "ar", "body"),
     patch("json-null", None, "body"),
