@@ -10,6 +10,12 @@ SEED_MODE ?= admin
 PYTEST_WORKERS ?= 2
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The spec linters (npm), pinned, in a folder of their own; Redocly's banners and telemetry off.
+LINT_TOOLS ?= .lint-tools
+LINT_PACKAGES := @redocly/cli@2.77.0 @stoplight/spectral-cli@6.16.3
+SPECS := openapi.yaml openapi-admin.yaml
+REDOCLY := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true $(LINT_TOOLS)/node_modules/.bin/redocly
+SPECTRAL := $(LINT_TOOLS)/node_modules/.bin/spectral
 
 .PHONY: help install run test lint schemathesis contract selftest-report bench clean \
   reliability-full reliability-report
@@ -25,13 +31,20 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## create .venv and install the project with its suite and dev tools ([dev])
 
+$(LINT_TOOLS)/.installed: Makefile
+	npm install --prefix $(LINT_TOOLS) --no-audit --no-fund --no-update-notifier --loglevel=error \
+	  $(LINT_PACKAGES) >/dev/null
+	touch $@
+
 run: $(STAMP)  ## start the sandbox on $(HOST):$(PORT) with the bundled fixtures
 	$(BIN)/python -m mock_server --host $(HOST) --port $(PORT)
 
-lint: $(STAMP)  ## ruff, mypy (strict) over both packages, and the import contracts (pyproject.toml)
+lint: $(STAMP) $(LINT_TOOLS)/.installed  ## ruff, mypy (strict), the import contracts, both specs (Redocly, Spectral: no warning)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
+	$(REDOCLY) lint $(SPECS)
+	$(SPECTRAL) lint --fail-severity=warn $(SPECS)
 
 test: $(STAMP) lint  ## lint, then every test (spec, mock, contract suite, reliability)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
@@ -61,4 +74,4 @@ reliability-report: $(STAMP)  ## rerun the reliability figures into tests/reliab
 	$(BIN)/python -m tests.reliability.report --write
 
 clean:  ## remove the virtual environment and caches
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(LINT_TOOLS) .pytest_cache .ruff_cache .hypothesis

@@ -139,3 +139,14 @@ def object_properties(spec: dict[str, Any], schema: Any) -> set[str]:
         for part in schema.get(keyword, []):
             names |= object_properties(spec, part)
     return names
+
+
+def required_properties(spec: dict[str, Any], schema: Any) -> set[str]:
+    """Property names a schema requires, through ``$ref`` and ``allOf``."""
+    schema = deref(spec, schema)
+    if not isinstance(schema, dict):
+        return set()
+    names = set(schema.get("required", []))
+    for part in schema.get("allOf", []):
+        names |= required_properties(spec, part)
+    return names
