@@ -8,10 +8,11 @@ API_KEY ?= k
 TENANT_ID ?= t
 SEED_MODE ?= admin
 PYTEST_WORKERS ?= 2
+DOCS_PORT ?= 8000
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run test lint schemathesis contract selftest-report bench clean \
+.PHONY: help install run test lint docs schemathesis contract selftest-report bench clean \
   reliability-full reliability-report
 
 help:  ## list the targets
@@ -28,10 +29,14 @@ install: $(STAMP)  ## create .venv and install the project with its suite and de
 run: $(STAMP)  ## start the sandbox on $(HOST):$(PORT) with the bundled fixtures
 	$(BIN)/python -m mock_server --host $(HOST) --port $(PORT)
 
-lint: $(STAMP)  ## ruff, mypy (strict) over both packages, and the import contracts (pyproject.toml)
+lint: $(STAMP)  ## ruff, mypy (strict), the import contracts (pyproject.toml), the docs site (--strict)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir .site
+
+docs: $(STAMP)  ## serve the docs site (docs/, mkdocs.yml) on $(HOST):$(DOCS_PORT), rebuilt as you edit
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr $(HOST):$(DOCS_PORT)
 
 test: $(STAMP) lint  ## lint, then every test (spec, mock, contract suite, reliability)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
@@ -60,5 +65,5 @@ reliability-full: $(STAMP)  ## tests/reliability with Schemathesis at 500 exampl
 reliability-report: $(STAMP)  ## rerun the reliability figures into tests/reliability/RESULTS.md
 	$(BIN)/python -m tests.reliability.report --write
 
-clean:  ## remove the virtual environment and caches
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+clean:  ## remove the virtual environment, caches and the built docs site
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis .site
