@@ -8,6 +8,7 @@ API_KEY ?= k
 TENANT_ID ?= t
 SEED_MODE ?= admin
 PYTEST_WORKERS ?= 2
+DOCS_PORT ?= 8000
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # The spec linters (npm), pinned, in a folder of their own; Redocly's banners and telemetry off.
@@ -17,7 +18,7 @@ SPECS := openapi.yaml openapi-admin.yaml
 REDOCLY := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true $(LINT_TOOLS)/node_modules/.bin/redocly
 SPECTRAL := $(LINT_TOOLS)/node_modules/.bin/spectral
 
-.PHONY: help install run test lint schemathesis contract selftest-report bench clean \
+.PHONY: help install run test lint docs schemathesis contract selftest-report bench clean \
   reliability-full reliability-report
 
 help:  ## list the targets
@@ -39,12 +40,16 @@ $(LINT_TOOLS)/.installed: Makefile
 run: $(STAMP)  ## start the sandbox on $(HOST):$(PORT) with the bundled fixtures
 	$(BIN)/python -m mock_server --host $(HOST) --port $(PORT)
 
-lint: $(STAMP) $(LINT_TOOLS)/.installed  ## ruff, mypy (strict), the import contracts, both specs (Redocly, Spectral: no warning)
+lint: $(STAMP) $(LINT_TOOLS)/.installed  ## ruff, mypy (strict), the import contracts, both specs (Redocly, Spectral), the docs site
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 	$(REDOCLY) lint $(SPECS)
 	$(SPECTRAL) lint --fail-severity=warn $(SPECS)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir .site
+
+docs: $(STAMP)  ## serve the docs site (docs/, mkdocs.yml) on $(HOST):$(DOCS_PORT), rebuilt as you edit
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --dev-addr $(HOST):$(DOCS_PORT)
 
 test: $(STAMP) lint  ## lint, then every test (spec, mock, contract suite, reliability)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
@@ -55,8 +60,8 @@ schemathesis: $(STAMP)  ## plain Schemathesis (all checks) against a running san
 	  --phases examples,coverage,fuzzing,stateful --max-examples 50
 
 BENCH_ARGS ?=
-bench: $(STAMP)  ## sandbox vs Prism vs bare Flask, and at 100-100,000 orders; table into README
-	$(BIN)/python bench/run.py --write-readme $(BENCH_ARGS)
+bench: $(STAMP)  ## sandbox vs Prism vs bare Flask, and at 100-100,000 orders; into docs/benchmarks.md
+	$(BIN)/python bench/run.py --write-docs $(BENCH_ARGS)
 
 CONTRACT_ARGS ?=
 contract: $(STAMP)  ## the contract suite against BASE_URL (API_KEY, TENANT_ID, SEED_MODE, CONTRACT_ARGS)
@@ -73,5 +78,5 @@ reliability-full: $(STAMP)  ## tests/reliability with Schemathesis at 500 exampl
 reliability-report: $(STAMP)  ## rerun the reliability figures into tests/reliability/RESULTS.md
 	$(BIN)/python -m tests.reliability.report --write
 
-clean:  ## remove the virtual environment and caches
-	rm -rf $(VENV) $(LINT_TOOLS) .pytest_cache .ruff_cache .hypothesis
+clean:  ## remove the virtual environment, caches, the lint tools and the built docs site
+	rm -rf $(VENV) $(LINT_TOOLS) .pytest_cache .ruff_cache .hypothesis .site

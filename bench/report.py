@@ -1,6 +1,6 @@
-"""The figures of a bench run and what they become: the README's bench section and a JSON file.
+"""The figures of a bench run and what they become: docs/benchmarks.md's figures and a JSON file.
 
-The result types, the ratios, the targets (one table, `TARGETS`, as the README's Benchmarks lists
+The result types, the ratios, the targets (one table, `TARGETS`, as docs/benchmarks.md lists
 them) and the markdown, kept apart from starting servers and driving wrk so that what the report
 says can be read in one place.
 """
@@ -21,7 +21,7 @@ UPDATE_SCHEDULE = OPERATIONS[2]
 DEFAULT, FALLBACK = HTTP_SERVERS
 
 RESULTS = BENCH_DIR / "results" / "latest.json"
-README = ROOT / "README.md"
+BENCHMARKS_PAGE = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 RATIO = "{:.2f}x"
 
@@ -335,7 +335,7 @@ TARGETS = (
         proxied,
     ),
 )
-"""The targets of the sandbox on its default server (granian), as README's Benchmarks lists them;
+"""The targets of the sandbox on its default server (granian), as docs/benchmarks.md lists them;
 "on waitress" is the fallback server measured in the same run."""
 
 
@@ -479,13 +479,14 @@ def proxy_section(report: Report) -> list[str]:
     return out
 
 
-def write_readme(text: str, readme: Path = README) -> None:
-    content = readme.read_text(encoding="utf-8")
+def write_docs(text: str, page: Path = BENCHMARKS_PAGE) -> None:
+    """Replace what `page` holds between START and END with `text`; the rest stays as written."""
+    content = page.read_text(encoding="utf-8")
     begin, end = content.find(START), content.find(END)
     if begin < 0 or end < begin:
-        raise SystemExit(f"bench: {readme} has no {START} ... {END} section")
-    readme.write_text(content[: begin + len(START)] + "\n" + text + content[end:], encoding="utf-8")
-    print(f"bench: wrote the table into {readme}", flush=True)
+        raise SystemExit(f"bench: {page} has no {START} ... {END} section")
+    page.write_text(content[: begin + len(START)] + "\n" + text + content[end:], encoding="utf-8")
+    print(f"bench: wrote the figures into {page}", flush=True)
 
 
 def save_json(report: Report) -> None:

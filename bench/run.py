@@ -4,15 +4,15 @@ behind `carriyo-sandbox proxy`.
 The sandbox and the ceiling each run on both of the sandbox's HTTP servers (granian, the default,
 and waitress, the fallback) in one run; the scale runs use the default.
 
-    python bench/run.py [--duration 10] [--connections 20] [--write-readme]   (or: make bench)
+    python bench/run.py [--duration 10] [--connections 20] [--write-docs]   (or: make bench)
 
 Installs what it lacks (wrk from Debian's packages, Prism from npm into bench/.prism/), starts each
 server on loopback, drives it with wrk (bench/*.lua) for a fixed time, stops everything it started
 and prints one table: server x operation -> req/s, p50, p99, errors (non-2xx + socket errors), the
 ratios ours/Prism and ours/ceiling, the scale table (p50 of GET and update-order, seeding rate and
 resident memory at each size), the proxy's table (what it adds to p50 and p99 at one connection,
-its req/s against the sandbox alone) and the targets, each met or missed. With `--write-readme`
-the same report replaces the README's section between `<!-- bench:start -->` and
+its req/s against the sandbox alone) and the targets, each met or missed. With `--write-docs`
+the same report replaces the part of docs/benchmarks.md between `<!-- bench:start -->` and
 `<!-- bench:end -->`. Raw figures go to bench/results/latest.json.
 
 The numbers are only as quiet as the machine: run it when nothing else is busy (the load average
@@ -46,7 +46,7 @@ from report import (
     load_average,
     render,
     save_json,
-    write_readme,
+    write_docs,
 )
 from servers import (
     HTTP_SERVERS,
@@ -206,7 +206,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--skip-team", action="store_true", help="no team-sandbox runs (the Redis store)"
     )
     parser.add_argument(
-        "--write-readme", action="store_true", help="replace the README's bench section"
+        "--write-docs",
+        action="store_true",
+        help="replace the figures in docs/benchmarks.md (between its bench markers)",
     )
     return parser.parse_args(argv)
 
@@ -249,8 +251,8 @@ def main(argv: list[str] | None = None) -> int:
     text = render(report)
     print("\n" + text)
     save_json(report)
-    if args.write_readme:
-        write_readme(text)
+    if args.write_docs:
+        write_docs(text)
     return 0
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .tiers import Claim, Tier
+from .tiers import SANDBOX_PAGE, Claim, Tier
 
 DOCUMENTED_CHECKS = (
     "not_a_server_error",
@@ -124,7 +124,7 @@ OPERATIONS: dict[str, tuple[str, str]] = {
 published page is not in the repository: its words are ours)."""
 SANDBOX_OPERATIONS: dict[str, tuple[str, str]] = {
     "notifyShipmentStatusDeprecated": (
-        "README",
+        SANDBOX_PAGE,
         "POST /orders/shipment-status, the path this sandbox used before the published one was "
         "known, keeps answering exactly the same way",
     ),

@@ -8,6 +8,8 @@ import json
 from html import escape
 from typing import Any
 
+from .tiers import SANDBOX_PAGE
+
 PAGES = {
     "000": "Page 000: update fulfillment order partner references",
     "001": "Page 001: update fulfillment order location",
@@ -15,7 +17,7 @@ PAGES = {
     "003": "Page 003: update fulfillment order schedule",
     "004": "Page 004: order shipment status update",
     "000, 001, 003": "Pages 000-003: common to the order operations",
-    "README": "The sandbox's own choices (README, Behaviour)",
+    SANDBOX_PAGE: f"The sandbox's own choices ({SANDBOX_PAGE})",
 }
 STYLE = """
 body { font: 14px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 75em; color: #222; }

@@ -2,9 +2,9 @@
 
 A `documented` rule asserts what its sentence says and nothing a reader could take otherwise; a
 `reading` rule says in `note` how the suite reads its sentence and which other readings the text
-admits; a `sandbox` rule quotes the README's "Behaviour" section (page "README"): a choice of the
-sandbox where the pages are silent. A published page (`api/orders/operation/...`) is not in the
-repository: a rule citing one says what its sentence says in the suite's own words.
+admits; a `sandbox` rule quotes the sandbox's behaviour page (`SANDBOX_PAGE`, docs/behaviour.md):
+a choice of the sandbox where the pages are silent. A published page (`api/orders/operation/...`)
+is not in the repository: a rule citing one says what its sentence says in the suite's own words.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from . import checks, recording
 from . import lifecycle_checks as life
 from .observation import Observation
-from .tiers import Claim, Tier
+from .tiers import SANDBOX_PAGE, Claim, Tier
 
 Check = Callable[[Observation], list[str]]
 
@@ -144,7 +144,7 @@ ONLY_PENDING_ITEMS = _rule(
 )
 TERMINAL_ITEM_ELSEWHERE_REFUSED = _rule(
     "update_order.terminal_item_elsewhere_refused",
-    "README",
+    SANDBOX_PAGE,
     "Listing, in any FO of the request, an item that any FO of the order holds in a terminal "
     "status is a 400 naming it",
     "sandbox",
@@ -153,7 +153,7 @@ TERMINAL_ITEM_ELSEWHERE_REFUSED = _rule(
 )
 IN_PROGRESS_LISTED_REFUSED = _rule(
     "update_order.in_progress_line_items_refused",
-    "README",
+    SANDBOX_PAGE,
     "preserved like terminal ones, and listing one is the same 400",
     "sandbox",
     checks.refused_unchanged,
@@ -162,7 +162,7 @@ IN_PROGRESS_LISTED_REFUSED = _rule(
 )
 FO_QUANTITY_WITHIN_ORDER = _rule(
     "update_order.fo_quantities_within_ordered",
-    "README",
+    SANDBOX_PAGE,
     "an item's quantities over all the FO lines (preserved ones included, cancelled ones not) "
     "may not exceed the order line's",
     "sandbox",
@@ -171,7 +171,7 @@ FO_QUANTITY_WITHIN_ORDER = _rule(
 )
 REFERENCED_ITEMS_KEPT = _rule(
     "update_order.referenced_line_items_kept",
-    "README",
+    SANDBOX_PAGE,
     "so line_items cannot drop an item that a preserved terminal line still references.",
     "sandbox",
     checks.refused_unchanged,
@@ -247,7 +247,7 @@ REFUSAL_CHANGES_NOTHING = _rule(
 )
 STALE_IF_MATCH_REFUSED = _rule(
     "common.stale_if_match_refused",
-    "README",
+    SANDBOX_PAGE,
     "a write with If-Match naming a stale ETag (or a stale update_date) is answered 409",
     "sandbox",
     checks.refused_unchanged,
@@ -319,7 +319,7 @@ ORDER_STATUS_RECALCULATED = _rule(
 )
 ANY_FO_STATUS_RELOCATED = _rule(
     "update_location.any_fo_status",
-    "README",
+    SANDBOX_PAGE,
     "allowed in any status.",
     "sandbox",
     checks.location_resolved,
@@ -841,7 +841,7 @@ CHANGE_LOG_PER_CHANGE = _rule(
 )
 CHANGE_LOG_OPERATION = _rule(
     "change_logs.entry_names_operation",
-    "README",
+    SANDBOX_PAGE,
     "{change_log_id, log_date, operation (its operationId), changed_fields}",
     "sandbox",
     life.entry_names_operation,

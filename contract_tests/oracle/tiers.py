@@ -27,12 +27,15 @@ MEANING: dict[Tier, str] = {
     "reading": "the suite's reading of a sentence that admits others",
     "sandbox": "a choice of this sandbox where the documentation is silent",
 }
+SANDBOX_PAGE = "docs/behaviour.md"
+"""The page a sandbox claim quotes: the repository's account of the sandbox's behaviour."""
 
 
 @dataclass(frozen=True)
 class Claim:
     """Something the suite asserts about an implementation, as the report lists it: an id, the
-    source (`page`: "002", several as "000, 001, 003", or a published page's path), the words
+    source (`page`: "002", several as "000, 001, 003", a published page's path, or SANDBOX_PAGE
+    for a sandbox claim), the words
     quoted from it, the tier, and `note`: the suite's reading and the others the text admits
     (reading), or the sandbox's choice (sandbox)."""
 

@@ -1,5 +1,5 @@
-"""The rule table itself: every quote is verbatim on the page it cites (a sandbox rule's in the
-README's "Behaviour" section), and the suite's enums are the pages' lists (no target needed)."""
+"""The rule table itself: every quote is verbatim on the page it cites (a sandbox rule's on
+docs/behaviour.md), and the suite's enums are the pages' lists (no target needed)."""
 
 from __future__ import annotations
 
@@ -22,11 +22,11 @@ from ..oracle.model import (
     UPDATABLE_ORDER_STATUSES,
 )
 from ..oracle.resources import api_pages
+from ..oracle.tiers import SANDBOX_PAGE
 
 pytestmark = [pytest.mark.selftest, pytest.mark.sandbox]
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = api_pages()
-README = ROOT / "README.md"
 CLAIMS = (*rules.ALL_RULES, *ALL_SCHEMA_CLAIMS)
 
 
@@ -37,17 +37,14 @@ def _normalised(text: str) -> str:
 
 def _source(page: str) -> str:
     found: list[Traversable]
-    if page == "README":
-        found = [README] if README.is_file() else []
+    if page == SANDBOX_PAGE:
+        found = [ROOT / SANDBOX_PAGE] if (ROOT / SANDBOX_PAGE).is_file() else []
     else:
         pages = (path for path in PAGES.iterdir() if fnmatch(path.name, f"{page}_*.txt"))
         found = sorted(pages, key=lambda path: path.name)
     if not found:
         pytest.skip(f"{page} is not here (the suite runs outside the repository)")
-    text = found[0].read_text(encoding="utf-8")
-    if page == "README":
-        text = text.split("\n## Behaviour\n", 1)[1].split("\n## ", 1)[0]
-    return _normalised(text)
+    return _normalised(found[0].read_text(encoding="utf-8"))
 
 
 def test_claim_names_are_unique() -> None:
@@ -57,7 +54,7 @@ def test_claim_names_are_unique() -> None:
 
 @pytest.mark.parametrize(
     "claim",
-    [claim for claim in CLAIMS if claim.page[:1].isdigit() or claim.page == "README"],
+    [claim for claim in CLAIMS if claim.page[:1].isdigit() or claim.page == SANDBOX_PAGE],
     ids=lambda claim: claim.name,
 )
 def test_quote_is_verbatim_on_its_pages(claim: rules.Rule) -> None:
@@ -65,10 +62,10 @@ def test_quote_is_verbatim_on_its_pages(claim: rules.Rule) -> None:
         assert _normalised(claim.quote) in _source(page), f"{claim.name}: not on page {page}"
 
 
-def test_sandbox_claims_quote_the_readme_and_readings_say_what_else() -> None:
-    """A sandbox rule cites the README's Behaviour section; a reading names other readings."""
+def test_sandbox_claims_quote_the_behaviour_page_and_readings_say_what_else() -> None:
+    """A sandbox rule cites docs/behaviour.md; a reading names other readings."""
     for rule in rules.ALL_RULES:
-        assert (rule.page == "README") == (rule.tier == "sandbox"), rule.name
+        assert (rule.page == SANDBOX_PAGE) == (rule.tier == "sandbox"), rule.name
         if rule.tier == "reading":
             assert "Other readings:" in rule.note, rule.name
 

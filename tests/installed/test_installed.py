@@ -2,8 +2,9 @@
 from a copy of the checkout as `pip wheel` builds it, installed into a new virtual environment in
 a temporary folder outside the checkout, its commands run from there.
 
-- the sandbox alone (no test tool): `serve` answers the README's first requests; `proxy`, with
-  pytest not importable, forwards, judges, and names the preservation rule an upstream breaks;
+- the sandbox alone (no test tool): `serve` answers the first requests of
+  docs/getting-started.md as printed; `proxy`, with pytest not importable, forwards, judges, and
+  names the preservation rule an upstream breaks;
 - then with `[contract]`: `carriyo-sandbox contract` passes the documented and reading tiers
   against that sandbox and writes its report and JUnit XML.
 
@@ -37,7 +38,8 @@ from tests.proxy.traffic import Client, page_002_examples
 pytestmark = pytest.mark.xdist_group("installed")
 INSTALL_TIMEOUT = 600
 RUN_TIMEOUT = 300
-README_FIRST_REQUESTS = "## One request per endpoint"
+GETTING_STARTED = REPO_ROOT / "docs" / "getting-started.md"
+FIRST_REQUESTS = "## One request per endpoint"
 
 
 def checkout_copy(target: Path) -> Path:
@@ -136,9 +138,9 @@ def sandbox(installed: Installed) -> Iterator[Server]:
 
 
 def first_requests(port: int) -> str:
-    """The README's first shell block (one request per endpoint), against `port`, each curl
-    failing on an HTTP error."""
-    section = (REPO_ROOT / "README.md").read_text(encoding="utf-8").split(README_FIRST_REQUESTS)[1]
+    """The first shell block of docs/getting-started.md's "One request per endpoint", against
+    `port`, each curl failing on an HTTP error."""
+    section = GETTING_STARTED.read_text(encoding="utf-8").split(FIRST_REQUESTS)[1]
     block = section.split("```sh\n", 1)[1].split("```", 1)[0]
     assert block.count("curl -s ") >= 7
     return block.replace("localhost:8080", f"127.0.0.1:{port}").replace(
@@ -162,7 +164,7 @@ def test_the_wheel_holds_both_packages_and_their_data_not_the_tests(wheel: Path)
         assert data in names
 
 
-def test_serve_answers_the_readmes_first_requests(installed: Installed, sandbox: Server) -> None:
+def test_serve_answers_the_documented_first_requests(installed: Installed, sandbox: Server) -> None:
     where = installed.run(
         installed.command("python"), "-c", "import mock_server; print(mock_server.__file__)"
     )

@@ -1,2 +1,2 @@
-"""Reliability and security tests (README, "Reliability"): the real sandbox, as a subprocess, on
+"""Reliability and security tests (docs/reliability.md): the real sandbox, as a subprocess, on
 loopback."""

@@ -30,8 +30,8 @@ class Refused:
     `body` is a JSON value, or bytes sent as they are. `key` is `own` (the tenant's key), `none`,
     `unknown` or `other` (the other tenant's key); `tenant` None sends no tenant-id header.
     `framing` marks a request whose HTTP framing is malformed: on granian its HTTP core refuses
-    it before the sandbox sees it, with an empty 400 that closes the connection (README,
-    Behaviour); waitress's refusal is an `Error` body.
+    it before the sandbox sees it, with an empty 400 that closes the connection (docs/behaviour.md,
+    common to every operation); waitress's refusal is an `Error` body.
     """
 
     name: str

@@ -1,4 +1,4 @@
-"""Rerun the reliability figures and print them as Markdown (the README's figures come from here).
+"""Rerun the reliability figures and print them as Markdown (docs/reliability.md's come from here).
 
     python -m tests.reliability.report                 # everything, Schemathesis at 500 examples
     python -m tests.reliability.report --examples 25   # a quicker Schemathesis run

@@ -3,7 +3,7 @@
 Page 002's update replaces each top-level field wholesale, so "disjoint fields of the same order"
 are made measurable two ways:
 
-- `rmw_storm` (the README's "Reliability" table: 32 threads x 200 requests): every thread owns
+- `rmw_storm` (docs/reliability.md's table: 32 threads x 200 requests): every thread owns
   one key of the order's `customer.custom_fields` and appends the number of each request to its
   own list, by read-modify-write: GET (or the last 200's body), change its key only, PATCH with
   `If-Match`. 200 acknowledges that number; 409 means someone wrote first (re-read, go on). At the

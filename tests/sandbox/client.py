@@ -105,7 +105,7 @@ class CheckedClient:
 
     @contextmanager
     def unchanged(self, *references: str) -> Iterator[None]:
-        """Assert that the block changes nothing (README, "Behaviour": a request that fails changes
+        """Assert that the block changes nothing (docs/behaviour.md: a request that fails changes
         nothing): GET of each reference gives the same body and ETag, no order of any tenant
         differs, and no event is recorded."""
         before = [self.order(reference) for reference in references]

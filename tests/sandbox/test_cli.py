@@ -1,5 +1,5 @@
-"""The command-line tool (README, "Command line"): `carriyo-sandbox serve`, `carriyo-sandbox
-contract` and `python -m mock_server`, run as the user runs them."""
+"""The command-line tool (docs/running.md, "Command line"): `carriyo-sandbox serve`,
+`carriyo-sandbox contract` and `python -m mock_server`, run as the user runs them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every control of the README's "Sandbox controls" lives under `/__admin/` and is refused with
+"""Every control of docs/controls.md lives under `/__admin/` and is refused with
 `--no-admin`."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""The docs page (README, "API reference page"): `/docs` (Swagger UI from an installed package,
-nothing from outside loopback), `/openapi.yaml` and `/openapi.json`; and the page as headless
-Chromium renders it, listing every operation of the spec."""
+"""The docs page (docs/running.md, "API reference page"): `/docs` (Swagger UI from an installed
+package, nothing from outside loopback), `/openapi.yaml` and `/openapi.json`; and the page as
+headless Chromium renders it, listing every operation of the spec."""
 
 from __future__ import annotations
 

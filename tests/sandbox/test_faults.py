@@ -1,4 +1,4 @@
-"""Fault injection (README, "Fault injection"): `POST/GET/DELETE /__admin/faults`.
+"""Fault injection (docs/controls.md, "Fault injection"): `POST/GET/DELETE /__admin/faults`.
 
 Faulted API responses are read with a plain test client (the spec documents neither 429/503 on
 every operation nor a 500), and their body is checked against `Error` here. Dropped connections

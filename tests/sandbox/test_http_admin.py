@@ -1,4 +1,4 @@
-"""The admin seeding contract (README, "Sandbox controls"; `openapi-admin.yaml`): reset, seed an
+"""The admin seeding contract (docs/controls.md; `openapi-admin.yaml`): reset, seed an
 order as given, seed a location; and the guard (`--no-admin`, `--admin-token`, off loopback).
 
 Every response is checked against `openapi-admin.yaml` (or `openapi.yaml` for `/orders`) by the

@@ -1,4 +1,4 @@
-"""HTTP rules common to every `/orders` operation (README, "Behaviour", common to every operation;
+"""HTTP rules common to every `/orders` operation (docs/behaviour.md, common to every operation;
 pages 000-004 list `x-api-key`, `tenant-id` and the `key` query parameter on every operation).
 
 Every response is checked against `openapi.yaml` by the `client` fixture (conftest.py).

@@ -1,7 +1,7 @@
 """Every error of the public API answers the published body (`api/conventions`, "Error
 responses"): `status` (the HTTP code as a string), `timestamp` (ISO-8601 with milliseconds and an
 offset) and `errors` (`"field : message"` strings), with the sandbox's `error_details` beside it
-(README, "Behaviour") — whether the refusal comes from validation, a domain rule, routing, the body
+(docs/behaviour.md) — whether the refusal comes from validation, a domain rule, routing, the body
 limit, a fault or an unexpected failure. One builder (`mock_server.http.errors.error_body`) makes
 them all."""
 

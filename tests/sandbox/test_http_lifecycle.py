@@ -35,8 +35,8 @@ def refused(response: TestResponse, status: int = 400) -> list[str | None]:
 
 # ------------------------------------------------------------------ a whole lifecycle
 def test_create_fulfil_deliver_update_and_read_the_change_log(client: CheckedClient) -> None:
-    """The README's worked example: create -> fulfil (a shipment) -> page 004 `delivered` closes
-    the lines -> update order keeps the closed lines -> the change log lists every step."""
+    """docs/behaviour.md's worked example: create -> fulfil (a shipment) -> page 004 `delivered`
+    closes the lines -> update order keeps the closed lines -> the change log lists every step."""
     created = client.post(
         "/orders",
         json={
@@ -449,8 +449,8 @@ def test_the_change_log_of_an_unknown_order_is_404_and_sort_order_is_checked(
 def test_the_pending_part_of_an_item_fulfilled_elsewhere_stays_listable(
     client: CheckedClient,
 ) -> None:
-    """Page 002 (ours, README): FO-1004-B holds LI-1004-1 allocated while its other unit is
-    fulfilled in FO-1004-A; listing it in FO-1004-B keeps it, as any pending line."""
+    """Page 002 (ours, docs/behaviour.md): FO-1004-B holds LI-1004-1 allocated while its other
+    unit is fulfilled in FO-1004-A; listing it in FO-1004-B keeps it, as any pending line."""
     response = client.patch(
         "/orders/ORD-1004",
         json={

@@ -1,4 +1,4 @@
-"""Access tokens over HTTP (README, "Behaviour", authentication; published: api/authentication,
+"""Access tokens over HTTP (docs/behaviour.md, authentication; published: api/authentication,
 reference/validation-errors): `POST /oauth/token` in both modes, and `/orders` with `--clients`,
 where a live bearer token is required (401) before the client's API key and tenants (403).
 

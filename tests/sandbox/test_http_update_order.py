@@ -442,7 +442,7 @@ def test_lines_being_picked_are_preserved(client: CheckedClient) -> None:
 def test_statuses_are_re_derived_after_an_update(
     client: CheckedClient, fixture_order: Callable[[str], Json]
 ) -> None:
-    """Pages 001/002, README "Behaviour" (ours, status derivation): every change recomputes the
+    """Pages 001/002, docs/behaviour.md (ours, status derivation): every change recomputes the
     order status from its FO line items (a seeded order with stale statuses comes back
     consistent)."""
     stale = fixture_order("ORD-1003")

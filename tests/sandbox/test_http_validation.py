@@ -1,4 +1,4 @@
-"""Refused requests (README, "Behaviour", common to every operation): 400/404/409 naming the field
+"""Refused requests (docs/behaviour.md, common to every operation): 400/404/409 naming the field
 at fault, never a 500, and a request that fails changes nothing — the GET body and ETag, every
 stored order and the event log are the same before and after.
 
@@ -439,7 +439,7 @@ REFUSALS = [
 def test_refused_request_names_the_field_and_changes_nothing(
     client: CheckedClient, refusal: Refusal
 ) -> None:
-    """README, "Behaviour": the documented 4xx with `error_details[].field` naming the offending
+    """docs/behaviour.md: the documented 4xx with `error_details[].field` naming the offending
     field; "a request that fails changes nothing" (GET body, ETag, store and events unchanged)."""
     with client.unchanged(*refusal.watch):
         response = client.open(refusal.method, refusal.path, **refusal.kwargs)
@@ -465,7 +465,7 @@ def test_refused_request_names_the_field_and_changes_nothing(
 def test_every_offending_field_is_named(
     client: CheckedClient, path: str, body: dict[str, Any], fields: list[str]
 ) -> None:
-    """README, "Behaviour": `error_details[].field` names *the* offending field — one entry per
+    """docs/behaviour.md: `error_details[].field` names *the* offending field — one entry per
     field when several are wrong (e.g. both required fields of page 000's "Update Fulfillment
     Request")."""
     with client.unchanged("ORD-1001", "ORD-1004"):
@@ -605,7 +605,7 @@ json_values = st.recursive(
 def test_arbitrary_bodies_get_a_documented_answer(
     client: CheckedClient, body_operation: Operation, body: Any
 ) -> None:
-    """README, "Behaviour": never a 500: any JSON body gets a documented status and a response that
+    """docs/behaviour.md: never a 500: any JSON body gets a documented status and a response that
     matches the spec (the client checks every response). One sandbox serves all the examples, so
     accepted ones pile up state for the later ones to meet."""
     assert body_operation.send(client, json=body).status_code < 500
@@ -625,7 +625,7 @@ def test_values_shown_by_one_sample_are_open_strings(
     client: CheckedClient, body: dict[str, Any], field: str
 ) -> None:
     """Fields the pages show by one sample value (`prepaid`, `residential`, `kg` ...) have no
-    published list: another value is accepted and kept (README, "Behaviour")."""
+    published list: another value is accepted and kept (docs/behaviour.md)."""
     response = client.patch("/orders/ORD-1001", json=body)
     assert response.status_code == 200, response.get_json()
     assert response.get_json()[field] == body[field]

@@ -1,4 +1,4 @@
-"""What every successful change does (README, "Behaviour": common to every operation): `update_date`
+"""What every successful change does (docs/behaviour.md: common to every operation): `update_date`
 set, statuses re-derived (domain `status.py`), one event recorded, a new `ETag`; `If-Match` with the
 current version is accepted (page 002's 409 covers stale ones, see test_http_validation.py);
 concurrent writes to one order are serialized and lose nothing.
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 def test_every_change_stamps_derives_records_and_versions(
     client: CheckedClient, change_operation: Operation
 ) -> None:
-    """README, "Behaviour": update_date, statuses, event, ETag — for every update operation."""
+    """docs/behaviour.md: update_date, statuses, event, ETag — for every update operation."""
     before = client.order(change_operation.order)
     response = change_operation.send(client)
     client.assert_changed(response, before, str(change_operation.event))
@@ -100,7 +100,7 @@ def run_concurrently(count: int, request: Any) -> list[TestResponse]:
 def test_concurrent_writes_with_one_version_let_exactly_one_through(
     client: CheckedClient,
 ) -> None:
-    """README, "Behaviour" (ours): writes to an order are serialized; of N writers holding the same
+    """docs/behaviour.md (ours): writes to an order are serialized; of N writers holding the same
     ETag, one wins and the others get page 002's 409."""
     _, etag = client.order("ORD-1001")
     responses = run_concurrently(
@@ -128,7 +128,7 @@ CONCURRENT_FIELDS: dict[str, Any] = {
 
 
 def test_concurrent_writes_of_different_fields_lose_nothing(client: CheckedClient) -> None:
-    """README, "Behaviour" (ours): concurrent writes to one order never lose an update."""
+    """docs/behaviour.md (ours): concurrent writes to one order never lose an update."""
     fields = list(CONCURRENT_FIELDS.items())
     responses = run_concurrently(
         len(fields), lambda i: client.patch("/orders/ORD-1001", json=dict([fields[i]]))

@@ -1,4 +1,4 @@
-"""The request journal (README, "Request journal"): `GET /__admin/requests` and `DELETE
+"""The request journal (docs/controls.md, "Request journal"): `GET /__admin/requests` and `DELETE
 /__admin/requests`.
 
 Every response is checked against the specs by the `client` fixture (conftest.py), so the entries
@@ -178,7 +178,7 @@ def test_entries_and_events_never_reach_the_oldest_generation_tracked(
 ) -> None:
     """The journal's entries and the events hold nothing the garbage collector keeps tracking
     past its young generations: 10,000 of each, tracked, made its full passes long pauses in the
-    middle of requests (README, Benchmarks)."""
+    middle of requests (docs/benchmarks.md)."""
     gc.collect()
     client.patch("/orders/ORD-1001", json={"language": "ar"}, headers={"X-Trace": "t-1"})
     client.get("/orders/ORD-1001")

@@ -1,4 +1,4 @@
-"""The HTTP servers (README, "Running it"): granian by default, waitress with `--server
+"""The HTTP servers (docs/running.md, "HTTP server"): granian by default, waitress with `--server
 waitress`; the bound port of `--port 0`, IPv6 loopback, `--workers`, and a SIGTERM that lets the
 requests in flight finish. Each runs the real `python -m mock_server`."""
 

@@ -1,4 +1,4 @@
-"""State you keep (README, "State you keep"): `GET/PUT /__admin/state`, and `--state-file` (written
+"""State you keep (docs/controls.md): `GET/PUT /__admin/state`, and `--state-file` (written
 atomically after changes and on SIGTERM/SIGINT, read back at start)."""
 
 from __future__ import annotations

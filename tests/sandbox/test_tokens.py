@@ -1,4 +1,4 @@
-"""Access tokens without HTTP (README, "Behaviour", authentication): `TokenService` issuing and
+"""Access tokens without HTTP (docs/behaviour.md, authentication): `TokenService` issuing and
 checking tokens, how the store keeps them (by digest, bounded, oldest first), the `--clients`
 document, and the journal's masking of a token request."""
 

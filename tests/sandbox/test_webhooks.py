@@ -1,4 +1,4 @@
-"""Webhooks (README, "Webhooks"): the event list, subscriptions, and deliveries with retries.
+"""Webhooks (docs/controls.md): the event list, subscriptions, and deliveries with retries.
 
 Deliveries go to a receiver on loopback (an `http.server` in a thread) that records each POST and
 can fail the first N of them or hold them until released. Tests wait on conditions with time-outs

@@ -1,7 +1,7 @@
 """The spec's documented view (contract_tests/oracle/documented.py: the spec without its
 `x-sandbox` parts), which the contract suite's documented and reading tiers test against: a valid
 OpenAPI document of its own, lacking every marked part and every reference to one, and the
-sandbox-only parts the README names among them."""
+sandbox-only parts docs/documented-view.md names among them."""
 
 from __future__ import annotations
 
