@@ -103,7 +103,7 @@ class SandboxConfig:
     validator: str = VALIDATORS[0]
     store: str | None = None
     """None: the orders live in this process's memory; `redis://HOST:PORT/DB`: in that Redis,
-    shared by every sandbox process that names it (README, "Team sandbox")."""
+    shared by every sandbox process that names it (docs/team-sandbox.md)."""
 
     @property
     def admin_needs_token(self) -> bool:

@@ -1,5 +1,5 @@
 """The orders service: one method per public operation, each binding its domain rule, its event
-and what a duplicate reference means for it (see the README's behaviour section).
+and what a duplicate reference means for it (see docs/behaviour.md).
 
 Common to every write: validate fully, then apply; a failure changes nothing (the domain returns
 a new order and only the store's save publishes it); writes to one order are serialized (in one

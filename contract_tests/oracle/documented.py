@@ -1,10 +1,11 @@
 """The documented view of `openapi.yaml`: the spec without what only the sandbox promises.
 
 A node marked `x-sandbox: true` is removed with every `$ref` to it; `x-sandbox: [keyword, ...]`
-removes those keywords of its schema. The documented and reading tiers judge against this view,
-so a service without an ETag, with other limits or with another error detail passes them (the
-suite's Schemathesis tests and the sandbox proxy's judge alike); the sandbox tier judges against
-the whole spec.
+removes those keywords of its schema; `x-documented: {keyword: value, ...}` gives the value the
+pages document where the sandbox is stricter (`minimum: 0` where the sandbox asks for 1). The
+documented and reading tiers judge against this view, so a service without an ETag, with other
+limits or with another error detail passes them (the suite's Schemathesis tests and the sandbox
+proxy's judge alike); the sandbox tier judges against the whole spec.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import copy
 from typing import Any
 
 SANDBOX_MARK = "x-sandbox"
+DOCUMENTED_MARK = "x-documented"
 HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 Json = dict[str, Any]
 _GONE = object()
@@ -37,11 +39,12 @@ def _strip(node: Any, pointer: str, removed: set[str]) -> Any:
     keywords = set(mark) if isinstance(mark, list) else set()
     result = {}
     for key, value in node.items():
-        if key == SANDBOX_MARK or key in keywords:
+        if key in (SANDBOX_MARK, DOCUMENTED_MARK) or key in keywords:
             continue
         child = _strip(value, f"{pointer}/{_escape(str(key))}", removed)
         if child is not _GONE:
             result[key] = child
+    result.update(node.get(DOCUMENTED_MARK) or {})
     gone = set(node.get("properties") or {}) - set(result.get("properties") or {})
     if gone and "required" in result:
         result["required"] = [name for name in result["required"] if name not in gone]

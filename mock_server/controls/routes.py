@@ -1,6 +1,6 @@
-"""The `/__admin/` control surface (openapi-admin.yaml), in the order of the README's "Sandbox
-controls" section: seeding and reset, the request journal, webhook events and subscriptions, fault
-injection, and the state document. Every route is refused with `--no-admin`, and off loopback
+"""The `/__admin/` control surface (openapi-admin.yaml), in the order of docs/controls.md: seeding
+and reset, the request journal, webhook events and subscriptions, fault injection, and the state
+document. Every route is refused with `--no-admin`, and off loopback
 without the admin token.
 
 The seeding contract is exact (the contract suite relies on it): `POST /__admin/reset` -> 204,

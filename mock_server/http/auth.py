@@ -1,7 +1,7 @@
 """Who may call the API: `POST /oauth/token` and the authentication of every `/orders` request.
 
 Published (reference/validation-errors, api/conventions): a missing or expired token is a 401, a
-missing or invalid API key or tenant id a 403. The sandbox has three modes (README, "Behaviour"):
+missing or invalid API key or tenant id a 403. The sandbox has three modes (docs/behaviour.md):
 - default: any non-empty `x-api-key` and `tenant-id`; a bearer token, if sent, is not checked;
 - `--api-keys FILE`: each key is bound to one tenant, still no token;
 - `--clients FILE`: a live bearer token of a listed client is required (401 first), then that

@@ -102,7 +102,7 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
         "--threads",
         type=at_least_one,
         metavar="N",
-        help="Python threads running requests (default: granian 1, waitress 4; README, Benchmarks)",
+        help="Python threads running requests (default: granian 1, waitress 4; docs/benchmarks.md)",
     )
     parser.add_argument(
         "--workers",

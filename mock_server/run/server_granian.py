@@ -47,13 +47,13 @@ new_scheduler: Any = granian._futures._new_cbscheduler
 
 THREADS = 1
 """Python threads running requests (granian's `blocking_threads`). One serves the most: the GIL
-runs one request at a time anyway, and a second thread only adds GIL hand-offs (README,
-Benchmarks: 1 thread against 2 and 4)."""
+runs one request at a time anyway, and a second thread only adds GIL hand-offs
+(docs/benchmarks.md: 1 thread against 2 and 4)."""
 BACKLOG = 1024
 BACKPRESSURE = BACKLOG
 """Connections served at once (granian's `backpressure`; granian's default, backlog / workers).
 A keep-alive connection holds its place while open, so a lower value starves clients: with 2, a
-third open connection is never answered (README, Benchmarks)."""
+third open connection is never answered (docs/benchmarks.md)."""
 HELD_THREADS = 64
 """Threads for the requests a latency fault holds (`app.extensions[DELAYS]`): each sleeps on its
 own thread, so that a held request never waits for another, nor stalls the others."""

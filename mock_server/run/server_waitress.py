@@ -41,7 +41,7 @@ logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 THREADS = 4
 """waitress's worker threads. More do not serve more (the GIL runs one request at a time) but
 widen the latency spread: on 2 cores under wrk, 4 threads against 8 gave the same req/s with a
-p99 20-30% lower (README, Benchmarks). Requests that wait (latency faults) hold a thread each."""
+p99 20-30% lower (docs/benchmarks.md). Requests that wait (latency faults) hold a thread each."""
 
 
 def drop_connection(environ: WSGIEnvironment) -> bool:

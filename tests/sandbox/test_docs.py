@@ -79,7 +79,7 @@ def test_the_spec_is_served_as_yaml_and_json(app_client: FlaskClient) -> None:
 def test_the_spec_description_points_at_what_a_user_has() -> None:
     """The page's text sends a reader to files of this repository, not to the team's notes."""
     description = SPEC["info"]["description"]
-    assert "docs/api-pages/" in description and "README" in description
+    assert "docs/api-pages/" in description and "docs/behaviour.md" in description
     assert "shared/" not in description
 
 

@@ -120,11 +120,13 @@ def enum_values(spec: dict[str, Any]) -> set[Any]:
 
 
 def example_values(spec: dict[str, Any]) -> set[Any]:
-    """Every value of every ``examples`` list of every schema in the spec."""
+    """Every value of every ``examples`` or ``x-samples`` list (the pages' sample values of a
+    field with no published list) of every schema in the spec."""
     return {
         value
         for schema in all_schemas(spec)
-        for value in schema.get("examples", [])
+        for key in ("examples", "x-samples")
+        for value in schema.get(key, [])
         if isinstance(value, str)
     }
 

@@ -92,6 +92,13 @@ def test_the_sandbox_only_parts_are_gone(spec: Json, view: Json) -> None:
     for name in ("Unauthorized", "Forbidden"):
         assert not view["components"]["responses"][name]["content"], name
     assert spec["components"]["headers"]["ETag"]["required"] is True  # the sandbox keeps it
+    assert (
+        spec["components"]["schemas"]["Quantity"]["minimum"],
+        schemas["Quantity"]["minimum"],
+    ) == (
+        1,
+        0,
+    )  # the sandbox refuses a quantity of 0; the pages' samples show it
 
 
 def test_a_required_property_marked_is_no_longer_required() -> None:
@@ -114,6 +121,19 @@ def test_a_required_property_marked_is_no_longer_required() -> None:
         "required": ["kept"],
         "properties": {"kept": {}},
     }
+
+
+def test_a_documented_value_replaces_the_sandboxs_own() -> None:
+    """`x-documented` gives, in the view, the value the pages document for a keyword."""
+    spec: Json = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {
+            "schemas": {"Q": {"type": "integer", "minimum": 1, "x-documented": {"minimum": 0}}}
+        },
+    }
+    assert documented_view(spec)["components"]["schemas"]["Q"] == {"type": "integer", "minimum": 0}
 
 
 def test_an_empty_json_object_is_an_empty_shipment_answer(view: Json) -> None:
