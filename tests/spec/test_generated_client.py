@@ -116,7 +116,8 @@ def test_the_order_model_has_every_documented_field(generated: GeneratedClient, 
 
 
 def test_create_read_update_and_fulfil(generated: GeneratedClient, client: Any) -> None:
-    """The README's first requests through the generated client, each answering an `Order`."""
+    """The getting-started page's first requests through the generated client, each answering an
+    `Order`."""
     models = generated.models
     reference = f"GEN-{uuid.uuid4().hex[:10].upper()}"
     fo_id = f"FO-{reference}"
