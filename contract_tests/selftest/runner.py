@@ -149,14 +149,15 @@ def run_documented_tier(base_url: str, *, max_examples: int) -> Verdict:
     return run_suite(base_url, tiers="documented", max_examples=max_examples, first_failure=True)
 
 
-def run_schemathesis(base_url: str, *, max_examples: int, headers: dict[str, str]) -> Verdict:
-    """Plain `schemathesis run openapi.yaml`: every check, every phase, both data modes. Its
-    failures are the check names listed under FAILURES."""
-    schemathesis = Path(sys.executable).with_name("schemathesis")
-    command = [
-        str(schemathesis),
+def plain_schemathesis(
+    spec: str, base_url: str, *, max_examples: int, headers: dict[str, str]
+) -> list[str]:
+    """The command line of plain `schemathesis run <spec>`: every check, every phase, both data
+    modes, seed 0. Run in a folder with or without a `schemathesis.toml`, as the caller chooses."""
+    return [
+        str(Path(sys.executable).with_name("schemathesis")),
         "run",
-        "SPEC",
+        spec,
         "--url",
         base_url,
         *(part for name, value in headers.items() for part in ("-H", f"{name}: {value}")),
@@ -172,8 +173,15 @@ def run_schemathesis(base_url: str, *, max_examples: int, headers: dict[str, str
         "0",
         "--no-color",
     ]
-    with as_file(public_spec()) as spec:  # in the checkout, with its schemathesis.toml
-        command[command.index("SPEC")] = str(spec)
+
+
+def run_schemathesis(base_url: str, *, max_examples: int, headers: dict[str, str]) -> Verdict:
+    """Plain `schemathesis run openapi.yaml` in the checkout (with its schemathesis.toml). Its
+    failures are the check names listed under FAILURES."""
+    with as_file(public_spec()) as spec:
+        command = plain_schemathesis(
+            str(spec), base_url, max_examples=max_examples, headers=headers
+        )
         done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     failures = done.stdout.partition("FAILURES")[2].partition("SUMMARY")[0]
     failed = tuple(

@@ -14,15 +14,14 @@ import base64
 import json
 import shutil
 import subprocess
-import sys
 from collections import defaultdict
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from contract_tests.oracle.resources import public_spec
+from contract_tests.selftest.runner import plain_schemathesis
 from mock_server.run.testing import RunningSandbox, start_sandbox
 
 MAX_EXAMPLES = 10
@@ -59,33 +58,11 @@ def run(sandbox: RunningSandbox, tmp_path_factory: pytest.TempPathFactory) -> di
     """The run's JSON report and its scenarios (ndjson), from a folder holding only the spec."""
     folder = tmp_path_factory.mktemp("plain")
     shutil.copyfile(str(public_spec()), folder / "openapi.yaml")
-    schemathesis = Path(sys.executable).with_name("schemathesis")
-    command = [
-        str(schemathesis),
-        "run",
-        "openapi.yaml",
-        "--url",
-        sandbox.base_url,
-        "-H",
-        f"x-api-key: {sandbox.headers['x-api-key']}",
-        "-H",
-        f"tenant-id: {sandbox.tenant}",
-        "--checks",
-        "all",
-        "--mode",
-        "all",
-        "--phases",
-        "examples,coverage,fuzzing,stateful",
-        "--max-examples",
-        str(MAX_EXAMPLES),
-        "--seed",
-        "0",
-        "--no-color",
-        "--report",
-        "json,ndjson",
-        "--report-dir",
-        "report",
-    ]
+    headers = {"x-api-key": sandbox.headers["x-api-key"], "tenant-id": sandbox.tenant}
+    command = plain_schemathesis(
+        "openapi.yaml", sandbox.base_url, max_examples=MAX_EXAMPLES, headers=headers
+    )
+    command += ["--report", "json,ndjson", "--report-dir", "report"]
     done = subprocess.run(
         command, cwd=folder, capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False
     )
