@@ -44,6 +44,15 @@ widen the latency spread: on 2 cores under wrk, 4 threads against 8 gave the sam
 p99 20-30% lower (docs/benchmarks.md). Requests that wait (latency faults) hold a thread each."""
 
 
+CONNECTION_LIMIT = 1000
+"""Connections waitress holds at once (its default, 100, let 100 slow clients lock every new one
+out); watched with poll(), not select(), which stops at 1024 descriptors."""
+IDLE_TIMEOUT = 30
+"""Seconds a connection that sends nothing stays open (waitress's default: 120), checked every
+CLEANUP_INTERVAL seconds."""
+CLEANUP_INTERVAL = 5
+
+
 def drop_connection(environ: WSGIEnvironment) -> bool:
     """`DROP_KEY` under waitress: the socket is held by the channel that owns the environ's
     `waitress.client_disconnected` callback."""
@@ -74,6 +83,10 @@ class WaitressServer:
             threads=binding.threads,
             ident="carriyo-sandbox",
             max_request_body_size=max(max_body_bytes * 4, 64 * MIB),
+            connection_limit=CONNECTION_LIMIT,
+            channel_timeout=IDLE_TIMEOUT,
+            cleanup_interval=CLEANUP_INTERVAL,
+            asyncore_use_poll=True,
         )
         self.port: int = self._server.effective_port
         self._thread = threading.Thread(
