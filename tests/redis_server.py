@@ -90,6 +90,17 @@ class RedisServer:
     def client(self) -> redis.Redis:
         return redis.Redis(host=HOST, port=self.port)
 
+    def freeze(self) -> None:
+        """SIGSTOP: Redis stops answering but its connections stay open, and the kernel still
+        accepts new ones (what a hung or paused Redis looks like to its clients)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        """SIGCONT: a frozen Redis answers again, from where it stopped."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)
+
     def kill(self) -> None:
         """SIGKILL: no shutdown, no final save (what a crash leaves)."""
         if self.process is not None and self.process.poll() is None:
@@ -98,6 +109,7 @@ class RedisServer:
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
+            self.thaw()  # a frozen process would act on SIGTERM only once continued
             self.process.terminate()
             try:
                 self.process.wait(timeout=10)

@@ -50,12 +50,16 @@ def unavailable(response: requests.Response) -> bool:
 
 
 def answered(sandbox: Server, method: str, path: str, **kwargs: Any) -> requests.Response:
-    """The first answer that is not a 503 (each pooled connection meets a restart once)."""
-    for _ in range(20):
-        response = sandbox.call(method, path, **kwargs)
-        if response.status_code != 503:
-            return response
-    return response
+    """The first answer that is not a 503 (after a restart, requests are refused at once until
+    the sandbox's health check finds Redis back), polled a bounded number of times."""
+    last: list[requests.Response] = []
+
+    def served() -> bool:
+        last[:] = [sandbox.call(method, path, **kwargs)]
+        return last[0].status_code != 503
+
+    wait_until(served)
+    return last[0]
 
 
 def test_redis_lost_while_serving_is_a_503_and_the_sandbox_recovers(

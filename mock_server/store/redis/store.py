@@ -18,8 +18,9 @@ Every write is one Lua script, so it is atomic: a save checks the version it was
 (compare-and-set: `StaleRecord` when another process wrote first), the order id and the
 reference (`DuplicateReference`), then writes the order, its indexes, its log and the event it
 announces (the event log's stream, `carriyo:events`) together. A
-GET of an unchanged order is answered from this process's copy (tracking.py). Redis unreachable:
-`StoreUnavailable` (a 503), with nothing changed. Standalone Redis only (scripts name keys they
+GET of an unchanged order is answered from this process's copy (tracking.py). Redis unreachable,
+or silent for COMMAND_TIMEOUT: `StoreUnavailable` (a 503); from then on at once, without trying
+Redis, until it answers again (health.py). Standalone Redis only (scripts name keys they
 compute, which Redis Cluster does not allow).
 """
 
@@ -51,6 +52,7 @@ from .. import (
     StaleRecord,
     StoreUnavailable,
 )
+from .health import Health
 from .keys import (
     EVENT_IDS,
     EVENTS,
@@ -71,7 +73,20 @@ from .keys import (
 from .tracking import Tracker
 
 CONNECT_TIMEOUT = 2.0
-COMMAND_TIMEOUT = 10.0
+COMMAND_TIMEOUT = 2.0
+"""Seconds a command waits for Redis' answer before Redis is taken as down (health.py). It bounds
+what a Redis that stops answering costs: the command that meets it waits this long, and so do
+the requests behind it on the process's request thread. Every command of the sandbox runs in
+milliseconds (the largest, a whole state replaced, in well under a second for thousands of
+orders; the timeout counts from the last byte received, so a long answer never trips it): only a
+Redis stalled as long (a hang, a pause, a disk too slow for its append-only file) does."""
+OPTIONS: dict[str, Any] = {
+    "socket_connect_timeout": CONNECT_TIMEOUT,
+    "socket_timeout": COMMAND_TIMEOUT,
+    "retry": Retry(NoBackoff(), 0),
+}
+"""Every client's: no command is retried by the client (a write whose answer was lost could
+otherwise be applied twice)."""
 T = TypeVar("T")
 
 SAVE = """
@@ -228,15 +243,9 @@ this module knows which one each command answers)."""
 
 
 def connect(url: str) -> Client:
-    """A client of the Redis at `url`, checked with a PING: StoreUnavailable naming the URL when
-    it cannot be reached. No command is retried by the client: a write whose answer was lost
-    could otherwise be applied twice."""
-    client = redis.Redis.from_url(
-        url,
-        socket_connect_timeout=CONNECT_TIMEOUT,
-        socket_timeout=COMMAND_TIMEOUT,
-        retry=Retry(NoBackoff(), 0),
-    )
+    """A client of the Redis at `url` (OPTIONS), checked with a PING: StoreUnavailable naming the
+    URL when it cannot be reached."""
+    client = redis.Redis.from_url(url, **OPTIONS)
     try:
         client.ping()
     except (redis.RedisError, OSError) as exc:
@@ -262,8 +271,9 @@ class RedisStore:
         faults and subscriptions) besides the orders."""
         self.url = url
         self.client = connect(url)
+        self.health = Health(redis.Redis.from_url(url, **OPTIONS), shown_url(url))
         self.write_lock = OrderLocks()
-        self.tracker = Tracker(self.new_connection, (ORDER_PREFIX, *tracked))
+        self.tracker = Tracker(self.new_connection, (ORDER_PREFIX, *tracked), self.health)
         self._save = self.client.register_script(SAVE)
         self._put_location = self.client.register_script(PUT_LOCATION)
         self._location_by_code = self.client.register_script(LOCATION_BY_CODE)
@@ -271,19 +281,24 @@ class RedisStore:
         self._wipe = self.client.register_script(WIPE)
 
     def new_connection(self, protocol: int = 3) -> Any:
-        """A connection of its own to the same database (RESP3: for tracking)."""
+        """A connection of its own to the same database (RESP3: for tracking); StoreUnavailable
+        when Redis cannot be reached."""
         kwargs = {**self.client.connection_pool.connection_kwargs, "protocol": protocol}
         make: Any = redis.Connection  # untyped in redis-py's stubs
         connection = make(**kwargs)
-        connection.connect()
+        with self.unavailable_as():
+            connection.connect()
         return connection
 
     @contextmanager
     def unavailable_as(self) -> Iterator[None]:
-        """Redis' connection errors as StoreUnavailable."""
+        """Redis' connection errors and time-outs as StoreUnavailable, which marks Redis down;
+        while it is down, StoreUnavailable at once (health.py)."""
+        self.health.check()
         try:
             yield
         except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
+            self.health.trip(exc)
             raise StoreUnavailable(str(exc)) from exc
 
     def call(self, command: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -292,6 +307,7 @@ class RedisStore:
             return command(*args, **kwargs)
 
     def close(self) -> None:
+        self.health.close()
         self.tracker.close()
         self.client.close()
 

@@ -10,8 +10,10 @@ event loop as the answer to the write that caused it (before it sleeps), so a cl
 that answer and then asks another process is answered from fresh data.
 
 A copy made from a read that overlapped an invalidation is not kept (`epoch`). When the
-connection is lost, every copy is dropped and none is kept until it is back: a process never
-answers from copies it cannot keep true.
+connection is lost, or Redis stops answering (health.py: a Redis that is silent keeps the
+connection open, and whether it pushes what another process wrote cannot be known), every copy is
+dropped and none is kept until tracking is on again on a new connection: a process never answers
+from copies it cannot keep true.
 """
 
 from __future__ import annotations
@@ -25,22 +27,28 @@ from typing import Any
 
 import redis
 
+from .. import StoreUnavailable
+from .health import Health
+
 CAPACITY = 10_000
 """Local copies kept at most (the oldest are dropped first)."""
 RECONNECT_INTERVAL = 0.25
-"""Seconds between attempts to bring tracking back while Redis is away (requests meanwhile
-read Redis itself, and are answered 503 while it is down)."""
+"""Seconds between attempts to bring tracking back once Redis answers (requests meanwhile read
+Redis itself; while it is known down, none is made, and they are answered 503)."""
 
 Connect = Callable[[], Any]
-"""A new, connected RESP3 `redis.Connection` (untyped in redis-py's stubs)."""
+"""A new, connected RESP3 `redis.Connection` (untyped in redis-py's stubs); StoreUnavailable
+when Redis cannot be reached."""
 
 
 class Tracker:
     """Local copies of values under `prefixes` (bytes keys), kept true by invalidations."""
 
-    def __init__(self, connect: Connect, prefixes: tuple[bytes, ...]) -> None:
+    def __init__(self, connect: Connect, prefixes: tuple[bytes, ...], health: Health) -> None:
         self._connect = connect
         self._prefixes = prefixes
+        self._health = health
+        self._trips = health.trips  # when tracking was turned on
         self._lock = threading.Lock()
         self._copies: dict[bytes, Any] = {}
         self._connection: Any = None
@@ -88,6 +96,8 @@ class Tracker:
     def _drain(self) -> bool:
         """Read the pending invalidations (hold the lock); False when tracking is down (and
         could not be brought back), so that no copy may be used."""
+        if self._connection is not None and self._trips != self._health.trips:
+            self._disconnect()  # Redis stopped answering since tracking was turned on
         if self._connection is None and not self._reconnect():
             return False
         if not self._poller.poll(0):
@@ -112,11 +122,12 @@ class Tracker:
                 self._copies.pop(key, None)
 
     def _reconnect(self) -> bool:
-        """Turn tracking on again on a new connection; False when Redis cannot be reached
-        (tried again RECONNECT_INTERVAL later)."""
-        if time.monotonic() < self._retry_at:
+        """Turn tracking on again on a new connection; False when Redis is known down or cannot
+        be reached (tried again RECONNECT_INTERVAL later)."""
+        if self._health.down or time.monotonic() < self._retry_at:
             return False
         self._retry_at = time.monotonic() + RECONNECT_INTERVAL
+        self._trips = self._health.trips
         try:
             connection = self._connection = self._connect()
             # How redis-py's own client-side cache hears of invalidations (its CacheProxy-
@@ -126,7 +137,7 @@ class Tracker:
             connection.send_command("CLIENT", "TRACKING", "ON", "BCAST", *prefixes)
             connection.read_response()
             self._fd = socket_of(connection)
-        except (redis.RedisError, OSError):
+        except (StoreUnavailable, redis.RedisError, OSError):
             self._disconnect()
             return False
         self._poller.register(self._fd, select.POLLIN | select.POLLERR)
