@@ -2,16 +2,20 @@
 
 The request's method, path, query, headers and body go as they came (hop-by-hop headers aside,
 RFC 9110 section 7.6.1); the answer comes back as it is. A connection per thread is kept alive
-to the upstream. An upstream that refuses the connection, does not answer within the timeout or
-drops the connection is an UpstreamError, which the proxy answers 502 or 504.
+to the upstream. An upstream that refuses the connection or drops it is an UpstreamError the
+proxy answers 502; one whose whole answer has not come within the timeout (however it drips),
+504.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
+import math
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlsplit
 
@@ -107,6 +111,56 @@ class Kept:
     fresh: bool = True
 
 
+class Watchdog:
+    """Shuts a socket down at its deadline, which makes any read or write blocked on it return at
+    once, however the upstream drips (a socket timeout bounds each read alone, and http.client
+    reads a header line as its bytes come). One thread, started on first use, keeps the deadlines
+    of every exchange: a timer thread per exchange would cost more than the forwarding itself."""
+
+    def __init__(self) -> None:
+        self._due: dict[object, tuple[float, socket.socket]] = {}
+        self._wake = threading.Condition()
+        self._next = math.inf
+        """When the thread wakes next: a deadline before it wakes it at once."""
+        self._thread: threading.Thread | None = None
+
+    @contextlib.contextmanager
+    def until(self, deadline: float, sock: socket.socket) -> Iterator[None]:
+        """Watch `sock` until `deadline` (time.perf_counter); leaving raises TimeoutError when
+        it passed, whatever the block raised meanwhile (a read cut short by the shutdown)."""
+        token = object()
+        with self._wake:
+            self._due[token] = (deadline, sock)
+            if deadline < self._next:
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._run, name="proxy-deadlines")
+                    self._thread.daemon = True
+                    self._thread.start()
+                self._wake.notify()
+        try:
+            yield
+        finally:
+            with self._wake:
+                passed = self._due.pop(token, None) is None
+            if passed:
+                raise TimeoutError("the deadline passed")
+
+    def _run(self) -> None:
+        with self._wake:
+            while True:
+                now = time.perf_counter()
+                for token, (deadline, sock) in list(self._due.items()):
+                    if deadline <= now:
+                        del self._due[token]
+                        with contextlib.suppress(OSError):  # the socket's shutdown, not TLS's
+                            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+                self._next = min((deadline for deadline, _ in self._due.values()), default=math.inf)
+                self._wake.wait(None if self._next == math.inf else self._next - now)
+
+
+WATCHDOG = Watchdog()
+
+
 class UpstreamError(Exception):
     """The upstream gave no answer: `status` is what the proxy answers (502, or 504 for a
     timeout), `code` says why."""
@@ -136,16 +190,17 @@ class Upstream:
         server's threads are its own, and end after the interpreter's)."""
 
     def send(self, request: Request) -> Exchange:
-        """Forward `request` and return the exchange; UpstreamError when no answer came."""
+        """Forward `request` and return the exchange; UpstreamError when no whole answer came
+        within the timeout."""
         started = time.time()
         clock = time.perf_counter()
         headers = [(k, v) for k, v in request.headers if k.lower() not in HOP_BY_HOP]
         try:
-            response = self._roundtrip(request, headers, retry=True)
+            response = self._roundtrip(request, headers, clock + self.timeout)
         except TimeoutError as exc:
             self._drop()
             raise UpstreamError(
-                504, "UPSTREAM_TIMEOUT", f"no answer from {self.base_url} in {self.timeout} s"
+                504, "UPSTREAM_TIMEOUT", f"no whole answer from {self.base_url} in {self.timeout} s"
             ) from exc
         except ConnectionRefusedError as exc:
             self._drop()
@@ -160,29 +215,35 @@ class Upstream:
         elapsed = round((time.perf_counter() - clock) * 1000, 3)
         return Exchange(request, response, started, elapsed)
 
-    def _roundtrip(self, request: Request, headers: Headers, *, retry: bool) -> Response:
-        """One request on this thread's connection; a kept-alive connection the upstream closed
-        meanwhile is opened again once (the request was not answered, so it was not handled)."""
+    def _roundtrip(
+        self, request: Request, headers: Headers, deadline: float, *, retry: bool = True
+    ) -> Response:
+        """One request on this thread's connection, its whole answer by `deadline`; a kept-alive
+        connection the upstream closed meanwhile is opened again once (the request was not
+        answered, so it was not handled)."""
         connection = self._connection()
         try:
-            connection.putrequest(
-                request.method,
-                self.prefix + request.target,
-                skip_host=False,
-                skip_accept_encoding=True,
-            )
-            for name, value in headers:
-                connection.putheader(name, value)
-            connection.putheader("Content-Length", str(len(request.body)))
-            connection.endheaders(request.body)
-            answer = connection.getresponse()
-            body = answer.read()
+            if connection.sock is None:
+                connection.connect()
+            with WATCHDOG.until(deadline, connection.sock):
+                connection.putrequest(
+                    request.method,
+                    self.prefix + request.target,
+                    skip_host=False,
+                    skip_accept_encoding=True,
+                )
+                for name, value in headers:
+                    connection.putheader(name, value)
+                connection.putheader("Content-Length", str(len(request.body)))
+                connection.endheaders(request.body)
+                answer = connection.getresponse()
+                body = answer.read()
         except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
             fresh = self._kept[threading.get_ident()].fresh
             self._drop()
             if not retry or fresh:
                 raise
-            return self._roundtrip(request, headers, retry=False)
+            return self._roundtrip(request, headers, deadline, retry=False)
         self._kept[threading.get_ident()].fresh = False
         if answer.will_close:
             self._drop()
