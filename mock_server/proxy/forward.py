@@ -2,21 +2,23 @@
 
 The request's method, path, query, headers and body go as they came (hop-by-hop headers aside,
 RFC 9110 section 7.6.1); the answer comes back as it is. A connection per thread is kept alive
-to the upstream. An upstream that refuses the connection or drops it is an UpstreamError the
-proxy answers 502; one whose whole answer has not come within the timeout (however it drips),
-504.
+to the upstream. An upstream that refuses the connection, drops it, or cuts its answer short is
+an UpstreamError the proxy answers 502; one whose whole answer has not come within the timeout
+(however it drips), 504.
 """
 
 from __future__ import annotations
 
 import contextlib
 import http.client
+import io
 import math
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 HOP_BY_HOP = frozenset(
@@ -91,13 +93,46 @@ def _no_delay(sock: socket.socket) -> None:
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
+class LineReader(io.BufferedReader):
+    """The upstream's answer as http.client reads it, remembering the last line read:
+    http.client ends the headers at a blank line and at the end of the stream alike."""
+
+    last_line = b""
+
+    def readline(self, size: int | None = -1, /) -> bytes:
+        self.last_line = super().readline(size)
+        return self.last_line
+
+
+class HeadersCutShort(http.client.HTTPException):
+    """The upstream closed the connection before the blank line that ends the headers."""
+
+
+class Answer(http.client.HTTPResponse):
+    """An answer whose headers must end with their blank line: one the upstream cut short
+    (closed inside the status line, a header line or before the blank line) is no answer."""
+
+    def __init__(self, sock: socket.socket, *args: Any, **kwargs: Any) -> None:
+        super().__init__(sock, *args, **kwargs)
+        self.fp = self.lines = LineReader(self.fp.detach())
+
+    def begin(self) -> None:
+        super().begin()
+        if self.lines.last_line not in (b"\r\n", b"\n"):
+            raise HeadersCutShort("the answer ended before the end of its headers")
+
+
 class Connection(http.client.HTTPConnection):
+    response_class = Answer
+
     def connect(self) -> None:
         super().connect()
         _no_delay(self.sock)
 
 
 class SecureConnection(http.client.HTTPSConnection):
+    response_class = Answer
+
     def connect(self) -> None:
         super().connect()
         _no_delay(self.sock)

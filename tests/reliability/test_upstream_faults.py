@@ -1,5 +1,6 @@
-"""The proxy in front of an upstream that drips its answer (issue 23): a 504 once
-`--upstream-timeout` passes. Each case takes at most the timeout and a margin."""
+"""The proxy in front of an upstream that drips or cuts its answer short (issue 23): a 504 once
+`--upstream-timeout` passes, a 502 for an answer cut before its end, never a success. Each case
+takes at most the timeout and a margin."""
 
 from __future__ import annotations
 

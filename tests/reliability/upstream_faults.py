@@ -28,6 +28,7 @@ UPSTREAM_TIMEOUT = 1.0
 DRIP_INTERVAL = 0.5
 DRIP = b"x" * 24
 """A dripping upstream sends one byte of DRIP every DRIP_INTERVAL: 12 s, far past the timeout."""
+CANCEL = ("POST", "/orders/ORD-1001/cancel")
 READ = ("GET", "/orders/ORD-1001")
 
 
@@ -139,6 +140,32 @@ FAULTS = (
         answers(b"HTTP/1.1 200 OK\r\nX-Drip: ", DRIP + b"\r\nContent-Length: 0\r\n\r\n"),
         504,
         "UPSTREAM_TIMEOUT",
+    ),
+    Fault(
+        "closed after whole header lines, before the blank line",
+        answers(b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nX-Order: ORD-1\r\n"),
+        502,
+        "UPSTREAM_DROPPED",
+        calls=(CANCEL,),
+    ),
+    Fault(
+        "closed inside a header line",
+        answers(b"HTTP/1.1 200 OK\r\nContent-Type: applic"),
+        502,
+        "UPSTREAM_DROPPED",
+    ),
+    Fault(
+        "closed inside the status line",
+        answers(b"HTTP/1.1 201 Crea"),
+        502,
+        "UPSTREAM_DROPPED",
+        calls=(CANCEL,),
+    ),
+    Fault(
+        "closed 10 bytes into a 64-byte Content-Length body",
+        answers(b'HTTP/1.1 200 OK\r\nContent-Length: 64\r\n\r\n{"order_i'),
+        502,
+        "UPSTREAM_DROPPED",
     ),
 )
 
