@@ -4,7 +4,7 @@ The request's method, path, query, headers and body go as they came (hop-by-hop 
 RFC 9110 section 7.6.1); the answer comes back as it is. A connection per thread is kept alive
 to the upstream. An upstream that refuses the connection, drops it, or cuts its answer short is
 an UpstreamError the proxy answers 502; one whose whole answer has not come within the timeout
-(however it drips), 504.
+(however it drips), 504. A request is sent at most once: the upstream may have applied it.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import contextlib
 import http.client
 import io
 import math
+import selectors
 import socket
 import threading
 import time
@@ -138,14 +139,6 @@ class SecureConnection(http.client.HTTPSConnection):
         _no_delay(self.sock)
 
 
-@dataclass
-class Kept:
-    """A connection to the upstream; `fresh` until it carried an answer."""
-
-    connection: http.client.HTTPConnection
-    fresh: bool = True
-
-
 class Watchdog:
     """Shuts a socket down at its deadline, which makes any read or write blocked on it return at
     once, however the upstream drips (a socket timeout bounds each read alone, and http.client
@@ -196,6 +189,14 @@ class Watchdog:
 WATCHDOG = Watchdog()
 
 
+def _closed_by_peer(sock: socket.socket) -> bool:
+    """An idle kept-alive connection with something to read was closed by the upstream (or
+    holds bytes nobody asked for): it cannot carry a request, and nothing was sent on it yet."""
+    with selectors.DefaultSelector() as selector:
+        selector.register(sock, selectors.EVENT_READ)
+        return bool(selector.select(0))
+
+
 class UpstreamError(Exception):
     """The upstream gave no answer: `status` is what the proxy answers (502, or 504 for a
     timeout), `code` says why."""
@@ -220,7 +221,7 @@ class Upstream:
         self.port = parts.port or (443 if parts.scheme == "https" else 80)
         self.prefix = parts.path.rstrip("/")
         self.timeout = timeout
-        self._kept: dict[int, Kept] = {}
+        self._kept: dict[int, http.client.HTTPConnection] = {}
         """A kept-alive connection per thread (by thread id, not in a threading.local: the
         server's threads are its own, and end after the interpreter's)."""
 
@@ -250,57 +251,54 @@ class Upstream:
         elapsed = round((time.perf_counter() - clock) * 1000, 3)
         return Exchange(request, response, started, elapsed)
 
-    def _roundtrip(
-        self, request: Request, headers: Headers, deadline: float, *, retry: bool = True
-    ) -> Response:
-        """One request on this thread's connection, its whole answer by `deadline`; a kept-alive
-        connection the upstream closed meanwhile is opened again once (the request was not
-        answered, so it was not handled)."""
+    def _roundtrip(self, request: Request, headers: Headers, deadline: float) -> Response:
+        """One request on this thread's connection, its whole answer by `deadline`, sent once:
+        once a byte of it may have reached the upstream, a failure is the client's 502, never a
+        second try, whatever the method (the upstream may have applied a POST already, and a
+        second GET would be an exchange the recording does not show). A kept-alive connection
+        the upstream closed while idle is replaced before anything is written (`_connection`)."""
         connection = self._connection()
-        try:
-            if connection.sock is None:
-                connection.connect()
-            with WATCHDOG.until(deadline, connection.sock):
-                connection.putrequest(
-                    request.method,
-                    self.prefix + request.target,
-                    skip_host=False,
-                    skip_accept_encoding=True,
-                )
-                for name, value in headers:
-                    connection.putheader(name, value)
-                connection.putheader("Content-Length", str(len(request.body)))
-                connection.endheaders(request.body)
-                answer = connection.getresponse()
-                body = answer.read()
-        except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
-            fresh = self._kept[threading.get_ident()].fresh
-            self._drop()
-            if not retry or fresh:
-                raise
-            return self._roundtrip(request, headers, deadline, retry=False)
-        self._kept[threading.get_ident()].fresh = False
+        if connection.sock is None:
+            connection.connect()
+        with WATCHDOG.until(deadline, connection.sock):
+            connection.putrequest(
+                request.method,
+                self.prefix + request.target,
+                skip_host=False,
+                skip_accept_encoding=True,
+            )
+            for name, value in headers:
+                connection.putheader(name, value)
+            connection.putheader("Content-Length", str(len(request.body)))
+            connection.endheaders(request.body)
+            answer = connection.getresponse()
+            body = answer.read()
         if answer.will_close:
             self._drop()
         return Response(list(answer.getheaders()), body, answer.status, answer.reason)
 
     def _connection(self) -> http.client.HTTPConnection:
+        """This thread's kept-alive connection, or a new one (not yet connected) when there is
+        none or the upstream closed it while it was idle."""
         ident = threading.get_ident()
         kept = self._kept.get(ident)
+        if kept is not None and kept.sock is not None and _closed_by_peer(kept.sock):
+            self._drop()
+            kept = None
         if kept is None:
             kind = SecureConnection if self.scheme == "https" else Connection
-            kept = self._kept[ident] = Kept(kind(self.host, self.port, timeout=self.timeout))
-        return kept.connection
+            kept = self._kept[ident] = kind(self.host, self.port, timeout=self.timeout)
+        return kept
 
     def _drop(self) -> None:
         kept = self._kept.pop(threading.get_ident(), None)
         if kept is not None:
-            kept.connection.close()
+            kept.close()
 
     def close(self) -> None:
         """Close every kept connection (the proxy stops)."""
         for kept in list(self._kept.values()):
-            kept.connection.close()
+            kept.close()
         self._kept.clear()
 
 

@@ -28,18 +28,23 @@ UPSTREAM_TIMEOUT = 1.0
 DRIP_INTERVAL = 0.5
 DRIP = b"x" * 24
 """A dripping upstream sends one byte of DRIP every DRIP_INTERVAL: 12 s, far past the timeout."""
+HANG_UP_WAIT = 30.0
 CANCEL = ("POST", "/orders/ORD-1001/cancel")
 READ = ("GET", "/orders/ORD-1001")
+OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"
+"""A whole answer, on a connection kept alive (HTTP/1.1, no `Connection: close`)."""
 
 
 class FakeUpstream:
     """A scripted upstream on 127.0.0.1: a thread accepts connections and plays `script` on each
-    in a thread of its own; `received` lists the requests it read (`METHOD /path`)."""
+    in a thread of its own; `received` lists the requests it read (`METHOD /path`), `hung_up`
+    is set once it closed a connection."""
 
     def __init__(self, script: Script) -> None:
         self.script = script
         self.received: list[str] = []
         self.stopped = threading.Event()
+        self.hung_up = threading.Event()
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
         threading.Thread(target=self._accept, daemon=True).start()
@@ -65,6 +70,7 @@ class FakeUpstream:
     def _play(self, connection: socket.socket) -> None:
         with connection, contextlib.suppress(OSError):  # the proxy hung up: the script ends
             self.script(self, connection)
+        self.hung_up.set()
 
     def read_request(self, connection: socket.socket) -> str | None:
         """Read one request (head and `Content-Length` body); `METHOD /path`, None at the end."""
@@ -111,6 +117,14 @@ def answers(head: bytes, then: bytes = b"") -> Script:
             upstream.drip(connection, then)
 
     return script
+
+
+def drops_a_post(upstream: FakeUpstream, connection: socket.socket) -> None:
+    """Answers reads on a kept-alive connection; takes a POST and closes without an answer."""
+    while (request := upstream.read_request(connection)) is not None:
+        if request.startswith("POST "):
+            return
+        connection.sendall(OK)
 
 
 @dataclass(frozen=True)
@@ -166,6 +180,13 @@ FAULTS = (
         answers(b'HTTP/1.1 200 OK\r\nContent-Length: 64\r\n\r\n{"order_i'),
         502,
         "UPSTREAM_DROPPED",
+    ),
+    Fault(
+        "took a POST on a kept-alive connection, closed without an answer",
+        drops_a_post,
+        502,
+        "UPSTREAM_DROPPED",
+        calls=(READ, CANCEL),
     ),
 )
 
