@@ -57,7 +57,8 @@ def add_proxy_options(parser: argparse.ArgumentParser) -> None:
         type=float,
         default=30.0,
         metavar="SECONDS",
-        help="how long to wait for the upstream's answer; then 504 (default 30)",
+        help="how long the upstream has for its whole answer, from connecting to the last byte "
+        "(however slowly it comes); then 504 (default 30)",
     )
 
 

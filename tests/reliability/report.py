@@ -5,8 +5,9 @@
     python -m tests.reliability.report --write         # also write tests/reliability/RESULTS.md
 
 Each part starts its own sandbox (`python -m mock_server` on a free loopback port), as the tests
-do, and runs the same code as the tests: `storms.py`, `cases.py`, `fuzz.py`; the other checks
-(tenancy, admin surface, crash safety) are their pytest modules, counted from a JUnit report.
+do, and runs the same code as the tests: `storms.py`, `cases.py`, `fuzz.py`, `upstream_faults.py`
+(the proxy in front of a scripted upstream); the other checks (tenancy, admin surface, crash
+safety) are their pytest modules, counted from a JUnit report.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from tests.reliability.storms import (
     blind_storm,
     rmw_storm,
 )
+from tests.reliability.upstream_faults import FAULTS, UPSTREAM_TIMEOUT, run
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 CHECK_MODULES = (
@@ -130,6 +132,35 @@ def fuzz_table(runs: Sequence[FuzzFigures]) -> str:
     )
 
 
+def upstream_fault_table() -> str:
+    """Each faulty upstream behind the proxy: what the client got, when, and how often the
+    upstream received the request."""
+    rows = []
+    for fault in FAULTS:
+        outcome = run(fault)
+        rows.append(
+            (
+                fault.name,
+                ", then ".join(" ".join(call) for call in fault.calls),
+                f"{outcome.status} {outcome.code}",
+                f"{outcome.seconds:.2f}",
+                outcome.received,
+                "; ".join(outcome.problems(fault)) or "-",
+            )
+        )
+    return table(
+        (
+            "Upstream",
+            "Requests (the last one measured)",
+            "Answer",
+            "Seconds",
+            "Times the upstream received it",
+            "Problems",
+        ),
+        rows,
+    )
+
+
 def pytest_checks(work_dir: Path) -> str:
     """Run the pass/fail modules under pytest; one row per module."""
     junit = work_dir / "checks.xml"
@@ -187,6 +218,7 @@ def report(examples: int, workers: int) -> str:
             )
         with running(log_dir=work / "fuzz") as server:
             fuzz = run_schemathesis(server, work / "schemathesis", examples, workers)
+        faults = upstream_fault_table()
         checks = pytest_checks(work)
     machine = (
         f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPU, "
@@ -207,6 +239,9 @@ def report(examples: int, workers: int) -> str:
                 ),
                 "## Schemathesis (`--mode all --phases coverage,fuzzing`)",
                 fuzz_table([fuzz]),
+                "## The proxy in front of a faulty upstream "
+                f"(`--upstream-timeout {UPSTREAM_TIMEOUT:g}`)",
+                faults,
                 "## Body limits, tenancy, admin surface, crash safety (pytest)",
                 checks,
             )
