@@ -100,7 +100,10 @@ class WaitressServer:
         """Let in-flight requests finish, then close every socket from the loop thread itself
         (the loop ends when its socket map is empty)."""
         self._server.task_dispatcher.shutdown(timeout=timeout)
-        self._server.trigger.pull_trigger(lambda: wasyncore.close_all(self._map))
+        # A worker's last wake-up can make the loop close the trigger's pipe first (EBADF):
+        # the loop is ending then anyway.
+        with suppress(OSError):
+            self._server.trigger.pull_trigger(lambda: wasyncore.close_all(self._map))
         self._thread.join(timeout)
 
     def _with_drop(
