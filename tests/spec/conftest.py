@@ -1,13 +1,16 @@
-"""Fixtures shared by the spec tests: the parsed ``openapi.yaml``."""
+"""Fixtures shared by the spec tests: the parsed ``openapi.yaml``, and a sandbox with its fixtures
+for the tests that drive one with tools read from the spec."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from mock_server.run.testing import RunningSandbox, start_sandbox
 from tests.spec.pages import REPO_ROOT
 
 
@@ -23,3 +26,13 @@ def spec(spec_path: Path) -> dict[str, Any]:
     with spec_path.open(encoding="utf-8") as handle:
         loaded: dict[str, Any] = yaml.safe_load(handle)
     return loaded
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[RunningSandbox]:
+    """A sandbox with the bundled fixtures on a free loopback port, for one module."""
+    running = start_sandbox()
+    try:
+        yield running
+    finally:
+        running.close()

@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 import pytest
 
-from mock_server.run.testing import RunningSandbox, start_sandbox
+from mock_server.run.testing import RunningSandbox
 from tests.spec.spec_tools import object_properties, required_properties
 
 BIN = Path(sys.executable).parent
@@ -82,15 +82,6 @@ def generated(
         sys.path.remove(str(root))
         for name in [name for name in sys.modules if name.split(".")[0] == package]:
             del sys.modules[name]
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[RunningSandbox]:
-    running = start_sandbox()
-    try:
-        yield running
-    finally:
-        running.close()
 
 
 @pytest.fixture

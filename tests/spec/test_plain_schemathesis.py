@@ -15,14 +15,13 @@ import json
 import shutil
 import subprocess
 from collections import defaultdict
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from contract_tests.oracle.resources import public_spec
 from contract_tests.selftest.runner import plain_schemathesis
-from mock_server.run.testing import RunningSandbox, start_sandbox
+from mock_server.run.testing import RunningSandbox
 
 MAX_EXAMPLES = 10
 RUN_TIMEOUT = 600
@@ -42,15 +41,6 @@ VALIDATION_CODES = frozenset(
 """The codes of a request refused for its shape (the sandbox's validation against the spec, and
 the zero quantity its schemas rule out): a schema-valid request refused with one of them is a
 schema that does not say what the sandbox accepts."""
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[RunningSandbox]:
-    running = start_sandbox()
-    try:
-        yield running
-    finally:
-        running.close()
 
 
 @pytest.fixture(scope="module")
