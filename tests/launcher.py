@@ -39,6 +39,7 @@ REQUEST_TIMEOUT_SECONDS = 60.0
 STOP_SIGNAL = signal.SIGTERM
 PYTHON_M = (sys.executable, "-m", "mock_server")
 CLI_SERVE = (str(Path(sys.executable).parent / "carriyo-sandbox"), "serve")
+CLI_PROXY = (CLI_SERVE[0], "proxy")
 SERVING = re.compile(r"Serving on http://\S+:(\d+)")
 
 

@@ -5,7 +5,6 @@ on `POST /__admin/report` and on shutdown."""
 
 from __future__ import annotations
 
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,10 +14,9 @@ import pytest
 import requests
 
 from mock_server.proxy.har import read_har
-from tests.launcher import Server, running, start_server, wait_until
+from tests.launcher import CLI_PROXY, Server, running, start_server, wait_until
 from tests.reliability.cases import HOSTILE_CASES, send
 
-PROXY = (str(Path(sys.executable).parent / "carriyo-sandbox"), "proxy")
 UPSTREAM_CODES = {"UPSTREAM_REFUSED", "UPSTREAM_DROPPED", "UPSTREAM_TIMEOUT"}
 
 
@@ -29,7 +27,7 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 def start_proxy(sandbox: Server, directory: Path, *args: str) -> Server:
-    return start_server("--upstream", sandbox.base_url, *args, log_dir=directory, command=PROXY)
+    return start_server("--upstream", sandbox.base_url, *args, log_dir=directory, command=CLI_PROXY)
 
 
 def test_hostile_input_passes_through_and_the_proxy_keeps_serving(

@@ -4,14 +4,12 @@ path, status, milliseconds, operationId), no credential in it, none at all with 
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.launcher import CLI_SERVE, Server, running, secret, wait_until
+from tests.launcher import CLI_PROXY, CLI_SERVE, Server, running, secret, wait_until
 
-PROXY = (str(Path(sys.executable).parent / "carriyo-sandbox"), "proxy")
 LINE = re.compile(
     r"mock_server\.access (?P<method>[A-Z]+) (?P<path>\S+) (?P<status>\d{3}) "
     r"(?P<ms>\d+\.\d) ms (?P<operation>\S+)$",
@@ -71,7 +69,7 @@ def test_the_proxy_prints_a_line_per_forwarded_request(tmp_path: Path, quiet: bo
             upstream.base_url,
             *(["--quiet"] if quiet else []),
             log_dir=tmp_path / "proxy",
-            command=PROXY,
+            command=CLI_PROXY,
         ) as proxy,
     ):
         before = len(LINE.findall(proxy.logs()))

@@ -108,7 +108,7 @@ def test_every_failure_is_a_business_rule(run: dict[str, Any]) -> None:
                     refused += 1
     assert wrong == [], "\n".join(wrong[:20]) + run["output"][-3000:]
     assert {f["code"] for f in run["summary"]["failures"]} <= {"ST202"}
-    assert refused == sum(f["count"] for f in run["summary"]["failures"]) or refused >= 1
+    assert (refused > 0) == bool(run["summary"]["failures"])  # the scan saw what the run reported
 
 
 def test_no_missing_test_data_and_every_operation_served(
