@@ -26,6 +26,13 @@ from pathlib import Path
 
 from tests.launcher import REPO_ROOT, Server, running, secret
 from tests.reliability.cases import ATOMICITY_CASES, HOSTILE_CASES, Refused, check_refusal
+from tests.reliability.client_faults import (
+    SLOW_CLIENTS,
+    TOO_MANY,
+    get_while_headers_stall,
+    get_while_too_many,
+    send_too_many,
+)
 from tests.reliability.fuzz import FULL_EXAMPLES, FuzzFigures, run_schemathesis
 from tests.reliability.storms import (
     BLIND_REQUESTS,
@@ -161,6 +168,25 @@ def upstream_fault_table() -> str:
     )
 
 
+def client_fault_table(work_dir: Path) -> str:
+    """Clients that used to hold a server up, on each HTTP server: what the others got."""
+    rows = []
+    for name in ("granian", "waitress"):
+        with running("--server", name, "--quiet", log_dir=work_dir / name) as server:
+            status, seconds = get_while_headers_stall(server)
+            rows.append(
+                (name, f"GET while {SLOW_CLIENTS} clients stall their headers", status, seconds)
+            )
+            reply, seconds = send_too_many(server)
+            rows.append((name, f"PATCH with {TOO_MANY:,} line items", reply.status, seconds))
+            status, seconds = get_while_too_many(server)
+            rows.append((name, "GET sent meanwhile", status, seconds))
+    return table(
+        ("Server", "Request", "Status", "Seconds"),
+        ((server, what, status, f"{seconds:.3f}") for server, what, status, seconds in rows),
+    )
+
+
 def pytest_checks(work_dir: Path) -> str:
     """Run the pass/fail modules under pytest; one row per module."""
     junit = work_dir / "checks.xml"
@@ -219,6 +245,7 @@ def report(examples: int, workers: int) -> str:
         with running(log_dir=work / "fuzz") as server:
             fuzz = run_schemathesis(server, work / "schemathesis", examples, workers)
         faults = upstream_fault_table()
+        clients = client_fault_table(work / "clients")
         checks = pytest_checks(work)
     machine = (
         f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPU, "
@@ -242,6 +269,8 @@ def report(examples: int, workers: int) -> str:
                 "## The proxy in front of a faulty upstream "
                 f"(`--upstream-timeout {UPSTREAM_TIMEOUT:g}`)",
                 faults,
+                "## Clients that hold a server up",
+                clients,
                 "## Body limits, tenancy, admin surface, crash safety (pytest)",
                 checks,
             )

@@ -7,26 +7,15 @@ every new one out for two minutes."""
 
 from __future__ import annotations
 
-import socket
-import time
 from collections.abc import Iterator
-from contextlib import ExitStack
 
 import pytest
-import requests
 
-from tests.launcher import HOST, Server
+from tests.launcher import Server
+from tests.reliability.client_faults import SLOW_CLIENTS, get_while_headers_stall
 from tests.reliability.conftest import StartServer
 
-SLOW_CLIENTS = 300
 ANSWER_WITHIN_SECONDS = 5.0
-
-
-def slow_clients(server: Server, count: int, stack: ExitStack) -> None:
-    """`count` connections, each with the start of a request line and nothing more."""
-    for _ in range(count):
-        sock = stack.enter_context(socket.create_connection((HOST, server.port), timeout=5))
-        sock.sendall(b"GET /orders/ORD-1001 HTTP/1.1\r\nHost: x\r\n")
 
 
 @pytest.fixture(params=["waitress", "granian"])
@@ -35,19 +24,6 @@ def server(request: pytest.FixtureRequest, start: StartServer) -> Iterator[Serve
 
 
 def test_a_client_is_served_while_hundreds_stall_their_headers(server: Server) -> None:
-    with ExitStack() as stack:
-        slow_clients(server, SLOW_CLIENTS, stack)
-        started = time.monotonic()
-        try:
-            status = server.session.get(
-                f"{server.base_url}/orders/ORD-1001",
-                headers=server.headers(),
-                timeout=2 * ANSWER_WITHIN_SECONDS,
-            ).status_code
-        except requests.RequestException as exc:
-            pytest.fail(
-                f"{server.http_server}: no answer while {SLOW_CLIENTS} clients stall: {exc}"
-            )
-        elapsed = time.monotonic() - started
-    assert status == 200
+    status, elapsed = get_while_headers_stall(server)
+    assert status == 200, f"{server.http_server}: no answer while {SLOW_CLIENTS} clients stall"
     assert elapsed < ANSWER_WITHIN_SECONDS, f"{server.http_server}: answered after {elapsed:.1f} s"

@@ -1,0 +1,75 @@
+"""Clients that hold a server up, measured: a few hundred connections that stall their headers,
+and a body near the 1 MiB limit with a list far past its limit. The tests (test_slow_clients.py,
+test_large_bodies.py) bound these figures; `python -m tests.reliability.report` prints them."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from contextlib import ExitStack
+
+import orjson
+import requests
+
+from tests.launcher import HOST, Reply, Server
+
+SLOW_CLIENTS = 300
+TOO_MANY = 25_641
+"""Line items `{"id": "L<n>", "quantity": 1}` that fit just under 1 MiB."""
+ANSWER_TIMEOUT = 10.0
+
+
+def line_items(count: int) -> list[dict[str, object]]:
+    return [{"id": f"L{n}", "quantity": 1} for n in range(count)]
+
+
+def too_many_items() -> bytes:
+    """An update-order body of TOO_MANY line items, just under 1 MiB."""
+    return orjson.dumps({"line_items": line_items(TOO_MANY)})
+
+
+def get_while_headers_stall(server: Server, count: int = SLOW_CLIENTS) -> tuple[int | None, float]:
+    """A GET of ORD-1001 while `count` connections hold part of their headers: its status (None
+    when it got no answer in ANSWER_TIMEOUT) and the seconds it took."""
+    with ExitStack() as stack:
+        for _ in range(count):
+            sock = stack.enter_context(socket.create_connection((HOST, server.port), timeout=5))
+            sock.sendall(b"GET /orders/ORD-1001 HTTP/1.1\r\nHost: x\r\n")
+        started = time.monotonic()
+        try:
+            status: int | None = server.session.get(
+                f"{server.base_url}/orders/ORD-1001",
+                headers=server.headers(),
+                timeout=ANSWER_TIMEOUT,
+            ).status_code
+        except requests.RequestException:
+            status = None
+        return status, time.monotonic() - started
+
+
+def send_too_many(server: Server) -> tuple[Reply, float]:
+    """PATCH ORD-1001 with TOO_MANY line items: the reply and the seconds it took."""
+    headers = {**server.headers(), "content-type": "application/json"}
+    started = time.monotonic()
+    reply = server.raw("PATCH", "/orders/ORD-1001", too_many_items(), headers)
+    return reply, time.monotonic() - started
+
+
+def get_while_too_many(server: Server) -> tuple[int, float]:
+    """A GET of ORD-1002 sent while a body of TOO_MANY line items is sent and refused: its
+    status and the seconds it took."""
+    sent = threading.Event()
+
+    def send_large() -> None:
+        sent.set()
+        send_too_many(server)
+
+    writer = threading.Thread(target=send_large)
+    writer.start()
+    sent.wait(5)
+    started = time.monotonic()
+    status = server.call("GET", "/orders/ORD-1002").status_code
+    elapsed = time.monotonic() - started
+    writer.join(30)
+    return status, elapsed
