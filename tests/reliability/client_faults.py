@@ -56,6 +56,17 @@ def send_too_many(server: Server) -> tuple[Reply, float]:
     return reply, time.monotonic() - started
 
 
+def create_largest(server: Server, count: int = 1000) -> tuple[int, float]:
+    """POST an order of `count` line items (the limit: the largest valid body): its status and
+    the seconds it took."""
+    items = [{**item, "sku": "SKU"} for item in line_items(count)]
+    body = orjson.dumps({"merchant": "ACME_FASHION", "line_items": items})
+    headers = {**server.headers(), "content-type": "application/json"}
+    started = time.monotonic()
+    reply = server.raw("POST", "/orders", body, headers)
+    return reply.status, time.monotonic() - started
+
+
 def get_while_too_many(server: Server) -> tuple[int, float]:
     """A GET of ORD-1002 sent while a body of TOO_MANY line items is sent and refused: its
     status and the seconds it took."""

@@ -29,6 +29,7 @@ from tests.reliability.cases import ATOMICITY_CASES, HOSTILE_CASES, Refused, che
 from tests.reliability.client_faults import (
     SLOW_CLIENTS,
     TOO_MANY,
+    create_largest,
     get_while_headers_stall,
     get_while_too_many,
     send_too_many,
@@ -181,6 +182,8 @@ def client_fault_table(work_dir: Path) -> str:
             rows.append((name, f"PATCH with {TOO_MANY:,} line items", reply.status, seconds))
             status, seconds = get_while_too_many(server)
             rows.append((name, "GET sent meanwhile", status, seconds))
+            status, seconds = create_largest(server)
+            rows.append((name, "POST an order of 1,000 line items (the limit)", status, seconds))
     return table(
         ("Server", "Request", "Status", "Seconds"),
         ((server, what, status, f"{seconds:.3f}") for server, what, status, seconds in rows),

@@ -8,6 +8,7 @@ from __future__ import annotations
 from tests.launcher import Server
 from tests.reliability.client_faults import (
     TOO_MANY,
+    create_largest,
     get_while_too_many,
     send_too_many,
     too_many_items,
@@ -35,3 +36,9 @@ def test_a_read_is_not_held_up_by_a_large_body(sandbox: Server) -> None:
     status, elapsed = get_while_too_many(sandbox)
     assert status == 200
     assert elapsed < WAIT_BOUND_SECONDS, f"the read waited {elapsed:.2f} s"
+
+
+def test_the_largest_valid_body_is_accepted(sandbox: Server) -> None:
+    """An order of 1,000 line items, the limit, is created: the limit is not one short."""
+    status, _ = create_largest(sandbox)
+    assert status == 201
