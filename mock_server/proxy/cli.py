@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 
 from ..run.access_log import add_quiet_option
+from ..run.binding import add_body_timeout
 
 log = logging.getLogger("mock_server.proxy")
 
@@ -60,6 +61,7 @@ def add_proxy_options(parser: argparse.ArgumentParser) -> None:
         help="how long the upstream has for its whole answer, from connecting to the last byte "
         "(however slowly it comes); then 504 (default 30)",
     )
+    add_body_timeout(parser)
 
 
 def proxy(args: argparse.Namespace) -> int:
@@ -91,7 +93,9 @@ def proxy(args: argparse.Namespace) -> int:
             report_dir=args.report,
         )
     )
-    server = make_server(logged(app, args.quiet), host=args.host, port=args.port)
+    server = make_server(
+        logged(app, args.quiet), host=args.host, port=args.port, body_timeout=args.body_timeout
+    )
     serve_until_signalled(server, f"Proxy on {{url}} in front of {upstream.base_url}", app.close)
     return 0
 

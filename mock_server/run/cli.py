@@ -21,6 +21,7 @@ from ..config import (
     parse_clients,
 )
 from .access_log import add_quiet_option
+from .binding import add_body_timeout
 from .server import DEFAULT_SERVER, SERVERS
 
 log = logging.getLogger("mock_server")
@@ -104,6 +105,7 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="Python threads running requests (default: granian 1, waitress 4; docs/benchmarks.md)",
     )
+    add_body_timeout(parser)
     parser.add_argument(
         "--workers",
         type=at_least_one,
@@ -287,7 +289,7 @@ def serve(args: argparse.Namespace) -> int:
 
     sandbox = app.extensions["sandbox"]
     sandbox.close()  # the store is prepared: each worker makes its own connections
-    binding = Binding(args.host, args.port, args.threads or THREADS)
+    binding = Binding(args.host, args.port, args.threads or THREADS, args.body_timeout)
     return serve_workers(
         lambda: create_app(config, spec=sandbox.spec), binding, args.workers, quiet=args.quiet
     )
@@ -307,6 +309,7 @@ def serve_app(app: Any, args: argparse.Namespace) -> int:
         port=args.port,
         threads=args.threads,
         max_body_bytes=sandbox.config.max_body_bytes,
+        body_timeout=args.body_timeout,
     )
     freeze_long_lived()
     serve_until_signalled(

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 from ..app import DELAYS
 from ..config import MIB
-from .binding import Binding, http_url
+from .binding import BODY_TIMEOUT, Binding, http_url
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication
@@ -49,10 +49,12 @@ def make_server(
     port: int = 0,
     threads: int | None = None,
     max_body_bytes: int = MIB,
+    body_timeout: float = BODY_TIMEOUT,
 ) -> HttpServer:
     """A bound, not yet serving, `server` ("granian" or "waitress") for `app`; `threads` None:
     that server's default. Under granian the requests a latency fault holds run on threads of
-    their own (`app.extensions[DELAYS]`); waitress has a pool of threads already."""
+    their own (`app.extensions[DELAYS]`), and a body has `body_timeout` seconds to arrive
+    (waitress has a pool of threads already, and closes a connection idle for its own timeout)."""
     if server == "waitress":
         from .server_waitress import THREADS, WaitressServer
 
@@ -60,9 +62,9 @@ def make_server(
     from .server_granian import THREADS as GRANIAN_THREADS
     from .server_granian import GranianServer
 
-    binding = Binding(host, port, threads or GRANIAN_THREADS)
+    binding = Binding(host, port, threads or GRANIAN_THREADS, body_timeout)
     extensions: dict[str, Any] = getattr(app, "extensions", {})  # a Flask app's, the sandbox's
-    return GranianServer(app, binding, held=extensions.get(DELAYS))
+    return GranianServer(app, binding, held=extensions.get(DELAYS), max_body_bytes=max_body_bytes)
 
 
 def url_of(server: HttpServer) -> str:

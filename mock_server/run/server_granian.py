@@ -2,9 +2,14 @@
 
 granian's own runners import their target in worker processes or threads of their own; the
 sandbox needs its app object here (the pytest plugin's `carriyo_sandbox` is a plain object of the
-test process, and the state file is saved by this process at exit). So this module drives
-granian's WSGI worker the way granian's thread runner (`granian.server.mt`) does: a listening
-socket, one worker whose Rust threads accept, parse and answer, and a callback that runs the app.
+test process, and the state file is saved by this process at exit). So this module drives one of
+granian's workers the way granian's thread runner (`granian.server.mt`) does: a listening socket,
+one worker whose Rust threads accept and parse, and a callback that runs the app.
+
+The worker is granian's RSGI one, not its WSGI one, although the app is WSGI: under the WSGI
+worker the app's thread reads the request body itself, so one client that stops sending its body
+held every other client up. Here the body is awaited on an asyncio loop, with a deadline
+(`body_timeout`: then 408), while other requests run; the app is called once its body is whole.
 The worker's classes are granian's internals: hence the pinned minor version in pyproject.toml.
 """
 
@@ -13,15 +18,13 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-import os
 import socket
-import struct
 import sys
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, suppress
 from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import unquote_to_bytes
 
 import granian._futures
 import granian._granian
@@ -29,9 +32,11 @@ import orjson
 from granian.constants import HTTPModes
 from granian.http import HTTP1Settings
 
+from ..config import MIB
 from ..http.errors import detail, error_body
-from ..http.wsgi import DROP_KEY
+from ..http.wsgi import DISCARD_BYTES, DROP_KEY
 from .binding import Binding
+from .connections import shut_down, split_peer
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse as WSGIStartResponse
@@ -40,15 +45,17 @@ if TYPE_CHECKING:
 log = logging.getLogger("mock_server")
 # granian's stub of its Rust module lags the module (the worker takes more arguments, and serves
 # through methods the stub lacks): its classes are used untyped here.
-WSGIWorker: Any = granian._granian.WSGIWorker
+RSGIWorker: Any = granian._granian.RSGIWorker
 SocketHolder: Any = granian._granian.SocketHolder
 WorkerSignal: Any = granian._granian.WorkerSignal
+ProtocolClosed: Any = granian._granian.RSGIProtocolClosed
 new_scheduler: Any = granian._futures._new_cbscheduler
+watched: Any = granian._futures._future_watcher_wrapper
 
 THREADS = 1
-"""Python threads running requests (granian's `blocking_threads`). One serves the most: the GIL
-runs one request at a time anyway, and a second thread only adds GIL hand-offs
-(docs/benchmarks.md: 1 thread against 2 and 4)."""
+"""Python threads running requests. One (the loop's own) serves the most: the GIL runs one
+request at a time anyway, and more threads only add GIL hand-offs (docs/benchmarks.md: 1 thread
+against 2 and 4). With more, requests run on a pool of that many threads."""
 BACKLOG = 1024
 BACKPRESSURE = BACKLOG
 """Connections served at once (granian's `backpressure`; granian's default, backlog / workers).
@@ -73,13 +80,17 @@ BASE_ENVIRON: dict[str, Any] = {
     "wsgi.multithread": True,
     "wsgi.multiprocess": False,
     "wsgi.run_once": False,
-    "wsgi.input_terminated": True,  # granian hands the app the whole body, de-chunked
+    "wsgi.input_terminated": True,  # the app gets the whole body, de-chunked
 }
-TCP_INFO_LAST_DATA_SENT, TCP_INFO_LAST_DATA_RECV = 44, 52
-"""Offsets in Linux's `struct tcp_info` of the milliseconds since data was last sent and
-received on a connection."""
+UNPREFIXED = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH"})
+"""The two headers a WSGI environ names without `HTTP_`."""
 
 Held = Callable[["WSGIEnvironment"], bool]
+Reply = tuple[int, list[tuple[str, str]], bytes]
+
+
+class BodyTooLarge(Exception):
+    """A request body past the server's cap (then 413, the rest unread)."""
 
 
 class StartResponse:
@@ -96,15 +107,63 @@ class StartResponse:
         self.headers = headers
 
 
-def error_reply(status: int, code: str, message: str) -> tuple[list[tuple[str, str]], bytes]:
-    """The headers and the `Error` body of a refusal made by the server itself."""
+def error_reply(status: int, code: str, message: str, close: bool = False) -> Reply:
+    """A refusal made by the server itself, with an `Error` body; `close`: the connection is
+    closed after it (the rest of the request was not read)."""
     body = orjson.dumps(error_body(status, [detail(code, message)]))
-    return [("Content-Type", "application/json")], body
+    headers = [("Content-Type", "application/json")]
+    return status, [*headers, ("Connection", "close")] if close else headers, body
 
 
 def header_bytes(environ: WSGIEnvironment) -> int:
     """The size of the request's headers as the environ holds them."""
     return sum(len(name) + len(value) for name, value in environ.items() if name[:5] == "HTTP_")
+
+
+def environ_of(scope: Any) -> dict[str, Any]:
+    """The WSGI environ of an RSGI request scope (the body is added once read)."""
+    host, port = split_peer(scope.server)
+    client, client_port = split_peer(scope.client)
+    environ = {
+        **BASE_ENVIRON,
+        "REQUEST_METHOD": scope.method,
+        "PATH_INFO": unquote_to_bytes(scope.path).decode("latin-1"),
+        "QUERY_STRING": scope.query_string,
+        "SERVER_NAME": host,
+        "SERVER_PORT": str(port),
+        "SERVER_PROTOCOL": f"HTTP/{scope.http_version}",
+        "REMOTE_ADDR": client,
+        "REMOTE_PORT": str(client_port),
+        "wsgi.url_scheme": scope.scheme,
+        DROP_KEY: drop_connection,
+    }
+    for name, value in scope.headers.items():
+        key = name.upper().replace("-", "_")
+        if key not in UNPREFIXED:
+            key = "HTTP_" + key
+        environ[key] = f"{environ[key]},{value}" if key in environ else value
+    return environ
+
+
+async def read_body(proto: Any, cap: int) -> bytes:
+    """The whole request body, as its chunks arrive; BodyTooLarge past `cap` bytes."""
+    chunks, size = [], 0
+    async for chunk in proto:
+        size += len(chunk)
+        if size > cap:
+            raise BodyTooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def new_loop() -> asyncio.AbstractEventLoop:
+    """The requests' event loop: uvloop's where it is installed (Linux and macOS), else
+    asyncio's. On 2 cores uvloop served 15-30% more requests per second (docs/benchmarks.md)."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
 
 
 def bind(host: str, port: int, reuse_port: bool = False) -> socket.socket:
@@ -116,58 +175,20 @@ def bind(host: str, port: int, reuse_port: bool = False) -> socket.socket:
     return socket.create_server(address[:2], family=family, backlog=BACKLOG, reuse_port=reuse_port)
 
 
-def unmapped(address: str) -> str:
-    """An IPv4 address written as IPv6 (`::ffff:127.0.0.1`) as plain IPv4."""
-    return address.removeprefix("::ffff:")
-
-
-def waiting_first(sock: socket.socket) -> tuple[bool, int]:
-    """Sort key among a client's connections: those that received data since they last sent
-    (a request waiting for its answer) first, the most recent receiver first among them."""
-    info = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104)
-    (sent,) = struct.unpack_from("I", info, TCP_INFO_LAST_DATA_SENT)
-    (received,) = struct.unpack_from("I", info, TCP_INFO_LAST_DATA_RECV)
-    return received >= sent, received
-
-
-def client_connections(port: int, client: str, stack: ExitStack) -> list[socket.socket]:
-    """This process's TCP connections accepted on `port` from address `client`, each through a
-    duplicate descriptor (closed with `stack`), found in /proc/self/fd (Linux)."""
-    found = []
-    with suppress(OSError):
-        for name in os.listdir("/proc/self/fd"):
-            with suppress(OSError, ValueError):
-                if not os.readlink(f"/proc/self/fd/{name}").startswith("socket:"):
-                    continue
-                sock = stack.enter_context(socket.socket(fileno=os.dup(int(name))))
-                if sock.family not in (socket.AF_INET, socket.AF_INET6):
-                    continue
-                if sock.type != socket.SOCK_STREAM or sock.getsockname()[1] != port:
-                    continue
-                if unmapped(sock.getpeername()[0]) == client:  # a listener has no peer
-                    found.append(sock)
-    return found
-
-
 def drop_connection(environ: WSGIEnvironment) -> bool:
-    """`DROP_KEY` under granian, which names only the client's address (no port, no socket):
-    shut down the connection from that address waiting for its answer; among several waiting at
-    once, the one that received its request last. False when none is found."""
-    with ExitStack() as stack:
-        port, client = int(environ["SERVER_PORT"]), unmapped(environ["REMOTE_ADDR"])
-        connections = client_connections(port, client, stack)
-        if not connections:
-            return False
-        min(connections, key=waiting_first).shutdown(socket.SHUT_RDWR)
-        return True
+    """`DROP_KEY` under granian: shut down the request's own connection, found by its client's
+    address and port."""
+    peer = (environ["REMOTE_ADDR"], int(environ["REMOTE_PORT"]))
+    return shut_down(int(environ["SERVER_PORT"]), peer)
 
 
 class GranianServer:
     """The app on granian, bound at construction (`port` is the bound one, also for port 0) and
-    serving from `start()` in granian's own threads until `stop()`.
+    serving from `start()` in granian's threads and an asyncio loop's until `stop()`.
 
-    Each request runs on granian's request thread, except those that `held(environ)` says a
-    latency fault will hold: they run on threads of their own and answer when done.
+    Each request runs on the loop's thread once its body is read (on a pool of `threads` threads
+    when there are more than one), except those that `held(environ)` says a latency fault will
+    hold: they run on threads of their own and answer when done.
     """
 
     name = "granian"
@@ -178,39 +199,50 @@ class GranianServer:
         binding: Binding,
         held: Held | None = None,
         reuse_port: bool = False,
+        max_body_bytes: int = MIB,
     ) -> None:
         self.app = app
         self.held = held
         self.host, self.threads = binding.host, binding.threads
+        self.body_timeout = binding.body_timeout
+        self.body_cap = max(max_body_bytes + DISCARD_BYTES, 4 * max_body_bytes)
         self._socket = bind(binding.host, binding.port, reuse_port)
         self.port: int = self._socket.getsockname()[1]
         self._signal = WorkerSignal()
         self._stopped = threading.Event()
-        self._signal.add_cb(self._stopped.set)  # called once the last request is answered
-        self._loop = asyncio.new_event_loop()  # granian's scheduler wants one; WSGI never runs it
+        self._signal.add_cb(self._stopped.set)
+        self._loop = new_loop()
+        self._loop_thread = threading.Thread(
+            target=self._loop.run_forever, name="carriyo-sandbox-granian", daemon=True
+        )
         self._held_threads = ThreadPoolExecutor(HELD_THREADS, "carriyo-sandbox-held")
+        self._pool = (
+            ThreadPoolExecutor(self.threads, "carriyo-sandbox") if self.threads > 1 else None
+        )
         self._worker: Any = None
 
     def start(self) -> None:
-        """Serve from granian's threads; returns at once."""
-        self._worker = WSGIWorker(
+        """Serve from granian's threads and the loop's; returns at once."""
+        self._worker = RSGIWorker(
             1,  # worker id
             (None, SocketHolder(self._socket.fileno(), False, BACKLOG)),
             None,  # no IPC: one worker, this process
             RUNTIME_THREADS,
             512,  # granian's default of Rust threads for blocking I/O
-            self.threads,
-            30,  # seconds an idle request thread is kept (granian's default)
+            1,  # RSGI runs Python on the loop's thread only
+            30,  # seconds an idle Python thread is kept (granian's default)
             BACKPRESSURE,
             HTTPModes.http1,
             HTTP1,
             None,  # no HTTP/2 settings
+            False,  # no websockets
             None,  # no static files
             *(False, None, None, None, "tls1.3", None, [], False),  # no TLS
             (None, None),  # no metrics
         )
-        scheduler = new_scheduler(self._loop, self._request, impl_asyncio=True)
+        scheduler = new_scheduler(self._loop, watched(self._request), impl_asyncio=True)
         self._worker.serve_str(scheduler, self._loop, self._signal)
+        self._loop_thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop accepting, let the requests in flight finish (`timeout` at most), then close."""
@@ -221,40 +253,73 @@ class GranianServer:
             self._stopped.wait(timeout)
             self._worker = None
             self._socket.detach()  # granian closed the listening socket itself
-        self._held_threads.shutdown(wait=False, cancel_futures=True)
-        self._loop.close()
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._loop_thread.join(timeout)
+        for pool in (self._held_threads, self._pool):
+            if pool is not None:
+                pool.shutdown(wait=False, cancel_futures=True)
+        if not self._loop.is_running():
+            self._loop.close()
 
-    def _request(self, proto: Any, scope: dict[str, Any]) -> int:
-        """granian's callback for each request: `scope` is the request's environ."""
-        scope.update(BASE_ENVIRON)
-        scope[DROP_KEY] = drop_connection
-        if self.held is not None and self.held(scope):
-            # granian's body stream is gone once this callback returns: read it first.
-            scope["wsgi.input"] = io.BytesIO(scope["wsgi.input"].read())
-            self._held_threads.submit(self._answer, proto, scope)
-            return 0
-        return self._answer(proto, scope)
+    async def _request(self, scope: Any, proto: Any) -> None:
+        """granian's callback for each request, on the loop: read the body (with its deadline),
+        then run the app where it runs, and answer."""
+        environ = environ_of(scope)
+        if header_bytes(environ) > MAX_HEADER_BYTES:
+            message = f"The request headers exceed {MAX_HEADER_BYTES} bytes"
+            proto.response_bytes(*error_reply(431, "REQUEST_HEADER_FIELDS_TOO_LARGE", message))
+            return
+        try:
+            body = await self._body(proto, environ)
+        except TimeoutError:
+            message = f"The request body did not arrive within {self.body_timeout:g} s"
+            proto.response_bytes(*error_reply(408, "REQUEST_TIMEOUT", message, close=True))
+            return
+        except BodyTooLarge:
+            message = f"The request body exceeds {self.body_cap} bytes"
+            proto.response_bytes(*error_reply(413, "PAYLOAD_TOO_LARGE", message, close=True))
+            return
+        except ProtocolClosed:
+            return  # the client left before sending it all
+        environ["wsgi.input"] = io.BytesIO(body)
+        pool = self._held_threads if self.held is not None and self.held(environ) else self._pool
+        if pool is None:
+            reply = self._answer(environ)
+        else:
+            reply = await self._loop.run_in_executor(pool, self._answer, environ)
+        proto.response_bytes(*reply)
 
-    def _answer(self, proto: Any, environ: WSGIEnvironment) -> int:
-        """Run the app and hand granian its answer (a 431 `Error` for oversized headers, a 500
-        one if the app itself fails)."""
+    async def _body(self, proto: Any, environ: WSGIEnvironment) -> bytes:
+        """The request body, whole, within `body_timeout` (else TimeoutError). A body of known
+        length is awaited at once, its deadline a timer that cancels the wait (cheaper than
+        `asyncio.wait_for`, which makes a task of each request); a chunked one chunk by chunk,
+        so that one past the cap is refused before it is all in memory."""
+        length = environ.get("CONTENT_LENGTH", "")
+        if "HTTP_TRANSFER_ENCODING" in environ:
+            return await asyncio.wait_for(read_body(proto, self.body_cap), self.body_timeout)
+        if length in ("", "0"):
+            return b""
+        if int(length) > self.body_cap:
+            raise BodyTooLarge
+        pending = proto()
+        deadline = self._loop.call_later(self.body_timeout, pending.cancel)
+        try:
+            body: bytes = await pending
+        except asyncio.CancelledError:
+            raise TimeoutError from None
+        finally:
+            deadline.cancel()
+        return body
+
+    def _answer(self, environ: WSGIEnvironment) -> Reply:
+        """The app's answer (a 500 `Error` if the app itself fails)."""
         reply = StartResponse()
         try:
-            if header_bytes(environ) > MAX_HEADER_BYTES:
-                reply.status = 431
-                reply.headers, body = error_reply(
-                    431,
-                    "REQUEST_HEADER_FIELDS_TOO_LARGE",
-                    f"The request headers exceed {MAX_HEADER_BYTES} bytes",
-                )
-            else:
-                body = self._run(environ, reply)
+            body = self._run(environ, reply)
         except Exception:
             log.exception("the app failed on %s", environ.get("PATH_INFO"))
-            reply.status = 500
-            reply.headers, body = error_reply(500, "INTERNAL_ERROR", "Internal error")
-        proto.response_bytes(reply.status, reply.headers, body)
-        return reply.status
+            return error_reply(500, "INTERNAL_ERROR", "Internal error")
+        return reply.status, reply.headers, body
 
     def _run(self, environ: WSGIEnvironment, reply: StartResponse) -> bytes:
         # Flask never calls start_response's write(): ours has none.

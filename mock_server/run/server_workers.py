@@ -21,6 +21,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from types import FrameType
 from typing import NoReturn
 
@@ -60,7 +61,11 @@ def worker(make_app: Callable[[], Flask], binding: Binding, ready: int, quiet: b
     try:
         app = make_app()
         server = GranianServer(
-            logged(app, quiet), binding, app.extensions.get(DELAYS), reuse_port=True
+            logged(app, quiet),
+            binding,
+            app.extensions.get(DELAYS),
+            reuse_port=True,
+            max_body_bytes=app.extensions["sandbox"].config.max_body_bytes,
         )
         freeze_long_lived()
         try:
@@ -88,7 +93,7 @@ def serve_workers(
     """Fork `workers` processes serving `make_app()` on `binding` (each with the access log
     unless `quiet`); return when they are done."""
     reservation = reserve(binding.host, binding.port)
-    binding = Binding(binding.host, reservation.getsockname()[1], binding.threads)
+    binding = replace(binding, port=reservation.getsockname()[1])
     ready_read, ready_write = os.pipe()
     pids = []
     for _ in range(workers):

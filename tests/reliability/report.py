@@ -24,15 +24,18 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.launcher import REPO_ROOT, Server, running, secret
+from tests.launcher import CLI_PROXY, REPO_ROOT, Server, running, secret
 from tests.reliability.cases import ATOMICITY_CASES, HOSTILE_CASES, Refused, check_refusal
 from tests.reliability.client_faults import (
+    BODY_TIMEOUT,
     SLOW_CLIENTS,
+    STALLS,
     TOO_MANY,
     create_largest,
     get_while_headers_stall,
     get_while_too_many,
     send_too_many,
+    while_a_body_stalls,
 )
 from tests.reliability.fuzz import FULL_EXAMPLES, FuzzFigures, run_schemathesis
 from tests.reliability.storms import (
@@ -190,6 +193,40 @@ def client_fault_table(work_dir: Path) -> str:
     )
 
 
+def stalled_body_table(work_dir: Path) -> str:
+    """A client whose body stops coming, on each HTTP server and on the proxy: what it got, and
+    what a GET sent meanwhile got."""
+    rows = []
+    timeout = ("--body-timeout", str(BODY_TIMEOUT), "--quiet")
+    with running(*timeout, log_dir=work_dir / "stall-granian") as sandbox:
+        servers = [("granian", sandbox)]
+        with (
+            running("--server", "waitress", "--quiet", log_dir=work_dir / "stall-waitress") as w,
+            running(
+                "--upstream", sandbox.base_url, *timeout, log_dir=work_dir, command=CLI_PROXY
+            ) as proxy,
+        ):
+            servers += [("waitress", w), ("proxy (granian)", proxy)]
+            for name, server in servers:
+                for stall, (announced, sent) in STALLS.items():
+                    result = while_a_body_stalls(server, announced, sent)
+                    rows.append((name, stall, result))
+    return table(
+        ("Server", "Stalled body", "GET meanwhile", "Seconds", "Stalled client got", "After s"),
+        (
+            (
+                name,
+                stall,
+                r.get_status,
+                f"{r.get_seconds:.3f}",
+                r.stalled_answer,
+                f"{r.stalled_seconds:.2f}",
+            )
+            for name, stall, r in rows
+        ),
+    )
+
+
 def pytest_checks(work_dir: Path) -> str:
     """Run the pass/fail modules under pytest; one row per module."""
     junit = work_dir / "checks.xml"
@@ -249,6 +286,7 @@ def report(examples: int, workers: int) -> str:
             fuzz = run_schemathesis(server, work / "schemathesis", examples, workers)
         faults = upstream_fault_table()
         clients = client_fault_table(work / "clients")
+        stalled = stalled_body_table(work / "stalled")
         checks = pytest_checks(work)
     machine = (
         f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPU, "
@@ -274,6 +312,8 @@ def report(examples: int, workers: int) -> str:
                 faults,
                 "## Clients that hold a server up",
                 clients,
+                f"## Request bodies that stop coming (`--body-timeout {BODY_TIMEOUT:g}`)",
+                stalled,
                 "## Body limits, tenancy, admin surface, crash safety (pytest)",
                 checks,
             )

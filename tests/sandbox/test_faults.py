@@ -22,12 +22,13 @@ from mock_server.controls.faults import FAULT_HEADER
 from mock_server.domain import CONCURRENT_UPDATE
 from mock_server.http.spec import Spec
 from mock_server.run.server import BackgroundServer
-from mock_server.run.server_granian import TCP_INFO_LAST_DATA_RECV
 from tests.launcher import wait_until
 
 if TYPE_CHECKING:
     from tests.sandbox.client import CheckedClient
 
+TCP_INFO_LAST_DATA_RECV = 52
+"""Offset in Linux's `struct tcp_info` of the milliseconds since data was last received."""
 AUTH = {"x-api-key": "k", "tenant-id": "acme-demo"}
 SCHEDULE = {"scheduled_from": "2030-02-01T09:00:00Z", "scheduled_to": "2030-02-01T13:00:00Z"}
 FO_PATH = "/orders/ORD-1001/fulfillment-orders/FO-1001-A"
