@@ -10,7 +10,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from mock_server.domain.errors import InvalidRequest
+from mock_server.domain.orders import PERSONAL_FIELDS
 from mock_server.domain.preservation import _match
+from mock_server.http.spec import FORMAT_CHECKER
 from mock_server.sandbox import Sandbox
 
 from .rewrite import Rewrite, orders_in
@@ -22,6 +24,8 @@ if TYPE_CHECKING:
 PENDING = frozenset({"open", "allocated"})
 GATEWAY = {401: {"message": "Unauthorized"}, 403: {"message": "Forbidden"}}
 """What an API gateway in front of a service answers for refused credentials."""
+MASK = "REDACTED"
+LISTS = frozenset({"line_items", "fulfillment_orders"})
 EXTRA = {"x_trace": {"region": "me-central-1"}, "channel_code": "WEB-AE"}
 """Fields no page lists ("new optional fields may appear", api/conventions)."""
 
@@ -78,6 +82,32 @@ def refuses_relocating_busy_fos(_: Sandbox) -> None:
         return updated
 
     wrap("mock_server.domain.update_location", wrapper)
+
+
+def masks_personal_fields(_: Sandbox) -> None:
+    """Redaction replaces each personal text field with a fixed mask instead of removing it
+    (redact-order: personal fields are "cleared or masked"); other personal values (codes,
+    coordinates as numbers) are cleared."""
+
+    def wrapper(_without: Callable[[object], object]) -> Callable[[object], object]:
+        def masked(address: object) -> object:
+            if not isinstance(address, dict):
+                return address
+            kept = {key: value for key, value in address.items() if key not in PERSONAL_FIELDS}
+            masks = {
+                k: MASK for k, v in address.items() if k in PERSONAL_FIELDS and isinstance(v, str)
+            }
+            return {**kept, **masks}
+
+        return masked
+
+    wrap("mock_server.domain.orders._without_personal", wrapper)
+
+
+def accepts_any_email(_: Sandbox) -> None:
+    """Emails are not checked (no orders page says they are validated): the sandbox's format
+    check of `email` is switched off in this process."""
+    FORMAT_CHECKER.checkers.pop("email", None)
 
 
 # ------------------------------------------------------------------ on the wire
@@ -139,6 +169,16 @@ def adds_response_fields(app: WSGIApplication) -> WSGIApplication:
     return Rewrite(app, body=_more_fields)
 
 
+def _without_empty_lists(path: str, status: int, body: Any) -> Any:
+    if status < 400 and isinstance(body, dict) and "order_id" in body:
+        return {key: value for key, value in body.items() if value != [] or key not in LISTS}
+    return body
+
+
+def omits_empty_lists(app: WSGIApplication) -> WSGIApplication:
+    return Rewrite(app, body=_without_empty_lists)
+
+
 FAIR_VARIANTS: tuple[Variant, ...] = (
     Variant(
         "keeps_client_fo_ids",
@@ -175,6 +215,22 @@ FAIR_VARIANTS: tuple[Variant, ...] = (
         "refuses_removing_held_fos",
         "refuses (400) to remove an omitted FO holding fulfilled items",
         refuses_removing_held_fos,
+    ),
+    Variant(
+        "omits_empty_lists",
+        "answers an order without items without empty line_items and fulfillment_orders (no "
+        "page says they are always present)",
+        wsgi=omits_empty_lists,
+    ),
+    Variant(
+        "masks_personal_fields",
+        'redaction masks every personal field with "REDACTED" (redact-order: cleared or masked)',
+        masks_personal_fields,
+    ),
+    Variant(
+        "accepts_any_email",
+        "accepts and echoes an email that is not one (no orders page says emails are validated)",
+        accepts_any_email,
     ),
     Variant(
         "refuses_relocating_busy_fos",

@@ -105,6 +105,34 @@ def _busy_fo_stays(api: ApiClient) -> str:
     return "a processing FO is not relocated" if moved.status == 400 else ""
 
 
+def _empty_lists_omitted(api: ApiClient) -> str:
+    created = api.create_order({"merchant": "M", "partner_order_reference": "probe-lists"})
+    body = created.json or {}
+    return "no empty line_items" if created.ok and "line_items" not in body else ""
+
+
+def _masked(api: ApiClient) -> str:
+    order = {
+        "order_id": "probe-mask",
+        "partner_order_reference": "probe-mask-REF",
+        "merchant": "M",
+        "status": "open",
+        "line_items": [],
+        "fulfillment_orders": [],
+        "billing_address": {"email": "jo@example.com", "city": "Dubai"},
+    }
+    assert api.seed_order(order).status == 201
+    redacted = api.redact_order("probe-mask").json or {}
+    email = redacted.get("billing_address", {}).get("email")
+    return "personal fields masked" if email == "REDACTED" else ""
+
+
+def _any_email(api: ApiClient) -> str:
+    order_id = _order(api, "email")
+    updated = api.update_order(order_id, {"billing_address": {"email": "useratexample.com"}})
+    return "a malformed email accepted" if updated.ok else ""
+
+
 PROBES: dict[str, Probe] = {
     "keeps_client_fo_ids": _client_fo_id_kept,
     "no_etag": _no_etag,
@@ -114,6 +142,9 @@ PROBES: dict[str, Probe] = {
     "adds_response_fields": _more_fields,
     "refuses_removing_held_fos": _held_fo_kept,
     "refuses_relocating_busy_fos": _busy_fo_stays,
+    "omits_empty_lists": _empty_lists_omitted,
+    "masks_personal_fields": _masked,
+    "accepts_any_email": _any_email,
 }
 
 

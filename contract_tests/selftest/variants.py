@@ -163,6 +163,19 @@ def shares_orders_across_tenants(sandbox: Sandbox) -> None:
 
 
 # ------------------------------------------------------------------ page 001
+def keeps_status_on_relocation(_: Sandbox) -> None:
+    """The relocated FO's lines follow the location, but the order keeps the status it had
+    (page 001: "Order status is recalculated")."""
+
+    def wrapper(update: Callable[..., Any]) -> Callable[..., Any]:
+        def updated(order: dict[str, Any], fo_id: str, location_id: str, **kw: Any) -> Any:
+            return {**update(order, fo_id, location_id, **kw), "status": order.get("status")}
+
+        return updated
+
+    wrap("mock_server.domain.update_location", wrapper)
+
+
 def resolves_location_code_first(_: Sandbox) -> None:
     def wrapper(update: Callable[..., Any]) -> Callable[..., Any]:
         def updated(
@@ -350,6 +363,12 @@ VARIANTS: tuple[Variant, ...] = (
         "resolves_location_code_first",
         "001: partner_location_id first",
         resolves_location_code_first,
+        first="test_update_location.py",
+    ),
+    Variant(
+        "keeps_status_on_relocation",
+        "001: the order status recalculated after update-location",
+        keeps_status_on_relocation,
         first="test_update_location.py",
     ),
     Variant(
