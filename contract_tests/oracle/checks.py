@@ -266,6 +266,16 @@ def fo_id_before_reference(obs: Observation) -> Problems:
     return problems
 
 
+def reference_before_fo_id(obs: Observation) -> Problems:
+    """The other reading of `fo_id_before_reference`: the entry's reference wins, so FO
+    `expect["other"]` is the one left and the FO its id named is gone."""
+    problems = succeeded(obs)
+    ids = sorted(str(fo.get(_FO_ID)) for fo in fulfillment_orders(obs.new))
+    if not problems and ids != [obs.expect["other"]]:
+        problems.append(f"fulfillment orders are {ids}; not only {obs.expect['other']!r}")
+    return problems
+
+
 def terminal_listed_stays(obs: Observation) -> Problems:
     """A terminal item listed under its own FO (`expect["fo_id"]`, `expect["line"]`): either
     the request is refused (400) and changes nothing, or it is applied and the line reads back

@@ -41,6 +41,8 @@ class Failure:
 class Tally:
     examples: int = 0
     failed: int = 0
+    readings: dict[str, int] = field(default_factory=dict)
+    """How many examples passed by each of the claim's other readings (by its label)."""
 
 
 @dataclass
@@ -52,7 +54,11 @@ class TestRecord:
     def as_json(self) -> dict[str, Any]:
         return {
             "claims": {
-                name: {"examples": tally.examples, "failed": tally.failed}
+                name: {
+                    "examples": tally.examples,
+                    "failed": tally.failed,
+                    "readings": tally.readings,
+                }
                 for name, tally in self.tallies.items()
             },
             "failure": None if self.failure is None else self.failure.as_json(),
@@ -77,8 +83,9 @@ def current() -> TestRecord | None:
     return _current[0] if _current else None
 
 
-def checked(claim: Claim, failure: Failure | None = None) -> None:
-    """Count one example of `claim` (failed when `failure` is given) in the running test."""
+def checked(claim: Claim, failure: Failure | None = None, reading: str = "") -> None:
+    """Count one example of `claim` (failed when `failure` is given; passed by another of its
+    readings when `reading` names it) in the running test."""
     record = current()
     if record is None:
         return
@@ -88,6 +95,8 @@ def checked(claim: Claim, failure: Failure | None = None) -> None:
         )
     tally = record.tallies.setdefault(claim.name, Tally())
     tally.examples += 1
+    if reading:
+        tally.readings[reading] = tally.readings.get(reading, 0) + 1
     if failure is not None:
         tally.failed += 1
         record.failure = failure

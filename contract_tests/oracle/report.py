@@ -76,6 +76,8 @@ class ClaimEntry:
     failure: dict[str, Any] | None = None
     baseline: dict[str, Any] | None = None
     fixed: bool = False
+    readings: dict[str, int] = field(default_factory=dict)
+    """Examples that passed by another reading the claim names, by its label."""
 
     def as_json(self) -> dict[str, Any]:
         claim = self.claim
@@ -89,6 +91,7 @@ class ClaimEntry:
             "outcome": self.outcome,
             "reason": self.reason,
             "examples": self.examples,
+            "readings": self.readings,
             "tests": self.tests,
             "failure": self.failure,
             "baseline": self.baseline,
@@ -103,6 +106,8 @@ def _fold(entry: ClaimEntry, test: ReportedTest) -> None:
     tally = test.record.get("claims", {}).get(entry.claim.name, {})
     entry.examples += tally.get("examples", 0)
     entry.failed += tally.get("failed", 0)
+    for label, count in tally.get("readings", {}).items():
+        entry.readings[label] = entry.readings.get(label, 0) + count
     failure = test.record.get("failure")
     if tally.get("failed") or test.outcome not in ("failed", "error"):
         if failure and failure.get("claim") == entry.claim.name:

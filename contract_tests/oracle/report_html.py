@@ -63,6 +63,9 @@ def _row(claim: dict[str, Any]) -> str:
     if checks:
         note += f'<p class="note">Schemathesis checks: {escape(checks)}</p>'
     reason = f'<p class="note">{escape(claim["reason"])}</p>' if claim["reason"] else ""
+    taken = "; ".join(f"{label}: {n}" for label, n in (claim.get("readings") or {}).items())
+    if taken:
+        reason += f'<p class="note">passed by another reading ({escape(taken)})</p>'
     fixed = " (fixed: remove from the baseline)" if claim["fixed"] else ""
     row = (
         f'<tr class="{escape(claim["outcome"].replace(" ", "-"))}">'

@@ -1,7 +1,8 @@
 """Fair sandboxes: each differs from the sandbox only where the documentation leaves room, so the
-documented tier must pass every one (a failure would be a false alarm against a service that does
-what the docs say). Like the broken variants (variants.py), each is applied in its own server
-process: by patching a domain function, or by rewriting what the sandbox answers (rewrite.py).
+documented and reading tiers must pass every one (a failure would be a false alarm against a
+service that does what the docs say; a reading claim accepts each reading it names). Like the
+broken variants (variants.py), each is applied in its own server process: by patching a domain
+function, or by rewriting what the sandbox answers (rewrite.py).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 PENDING = frozenset({"open", "allocated"})
 GATEWAY = {401: {"message": "Unauthorized"}, 403: {"message": "Forbidden"}}
 """What an API gateway in front of a service answers for refused credentials."""
+REFERENCE = "partner_fulfillment_order_reference"
 MASK = "REDACTED"
 LISTS = frozenset({"line_items", "fulfillment_orders"})
 EXTRA = {"x_trace": {"region": "me-central-1"}, "channel_code": "WEB-AE"}
@@ -82,6 +84,41 @@ def refuses_relocating_busy_fos(_: Sandbox) -> None:
         return updated
 
     wrap("mock_server.domain.update_location", wrapper)
+
+
+def matches_fos_by_reference_first(_: Sandbox) -> None:
+    """An update-order entry naming one FO by fulfillment_order_id and another by its partner
+    reference updates the one of the reference (page 002 names both keys, not their order)."""
+
+    def wrapper(match: Callable[..., Any]) -> Callable[..., Any]:
+        def by_reference_first(existing: list[Any], requested: list[Any]) -> Any:
+            refs = {fo.get(REFERENCE) for fo in existing} - {None}
+            return match(
+                existing,
+                [
+                    {k: v for k, v in entry.items() if k != "fulfillment_order_id"}
+                    if entry.get(REFERENCE) in refs
+                    else entry
+                    for entry in requested
+                ],
+            )
+
+        return by_reference_first
+
+    wrap("mock_server.domain.preservation._match", wrapper)
+
+
+def accepts_closed_item_fulfillment_ids(_: Sandbox) -> None:
+    """update-partner-references takes the fulfillment_id of a closed item too (page 000's
+    "fulfilled items" can be read as items that were fulfilled, closed ones included)."""
+
+    def wrapper(fulfilled: Callable[[Any], bool]) -> Callable[[Any], bool]:
+        def fulfilled_or_closed(line: Any) -> bool:
+            return fulfilled(line) or line.get("status") == "closed"
+
+        return fulfilled_or_closed
+
+    wrap("mock_server.domain.fulfillment_orders._fulfilled", wrapper)
 
 
 def masks_personal_fields(_: Sandbox) -> None:
@@ -221,6 +258,18 @@ FAIR_VARIANTS: tuple[Variant, ...] = (
         "answers an order without items without empty line_items and fulfillment_orders (no "
         "page says they are always present)",
         wsgi=omits_empty_lists,
+    ),
+    Variant(
+        "matches_fos_by_reference_first",
+        "an entry naming one FO by id and another by reference updates the reference's (002 "
+        "names both keys, not which wins)",
+        matches_fos_by_reference_first,
+    ),
+    Variant(
+        "accepts_closed_item_fulfillment_ids",
+        "accepts a closed item's fulfillment id in update-partner-references (000: closed items "
+        "were fulfilled)",
+        accepts_closed_item_fulfillment_ids,
     ),
     Variant(
         "masks_personal_fields",

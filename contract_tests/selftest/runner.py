@@ -144,9 +144,12 @@ def run_behaviour_suite(
     )
 
 
-def run_documented_tier(base_url: str, *, max_examples: int) -> Verdict:
-    """Every test of the documented tier, Schemathesis' included, stopping at a failure."""
-    return run_suite(base_url, tiers="documented", max_examples=max_examples, first_failure=True)
+def run_fair_tiers(base_url: str, *, max_examples: int) -> Verdict:
+    """Every test of the documented and reading tiers, Schemathesis' included, stopping at a
+    failure: what a fair service must pass (a reading claim accepts each reading it names)."""
+    return run_suite(
+        base_url, tiers="documented,reading", max_examples=max_examples, first_failure=True
+    )
 
 
 def plain_schemathesis(

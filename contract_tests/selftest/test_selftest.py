@@ -1,6 +1,6 @@
 """The suite has teeth and no false alarms: the documented or reading tier fails every broken
-sandbox, the documented tier passes every fair one (each seen to differ from the sandbox first),
-and a failing property is reported within the shrinking bound."""
+sandbox, the documented and reading tiers pass every fair one (each seen to differ from the
+sandbox first), and a failing property is reported within the shrinking bound."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from ..plugin.server import running
-from ..target.client import UPDATE_LOCATION, ApiClient
+from ..target.client import UPDATE_LOCATION, UPDATE_PARTNER_REFERENCES, ApiClient
 from .fair import FAIR_VARIANTS
-from .runner import run_behaviour_suite, run_documented_tier, run_one, serve_command
+from .runner import run_behaviour_suite, run_fair_tiers, run_one, serve_command
 from .variants import VARIANTS, Variant
 
 pytestmark = [pytest.mark.selftest, pytest.mark.sandbox]
@@ -133,6 +133,36 @@ def _any_email(api: ApiClient) -> str:
     return "a malformed email accepted" if updated.ok else ""
 
 
+def _reference_first(api: ApiClient) -> str:
+    order = {
+        "order_id": "probe-ref",
+        "partner_order_reference": "probe-ref-REF",
+        "merchant": "M",
+        "status": "open",
+        "line_items": [{"id": "item-1", "quantity": 1}, {"id": "item-2", "quantity": 1}],
+        "fulfillment_orders": [
+            {
+                "fulfillment_order_id": f"FO-{n}",
+                "partner_fulfillment_order_reference": f"REF-{n}",
+                "line_items": [{"id": f"item-{n}", "quantity": 1, "status": "open"}],
+            }
+            for n in (1, 2)
+        ],
+    }
+    assert api.seed_order(order).status == 201
+    entry = {"fulfillment_order_id": "FO-1", "partner_fulfillment_order_reference": "REF-2"}
+    updated = api.update_order("probe-ref", {"fulfillment_orders": [entry]}).json or {}
+    left = [fo.get("fulfillment_order_id") for fo in updated.get("fulfillment_orders") or []]
+    return "the FO of the reference updated" if left == ["FO-2"] else ""
+
+
+def _closed_fulfillment_id(api: ApiClient) -> str:
+    order_id = _order(api, "closed", "closed")
+    body = {"fulfillments": [{"fulfillment_id": "F-1", "partner_fulfillment_reference": "P-1"}]}
+    took = api.update_fulfillment_order(UPDATE_PARTNER_REFERENCES, order_id, "FO-1", body)
+    return "a closed item's fulfillment id accepted" if took.ok else ""
+
+
 PROBES: dict[str, Probe] = {
     "keeps_client_fo_ids": _client_fo_id_kept,
     "no_etag": _no_etag,
@@ -145,17 +175,19 @@ PROBES: dict[str, Probe] = {
     "omits_empty_lists": _empty_lists_omitted,
     "masks_personal_fields": _masked,
     "accepts_any_email": _any_email,
+    "matches_fos_by_reference_first": _reference_first,
+    "accepts_closed_item_fulfillment_ids": _closed_fulfillment_id,
 }
 
 
 @pytest.mark.parametrize("variant", FAIR_VARIANTS, ids=lambda variant: variant.name)
-def test_every_fair_sandbox_passes_the_documented_tier(variant: Variant) -> None:
+def test_every_fair_sandbox_passes_the_documented_and_reading_tiers(variant: Variant) -> None:
     with running(serve_command(variant)) as sandbox:
         differs = PROBES[variant.name](ApiClient(sandbox.url, "selftest-key", "probe-tenant"))
         assert differs, f"{variant.name} does not differ from the sandbox: {variant.breaks}"
-        verdict = run_documented_tier(sandbox.url, max_examples=FAIR_EXAMPLES)
+        verdict = run_fair_tiers(sandbox.url, max_examples=FAIR_EXAMPLES)
     assert verdict.passed, (
-        f"false alarm: the documented tier failed against {variant.name!r}, which "
+        f"false alarm: the documented or reading tier failed against {variant.name!r}, which "
         f"{variant.breaks} ({differs}):\n{verdict.output[-4000:]}"
     )
 
