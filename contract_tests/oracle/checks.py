@@ -6,6 +6,8 @@ sent, the response got, and what the test arranged (`expect`).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from .model import (
@@ -213,11 +215,43 @@ def _entries_with_fos(obs: Observation) -> list[tuple[Json, Json | None, Json | 
     ]
 
 
+def _unambiguous(check: Callable[[Observation], Problems]) -> Callable[[Observation], Problems]:
+    """A check of how update-order entries match FOs, judged only when no entry names one FO by
+    fulfillment_order_id and another by its reference: page 002 does not say which wins
+    (fo_id_before_reference holds the readings), so such a request passes these checks."""
+
+    @functools.wraps(check)
+    def judged(obs: Observation) -> Problems:
+        entries = obs.body.get("fulfillment_orders") if isinstance(obs.body, dict) else None
+        return [] if _names_two_fos(obs.old, entries or []) else check(obs)
+
+    return judged
+
+
+def _names_two_fos(order: Json, entries: list[Any]) -> bool:
+    by_reference = {fo.get(_FO_REF): fo.get(_FO_ID) for fo in fulfillment_orders(order)}
+    ids = set(by_reference.values())
+    return any(
+        isinstance(entry, dict)
+        and entry.get(_FO_ID) in ids
+        and entry.get(_FO_REF) is not None
+        and by_reference.get(entry[_FO_REF], entry[_FO_ID]) != entry[_FO_ID]
+        for entry in entries
+    )
+
+
 def omitted_fos_removed(obs: Observation) -> Problems:
     """Exactly one FO per entry; every FO the request does not name is gone. A service may
-    refuse to remove an FO holding items that are no longer pending: a 400 changing nothing."""
-    named = {id(fo) for fo in match_entries(obs.old, obs.body["fulfillment_orders"]) if fo}
-    omitted = [fo for fo in fulfillment_orders(obs.old) if id(fo) not in named]
+    refuse to remove an FO holding items that are no longer pending: a 400 changing nothing.
+    An entry naming one FO by id and another by reference names both (page 002 does not say
+    which it updates): neither is taken for omitted, and which one is left is not judged."""
+    entries = obs.body["fulfillment_orders"]
+    two = [isinstance(e, dict) and _names_two_fos(obs.old, [e]) for e in entries]
+    by_reference = {fo.get(_FO_REF): fo.get(_FO_ID) for fo in fulfillment_orders(obs.old)}
+    named = {fo.get(_FO_ID) for fo in match_entries(obs.old, entries) if fo} | {
+        by_reference[entry[_FO_REF]] for entry, both in zip(entries, two, strict=True) if both
+    }
+    omitted = [fo for fo in fulfillment_orders(obs.old) if fo.get(_FO_ID) not in named]
     if obs.call.status == 400 and any(holds_non_pending(fo) for fo in omitted):
         return unchanged(obs)
     problems = succeeded(obs)
@@ -229,13 +263,19 @@ def omitted_fos_removed(obs: Observation) -> Problems:
         for k, i in enumerate(ids)
         if i is None
     ]
-    expected = sorted(str(i) for i in ids if i is not None)
+    expected = sorted(str(i) for i, both in zip(ids, two, strict=True) if i and not both)
     got = sorted(str(fo.get(_FO_ID)) for fo in fulfillment_orders(obs.new))
     if len(got) != len(ids) or not set(expected) <= set(got):
         problems.append(f"fulfillment orders are {got}, expected one per entry: {expected}")
+    problems += [
+        f"FO {fo.get(_FO_ID)!r}, named by no entry, is still there"
+        for fo in omitted
+        if str(fo.get(_FO_ID)) in got
+    ]
     return problems
 
 
+@_unambiguous
 def fos_matched(obs: Observation) -> Problems:
     """An entry naming an existing FO (by id or reference) updated that FO: it reads back
     under its fulfillment_order_id, and no other FO was made for the entry."""
@@ -293,6 +333,7 @@ def terminal_listed_stays(obs: Observation) -> Problems:
     return problems
 
 
+@_unambiguous
 def terminal_preserved(obs: Observation) -> Problems:
     """Terminal line items of every FO the request keeps read back identical."""
     problems = succeeded(obs)
@@ -313,6 +354,7 @@ def _listed(entry: Json) -> dict[Any, Json]:
     return {line_id(line): line for line in entry.get("line_items") or []}
 
 
+@_unambiguous
 def listed_items(obs: Observation) -> Problems:
     """Each listed line is in its FO with the quantity sent, pending; one new to an FO without
     a location is open (an FO with a location may allocate it: published line status catalogue)."""
@@ -336,6 +378,7 @@ def listed_items(obs: Observation) -> Problems:
     return problems
 
 
+@_unambiguous
 def unlisted_pending_removed(obs: Observation) -> Problems:
     """A kept FO holds exactly its listed items plus the items it held not pending (terminal,
     or being picked or packed: page 002 does not say what becomes of those)."""
@@ -351,6 +394,7 @@ def unlisted_pending_removed(obs: Observation) -> Problems:
     return problems
 
 
+@_unambiguous
 def moved_items(obs: Observation) -> Problems:
     """A pending item listed only under another FO is in that FO and no longer in its own."""
     problems = succeeded(obs)
