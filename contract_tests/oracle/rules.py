@@ -317,14 +317,13 @@ ORDER_STATUS_RECALCULATED = _rule(
     "(api/orders/order-object: open, partially_allocated, allocated, processing, fulfilled, "
     "closed, cancelled). Other readings: a service may recalculate later, or by rules of its own",
 )
-ANY_FO_STATUS_RELOCATED = _rule(
-    "update_location.any_fo_status",
-    SANDBOX_PAGE,
-    "allowed in any status.",
-    "sandbox",
-    checks.location_resolved,
-    "an FO is relocated whatever its status (the published allocation page re-allocates open "
-    "or allocated FOs only; the pages say nothing)",
+RELOCATION_GATE = _rule(
+    "update_location.open_or_allocated_only",
+    "platform/orders/allocation",
+    "a fulfillment order can be re-allocated, its location changed, while it is still open or "
+    "allocated",
+    "documented",
+    checks.relocation_gate,
 )
 
 # ------------------------------------------------------------------ page 003: update schedule

@@ -62,24 +62,6 @@ def refuses_removing_held_fos(_: Sandbox) -> None:
     wrap("mock_server.domain.orders.merge_fulfillment_orders", wrapper)
 
 
-def refuses_relocating_busy_fos(_: Sandbox) -> None:
-    """Only an FO of pending items is relocated (published platform/orders/allocation: an FO is
-    re-allocated while open or allocated); others are refused (400)."""
-
-    def wrapper(update: Callable[..., Any]) -> Callable[..., Any]:
-        def updated(order: dict[str, Any], fo_id: str, location_id: str, **kw: Any) -> Any:
-            for fo in order.get("fulfillment_orders") or []:
-                if fo.get("fulfillment_order_id") == fo_id and _holds_non_pending(fo):
-                    raise InvalidRequest(
-                        "FO_NOT_RELOCATABLE", "the FO is processing", "location_id"
-                    )
-            return update(order, fo_id, location_id, **kw)
-
-        return updated
-
-    wrap("mock_server.domain.update_location", wrapper)
-
-
 # ------------------------------------------------------------------ on the wire
 def _no_if_match(environ: WSGIEnvironment) -> None:
     environ.pop("HTTP_IF_MATCH", None)
@@ -175,11 +157,6 @@ FAIR_VARIANTS: tuple[Variant, ...] = (
         "refuses_removing_held_fos",
         "refuses (400) to remove an omitted FO holding fulfilled items",
         refuses_removing_held_fos,
-    ),
-    Variant(
-        "refuses_relocating_busy_fos",
-        "relocates open or allocated FOs only (platform/orders/allocation)",
-        refuses_relocating_busy_fos,
     ),
 )
 BY_NAME = {variant.name: variant for variant in (BASELINE, *VARIANTS, *FAIR_VARIANTS)}

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ..plugin.server import running
-from ..target.client import UPDATE_LOCATION, ApiClient
+from ..target.client import ApiClient
 from .fair import FAIR_VARIANTS
 from .runner import run_behaviour_suite, run_documented_tier, run_one, serve_command
 from .variants import VARIANTS, Variant
@@ -95,16 +95,6 @@ def _held_fo_kept(api: ApiClient) -> str:
     return "an FO with fulfilled items is not removed" if removed.status == 400 else ""
 
 
-def _busy_fo_stays(api: ApiClient) -> str:
-    location = {"merchant": "M", "partner_location_id": "LOC-P", "location_code": "P"}
-    assert api.seed_location(location).status == 201
-    order_id = _order(api, "busy", "fulfilled")
-    moved = api.update_fulfillment_order(
-        UPDATE_LOCATION, order_id, "FO-1", {"location_id": "LOC-P"}
-    )
-    return "a processing FO is not relocated" if moved.status == 400 else ""
-
-
 PROBES: dict[str, Probe] = {
     "keeps_client_fo_ids": _client_fo_id_kept,
     "no_etag": _no_etag,
@@ -113,7 +103,6 @@ PROBES: dict[str, Probe] = {
     "names_fo_lines_line_item_id": _line_item_id,
     "adds_response_fields": _more_fields,
     "refuses_removing_held_fos": _held_fo_kept,
-    "refuses_relocating_busy_fos": _busy_fo_stays,
 }
 
 

@@ -296,6 +296,12 @@ def cancels_any_order(_: Sandbox) -> None:
     wrap("mock_server.domain.cancel_order", wrapper)
 
 
+# ------------------------------------------------------------------ create, relocation, unfulfil (issue 24)
+def relocates_busy_fos(_: Sandbox) -> None:
+    """update-location relocates an FO in any status (no allocation gate)."""
+    wrap("mock_server.domain.fulfillment_orders.check_relocatable", lambda _check: lambda _fo: None)
+
+
 BASELINE = Variant("baseline", "nothing (the sandbox as it is)", _none)
 VARIANTS: tuple[Variant, ...] = (
     Variant(
@@ -387,5 +393,11 @@ VARIANTS: tuple[Variant, ...] = (
         "cancel-order: only open or allocated orders",
         cancels_any_order,
         first="test_cancellation.py",
+    ),
+    Variant(
+        "relocates_busy_fos",
+        "platform/orders/allocation: only open or allocated FOs are re-allocated",
+        relocates_busy_fos,
+        first="test_update_location.py",
     ),
 )

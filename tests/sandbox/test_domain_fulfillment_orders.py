@@ -83,23 +83,31 @@ def test_location_resolves_by_partner_location_id_first() -> None:
 
 def test_a_location_allocates_the_fo_open_lines_and_nothing_else() -> None:
     """reference/line-item-status-codes: "allocated - The parent fulfillment order has a
-    fulfillment location assigned"; lines past pending keep their status."""
-    before = order(
-        fo("FO-A", line("i1"), line("i2", "picked"), line("i3", "fulfilled")),
-        fo("FO-B", line("i4")),
-    )
+    fulfillment location assigned"; a cancelled line keeps its status."""
+    before = order(fo("FO-A", line("i1"), line("i2", "cancelled")), fo("FO-B", line("i4")))
     after = relocate(before, "FO-A", "WH-1")
     assert [x["status"] for x in after["fulfillment_orders"][0]["line_items"]] == [
         "allocated",
-        "picked",
-        "fulfilled",
+        "cancelled",
     ]
-    assert (
-        after["fulfillment_orders"][0]["line_items"][1:]
-        == before["fulfillment_orders"][0]["line_items"][1:]
-    )
     assert after["fulfillment_orders"][1]["line_items"] == [line("i4")]
-    assert after["status"] == "processing"
+    assert after["status"] == "partially_allocated"
+
+
+@pytest.mark.parametrize("status", ["processing", "fulfilled", "cancelled", "closed"])
+def test_only_an_open_or_allocated_fo_is_relocated(status: str) -> None:
+    """platform/orders/allocation: an FO is re-allocated only while open or allocated."""
+    with pytest.raises(InvalidRequest) as err:
+        relocate(order(fo("FO-A", line("i1", "fulfilled"), status=status)), "FO-A", "WH-1")
+    assert (err.value.code, err.value.field) == ("FULFILLMENT_ORDER_NOT_RELOCATABLE", "status")
+
+
+def test_an_fo_without_a_status_is_gated_by_its_lines() -> None:
+    """An FO stored without `status` (never by the sandbox itself) is judged by its lines."""
+    busy = fo("FO-A", line("i1", "picked"))
+    del busy["status"]
+    with pytest.raises(InvalidRequest):
+        relocate(order(busy), "FO-A", "WH-1")
 
 
 def test_location_falls_back_to_the_code_for_the_order_merchant() -> None:
