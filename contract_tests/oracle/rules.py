@@ -646,6 +646,18 @@ UNFULFIL_RETURNS = _rule(
     "without a location, as the line status catalogue has it), without fulfillment id, shipment "
     "ids or partner reference, one line per item and status. Other readings: always allocated",
 )
+UNFULFIL_BY_FO_REFERENCE = _rule(
+    "unfulfill.by_partner_fulfillment_order_reference",
+    UNFULFIL,
+    "partner_fulfillment_order_reference: a partner reference identifying the fulfillment to "
+    "reverse (the body's alternative to fulfillment_ids)",
+    "reading",
+    life.fulfillments_cleared,
+    "a body naming the FO by its own partner_fulfillment_order_reference, without "
+    "fulfillment_ids, reverses every fulfilled line of it (no line carries their fulfillment ids "
+    "afterwards). Other readings: the reference is a fulfilment's partner_fulfillment_reference, "
+    "or it only accompanies fulfillment_ids",
+)
 UNFULFIL_UNKNOWN = _rule(
     "unfulfill.unknown_fulfillment_refused",
     UNFULFIL,

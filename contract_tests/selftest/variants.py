@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mock_server.domain import DomainError
+from mock_server.domain import DomainError, InvalidRequest
 from mock_server.sandbox import Sandbox
 
 if TYPE_CHECKING:
@@ -302,6 +302,20 @@ def relocates_busy_fos(_: Sandbox) -> None:
     wrap("mock_server.domain.fulfillment_orders.check_relocatable", lambda _check: lambda _fo: None)
 
 
+def unfulfils_by_ids_only(_: Sandbox) -> None:
+    """unfulfil requires `fulfillment_ids` (the sandbox before issue 24)."""
+
+    def wrapper(named: Callable[..., Any]) -> Callable[..., Any]:
+        def by_ids(fo: dict[str, Any], body: dict[str, Any]) -> Any:
+            if "fulfillment_ids" not in body:
+                raise InvalidRequest("FULFILLMENT_IDS_REQUIRED", "required", "fulfillment_ids")
+            return named(fo, body)
+
+        return by_ids
+
+    wrap("mock_server.domain.lifecycle.fulfillments_named", wrapper)
+
+
 BASELINE = Variant("baseline", "nothing (the sandbox as it is)", _none)
 VARIANTS: tuple[Variant, ...] = (
     Variant(
@@ -399,5 +413,11 @@ VARIANTS: tuple[Variant, ...] = (
         "platform/orders/allocation: only open or allocated FOs are re-allocated",
         relocates_busy_fos,
         first="test_update_location.py",
+    ),
+    Variant(
+        "unfulfils_by_ids_only",
+        "unfulfill-order: partner_fulfillment_order_reference identifies the fulfilment too",
+        unfulfils_by_ids_only,
+        first="test_fulfilment.py",
     ),
 )
