@@ -81,15 +81,16 @@ def resolve_location(
     location_id: str,
     find_by_partner_id: Callable[[str], Location | None],
     find_by_code: Callable[[str, str], Location | None],
+    field: str = "location_id",
 ) -> Location:
     """Page 001: "First tries to find by partner_location_id", then "by location_code for the
-    merchant" (the order's); neither -> LOCATION_NOT_FOUND naming `location_id`."""
+    merchant" (the order's); neither -> LOCATION_NOT_FOUND naming `field`."""
     location = find_by_partner_id(location_id)
     if location is None and "merchant" in order:
         location = find_by_code(order["merchant"], location_id)
     if location is None:
         raise InvalidRequest(
-            "LOCATION_NOT_FOUND", f"no location {location_id!r} for this merchant", "location_id"
+            "LOCATION_NOT_FOUND", f"no location {location_id!r} for this merchant", field
         )
     return location
 

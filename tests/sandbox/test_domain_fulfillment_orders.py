@@ -12,24 +12,7 @@ from mock_server.domain import (
     update_partner_references,
     update_schedule,
 )
-from tests.sandbox.support import NOW, fo, line, order
-
-LOCATIONS = [
-    {"merchant": "m1", "partner_location_id": "WH-1", "location_code": "DXB", "name": "Dubai"},
-    {"merchant": "m2", "partner_location_id": "WH-2", "location_code": "AUH", "name": "Abu Dhabi"},
-    {"merchant": "m1", "partner_location_id": "WH-3", "location_code": "WH-1", "name": "Clash"},
-]
-
-
-def by_partner_id(location_id: str) -> dict[str, Any] | None:
-    return next((x for x in LOCATIONS if x["partner_location_id"] == location_id), None)
-
-
-def by_code(merchant: str, code: str) -> dict[str, Any] | None:
-    return next(
-        (x for x in LOCATIONS if (x["merchant"], x["location_code"]) == (merchant, code)), None
-    )
-
+from tests.sandbox.support import NOW, by_code, by_partner_id, fo, line, order
 
 def relocate(before: dict[str, Any], fo_id: str, location_id: str) -> dict[str, Any]:
     return update_location(

@@ -108,6 +108,53 @@ def test_create_opens_lines_whatever_the_request_says(client: CheckedClient) -> 
     assert created["status"] == created["fulfillment_orders"][0]["status"] == "open"
 
 
+def test_create_applies_top_level_delivery_fields_and_resolves_location_codes(
+    client: CheckedClient,
+) -> None:
+    """create-order: the top-level delivery fields go to the FOs created, not the order; an FO
+    naming its location by `fulfillment_location.partner_location_code` gets its location_id
+    (resolved as page 001 resolves one) and allocated lines."""
+    address = {"city": "Dubai", "country": "AE"}
+    created = create(
+        client,
+        {
+            "merchant": "ACME_FASHION",
+            "delivery_method": "DELIVERY",
+            "delivery_address": address,
+            "line_items": [{"id": "item-1", "quantity": 1}],
+            "fulfillment_orders": [
+                {
+                    "fulfillment_location": {"partner_location_code": "AF-RUH-01"},
+                    "line_items": [{"id": "item-1", "quantity": 1}],
+                }
+            ],
+        },
+    )
+    assert "delivery_method" not in created and "delivery_address" not in created
+    (fo,) = created["fulfillment_orders"]
+    assert (fo["delivery_method"], fo["delivery_address"]) == ("DELIVERY", address)
+    assert (fo["location_id"], fo["status"], created["status"]) == (
+        "RUH-DC-01",
+        "allocated",
+        "allocated",
+    )
+
+
+def test_create_refuses_an_unknown_location_code(client: CheckedClient) -> None:
+    """An FO's partner_location_code that resolves to no location of the tenant: 400 in the
+    published error body naming it, nothing created."""
+    entry = {"fulfillment_location": {"partner_location_code": "AH-AUH-01"}}  # ACME_HOME's
+    with client.unchanged():
+        refused = client.post(
+            "/orders", json={"merchant": "ACME_FASHION", "fulfillment_orders": [entry]}
+        )
+    assert refused.status_code == 400
+    assert refused.get_json()["status"] == "400"
+    assert client.error_fields(refused) == [
+        "fulfillment_orders[0].fulfillment_location.partner_location_code"
+    ]
+
+
 def test_get_honours_key(client: CheckedClient) -> None:
     """Pages 000-003's `key`: the created order is found by order_id and by partner reference."""
     created = create(client, {"merchant": "ACME_FASHION", "partner_order_reference": "WEB-7"})
