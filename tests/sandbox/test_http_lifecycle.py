@@ -55,7 +55,7 @@ def test_create_fulfil_deliver_update_and_read_the_change_log(client: CheckedCli
             ],
         },
     )
-    assert created.status_code == 201, created.get_json()
+    assert created.status_code == 200, created.get_json()
     order_id = created.get_json()["order_id"]
     fulfilled = client.post(
         fo_path(order_id, "FO-L1", "fulfill"),
