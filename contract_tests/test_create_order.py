@@ -24,7 +24,9 @@ pytestmark = pytest.mark.behaviour
 KEY = "partner_order_reference"
 
 
-def _create(target: Target, merchant: str, ns: str, extra: Json, fo: Json, **expect: Any) -> Observation:
+def _create(
+    target: Target, merchant: str, ns: str, extra: Json, fo: Json, **expect: Any
+) -> Observation:
     """POST /orders of one line item held by one FO `fo`, with the top-level fields `extra`;
     the order read back by the reference sent."""
     reference = f"{ns}-ORDER"
@@ -33,9 +35,11 @@ def _create(target: Target, merchant: str, ns: str, extra: Json, fo: Json, **exp
         KEY: reference,
         "line_items": [{"id": f"{ns}-LI", "quantity": 1}],
         "fulfillment_orders": [
-            {**fo, "partner_fulfillment_order_reference": f"{ns}-PFO", "line_items": [
-                {"id": f"{ns}-LI", "quantity": 1}
-            ]}
+            {
+                **fo,
+                "partner_fulfillment_order_reference": f"{ns}-PFO",
+                "line_items": [{"id": f"{ns}-LI", "quantity": 1}],
+            }
         ],
         **extra,
     }

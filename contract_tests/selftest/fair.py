@@ -62,6 +62,15 @@ def refuses_removing_held_fos(_: Sandbox) -> None:
     wrap("mock_server.domain.orders.merge_fulfillment_orders", wrapper)
 
 
+def top_level_delivery_for_allocated_fos_only(_: Sandbox) -> None:
+    """Explicit FOs do not take create's top-level delivery fields (create-order propagates them
+    to "each auto-allocated fulfillment order"; the suite reads explicit ones in too)."""
+    wrap(
+        "mock_server.domain.orders.with_delivery_fields",
+        lambda _shared: lambda body: list(body.get("fulfillment_orders", [])),
+    )
+
+
 # ------------------------------------------------------------------ on the wire
 def _no_if_match(environ: WSGIEnvironment) -> None:
     environ.pop("HTTP_IF_MATCH", None)
@@ -157,6 +166,12 @@ FAIR_VARIANTS: tuple[Variant, ...] = (
         "refuses_removing_held_fos",
         "refuses (400) to remove an omitted FO holding fulfilled items",
         refuses_removing_held_fos,
+    ),
+    Variant(
+        "top_level_delivery_for_allocated_fos_only",
+        "create gives its top-level delivery fields to the FOs it allocates only, not to explicit "
+        "ones (create-order: propagated to each auto-allocated FO)",
+        top_level_delivery_for_allocated_fos_only,
     ),
 )
 BY_NAME = {variant.name: variant for variant in (BASELINE, *VARIANTS, *FAIR_VARIANTS)}

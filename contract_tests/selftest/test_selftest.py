@@ -95,6 +95,12 @@ def _held_fo_kept(api: ApiClient) -> str:
     return "an FO with fulfilled items is not removed" if removed.status == 400 else ""
 
 
+def _explicit_fo_without_top_level(api: ApiClient) -> str:
+    body = {"merchant": "M", "delivery_type": "EXPRESS", "fulfillment_orders": [{}]}
+    fos = (api.create_order(body).json or {}).get("fulfillment_orders") or [{}]
+    return "" if "delivery_type" in fos[0] else "an explicit FO without the top-level fields"
+
+
 PROBES: dict[str, Probe] = {
     "keeps_client_fo_ids": _client_fo_id_kept,
     "no_etag": _no_etag,
@@ -103,6 +109,7 @@ PROBES: dict[str, Probe] = {
     "names_fo_lines_line_item_id": _line_item_id,
     "adds_response_fields": _more_fields,
     "refuses_removing_held_fos": _held_fo_kept,
+    "top_level_delivery_for_allocated_fos_only": _explicit_fo_without_top_level,
 }
 
 
