@@ -41,7 +41,7 @@ def delivery_fields_on_fos(obs: Observation) -> Problems:
     problems = created(obs)
     for fo in [] if problems else fulfillment_orders(obs.new):
         problems += [
-            f"FO {fo.get('fulfillment_order_id')!r} has {key} {fo.get(key)!r}, sent {obs.body[key]!r}"
+            f"FO {fo.get('fulfillment_order_id')!r}: {key} {fo.get(key)!r}, sent {obs.body[key]!r}"
             for key in REQUEST_ONLY
             if key in obs.body and fo.get(key) != obs.body[key]
         ]

@@ -297,7 +297,7 @@ def cancels_any_order(_: Sandbox) -> None:
     wrap("mock_server.domain.cancel_order", wrapper)
 
 
-# ------------------------------------------------------------------ create, relocation, unfulfil (issue 24)
+# ------------------------------------------------------------------ create, relocation, unfulfil
 def relocates_busy_fos(_: Sandbox) -> None:
     """update-location relocates an FO in any status (no allocation gate)."""
     wrap("mock_server.domain.fulfillment_orders.check_relocatable", lambda _check: lambda _fo: None)

@@ -164,8 +164,7 @@ def fulfillments_named(fo: FulfillmentOrder, body: Json) -> list[tuple[str, str]
     if not ids:
         raise InvalidRequest(
             "FULFILLMENT_NOT_FOUND",
-            f"{_REF} {reference!r} names no fulfillment of fulfillment order "
-            f"{fo.get(_ID)!r}",
+            f"{_REF} {reference!r} names no fulfillment of fulfillment order {fo.get(_ID)!r}",
             _REF,
         )
     return [(fid, _REF) for fid in ids]

@@ -14,6 +14,7 @@ from mock_server.domain import (
 )
 from tests.sandbox.support import NOW, by_code, by_partner_id, fo, line, order
 
+
 def relocate(before: dict[str, Any], fo_id: str, location_id: str) -> dict[str, Any]:
     return update_location(
         before,

@@ -233,7 +233,9 @@ def test_unfulfil_by_partner_fulfillment_order_reference(
     ]
     before = order(fo("FO-1", *held, partner_fulfillment_order_reference="WMS-1"))
     after = unfulfill(before, "FO-1", {"partner_fulfillment_order_reference": reference}, now=NOW)
-    pending = {x["id"] for x in after["fulfillment_orders"][0]["line_items"] if x["status"] == "open"}
+    pending = {
+        x["id"] for x in after["fulfillment_orders"][0]["line_items"] if x["status"] == "open"
+    }
     assert pending == reversed_lines
 
 
