@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication, WSGIEnvironment
 
 PENDING = frozenset({"open", "allocated"})
+_FO_REF = "partner_fulfillment_order_reference"
 GATEWAY = {401: {"message": "Unauthorized"}, 403: {"message": "Forbidden"}}
 """What an API gateway in front of a service answers for refused credentials."""
 EXTRA = {"x_trace": {"region": "me-central-1"}, "channel_code": "WEB-AE"}
@@ -69,6 +70,20 @@ def top_level_delivery_for_allocated_fos_only(_: Sandbox) -> None:
         "mock_server.domain.orders.with_delivery_fields",
         lambda _shared: lambda body: list(body.get("fulfillment_orders", [])),
     )
+
+
+def unfulfils_by_fulfilment_reference_only(_: Sandbox) -> None:
+    """unfulfil's partner_fulfillment_order_reference names a fulfilment by the partner reference
+    given at fulfil, never the FO by its own (unfulfill-order: "partner reference to identify the
+    fulfillment to reverse"; the suite reads the FO's in)."""
+
+    def wrapper(named: Callable[..., Any]) -> Callable[..., Any]:
+        def by_fulfilment(fo: dict[str, Any], body: dict[str, Any]) -> Any:
+            return named({k: v for k, v in fo.items() if k != _FO_REF}, body)
+
+        return by_fulfilment
+
+    wrap("mock_server.domain.lifecycle.fulfillments_named", wrapper)
 
 
 # ------------------------------------------------------------------ on the wire
@@ -172,6 +187,12 @@ FAIR_VARIANTS: tuple[Variant, ...] = (
         "create gives its top-level delivery fields to the FOs it allocates only, not to explicit "
         "ones (create-order: propagated to each auto-allocated FO)",
         top_level_delivery_for_allocated_fos_only,
+    ),
+    Variant(
+        "unfulfils_by_fulfilment_reference_only",
+        "unfulfil's partner_fulfillment_order_reference names fulfilments by their partner "
+        "reference, not the FO by its own (unfulfill-order leaves it open)",
+        unfulfils_by_fulfilment_reference_only,
     ),
 )
 BY_NAME = {variant.name: variant for variant in (BASELINE, *VARIANTS, *FAIR_VARIANTS)}

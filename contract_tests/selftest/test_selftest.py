@@ -25,6 +25,7 @@ SHRINK_SECONDS = 2
 REPORTED_WITHIN = 60.0
 """Finding 5: a broken rule is reported within a minute, however long shrinking could take."""
 Probe = Callable[[ApiClient], str]
+_FO_REF = "partner_fulfillment_order_reference"
 """Shows, through the API, how a fair sandbox differs from ours ("" when it does not)."""
 
 
@@ -101,6 +102,17 @@ def _explicit_fo_without_top_level(api: ApiClient) -> str:
     return "" if "delivery_type" in fos[0] else "an explicit FO without the top-level fields"
 
 
+def _fo_reference_names_nothing(api: ApiClient) -> str:
+    line = {"id": "item-1", "quantity": 1, "status": "fulfilled", "fulfillment_id": "F-1"}
+    fo = {"fulfillment_order_id": "FO-1", _FO_REF: "PFO-1", "line_items": [line]}
+    order = {"order_id": "probe-unfulfil", "merchant": "M", "status": "fulfilled"}
+    order |= {"line_items": [{"id": "item-1", "quantity": 1}], "fulfillment_orders": [fo]}
+    assert api.seed_order(order).status == 201
+    body = {_FO_REF: "PFO-1"}
+    reversed_ = api.act_on_fulfillment_order("unfulfill", "probe-unfulfil", "FO-1", body)
+    return "the FO's own reference names no fulfilment" if reversed_.status == 400 else ""
+
+
 PROBES: dict[str, Probe] = {
     "keeps_client_fo_ids": _client_fo_id_kept,
     "no_etag": _no_etag,
@@ -110,6 +122,7 @@ PROBES: dict[str, Probe] = {
     "adds_response_fields": _more_fields,
     "refuses_removing_held_fos": _held_fo_kept,
     "top_level_delivery_for_allocated_fos_only": _explicit_fo_without_top_level,
+    "unfulfils_by_fulfilment_reference_only": _fo_reference_names_nothing,
 }
 
 
