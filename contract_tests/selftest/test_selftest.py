@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -105,7 +106,7 @@ def _explicit_fo_without_top_level(api: ApiClient) -> str:
 def _fo_reference_names_nothing(api: ApiClient) -> str:
     line = {"id": "item-1", "quantity": 1, "status": "fulfilled", "fulfillment_id": "F-1"}
     fo = {"fulfillment_order_id": "FO-1", _FO_REF: "PFO-1", "line_items": [line]}
-    order = {"order_id": "probe-unfulfil", "merchant": "M", "status": "fulfilled"}
+    order: dict[str, Any] = {"order_id": "probe-unfulfil", "merchant": "M", "status": "fulfilled"}
     order |= {"line_items": [{"id": "item-1", "quantity": 1}], "fulfillment_orders": [fo]}
     assert api.seed_order(order).status == 201
     body = {_FO_REF: "PFO-1"}
