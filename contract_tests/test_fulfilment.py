@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from .generation.building import DRAFT, SKIP_SHIPPING
@@ -25,6 +26,7 @@ SHIPPING_METHODS = frozenset({"DELIVERY", "COLLECTION"})
 """Delivery methods whose items are shipped (a DIGITAL FO's close on fulfilment)."""
 PENDING_ORDER = frozenset({"open", "partially_allocated", "allocated"})
 SHIPPED_OR_NOT = frozenset({"open", "allocated", "fulfilled", "closed", "cancelled"})
+FO_REF = "partner_fulfillment_order_reference"
 
 
 def _act(
@@ -140,8 +142,9 @@ def test_shipping_links_a_new_shipment(target: Target, data: st.DataObject) -> N
 
 
 # ------------------------------------------------------------------ unfulfil
-def _unfulfil(target: Target, data: st.DataObject) -> Observation:
-    """Unfulfil some of the fulfillment ids of a drawn FO's fulfilled lines."""
+def _unfulfil(target: Target, data: st.DataObject, *, by_reference: bool = False) -> Observation:
+    """Unfulfil some of the fulfillment ids of a drawn FO's fulfilled lines, or (`by_reference`)
+    all of them, named by the FO's partner_fulfillment_order_reference alone."""
     fulfilled = frozenset({"fulfilled"})
     _, before, fo = seed_holding(
         target, data, fulfilled, line_statuses=SHIPPED_OR_NOT, methods=SHIPPING_METHODS
@@ -149,13 +152,18 @@ def _unfulfil(target: Target, data: st.DataObject) -> Observation:
     held = sorted(
         {str(line["fulfillment_id"]) for line in lines(fo) if line.get("status") == "fulfilled"}
     )
-    ids = data.draw(st.lists(st.sampled_from(held), min_size=1, unique=True), label="ids")
+    body: Json
+    if by_reference:
+        assume(fo.get(FO_REF))
+        ids, body = held, {FO_REF: fo[FO_REF]}
+    else:
+        ids = data.draw(st.lists(st.sampled_from(held), min_size=1, unique=True), label="ids")
+        body = {"fulfillment_ids": ids}
     items: dict[Any, int] = {}
     for line in lines(fo):
         if line.get("status") == "fulfilled" and line.get("fulfillment_id") in ids:
             key = line.get("id", line.get("line_item_id"))
             items[key] = items.get(key, 0) + int(line.get("quantity", 0))
-    body = {"fulfillment_ids": ids}
     return _act(target, before, UNFULFILL, fo, body, items=items, fulfillment_ids=ids)
 
 
@@ -169,6 +177,13 @@ def test_unfulfilled_items_lose_their_fulfillment(target: Target, data: st.DataO
 @property_test(rules.UNFULFIL_RETURNS, scale=0.5)
 def test_unfulfilled_items_are_pending_again(target: Target, data: st.DataObject) -> None:
     rules.UNFULFIL_RETURNS.verify(_unfulfil(target, data))
+
+
+@pytest.mark.terminal_lines
+@property_test(rules.UNFULFIL_BY_FO_REFERENCE, scale=0.5)
+def test_unfulfilling_by_the_fo_reference(target: Target, data: st.DataObject) -> None:
+    """The body's other identifier: the FO's partner_fulfillment_order_reference alone."""
+    rules.UNFULFIL_BY_FO_REFERENCE.verify(_unfulfil(target, data, by_reference=True))
 
 
 @pytest.mark.terminal_lines

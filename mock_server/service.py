@@ -84,9 +84,17 @@ class OrderService:
         return record
 
     def create(self, tenant: str, body: dict[str, Any]) -> Record:
-        """POST /orders: a new order; an id or reference already used in the tenant is 409."""
+        """POST /orders: a new order, its FOs' locations named by code resolved among the
+        tenant's locations; an id or reference already used in the tenant is 409."""
         now = self.clock()
-        order = domain.create_order(body, tenant=tenant, now=now, new_id=self.ids)
+        order = domain.create_order(
+            body,
+            tenant=tenant,
+            now=now,
+            new_id=self.ids,
+            find_by_partner_id=functools.partial(self.store.location_by_partner_id, tenant),
+            find_by_code=functools.partial(self.store.location_by_code, tenant),
+        )
         entry = domain.change_entry("createOrder", None, order, now=now, new_id=self.ids)
         event = self.events.announce("order.created", tenant, order["order_id"])
         with self.store.write_lock(tenant, order["order_id"]):

@@ -458,6 +458,28 @@ def location_resolved(obs: Observation) -> Problems:
     return [] if got == wanted else [f"FO location_id is {got!r}, expected {wanted!r}"]
 
 
+RELOCATABLE = frozenset({"open", "allocated"})
+"""FO statuses that can be re-allocated (platform/orders/allocation)."""
+
+
+def relocation_gate(obs: Observation) -> Problems:
+    """An FO read back open or allocated is relocated (`location_resolved`); one in any other
+    status is refused with nothing changed. The FO's status is the one read back, else the
+    roll-up of its lines (an FO whose lines allow both is not judged)."""
+    fo = fo_by_id(obs.old).get(obs.expect["fo_id"]) or {}
+    status = fo.get("status")
+    possible = (
+        {status}
+        if status is not None
+        else rolled_up_fo_statuses([str(line.get("status", "open")) for line in lines(fo)])
+    )
+    if possible <= RELOCATABLE:
+        return location_resolved(obs)
+    if not possible & RELOCATABLE:
+        return refused_unchanged(obs)
+    return []
+
+
 def order_status_recalculated(obs: Observation) -> Problems:
     """The order status read back is what the published roll-up gives for its FO statuses."""
     problems = succeeded(obs)

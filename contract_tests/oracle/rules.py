@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import checks, recording
+from . import creation_checks as creation
 from . import lifecycle_checks as life
 from .observation import Observation
 from .tiers import SANDBOX_PAGE, Claim, Tier
@@ -276,6 +277,54 @@ STALE_IF_MATCH_REFUSED = _rule(
     "published about ETags for Orders); the refused write changes nothing",
 )
 
+# ------------------------------------------------------------------ create order (published)
+CREATE = "api/orders/operation/create-order"
+CREATE_STATUS = _rule(
+    "create_order.answered_200",
+    CREATE,
+    "the success response of create order is a 200 with the order",
+    "documented",
+    creation.created,
+)
+CREATE_REQUEST_ONLY = _rule(
+    "create_order.delivery_fields_request_only",
+    CREATE,
+    "the top-level delivery method, type, addresses and schedules are request-only, not stored "
+    "on the Order itself",
+    "documented",
+    creation.request_only_not_stored,
+)
+CREATE_DELIVERY_TO_FOS = _rule(
+    "create_order.delivery_fields_on_fos",
+    CREATE,
+    "the top-level delivery fields are propagated to each fulfillment order and persisted there",
+    "reading",
+    creation.delivery_fields_on_fos,
+    "explicit fulfillment orders that do not set a delivery field take the top-level one. Other "
+    "readings: only the FOs Carriyo allocates itself take them",
+)
+CREATE_LOCATION_CODE = _rule(
+    "create_order.partner_location_code_resolved",
+    f"{CREATE}, recipes/orders/place-order-with-fulfillment-orders",
+    "fulfillment orders name their location by partner_location_code; the line status catalogue: "
+    "allocated when the fulfillment order has a location",
+    "reading",
+    creation.location_code_resolved,
+    "the code resolves as update location resolves one, and the FO reads back with that "
+    "location's partner_location_id as its location_id, its lines allocated. Other readings: "
+    "the FO keeps the code, or an internal id of the location",
+)
+CREATE_LOCATION_UNKNOWN = _rule(
+    "create_order.unknown_location_code_refused",
+    f"{CREATE}, recipes/orders/place-order-with-fulfillment-orders",
+    "400: invalid request",
+    "reading",
+    creation.create_refused,
+    "a partner_location_code that names no location of the merchant makes the request invalid "
+    "(400) and creates nothing, as update location refuses one. Other readings: the FO is "
+    "created without a location",
+)
+
 # ------------------------------------------------------------------ page 001: update location
 PARTNER_LOCATION_ID_RESOLVES = _rule(
     "update_location.partner_location_id_resolves",
@@ -338,14 +387,13 @@ ORDER_STATUS_RECALCULATED = _rule(
     "(api/orders/order-object: open, partially_allocated, allocated, processing, fulfilled, "
     "closed, cancelled). Other readings: a service may recalculate later, or by rules of its own",
 )
-ANY_FO_STATUS_RELOCATED = _rule(
-    "update_location.any_fo_status",
-    SANDBOX_PAGE,
-    "allowed in any status.",
-    "sandbox",
-    checks.location_resolved,
-    "an FO is relocated whatever its status (the published allocation page re-allocates open "
-    "or allocated FOs only; the pages say nothing)",
+RELOCATION_GATE = _rule(
+    "update_location.open_or_allocated_only",
+    "platform/orders/allocation",
+    "a fulfillment order can be re-allocated, its location changed, while it is still open or "
+    "allocated",
+    "documented",
+    checks.relocation_gate,
 )
 
 # ------------------------------------------------------------------ page 003: update schedule
@@ -668,6 +716,18 @@ UNFULFIL_RETURNS = _rule(
     "the quantities unfulfilled are pending again in the FO (allocated, or open in an FO "
     "without a location, as the line status catalogue has it), without fulfillment id, shipment "
     "ids or partner reference, one line per item and status. Other readings: always allocated",
+)
+UNFULFIL_BY_FO_REFERENCE = _rule(
+    "unfulfill.by_partner_fulfillment_order_reference",
+    UNFULFIL,
+    "partner_fulfillment_order_reference: a partner reference identifying the fulfillment to "
+    "reverse (the body's alternative to fulfillment_ids)",
+    "reading",
+    life.fulfillments_cleared,
+    "a body naming the FO by its own partner_fulfillment_order_reference, without "
+    "fulfillment_ids, reverses every fulfilled line of it (no line carries their fulfillment ids "
+    "afterwards). Other readings: the reference is a fulfilment's partner_fulfillment_reference, "
+    "or it only accompanies fulfillment_ids",
 )
 UNFULFIL_UNKNOWN = _rule(
     "unfulfill.unknown_fulfillment_refused",

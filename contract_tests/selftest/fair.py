@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication, WSGIEnvironment
 
 PENDING = frozenset({"open", "allocated"})
+_FO_REF = "partner_fulfillment_order_reference"
 GATEWAY = {401: {"message": "Unauthorized"}, 403: {"message": "Forbidden"}}
 """What an API gateway in front of a service answers for refused credentials."""
 REFERENCE = "partner_fulfillment_order_reference"
@@ -68,22 +69,27 @@ def refuses_removing_held_fos(_: Sandbox) -> None:
     wrap("mock_server.domain.orders.merge_fulfillment_orders", wrapper)
 
 
-def refuses_relocating_busy_fos(_: Sandbox) -> None:
-    """Only an FO of pending items is relocated (published platform/orders/allocation: an FO is
-    re-allocated while open or allocated); others are refused (400)."""
+def top_level_delivery_for_allocated_fos_only(_: Sandbox) -> None:
+    """Explicit FOs do not take create's top-level delivery fields (create-order propagates them
+    to "each auto-allocated fulfillment order"; the suite reads explicit ones in too)."""
+    wrap(
+        "mock_server.domain.orders.with_delivery_fields",
+        lambda _shared: lambda body: list(body.get("fulfillment_orders", [])),
+    )
 
-    def wrapper(update: Callable[..., Any]) -> Callable[..., Any]:
-        def updated(order: dict[str, Any], fo_id: str, location_id: str, **kw: Any) -> Any:
-            for fo in order.get("fulfillment_orders") or []:
-                if fo.get("fulfillment_order_id") == fo_id and _holds_non_pending(fo):
-                    raise InvalidRequest(
-                        "FO_NOT_RELOCATABLE", "the FO is processing", "location_id"
-                    )
-            return update(order, fo_id, location_id, **kw)
 
-        return updated
+def unfulfils_by_fulfilment_reference_only(_: Sandbox) -> None:
+    """unfulfil's partner_fulfillment_order_reference names a fulfilment by the partner reference
+    given at fulfil, never the FO by its own (unfulfill-order: "partner reference to identify the
+    fulfillment to reverse"; the suite reads the FO's in)."""
 
-    wrap("mock_server.domain.update_location", wrapper)
+    def wrapper(named: Callable[..., Any]) -> Callable[..., Any]:
+        def by_fulfilment(fo: dict[str, Any], body: dict[str, Any]) -> Any:
+            return named({k: v for k, v in fo.items() if k != _FO_REF}, body)
+
+        return by_fulfilment
+
+    wrap("mock_server.domain.lifecycle.fulfillments_named", wrapper)
 
 
 def matches_fos_by_reference_first(_: Sandbox) -> None:
@@ -282,9 +288,16 @@ FAIR_VARIANTS: tuple[Variant, ...] = (
         accepts_any_email,
     ),
     Variant(
-        "refuses_relocating_busy_fos",
-        "relocates open or allocated FOs only (platform/orders/allocation)",
-        refuses_relocating_busy_fos,
+        "top_level_delivery_for_allocated_fos_only",
+        "create gives its top-level delivery fields to the FOs it allocates only, not to explicit "
+        "ones (create-order: propagated to each auto-allocated FO)",
+        top_level_delivery_for_allocated_fos_only,
+    ),
+    Variant(
+        "unfulfils_by_fulfilment_reference_only",
+        "unfulfil's partner_fulfillment_order_reference names fulfilments by their partner "
+        "reference, not the FO by its own (unfulfill-order leaves it open)",
+        unfulfils_by_fulfilment_reference_only,
     ),
 )
 BY_NAME = {variant.name: variant for variant in (BASELINE, *VARIANTS, *FAIR_VARIANTS)}

@@ -7,11 +7,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from ..plugin.server import running
-from ..target.client import UPDATE_LOCATION, UPDATE_PARTNER_REFERENCES, ApiClient
+from ..target.client import UPDATE_PARTNER_REFERENCES, ApiClient
 from .fair import FAIR_VARIANTS
 from .runner import run_behaviour_suite, run_fair_tiers, run_one, serve_command
 from .variants import VARIANTS, Variant
@@ -25,6 +26,7 @@ SHRINK_SECONDS = 2
 REPORTED_WITHIN = 60.0
 """Finding 5: a broken rule is reported within a minute, however long shrinking could take."""
 Probe = Callable[[ApiClient], str]
+_FO_REF = "partner_fulfillment_order_reference"
 """Shows, through the API, how a fair sandbox differs from ours ("" when it does not)."""
 
 
@@ -95,14 +97,21 @@ def _held_fo_kept(api: ApiClient) -> str:
     return "an FO with fulfilled items is not removed" if removed.status == 400 else ""
 
 
-def _busy_fo_stays(api: ApiClient) -> str:
-    location = {"merchant": "M", "partner_location_id": "LOC-P", "location_code": "P"}
-    assert api.seed_location(location).status == 201
-    order_id = _order(api, "busy", "fulfilled")
-    moved = api.update_fulfillment_order(
-        UPDATE_LOCATION, order_id, "FO-1", {"location_id": "LOC-P"}
-    )
-    return "a processing FO is not relocated" if moved.status == 400 else ""
+def _explicit_fo_without_top_level(api: ApiClient) -> str:
+    body = {"merchant": "M", "delivery_type": "EXPRESS", "fulfillment_orders": [{}]}
+    fos = (api.create_order(body).json or {}).get("fulfillment_orders") or [{}]
+    return "" if "delivery_type" in fos[0] else "an explicit FO without the top-level fields"
+
+
+def _fo_reference_names_nothing(api: ApiClient) -> str:
+    line = {"id": "item-1", "quantity": 1, "status": "fulfilled", "fulfillment_id": "F-1"}
+    fo = {"fulfillment_order_id": "FO-1", _FO_REF: "PFO-1", "line_items": [line]}
+    order: dict[str, Any] = {"order_id": "probe-unfulfil", "merchant": "M", "status": "fulfilled"}
+    order |= {"line_items": [{"id": "item-1", "quantity": 1}], "fulfillment_orders": [fo]}
+    assert api.seed_order(order).status == 201
+    body = {_FO_REF: "PFO-1"}
+    reversed_ = api.act_on_fulfillment_order("unfulfill", "probe-unfulfil", "FO-1", body)
+    return "the FO's own reference names no fulfilment" if reversed_.status == 400 else ""
 
 
 def _empty_lists_omitted(api: ApiClient) -> str:
@@ -171,12 +180,13 @@ PROBES: dict[str, Probe] = {
     "names_fo_lines_line_item_id": _line_item_id,
     "adds_response_fields": _more_fields,
     "refuses_removing_held_fos": _held_fo_kept,
-    "refuses_relocating_busy_fos": _busy_fo_stays,
     "omits_empty_lists": _empty_lists_omitted,
     "masks_personal_fields": _masked,
     "accepts_any_email": _any_email,
     "matches_fos_by_reference_first": _reference_first,
     "accepts_closed_item_fulfillment_ids": _closed_fulfillment_id,
+    "top_level_delivery_for_allocated_fos_only": _explicit_fo_without_top_level,
+    "unfulfils_by_fulfilment_reference_only": _fo_reference_names_nothing,
 }
 
 

@@ -8,15 +8,16 @@ from, so that only the one rule changes.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mock_server.domain import DomainError
+from mock_server.domain import DomainError, InvalidRequest
+from mock_server.domain.creation import REQUEST_ONLY
 from mock_server.sandbox import Sandbox
 
 if TYPE_CHECKING:
-    from _typeshed.wsgi import WSGIApplication
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 Wrapper = Callable[[Callable[..., Any]], Callable[..., Any]]
 
@@ -309,6 +310,61 @@ def cancels_any_order(_: Sandbox) -> None:
     wrap("mock_server.domain.cancel_order", wrapper)
 
 
+# ------------------------------------------------------------------ create, relocation, unfulfil
+def relocates_busy_fos(_: Sandbox) -> None:
+    """update-location relocates an FO in any status (no allocation gate)."""
+    wrap("mock_server.domain.fulfillment_orders.check_relocatable", lambda _check: lambda _fo: None)
+
+
+def unfulfils_by_ids_only(_: Sandbox) -> None:
+    """unfulfil requires `fulfillment_ids` (the sandbox before issue 24)."""
+
+    def wrapper(named: Callable[..., Any]) -> Callable[..., Any]:
+        def by_ids(fo: dict[str, Any], body: dict[str, Any]) -> Any:
+            if "fulfillment_ids" not in body:
+                raise InvalidRequest("FULFILLMENT_IDS_REQUIRED", "required", "fulfillment_ids")
+            return named(fo, body)
+
+        return by_ids
+
+    wrap("mock_server.domain.lifecycle.fulfillments_named", wrapper)
+
+
+def stores_delivery_fields_on_order(_: Sandbox) -> None:
+    """Create keeps the request-only delivery fields on the order too."""
+
+    def wrapper(create: Callable[..., Any]) -> Callable[..., Any]:
+        def created(body: dict[str, Any], **kw: Any) -> Any:
+            return {**create(body, **kw), **{k: body[k] for k in REQUEST_ONLY if k in body}}
+
+        return created
+
+    wrap("mock_server.domain.create_order", wrapper)
+
+
+def ignores_location_codes(_: Sandbox) -> None:
+    """Create keeps `fulfillment_location` as sent: no location_id, lines open, none refused."""
+    wrap(
+        "mock_server.domain.orders.with_named_locations",
+        lambda _located: lambda _order, entries, *_finders: entries,
+    )
+
+
+def answers_create_201(app: WSGIApplication) -> WSGIApplication:
+    """Create answers 201 Created (the sandbox before issue 24) instead of the page's 200."""
+
+    def app_201(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        def start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            creating = (environ["REQUEST_METHOD"], environ.get("PATH_INFO")) == ("POST", "/orders")
+            return start_response(
+                "201 CREATED" if creating and status[:3] == "200" else status, headers, exc_info
+            )
+
+        return app(environ, start)
+
+    return app_201
+
+
 BASELINE = Variant("baseline", "nothing (the sandbox as it is)", _none)
 VARIANTS: tuple[Variant, ...] = (
     Variant(
@@ -406,5 +462,35 @@ VARIANTS: tuple[Variant, ...] = (
         "cancel-order: only open or allocated orders",
         cancels_any_order,
         first="test_cancellation.py",
+    ),
+    Variant(
+        "relocates_busy_fos",
+        "platform/orders/allocation: only open or allocated FOs are re-allocated",
+        relocates_busy_fos,
+        first="test_update_location.py",
+    ),
+    Variant(
+        "unfulfils_by_ids_only",
+        "unfulfill-order: partner_fulfillment_order_reference identifies the fulfilment too",
+        unfulfils_by_ids_only,
+        first="test_fulfilment.py",
+    ),
+    Variant(
+        "stores_delivery_fields_on_order",
+        "create-order: top-level delivery fields are not stored on the order",
+        stores_delivery_fields_on_order,
+        first="test_create_order.py",
+    ),
+    Variant(
+        "ignores_location_codes",
+        "create-order recipe: an FO's partner_location_code names its location",
+        ignores_location_codes,
+        first="test_create_order.py",
+    ),
+    Variant(
+        "answers_create_201",
+        "create-order: success is a 200",
+        wsgi=answers_create_201,
+        first="test_create_order.py",
     ),
 )

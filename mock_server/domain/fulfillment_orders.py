@@ -11,7 +11,13 @@ from datetime import UTC, datetime
 from .errors import InvalidRequest, NotFound
 from .json_copy import copy_json
 from .model import FulfillmentOrder, Json, Location, Order
-from .status import PENDING_LINE_STATUSES, TERMINAL_LINE_STATUSES, pending_line_status, touch
+from .status import (
+    PENDING_LINE_STATUSES,
+    TERMINAL_LINE_STATUSES,
+    derive_fo_status,
+    pending_line_status,
+    touch,
+)
 
 _FOS = "fulfillment_orders"
 _REF = "partner_fulfillment_order_reference"
@@ -42,9 +48,11 @@ def update_location(
     order's); none -> LOCATION_NOT_FOUND. The FO's location_id becomes the location's
     partner_location_id and its pending lines follow it (allocated: "The parent fulfillment order
     has a fulfillment location assigned", reference/line-item-status-codes); nothing else in it
-    changes; "Order status is recalculated".
+    changes; "Order status is recalculated". Only an open or allocated FO can be re-allocated
+    (platform/orders/allocation; check_relocatable).
     """
     new, fo = locate_fo(order, fo_id)
+    check_relocatable(fo)
     location = resolve_location(order, location_id, find_by_partner_id, find_by_code)
     fo["location_id"] = location["partner_location_id"]
     if "line_items" in fo:
@@ -56,20 +64,33 @@ def update_location(
     return touch(new, now=now)
 
 
+def check_relocatable(fo: FulfillmentOrder) -> None:
+    """platform/orders/allocation: an FO "can be re-allocated as long as it is still open or
+    allocated"; any other status -> FULFILLMENT_ORDER_NOT_RELOCATABLE naming `status`."""
+    status = fo.get("status") or derive_fo_status(fo)
+    if status not in _NOT_STARTED:
+        raise InvalidRequest(
+            "FULFILLMENT_ORDER_NOT_RELOCATABLE",
+            f"a {status} fulfillment order cannot be re-allocated (only open or allocated)",
+            "status",
+        )
+
+
 def resolve_location(
     order: Order,
     location_id: str,
     find_by_partner_id: Callable[[str], Location | None],
     find_by_code: Callable[[str, str], Location | None],
+    field: str = "location_id",
 ) -> Location:
     """Page 001: "First tries to find by partner_location_id", then "by location_code for the
-    merchant" (the order's); neither -> LOCATION_NOT_FOUND naming `location_id`."""
+    merchant" (the order's); neither -> LOCATION_NOT_FOUND naming `field`."""
     location = find_by_partner_id(location_id)
     if location is None and "merchant" in order:
         location = find_by_code(order["merchant"], location_id)
     if location is None:
         raise InvalidRequest(
-            "LOCATION_NOT_FOUND", f"no location {location_id!r} for this merchant", "location_id"
+            "LOCATION_NOT_FOUND", f"no location {location_id!r} for this merchant", field
         )
     return location
 

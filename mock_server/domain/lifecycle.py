@@ -103,18 +103,18 @@ def ship(order: Order, fo_id: str, body: Json, *, draft: bool, now: str, new_id:
 
 
 def unfulfill(order: Order, fo_id: str, body: Json, *, now: str) -> Order:
-    """api/orders/operation/unfulfill-order: each of `fulfillment_ids` "must exist in the
-    fulfillment order's fulfilled line items" (a closed one is "already shipped": refused too).
-    Their lines return to pending (allocated, or open in an FO without a location: the line status
-    catalogue), lose fulfillment id, shipment ids and partner reference, and merge with lines of
-    the same id and status; their shipments are cancelled. Order status recalculated."""
+    """api/orders/operation/unfulfill-order: the fulfillments named (fulfillments_named) "must
+    exist in the fulfillment order's fulfilled line items" (a closed one is "already shipped":
+    refused too). Their lines return to pending (allocated, or open in an FO without a location:
+    the line status catalogue), lose fulfillment id, shipment ids and partner reference, and merge
+    with lines of the same id and status; their shipments are cancelled. Order status
+    recalculated."""
     new, fo = locate_fo(order, fo_id)
     lines = fo.get("line_items", [])
     by_fulfillment = {line.get("fulfillment_id"): line for line in lines}
-    wanted = body["fulfillment_ids"]
-    for k, fulfillment_id in enumerate(wanted):
+    wanted = fulfillments_named(fo, body)
+    for fulfillment_id, field in wanted:
         line = by_fulfillment.get(fulfillment_id)
-        field = f"fulfillment_ids[{k}]"
         if line is None:
             raise InvalidRequest(
                 "FULFILLMENT_NOT_FOUND",
@@ -128,7 +128,7 @@ def unfulfill(order: Order, fo_id: str, body: Json, *, now: str) -> Order:
                 "items may already be shipped",
                 field,
             )
-    reversed_ids = set(wanted)
+    reversed_ids = {fulfillment_id for fulfillment_id, _ in wanted}
     pending = pending_line_status(fo)
     cancelled_shipments: set[str] = set()
     unfulfilled = []
@@ -142,6 +142,32 @@ def unfulfill(order: Order, fo_id: str, body: Json, *, now: str) -> Order:
     if cancelled_shipments and "shipments" in new:
         new["shipments"] = cancel_shipments(new["shipments"], cancelled_shipments, now=now)
     return touch(new, now=now)
+
+
+def fulfillments_named(fo: FulfillmentOrder, body: Json) -> list[tuple[str, str]]:
+    """The fulfillment ids an unfulfil request names, each with the request field naming it.
+
+    unfulfill-order's body names them by `fulfillment_ids`, or by "partner reference to identify
+    the fulfillment to reverse" (`partner_fulfillment_order_reference`). Ours, for the second:
+    the FO's own reference names all its fulfilled lines, else a fulfilment's
+    `partner_fulfillment_reference` names its lines; naming nothing -> FULFILLMENT_NOT_FOUND.
+    `fulfillment_ids`, when given, decide.
+    """
+    if "fulfillment_ids" in body:
+        return [(fid, f"fulfillment_ids[{k}]") for k, fid in enumerate(body["fulfillment_ids"])]
+    reference, lines = body[_REF], fo.get("line_items", [])
+    if fo.get(_REF) == reference:
+        named = [line for line in lines if line.get("status") == "fulfilled"]
+    else:
+        named = [line for line in lines if line.get("partner_fulfillment_reference") == reference]
+    ids = list(dict.fromkeys(line["fulfillment_id"] for line in named if "fulfillment_id" in line))
+    if not ids:
+        raise InvalidRequest(
+            "FULFILLMENT_NOT_FOUND",
+            f"{_REF} {reference!r} names no fulfillment of fulfillment order {fo.get(_ID)!r}",
+            _REF,
+        )
+    return [(fid, _REF) for fid in ids]
 
 
 def split(

@@ -1,11 +1,14 @@
 """The order as a whole: create it (POST /orders), update it (page 002), cancel it and redact it
 (published cancel-order and redact-order)."""
 
+from collections.abc import Callable
+
+from .creation import REQUEST_ONLY, with_delivery_fields, with_named_locations
 from .errors import InvalidRequest, NotUpdatable
 from .json_copy import copy_json
 from .lifecycle import remove_quantity
 from .line_items import normalise_line_items
-from .model import Json, NewId, Order
+from .model import Json, Location, NewId, Order
 from .preservation import merge_fulfillment_orders
 from .quantities import check_fo_quantities
 from .status import refresh_statuses, touch
@@ -77,16 +80,33 @@ _ADDRESSES = ("customer", "billing_address", "shipping_address")
 _FO_ADDRESSES = ("delivery_address", "customer_collection_address")
 
 
-def create_order(body: Json, *, tenant: str, now: str, new_id: NewId) -> Order:
-    """POST /orders (ours): the stored order for a creation request.
+def create_order(
+    body: Json,
+    *,
+    tenant: str,
+    now: str,
+    new_id: NewId,
+    find_by_partner_id: Callable[[str], Location | None],
+    find_by_code: Callable[[str, str], Location | None],
+) -> Order:
+    """POST /orders (api/orders/operation/create-order): the stored order for a request.
 
-    Keeps the body's keys, sets `tenant`, keeps or generates `order_id` ("ORD"), stamps both dates,
-    normalises line item ids ("LI" when missing). Every FO is new (see merge_fulfillment_orders)
-    and keeps a `fulfillment_order_id` it was given: its lines start pending (allocated when it
+    Keeps the body's keys but the request-only delivery fields, which go to the FOs created
+    (with_delivery_fields); sets `tenant`, keeps or generates `order_id` ("ORD"), stamps both
+    dates, normalises line item ids ("LI" when missing). Every FO is new (see
+    merge_fulfillment_orders) and keeps a `fulfillment_order_id` it was given; a location it
+    names by code is resolved (with_named_locations); its lines start pending (allocated when it
     has a location, else open). FO lines must name order line items, within the ordered
     quantities; statuses are derived, never sent.
     """
-    order = {key: copy_json(value) for key, value in body.items() if key not in _DERIVED_KEYS}
+    order = {
+        key: copy_json(value)
+        for key, value in body.items()
+        if key not in _DERIVED_KEYS and key not in REQUEST_ONLY
+    }
+    entries = with_named_locations(
+        body, with_delivery_fields(body), find_by_partner_id, find_by_code
+    )
     order["tenant"] = tenant
     if "order_id" not in order:
         order["order_id"] = new_id("ORD")
@@ -95,7 +115,7 @@ def create_order(body: Json, *, tenant: str, now: str, new_id: NewId) -> Order:
         body.get("line_items", []), path="line_items", new_id=new_id
     )
     order["fulfillment_orders"] = merge_fulfillment_orders(
-        [], body.get("fulfillment_orders", []), now=now, new_id=new_id, keep_new_ids=True
+        [], entries, now=now, new_id=new_id, keep_new_ids=True
     )
     _check_line_references(order)
     check_fo_quantities(order, body.get("fulfillment_orders", []))

@@ -17,8 +17,8 @@ Result = tuple[Record | list[dict[str, Any]] | None, int]
 
 
 def create_order(service: OrderService, req: ValidRequest) -> Result:
-    """POST /orders: 201 with the new order."""
-    return service.create(req.tenant, req.body), 201
+    """POST /orders: 200 with the new order (create-order's page, as every operation page)."""
+    return service.create(req.tenant, req.body), 200
 
 
 def get_order(service: OrderService, req: ValidRequest) -> Result:

@@ -308,6 +308,7 @@ JUDGEMENTS: tuple[Judgement, ...] = (
     _fo_op(LOCATION, rules.LOCATION_ONLY),
     _fo_op(LOCATION, rules.ORDER_STATUS_RECALCULATED, _always, reads=AFTER),
     _fo_op(LOCATION, rules.PARTNER_LOCATION_ID_RESOLVES, _known_location),
+    _fo_op(LOCATION, rules.RELOCATION_GATE, _known_location, answered="any"),
     # page 003
     _fo_op(SCHEDULE, rules.SCHEDULE_DELIVERY, _method_is("DELIVERY")),
     _fo_op(SCHEDULE, rules.SCHEDULE_COLLECTION, _method_is("COLLECTION")),

@@ -61,7 +61,7 @@ class Storm:
                 )
             except requests.RequestException:
                 return  # the server was killed
-            if response.status_code == 201:
+            if response.status_code == 200:
                 with self._lock:
                     self.acked[order_id] = response.json()
                     if self.threshold is not None and len(self.acked) >= self.threshold:

@@ -97,7 +97,7 @@ PROBES: tuple[Probe, ...] = (
         "acme creates globex's ids",
         "POST",
         "/orders",
-        201,
+        200,
         {
             "order_id": "GLX-5001",
             "partner_order_reference": "GLX-WEB-5001",

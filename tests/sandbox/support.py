@@ -3,7 +3,7 @@
 from itertools import count
 from typing import Any
 
-from mock_server.domain import NewId
+from mock_server.domain import NewId, create_order
 
 NOW = "2024-05-01T10:00:00Z"
 EARLIER = "2024-04-01T09:00:00Z"
@@ -17,6 +17,35 @@ def id_factory() -> NewId:
         return f"{prefix}-{next(counters.setdefault(prefix, count(1)))}"
 
     return new_id
+
+
+LOCATIONS = [
+    {"merchant": "m1", "partner_location_id": "WH-1", "location_code": "DXB", "name": "Dubai"},
+    {"merchant": "m2", "partner_location_id": "WH-2", "location_code": "AUH", "name": "Abu Dhabi"},
+    {"merchant": "m1", "partner_location_id": "WH-3", "location_code": "WH-1", "name": "Clash"},
+]
+
+
+def by_partner_id(location_id: str) -> dict[str, Any] | None:
+    return next((x for x in LOCATIONS if x["partner_location_id"] == location_id), None)
+
+
+def by_code(merchant: str, code: str) -> dict[str, Any] | None:
+    return next(
+        (x for x in LOCATIONS if (x["merchant"], x["location_code"]) == (merchant, code)), None
+    )
+
+
+def create(body: dict[str, Any]) -> dict[str, Any]:
+    """create_order of tenant t1 among LOCATIONS, ids from a fresh id_factory."""
+    return create_order(
+        body,
+        tenant="t1",
+        now=NOW,
+        new_id=id_factory(),
+        find_by_partner_id=by_partner_id,
+        find_by_code=by_code,
+    )
 
 
 def line(line_id: str, status: str = "open", quantity: int = 1, **extra: Any) -> dict[str, Any]:

@@ -12,23 +12,7 @@ from mock_server.domain import (
     update_partner_references,
     update_schedule,
 )
-from tests.sandbox.support import NOW, fo, line, order
-
-LOCATIONS = [
-    {"merchant": "m1", "partner_location_id": "WH-1", "location_code": "DXB", "name": "Dubai"},
-    {"merchant": "m2", "partner_location_id": "WH-2", "location_code": "AUH", "name": "Abu Dhabi"},
-    {"merchant": "m1", "partner_location_id": "WH-3", "location_code": "WH-1", "name": "Clash"},
-]
-
-
-def by_partner_id(location_id: str) -> dict[str, Any] | None:
-    return next((x for x in LOCATIONS if x["partner_location_id"] == location_id), None)
-
-
-def by_code(merchant: str, code: str) -> dict[str, Any] | None:
-    return next(
-        (x for x in LOCATIONS if (x["merchant"], x["location_code"]) == (merchant, code)), None
-    )
+from tests.sandbox.support import NOW, by_code, by_partner_id, fo, line, order
 
 
 def relocate(before: dict[str, Any], fo_id: str, location_id: str) -> dict[str, Any]:
@@ -83,23 +67,31 @@ def test_location_resolves_by_partner_location_id_first() -> None:
 
 def test_a_location_allocates_the_fo_open_lines_and_nothing_else() -> None:
     """reference/line-item-status-codes: "allocated - The parent fulfillment order has a
-    fulfillment location assigned"; lines past pending keep their status."""
-    before = order(
-        fo("FO-A", line("i1"), line("i2", "picked"), line("i3", "fulfilled")),
-        fo("FO-B", line("i4")),
-    )
+    fulfillment location assigned"; a cancelled line keeps its status."""
+    before = order(fo("FO-A", line("i1"), line("i2", "cancelled")), fo("FO-B", line("i4")))
     after = relocate(before, "FO-A", "WH-1")
     assert [x["status"] for x in after["fulfillment_orders"][0]["line_items"]] == [
         "allocated",
-        "picked",
-        "fulfilled",
+        "cancelled",
     ]
-    assert (
-        after["fulfillment_orders"][0]["line_items"][1:]
-        == before["fulfillment_orders"][0]["line_items"][1:]
-    )
     assert after["fulfillment_orders"][1]["line_items"] == [line("i4")]
-    assert after["status"] == "processing"
+    assert after["status"] == "partially_allocated"
+
+
+@pytest.mark.parametrize("status", ["processing", "fulfilled", "cancelled", "closed"])
+def test_only_an_open_or_allocated_fo_is_relocated(status: str) -> None:
+    """platform/orders/allocation: an FO is re-allocated only while open or allocated."""
+    with pytest.raises(InvalidRequest) as err:
+        relocate(order(fo("FO-A", line("i1", "fulfilled"), status=status)), "FO-A", "WH-1")
+    assert (err.value.code, err.value.field) == ("FULFILLMENT_ORDER_NOT_RELOCATABLE", "status")
+
+
+def test_an_fo_without_a_status_is_gated_by_its_lines() -> None:
+    """An FO stored without `status` (never by the sandbox itself) is judged by its lines."""
+    busy = fo("FO-A", line("i1", "picked"))
+    del busy["status"]
+    with pytest.raises(InvalidRequest):
+        relocate(order(busy), "FO-A", "WH-1")
 
 
 def test_location_falls_back_to_the_code_for_the_order_merchant() -> None:

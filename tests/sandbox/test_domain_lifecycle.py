@@ -217,6 +217,39 @@ def test_unfulfil_refuses_what_is_not_a_fulfilled_line(status: str | None, code:
     assert (refused.value.code, refused.value.field) == (code, "fulfillment_ids[0]")
 
 
+@pytest.mark.parametrize(
+    ("reference", "reversed_lines"),
+    [("WMS-1", {"A", "B"}), ("R-A", {"A"})],
+    ids=["fo-reference", "fulfilment-reference"],
+)
+def test_unfulfil_by_partner_fulfillment_order_reference(
+    reference: str, reversed_lines: set[str]
+) -> None:
+    """unfulfill-order's `partner_fulfillment_order_reference` names the fulfilments to reverse:
+    ours, the FO's own reference all its fulfilled lines, a fulfilment's partner reference its."""
+    held = [
+        line("A", "fulfilled", fulfillment_id="FUL-A", partner_fulfillment_reference="R-A"),
+        line("B", "fulfilled", fulfillment_id="FUL-B", partner_fulfillment_reference="R-B"),
+    ]
+    before = order(fo("FO-1", *held, partner_fulfillment_order_reference="WMS-1"))
+    after = unfulfill(before, "FO-1", {"partner_fulfillment_order_reference": reference}, now=NOW)
+    pending = {
+        x["id"] for x in after["fulfillment_orders"][0]["line_items"] if x["status"] == "open"
+    }
+    assert pending == reversed_lines
+
+
+@pytest.mark.parametrize("status", ["fulfilled", "closed"])
+def test_unfulfil_by_a_reference_naming_nothing_reversible_is_refused(status: str) -> None:
+    """A reference naming no fulfilment, or only a delivered one: 400 naming it."""
+    held = line("A", status, fulfillment_id="FUL-A", partner_fulfillment_reference="R-A")
+    before = order(fo("FO-1", held))
+    reference = "R-A" if status == "closed" else "NOPE"
+    with pytest.raises(InvalidRequest) as refused:
+        unfulfill(before, "FO-1", {"partner_fulfillment_order_reference": reference}, now=NOW)
+    assert refused.value.field == "partner_fulfillment_order_reference"
+
+
 # ------------------------------------------------------------------ split
 def find_none(location_id: str) -> Json:
     raise AssertionError("no location is looked up")

@@ -5,12 +5,9 @@ from typing import Any
 
 import pytest
 
-from mock_server.domain import InvalidRequest, NotUpdatable, create_order, update_order
-from tests.sandbox.support import EARLIER, NOW, containers, fo, id_factory, line, order
-
-
-def create(body: dict[str, Any]) -> dict[str, Any]:
-    return create_order(body, tenant="t1", now=NOW, new_id=id_factory())
+from mock_server.domain import InvalidRequest, NotUpdatable, update_order
+from mock_server.domain.creation import REQUEST_ONLY
+from tests.sandbox.support import EARLIER, NOW, containers, create, fo, id_factory, line, order
 
 
 def update(before: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:
@@ -120,6 +117,65 @@ def test_create_without_lines_or_fos_gives_an_empty_open_order() -> None:
     assert created["line_items"] == []
     assert created["fulfillment_orders"] == []
     assert created["status"] == "open"
+
+
+def test_create_applies_the_top_level_delivery_fields_to_the_fos_only() -> None:
+    """create-order: the top-level delivery fields are request-only: the FOs created take them
+    (an FO's own value wins), the order stores none of them."""
+    address, window = {"city": "Dubai"}, {"scheduled_from": NOW}
+    created = create(
+        {
+            "merchant": "m1",
+            "delivery_method": "COLLECTION",
+            "delivery_type": "EXPRESS",
+            "customer_collection_address": address,
+            "customer_collection_schedule": window,
+            "fulfillment_orders": [{}, {"delivery_method": "DELIVERY"}],
+        }
+    )
+    assert not set(REQUEST_ONLY) & set(created)
+    first, second = created["fulfillment_orders"]
+    assert {key: first.get(key) for key in REQUEST_ONLY if key in first} == {
+        "delivery_method": "COLLECTION",
+        "delivery_type": "EXPRESS",
+        "customer_collection_address": address,
+        "customer_collection_schedule": window,
+    }
+    assert (second["delivery_method"], second["delivery_type"]) == ("DELIVERY", "EXPRESS")
+
+
+@pytest.mark.parametrize(("code", "resolved"), [("WH-2", "WH-2"), ("DXB", "WH-1")])
+def test_create_resolves_a_location_named_by_code_and_allocates(code: str, resolved: str) -> None:
+    """place-order-with-fulfillment-orders: `fulfillment_location.partner_location_code`,
+    resolved as page 001 resolves a location (partner id of any merchant, else the merchant's
+    code): the FO gets its location_id and its lines are allocated."""
+    created = create(
+        {
+            "merchant": "m1",
+            "line_items": [{"id": "i1", "quantity": 1}],
+            "fulfillment_orders": [
+                {
+                    "fulfillment_location": {"partner_location_code": code},
+                    "line_items": [{"id": "i1", "quantity": 1}],
+                }
+            ],
+        }
+    )
+    placed = created["fulfillment_orders"][0]
+    assert placed["location_id"] == resolved
+    assert [x["status"] for x in placed["line_items"]] == ["allocated"]
+    assert created["status"] == "allocated"
+
+
+def test_create_refuses_an_unknown_location_code() -> None:
+    """Neither a partner_location_id nor the merchant's location_code: 400 naming the field."""
+    entry = {"fulfillment_location": {"partner_location_code": "AUH"}}  # m2's code
+    with pytest.raises(InvalidRequest) as err:
+        create({"merchant": "m1", "fulfillment_orders": [{}, entry]})
+    assert (err.value.code, err.value.field) == (
+        "LOCATION_NOT_FOUND",
+        "fulfillment_orders[1].fulfillment_location.partner_location_code",
+    )
 
 
 def test_create_refuses_an_fo_line_that_names_no_order_line_item() -> None:

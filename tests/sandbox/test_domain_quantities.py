@@ -5,12 +5,8 @@ from typing import Any
 
 import pytest
 
-from mock_server.domain import InvalidRequest, create_order, update_order
-from tests.sandbox.support import NOW, fo, id_factory, line, order
-
-
-def create(body: dict[str, Any]) -> dict[str, Any]:
-    return create_order(body, tenant="t1", now=NOW, new_id=id_factory())
+from mock_server.domain import InvalidRequest, update_order
+from tests.sandbox.support import NOW, create, fo, id_factory, line, order
 
 
 def update(before: dict[str, Any], body: dict[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Create and get (ours: `POST /orders` 201, `GET /orders/{orderReference}`; the pages show
+"""Create and get (ours: `POST /orders` 200, `GET /orders/{orderReference}`; the pages show
 neither, see their descriptions in `openapi.yaml`).
 
 Every response is checked against `openapi.yaml` by the `client` fixture (conftest.py).
@@ -18,9 +18,9 @@ FIXTURE_IDS = {"ORD-1001", "LI-1001-1", "FO-1001-A"}
 
 
 def create(client: CheckedClient, body: dict[str, Any]) -> dict[str, Any]:
-    """POST /orders, which must be 201 with an ETag and a recorded `order.created` event."""
+    """POST /orders, which must be 200 with an ETag and a recorded `order.created` event."""
     response = client.post("/orders", json=body)
-    assert response.status_code == 201, response.get_json()
+    assert response.status_code == 200, response.get_json()
     created: dict[str, Any] = response.get_json()
     assert client.order(created["order_id"]) == (created, response.headers["ETag"])
     newest = client.events()[0]
@@ -106,6 +106,53 @@ def test_create_opens_lines_whatever_the_request_says(client: CheckedClient) -> 
         {"id": "a", "quantity": 1, "status": "open"}
     ]
     assert created["status"] == created["fulfillment_orders"][0]["status"] == "open"
+
+
+def test_create_applies_top_level_delivery_fields_and_resolves_location_codes(
+    client: CheckedClient,
+) -> None:
+    """create-order: the top-level delivery fields go to the FOs created, not the order; an FO
+    naming its location by `fulfillment_location.partner_location_code` gets its location_id
+    (resolved as page 001 resolves one) and allocated lines."""
+    address = {"city": "Dubai", "country": "AE"}
+    created = create(
+        client,
+        {
+            "merchant": "ACME_FASHION",
+            "delivery_method": "DELIVERY",
+            "delivery_address": address,
+            "line_items": [{"id": "item-1", "quantity": 1}],
+            "fulfillment_orders": [
+                {
+                    "fulfillment_location": {"partner_location_code": "AF-RUH-01"},
+                    "line_items": [{"id": "item-1", "quantity": 1}],
+                }
+            ],
+        },
+    )
+    assert "delivery_method" not in created and "delivery_address" not in created
+    (fo,) = created["fulfillment_orders"]
+    assert (fo["delivery_method"], fo["delivery_address"]) == ("DELIVERY", address)
+    assert (fo["location_id"], fo["status"], created["status"]) == (
+        "RUH-DC-01",
+        "allocated",
+        "allocated",
+    )
+
+
+def test_create_refuses_an_unknown_location_code(client: CheckedClient) -> None:
+    """An FO's partner_location_code that resolves to no location of the tenant: 400 in the
+    published error body naming it, nothing created."""
+    entry = {"fulfillment_location": {"partner_location_code": "AH-AUH-01"}}  # ACME_HOME's
+    with client.unchanged():
+        refused = client.post(
+            "/orders", json={"merchant": "ACME_FASHION", "fulfillment_orders": [entry]}
+        )
+    assert refused.status_code == 400
+    assert refused.get_json()["status"] == "400"
+    assert client.error_fields(refused) == [
+        "fulfillment_orders[0].fulfillment_location.partner_location_code"
+    ]
 
 
 def test_get_honours_key(client: CheckedClient) -> None:

@@ -59,7 +59,7 @@ def fo_of(client: CheckedClient, order_id: str, fo_id: str) -> Json:
         pytest.param(
             "ORD-1003", "FO-1003-A", "DXB-WH-01", "DXB-WH-01", id="partner-id-before-code"
         ),
-        pytest.param("ORD-1004", "FO-1004-A", "AH-AUH-01", "AUH-YAS-01", id="home-code"),
+        pytest.param("ORD-1004", "FO-1004-B", "AH-AUH-01", "AUH-YAS-01", id="home-code"),
         pytest.param(
             "ORD-1001", "FO-1001-A", "JAFZA-WH-07", "JAFZA-WH-07", id="partner-id-any-merchant"
         ),
@@ -108,6 +108,23 @@ def test_a_location_allocates_the_open_lines_and_the_status_rolls_up(
     assert {line["status"] for line in fo["line_items"]} == {"allocated"}
     assert fo["status"] == fo_after
     assert client.order(order_id)[0]["status"] == order_after
+
+
+@pytest.mark.parametrize(
+    ("order_id", "fo_id"),
+    [("ORD-1004", "FO-1004-A"), ("ORD-1006", "FO-1006-A"), ("ORD-1013", "FO-1013-A")],
+    ids=["fulfilled", "closed", "processing"],
+)
+def test_only_an_open_or_allocated_fo_is_relocated(
+    client: CheckedClient, order_id: str, fo_id: str
+) -> None:
+    """platform/orders/allocation: an FO is re-allocated only while open or allocated; any
+    other is a 400 in the published error body naming `status`, and nothing changes."""
+    with client.unchanged(order_id):
+        refused = move(client, order_id, fo_id, "RUH-DC-01", "acme-demo")
+        assert refused.status_code == 400
+        assert refused.get_json()["status"] == "400"
+        assert client.error_fields(refused) == ["status"]
 
 
 def test_location_update_recalculates_the_order_status(

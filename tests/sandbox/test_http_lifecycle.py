@@ -55,7 +55,7 @@ def test_create_fulfil_deliver_update_and_read_the_change_log(client: CheckedCli
             ],
         },
     )
-    assert created.status_code == 201, created.get_json()
+    assert created.status_code == 200, created.get_json()
     order_id = created.get_json()["order_id"]
     fulfilled = client.post(
         fo_path(order_id, "FO-L1", "fulfill"),
@@ -264,6 +264,23 @@ def test_unfulfil_returns_the_lines_and_cancels_the_shipment(client: CheckedClie
         ("LI-1008-2", "allocated", 1),
     ]
     assert after["status"] == "allocated"
+
+
+def test_unfulfil_by_partner_fulfillment_order_reference(client: CheckedClient) -> None:
+    """The published body's other identifier: the FO's reference reverses its fulfilments; one
+    naming nothing is a 400 naming it; a body naming neither is a 400 (ours)."""
+    order_id, fo_id = "ORD-1008", "FO-1008-A"
+    path = fo_path(order_id, fo_id, "unfulfill")
+    with client.unchanged(order_id):
+        for body in ({"partner_fulfillment_order_reference": "NOPE"}, {}):
+            assert client.post(path, json=body).status_code == 400
+    reference = {"partner_fulfillment_order_reference": "WMS-1008"}
+    client.patch(fo_path(order_id, fo_id, "update-partner-references"), json=reference)
+    before = client.order(order_id)
+    after = client.assert_changed(
+        client.post(path, json=reference), before, "fulfillment_order.unfulfilled"
+    )
+    assert {status for _, status, _ in lines(after, fo_id)} == {"allocated"}
 
 
 # ------------------------------------------------------------------ split and merge

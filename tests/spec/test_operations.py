@@ -40,7 +40,7 @@ TOKEN_ERROR_REF = "#/components/schemas/TokenError"
 """The token endpoint's own error body (published: `{error, error_description}`)."""
 ORDERS_OPERATION_IDS = EXPECTED_OPERATION_IDS - {TOKEN_OPERATION}
 # (operationId, status) of the responses whose links must reach the operations on an order.
-LINK_SOURCES = (("createOrder", "201"), ("getOrder", "200"))
+LINK_SOURCES = (("createOrder", "200"), ("getOrder", "200"))
 LINKED_PARAMETERS = frozenset({"orderReference", "fulfillmentOrderId"})
 # Header name of each required apiKey scheme (every page: "x-api-key" and "tenant-id").
 API_KEY_SCHEMES = {"ApiKey": "x-api-key", "TenantId": "tenant-id"}
