@@ -297,6 +297,24 @@ def cancels_any_order(_: Sandbox) -> None:
 
 
 BASELINE = Variant("baseline", "nothing (the sandbox as it is)", _none)
+
+
+# ------------------------------------------------------------------ system logs
+def reads_back_another_event_type(_: Sandbox) -> None:
+    """The detail URL holds the log with another event_type than the one added."""
+
+    def wrapper(detail_url: Callable[..., Any]) -> Callable[..., Any]:
+        def url(entry: dict[str, Any] | None, identifier: str) -> str:
+            if entry is not None:
+                other = "INBOUND" if entry.get("event_type") != "INBOUND" else "OUTBOUND"
+                entry = {**entry, "event_type": other}
+            return str(detail_url(entry, identifier))
+
+        return url
+
+    wrap("mock_server.domain.detail_url", wrapper)
+
+
 VARIANTS: tuple[Variant, ...] = (
     Variant(
         "drops_fulfilled_items",
@@ -387,5 +405,11 @@ VARIANTS: tuple[Variant, ...] = (
         "cancel-order: only open or allocated orders",
         cancels_any_order,
         first="test_cancellation.py",
+    ),
+    Variant(
+        "reads_back_another_event_type",
+        "get-order-system-log-detail-url: the log downloads as it was added",
+        reads_back_another_event_type,
+        first="test_system_logs.py",
     ),
 )
