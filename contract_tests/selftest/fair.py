@@ -139,6 +139,20 @@ def adds_response_fields(app: WSGIApplication) -> WSGIApplication:
     return Rewrite(app, body=_more_fields)
 
 
+def answers_system_log_identifier_only(_: Sandbox) -> None:
+    """Adding a system log answers the identifier, tenant and order_id only, not the log's fields
+    (add-order-system-log's answer shows those first; the page does not say it echoes the log)."""
+
+    def wrapper(add: Callable[..., Any]) -> Callable[..., Any]:
+        def added(self: Any, ref: Any, body: Any) -> dict[str, Any]:
+            entry: dict[str, Any] = add(self, ref, body)
+            return {name: entry[name] for name in ("tenant", "identifier", "order_id")}
+
+        return added
+
+    wrap("mock_server.service.OrderService.add_system_log", wrapper)
+
+
 FAIR_VARIANTS: tuple[Variant, ...] = (
     Variant(
         "keeps_client_fo_ids",
@@ -180,6 +194,12 @@ FAIR_VARIANTS: tuple[Variant, ...] = (
         "refuses_relocating_busy_fos",
         "relocates open or allocated FOs only (platform/orders/allocation)",
         refuses_relocating_busy_fos,
+    ),
+    Variant(
+        "answers_system_log_identifier_only",
+        "answers a system log added with its identifier, tenant and order_id only "
+        "(add-order-system-log does not say the answer echoes the log)",
+        answers_system_log_identifier_only,
     ),
 )
 BY_NAME = {variant.name: variant for variant in (BASELINE, *VARIANTS, *FAIR_VARIANTS)}

@@ -105,6 +105,11 @@ def _busy_fo_stays(api: ApiClient) -> str:
     return "a processing FO is not relocated" if moved.status == 400 else ""
 
 
+def _log_not_echoed(api: ApiClient) -> str:
+    added = api.add_system_log(_order(api, "log"), {"event_type": "INBOUND"}).json or {}
+    return "a log answered without its fields" if "event_type" not in added else ""
+
+
 PROBES: dict[str, Probe] = {
     "keeps_client_fo_ids": _client_fo_id_kept,
     "no_etag": _no_etag,
@@ -114,6 +119,7 @@ PROBES: dict[str, Probe] = {
     "adds_response_fields": _more_fields,
     "refuses_removing_held_fos": _held_fo_kept,
     "refuses_relocating_busy_fos": _busy_fo_stays,
+    "answers_system_log_identifier_only": _log_not_echoed,
 }
 
 
