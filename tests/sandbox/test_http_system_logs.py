@@ -4,7 +4,6 @@ and kept out of the order itself (ours). Every response is checked against `open
 
 from __future__ import annotations
 
-import base64
 import urllib.request
 from typing import TYPE_CHECKING, Any
 
@@ -149,11 +148,3 @@ def test_logs_travel_with_the_state(client: CheckedClient) -> None:
     assert detail(url) == added
     assert client.post("/__admin/reset").status_code in (200, 204)
     assert client.get(f"/orders/ORD-1002/system-logs/{added['identifier']}").status_code == 400
-
-
-def test_the_data_url_decodes_to_the_log() -> None:
-    from mock_server.domain import detail_url
-
-    url = detail_url({"identifier": "x", "request_body": "é"}, "x")
-    payload = url.removeprefix("data:application/json;base64,")
-    assert orjson.loads(base64.b64decode(payload)) == {"identifier": "x", "request_body": "é"}
