@@ -95,3 +95,8 @@ def test_an_event_type_outside_the_three_is_refused(target: Target) -> None:
             before, lambda: target.api.add_system_log(order_id, {"event_type": "SIDEWAYS"})
         )
     )
+
+
+@verifies(rules.SYSTEM_LOG_NOT_A_CHANGE)
+def test_adding_a_log_leaves_the_order_as_it_was(target: Target) -> None:
+    rules.SYSTEM_LOG_NOT_A_CHANGE.verify(_added(target, {"event_type": "OUTBOUND"}, "order_id"))

@@ -894,6 +894,16 @@ SYSTEM_LOG_READ_BACK = _rule(
     "times, bodies ...) as sent, entity_id the order's id. Other readings: the payload stored "
     "may be only the request and response bodies, in a shape of its own",
 )
+SYSTEM_LOG_NOT_A_CHANGE = _rule(
+    "system_logs.order_unchanged",
+    SANDBOX_PAGE,
+    "adding a log changes nothing of the order, so no change-log entry, no webhook event, the "
+    "same update_date and ETag",
+    "sandbox",
+    logs.order_unchanged,
+    "the pages are silent: a log is kept beside the order, which reads back as it was",
+)
+
 
 # ------------------------------------------------------------------ invariants (state machine)
 NO_SERVER_ERROR = _rule(

@@ -88,3 +88,14 @@ def log_read_back(obs: Observation) -> Problems:
     if held.get("entity_id") != order_id:
         problems.append(f"entity_id reads back {held.get('entity_id')!r}, not the order's id")
     return problems
+
+
+def order_unchanged(obs: Observation) -> Problems:
+    """The order reads back as before the log was added: the same body and the same ETag."""
+    problems = [] if obs.call.status == 200 else [f"adding a log was answered {obs.call.status}"]
+    if obs.old != obs.new:
+        problems.append("the order changed when a system log was added")
+    tags = [exchange.response_headers.get("ETag") for exchange in (obs.before, obs.after)]
+    if tags[0] != tags[1]:
+        problems.append(f"the order's ETag changed: {tags[0]} -> {tags[1]}")
+    return problems
