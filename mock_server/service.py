@@ -198,6 +198,23 @@ class OrderService:
         changes = list(self.get(ref).changes)
         return changes[::-1] if newest_first else changes
 
+    def add_system_log(self, ref: OrderRef, body: dict[str, Any]) -> dict[str, Any]:
+        """add-order-system-log: the log kept beside the order under a new identifier, and
+        answered. Ours (the page is silent): the order does not change, so no change-log entry,
+        no event, the same ETag."""
+        order = self.get(ref).order
+        entry = domain.system_log_entry(
+            order, body, tenant=ref.tenant, identifier=self.ids("SYSLOG")
+        )
+        self.store.add_system_log(ref.tenant, order["order_id"], entry)
+        return entry
+
+    def system_log_url(self, ref: OrderRef, identifier: str) -> str:
+        """get-order-system-log-detail-url: the URL of the order's system log `identifier`."""
+        order_id = self.get(ref).order["order_id"]
+        found = self.store.system_log(ref.tenant, order_id, identifier)
+        return domain.detail_url(found, identifier)
+
     def cancel_order(
         self, ref: OrderRef, body: dict[str, Any], precondition: Precondition | None = None
     ) -> Record:

@@ -62,7 +62,8 @@ class Operation:
     """`effect`: the documented rule checking what the request did (None where the published
     page supports only a reading of it, ship's and merge's: the key test stays documented);
     `status`: the status of the seeded FO lines the request succeeds on; `fos`: how many FOs
-    the order needs; `answers_order`: False when the answer is not the order (change logs);
+    the order needs; `answers_order`: False when the answer names no order_id (change logs; a
+    system log's answer names its order's);
     `changed_first`: the order is updated once before the call, so that what the call reads of
     it (its change log) differs from any other order's."""
 
@@ -246,6 +247,12 @@ OPERATIONS: tuple[Operation, ...] = (
         on_fulfillment_order=False,
         answers_order=False,
         changed_first=True,
+    ),
+    Operation(
+        "add_system_log",
+        lambda api, ref, key, _: api.add_system_log(ref, {"event_type": "INBOUND"}, key=key),
+        None,
+        on_fulfillment_order=False,
     ),
 )
 

@@ -114,6 +114,14 @@ OPERATIONS: dict[str, tuple[str, str]] = {
         "api/orders/operation/update-fulfillment-order-address",
         "replaces the address that a fulfillment order's delivery method uses",
     ),
+    "addOrderSystemLog": (
+        "api/orders/operation/add-order-system-log",
+        "records a system log entry for an order, such as the details of an API call",
+    ),
+    "getOrderSystemLogDetailUrl": (
+        "api/orders/operation/get-order-system-log-detail-url",
+        "gives a time-limited URL to download what a system log entry of an order stored",
+    ),
     "updateFulfillmentOrder": (
         "api/orders/operation/update-fulfillment-order",
         "the older path for updating a fulfillment order's partner references, deprecated but "

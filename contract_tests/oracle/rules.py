@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from . import checks, recording
 from . import creation_checks as creation
 from . import lifecycle_checks as life
+from . import system_log_checks as logs
 from .observation import Observation
 from .tiers import SANDBOX_PAGE, Claim, Tier
 
@@ -930,6 +931,61 @@ CHANGE_LOG_OPERATION = _rule(
     "the published page shows no entry shape: the sandbox's entry names the operation by its "
     "operationId",
 )
+
+# ------------------------------------------------------------------ system logs (published)
+ADD_SYSTEM_LOG = "api/orders/operation/add-order-system-log"
+SYSTEM_LOG_URL = "api/orders/operation/get-order-system-log-detail-url"
+SYSTEM_LOG_ADDED = _rule(
+    "system_logs.identifier_answered",
+    ADD_SYSTEM_LOG,
+    "200: the system log is created; the answer carries its identifier",
+    "documented",
+    logs.log_added,
+)
+SYSTEM_LOG_DETAIL_URL = _rule(
+    "system_logs.detail_url_answered",
+    f"{ADD_SYSTEM_LOG}, {SYSTEM_LOG_URL}",
+    "the identifier of a log reads it back: 200 with a pre-signed URL as a plain string",
+    "documented",
+    logs.detail_url_answered,
+)
+SYSTEM_LOG_UNKNOWN = _rule(
+    "system_logs.unknown_refused",
+    f"{ADD_SYSTEM_LOG}, {SYSTEM_LOG_URL}",
+    "400: system log not found or not available; 404: order not found",
+    "documented",
+    logs.unknown_refused,
+)
+SYSTEM_LOG_BAD_EVENT_TYPE = _rule(
+    "system_logs.bad_event_type_refused",
+    f"{ADD_SYSTEM_LOG}, api/conventions",
+    "event_type is one of INBOUND, INTERNAL, OUTBOUND; 400: invalid request",
+    "reading",
+    logs.bad_event_type_refused,
+    "another event_type is an invalid request, answered 400 in the published error body whose "
+    "errors name event_type. Other readings: a service may keep a value it does not know",
+)
+SYSTEM_LOG_READ_BACK = _rule(
+    "system_logs.read_back_as_added",
+    f"{ADD_SYSTEM_LOG}, {SYSTEM_LOG_URL}",
+    "Carriyo sets entity_id to the order id; the URL downloads the full payload stored for the "
+    "log entry",
+    "reading",
+    logs.log_read_back,
+    "what the URL downloads is the log as added: every field sent (event_type, request_type, "
+    "times, bodies ...) as sent, entity_id the order's id. Other readings: the payload stored "
+    "may be only the request and response bodies, in a shape of its own",
+)
+SYSTEM_LOG_NOT_A_CHANGE = _rule(
+    "system_logs.order_unchanged",
+    SANDBOX_PAGE,
+    "adding a log changes nothing of the order, so no change-log entry, no webhook event, the "
+    "same update_date and ETag",
+    "sandbox",
+    logs.order_unchanged,
+    "the pages are silent: a log is kept beside the order, which reads back as it was",
+)
+
 
 # ------------------------------------------------------------------ invariants (state machine)
 NO_SERVER_ERROR = _rule(

@@ -222,6 +222,20 @@ def omits_empty_lists(app: WSGIApplication) -> WSGIApplication:
     return Rewrite(app, body=_without_empty_lists)
 
 
+def answers_system_log_identifier_only(_: Sandbox) -> None:
+    """Adding a system log answers the identifier, tenant and order_id only, not the log's fields
+    (add-order-system-log's answer shows those first; the page does not say it echoes the log)."""
+
+    def wrapper(add: Callable[..., Any]) -> Callable[..., Any]:
+        def added(self: Any, ref: Any, body: Any) -> dict[str, Any]:
+            entry: dict[str, Any] = add(self, ref, body)
+            return {name: entry[name] for name in ("tenant", "identifier", "order_id")}
+
+        return added
+
+    wrap("mock_server.service.OrderService.add_system_log", wrapper)
+
+
 FAIR_VARIANTS: tuple[Variant, ...] = (
     Variant(
         "keeps_client_fo_ids",
@@ -298,6 +312,12 @@ FAIR_VARIANTS: tuple[Variant, ...] = (
         "unfulfil's partner_fulfillment_order_reference names fulfilments by their partner "
         "reference, not the FO by its own (unfulfill-order leaves it open)",
         unfulfils_by_fulfilment_reference_only,
+    ),
+    Variant(
+        "answers_system_log_identifier_only",
+        "answers a system log added with its identifier, tenant and order_id only "
+        "(add-order-system-log does not say the answer echoes the log)",
+        answers_system_log_identifier_only,
     ),
 )
 BY_NAME = {variant.name: variant for variant in (BASELINE, *VARIANTS, *FAIR_VARIANTS)}

@@ -172,6 +172,11 @@ def _closed_fulfillment_id(api: ApiClient) -> str:
     return "a closed item's fulfillment id accepted" if took.ok else ""
 
 
+def _log_not_echoed(api: ApiClient) -> str:
+    added = api.add_system_log(_order(api, "log"), {"event_type": "INBOUND"}).json or {}
+    return "a log answered without its fields" if "event_type" not in added else ""
+
+
 PROBES: dict[str, Probe] = {
     "keeps_client_fo_ids": _client_fo_id_kept,
     "no_etag": _no_etag,
@@ -187,6 +192,7 @@ PROBES: dict[str, Probe] = {
     "accepts_closed_item_fulfillment_ids": _closed_fulfillment_id,
     "top_level_delivery_for_allocated_fos_only": _explicit_fo_without_top_level,
     "unfulfils_by_fulfilment_reference_only": _fo_reference_names_nothing,
+    "answers_system_log_identifier_only": _log_not_echoed,
 }
 
 

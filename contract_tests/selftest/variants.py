@@ -366,6 +366,24 @@ def answers_create_201(app: WSGIApplication) -> WSGIApplication:
 
 
 BASELINE = Variant("baseline", "nothing (the sandbox as it is)", _none)
+
+
+# ------------------------------------------------------------------ system logs
+def reads_back_another_event_type(_: Sandbox) -> None:
+    """The detail URL holds the log with another event_type than the one added."""
+
+    def wrapper(detail_url: Callable[..., Any]) -> Callable[..., Any]:
+        def url(entry: dict[str, Any] | None, identifier: str) -> str:
+            if entry is not None:
+                other = "INBOUND" if entry.get("event_type") != "INBOUND" else "OUTBOUND"
+                entry = {**entry, "event_type": other}
+            return str(detail_url(entry, identifier))
+
+        return url
+
+    wrap("mock_server.domain.detail_url", wrapper)
+
+
 VARIANTS: tuple[Variant, ...] = (
     Variant(
         "drops_fulfilled_items",
@@ -492,5 +510,11 @@ VARIANTS: tuple[Variant, ...] = (
         "create-order: success is a 200",
         wsgi=answers_create_201,
         first="test_create_order.py",
+    ),
+    Variant(
+        "reads_back_another_event_type",
+        "get-order-system-log-detail-url: the log downloads as it was added",
+        reads_back_another_event_type,
+        first="test_system_logs.py",
     ),
 )

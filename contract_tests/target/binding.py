@@ -60,6 +60,8 @@ SHAPES: dict[str, Shape] = {
     "cancelOrder": Shape(),
     "redactOrder": Shape(),
     "listOrderChangeLogs": Shape(),
+    "addOrderSystemLog": Shape(body=False),
+    "getOrderSystemLogDetailUrl": Shape(),
     "mergeFulfillmentOrders": Shape(fos=2),
     "fulfillFulfillmentOrder": Shape(),
     "shipFulfillmentOrder": Shape("fulfilled"),

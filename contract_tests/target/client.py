@@ -4,6 +4,7 @@ can show them."""
 from __future__ import annotations
 
 import json
+import urllib.request
 from collections import deque
 from collections.abc import Iterable
 from typing import Any
@@ -186,6 +187,29 @@ class ApiClient:
         """list-order-change-logs (`sort_order` ASC or DESC)."""
         params = {**({"sort_order": sort_order} if sort_order else {}), **_query(key)}
         return self.request("GET", _path("orders", reference, "change-logs"), params=params)
+
+    # ------------------------------------------------------------ system logs
+    def add_system_log(self, reference: str, body: Any, key: str | None = None) -> Exchange:
+        """add-order-system-log."""
+        path = _path("orders", reference, "system-logs")
+        return self.request("POST", path, body=body, params=_key(key))
+
+    def system_log_url(self, reference: str, identifier: str, key: str | None = None) -> Exchange:
+        """get-order-system-log-detail-url: the URL, as a JSON string."""
+        path = _path("orders", reference, "system-logs", identifier)
+        return self.request("GET", path, params=_key(key))
+
+    def download(self, url: str) -> Any:
+        """What a system log's detail URL holds, as JSON (None when it cannot be had or is not
+        JSON): fetched without credentials, as a pre-signed URL is; a `data:` URL is read as it
+        is."""
+        try:
+            if url.startswith("data:"):
+                with urllib.request.urlopen(url) as held:  # a data: URL: nothing is fetched
+                    return json.loads(held.read())
+            return requests.get(url, timeout=TIMEOUT).json()
+        except (OSError, ValueError, requests.RequestException):
+            return None
 
     # ------------------------------------------------------------ admin seeding
     def seed_order(self, order: dict[str, Any]) -> Exchange:

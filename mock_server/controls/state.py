@@ -1,5 +1,5 @@
-"""The sandbox's state document: every tenant's orders (with their change logs) and locations, and
-the issued tokens.
+"""The sandbox's state document: every tenant's orders (with their change logs and system logs) and
+locations, and the issued tokens.
 
 One format serves `fixtures/*.json`, `GET/PUT /__admin/state` and `--state-file`
 (`#/components/schemas/State` in openapi-admin.yaml). Format 2 keeps each tenant's locations under
@@ -50,6 +50,7 @@ def upgraded(document: State) -> State:
                 "orders": content.get("orders", []),
                 "locations": [*shared, *content.get("locations", [])],
                 "change_logs": content.get("change_logs", {}),
+                "system_logs": content.get("system_logs", {}),
             }
             for tenant, content in document["tenants"].items()
         },
@@ -95,11 +96,12 @@ def merge_states(states: list[State]) -> State:
     for state in states:
         for tenant, content in state["tenants"].items():
             into = merged["tenants"].setdefault(
-                tenant, {"orders": [], "locations": [], "change_logs": {}}
+                tenant, {"orders": [], "locations": [], "change_logs": {}, "system_logs": {}}
             )
             into["orders"].extend(content["orders"])
             into["locations"].extend(content["locations"])
             into["change_logs"].update(content["change_logs"])
+            into["system_logs"].update(content["system_logs"])
     return merged
 
 
@@ -119,9 +121,9 @@ def read_fixtures(spec: Spec, directory: Traversable) -> State:
 
 
 def load_state(store: Store, state: State) -> None:
-    """Replace the store's orders (with their change logs) and locations with those of `state` (a
-    format 2 document), orders stored as given (like admin seeding: an FO without a status gets its
-    derived one); its `tokens`, if it has them, replace the tokens."""
+    """Replace the store's orders (with their change logs and system logs) and locations with those
+    of `state` (a format 2 document), orders stored as given (like admin seeding: an FO without a
+    status gets its derived one); its `tokens`, if it has them, replace the tokens."""
     store.replace_all(
         {
             tenant: [
@@ -137,6 +139,7 @@ def load_state(store: Store, state: State) -> None:
             tenant: {order_id: tuple(log) for order_id, log in content["change_logs"].items()}
             for tenant, content in state["tenants"].items()
         },
+        {tenant: content["system_logs"] for tenant, content in state["tenants"].items()},
     )
     if "tokens" in state:
         store.replace_tokens({digest: grant_of(entry) for digest, entry in state["tokens"].items()})
@@ -152,8 +155,8 @@ def export_state(store: Store) -> State:
 
 
 def tenant_state(store: Store, tenant: str) -> dict[str, Any]:
-    """One tenant of the state document: its orders and locations, and the change log of every
-    order that has one (no `change_logs` when none has)."""
+    """One tenant of the state document: its orders and locations, and the change log and system
+    logs of every order that has them (no `change_logs`, `system_logs` when none has)."""
     records = store.records(tenant)
     content: dict[str, Any] = {
         "orders": [record.order for record in records],
@@ -162,6 +165,9 @@ def tenant_state(store: Store, tenant: str) -> dict[str, Any]:
     logs = {r.order["order_id"]: list(r.changes) for r in records if r.changes}
     if logs:
         content["change_logs"] = logs
+    system_logs = store.system_logs(tenant)
+    if system_logs:
+        content["system_logs"] = system_logs
     return content
 
 

@@ -25,6 +25,7 @@ from .status import (
     refresh_statuses,
     with_fo_statuses,
 )
+from .system_logs import detail_url, system_log_entry
 
 __all__ = [
     "CONCURRENT_UPDATE",
@@ -51,6 +52,7 @@ __all__ = [
     "create_order",
     "derive_fo_status",
     "derive_order_status",
+    "detail_url",
     "fulfill",
     "merge",
     "merge_fulfillment_orders",
@@ -59,6 +61,7 @@ __all__ = [
     "resolve_location",
     "ship",
     "split",
+    "system_log_entry",
     "unfulfill",
     "update_address",
     "update_delivery_method",

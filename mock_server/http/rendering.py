@@ -23,11 +23,12 @@ def order_response(record: Record | None, status: int) -> Response:
     return Response(record.json(), status, {"ETag": etag_of(record)}, mimetype="application/json")
 
 
-def answer(result: Record | list[Any] | None, status: int) -> Response:
-    """A handler's result: an order (order_response) or a JSON list (a change log)."""
-    if isinstance(result, list):
-        return json_response(result, status)
-    return order_response(result, status)
+def answer(result: Record | list[Any] | dict[str, Any] | str | None, status: int) -> Response:
+    """A handler's result: an order (order_response), or other JSON (a change log, a system log,
+    a URL)."""
+    if result is None or isinstance(result, Record):
+        return order_response(result, status)
+    return json_response(result, status)
 
 
 def error_response(error: ApiError) -> Response:

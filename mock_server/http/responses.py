@@ -12,8 +12,9 @@ from ..service import OrderService
 from ..store import Record
 from .validation import ValidRequest
 
-Result = tuple[Record | list[dict[str, Any]] | None, int]
-"""An order (with its ETag), a JSON list (the change log), or page 004's empty body."""
+Result = tuple[Record | list[dict[str, Any]] | dict[str, Any] | str | None, int]
+"""An order (with its ETag), other JSON (a change log, a system log, a URL), or page 004's empty
+body."""
 
 
 def create_order(service: OrderService, req: ValidRequest) -> Result:
@@ -66,6 +67,16 @@ def redact_order(service: OrderService, req: ValidRequest) -> Result:
 def change_logs(service: OrderService, req: ValidRequest) -> Result:
     """list-order-change-logs, `sort_order` ASC (default) or DESC."""
     return service.change_logs(req.order, req.query.get("sort_order") == "DESC"), 200
+
+
+def add_system_log(service: OrderService, req: ValidRequest) -> Result:
+    """add-order-system-log: 200 with the log kept (published: "System log created")."""
+    return service.add_system_log(req.order, req.body), 200
+
+
+def system_log_url(service: OrderService, req: ValidRequest) -> Result:
+    """get-order-system-log-detail-url: 200 with the URL as a JSON string."""
+    return service.system_log_url(req.order, req.params["identifier"]), 200
 
 
 def merge_fulfillment_orders(service: OrderService, req: ValidRequest) -> Result:

@@ -74,6 +74,13 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", f"{ORDER_PATH}/cancel", "cancelOrder", responses.cancel_order),
     Route("POST", f"{ORDER_PATH}/redact", "redactOrder", responses.redact_order),
     Route("GET", f"{ORDER_PATH}/change-logs", "listOrderChangeLogs", responses.change_logs),
+    Route("POST", f"{ORDER_PATH}/system-logs", "addOrderSystemLog", responses.add_system_log),
+    Route(
+        "GET",
+        f"{ORDER_PATH}/system-logs/<identifier>",
+        "getOrderSystemLogDetailUrl",
+        responses.system_log_url,
+    ),
     Route(
         "POST",
         f"{ORDER_PATH}/fulfillment-orders/merge",

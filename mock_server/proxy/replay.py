@@ -6,10 +6,10 @@ its first answer showed it, unless that answer was its creation (the replay crea
 exchange is replayed in order but the writes whose answers were the seeds (counted as seeding). A
 recording made with `proxy --observe-before` starts each order with a read, so every write of it is
 replayed. Each replayed answer is compared with the recorded one, field by field; ids the sandbox
-generated in the place of recorded ones (a new order's, a new FO's, a fulfillment's, a shipment's)
-are mapped, so that later requests name the sandbox's. IGNORED lists what is never compared (times,
-versions, generated ids, secrets); the report counts the differences per operation and per field,
-with an example of each.
+generated in the place of recorded ones (a new order's, a new FO's, a fulfillment's, a shipment's,
+a system log's) are mapped, so that later requests name the sandbox's. IGNORED lists what is never
+compared (times, versions, generated ids, secrets); the report counts the differences per
+operation and per field, with an example of each.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ IGNORED_FIELDS = frozenset(
     }
 )
 """Never compared: when something happened, and secrets (masked in a recording)."""
-MAPPED_IDS = ("order_id", "fulfillment_order_id", "fulfillment_id", "shipment_id")
+MAPPED_IDS = ("order_id", "fulfillment_order_id", "fulfillment_id", "shipment_id", "identifier")
 MAPPED_LIST = "shipment_ids"
 """Ids a service generates (one of each key, the items of the list, by position): a recorded one
 and the sandbox's are mapped, not compared."""

@@ -1,12 +1,13 @@
-"""Where orders, locations and access tokens live: the `Store` protocol, what it hands out
-(`Record`, `Grant`) and what it refuses (`DuplicateReference`, `StaleRecord`). `memory.MemoryStore`
-is the default implementation; `redis.RedisStore` (`--store redis://...`) shares one store between
-processes.
+"""Where orders (with their change logs and system logs), locations and access tokens live: the
+`Store` protocol, what it hands out (`Record`, `Grant`) and what it refuses (`DuplicateReference`,
+`StaleRecord`). `memory.MemoryStore` is the default implementation; `redis.RedisStore`
+(`--store redis://...`) shares one store between processes.
 
 Orders and locations belong to a tenant: no lookup of one tenant sees another's. Stored orders
 are never mutated: every change replaces the whole order object (the domain returns a new one),
 so a reader holding a `Record` always sees one consistent version. Tokens are kept by a hash of
-the token (tokens.py), never the token itself.
+the token (tokens.py), never the token itself. An order's system logs are kept beside it, by
+order_id, and are no part of its versions (adding one changes neither the order nor its ETag).
 """
 
 from __future__ import annotations
@@ -55,6 +56,10 @@ ChangeLog = Sequence[dict[str, Any]]
 """An order's change-log entries, oldest first (the service writes them, the store keeps them)."""
 MAX_CHANGES = 1000
 """Change-log entries kept per order (the newest): bounded like the journal and the events."""
+SystemLogs = dict[str, list[dict[str, Any]]]
+"""A tenant's system logs (add-order-system-log) by order_id, oldest first."""
+MAX_SYSTEM_LOGS = 1000
+"""System logs kept per order (the newest): an older one's identifier then finds none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,11 +158,18 @@ class Store(Protocol):
 
     def locations(self, tenant: str) -> list[Location]: ...
 
+    def add_system_log(self, tenant: str, order_id: str, entry: dict[str, Any]) -> None: ...
+
+    def system_log(self, tenant: str, order_id: str, identifier: str) -> dict[str, Any] | None: ...
+
+    def system_logs(self, tenant: str) -> SystemLogs: ...
+
     def replace_all(
         self,
         orders: dict[str, list[Order]],
         locations: dict[str, list[Location]],
         changes: dict[str, dict[str, ChangeLog]] | None = None,
+        system_logs: dict[str, SystemLogs] | None = None,
     ) -> None: ...
 
     def put_token(self, digest: str, grant: Grant, *, now: float, limit: int) -> None: ...

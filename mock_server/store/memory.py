@@ -1,7 +1,7 @@
 """The in-memory store (the default): orders per tenant, indexed by `order_id` and by
-`partner_order_reference` (both O(1)); each tenant's locations indexed by `partner_location_id`
-and by `(merchant, location_code)`, the two lookups of page 001's location resolution; access
-tokens by digest, oldest first.
+`partner_order_reference` (both O(1)), with each order's system logs by identifier; each tenant's
+locations indexed by `partner_location_id` and by `(merchant, location_code)`, the two lookups of
+page 001's location resolution; access tokens by digest, oldest first.
 """
 
 from __future__ import annotations
@@ -9,12 +9,14 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import OrderedDict
+from typing import Any
 
 from ..heap import gc_paused
 from . import (
     KEY_ORDER_ID,
     KEY_PARTNER_REFERENCE,
     MAX_CHANGES,
+    MAX_SYSTEM_LOGS,
     Announcement,
     ChangeLog,
     DuplicateReference,
@@ -24,15 +26,18 @@ from . import (
     OrderLocks,
     Record,
     StaleRecord,
+    SystemLogs,
 )
 
 
 class _Tenant:
-    """One tenant's orders with the partner-reference index over them, and its locations."""
+    """One tenant's orders with the partner-reference index over them and their system logs, and
+    its locations."""
 
     def __init__(self) -> None:
         self.by_id: dict[str, Record] = {}
         self.by_partner_ref: dict[str, str] = {}
+        self.system_logs: dict[str, OrderedDict[str, dict[str, Any]]] = {}
         self.locations: dict[str, Location] = {}
         self.by_code: dict[tuple[str, str], Location] = {}
 
@@ -125,6 +130,30 @@ class MemoryStore:
     def tenants(self) -> list[str]:
         return list(self._tenants)
 
+    # ---------------------------------------------------------------- system logs
+    def add_system_log(self, tenant: str, order_id: str, entry: dict[str, Any]) -> None:
+        """Keep `entry` among the system logs of the order, under its `identifier`; past
+        MAX_SYSTEM_LOGS the oldest is dropped."""
+        with self._index_lock:
+            bucket = self._tenants.setdefault(tenant, _Tenant())
+            logs = bucket.system_logs.setdefault(order_id, OrderedDict())
+            logs[entry["identifier"]] = entry
+            while len(logs) > MAX_SYSTEM_LOGS:
+                logs.popitem(last=False)
+
+    def system_log(self, tenant: str, order_id: str, identifier: str) -> dict[str, Any] | None:
+        bucket = self._tenants.get(tenant)
+        logs = bucket.system_logs.get(order_id) if bucket else None
+        return logs.get(identifier) if logs else None
+
+    def system_logs(self, tenant: str) -> SystemLogs:
+        """The system logs of every order of `tenant` that has some, oldest first."""
+        bucket = self._tenants.get(tenant)
+        if bucket is None:
+            return {}
+        with self._index_lock:
+            return {order_id: list(logs.values()) for order_id, logs in bucket.system_logs.items()}
+
     # ---------------------------------------------------------------- locations
     def put_location(self, tenant: str, location: Location) -> Location:
         """Store a location of `tenant`, replacing its location with the same
@@ -179,9 +208,11 @@ class MemoryStore:
         orders: dict[str, list[Order]],
         locations: dict[str, list[Location]],
         changes: dict[str, dict[str, ChangeLog]] | None = None,
+        system_logs: dict[str, SystemLogs] | None = None,
     ) -> None:
-        """Replace every order (with its change log in `changes`, none when absent) and location
-        at once; on DuplicateReference nothing changes. Tokens stay."""
+        """Replace every order (with its change log in `changes` and its system logs in
+        `system_logs`, none when absent; logs of an order not given are dropped) and location at
+        once; on DuplicateReference nothing changes. Tokens stay."""
         fresh = MemoryStore()
         fresh._versions = self._versions
         with gc_paused():
@@ -190,7 +221,11 @@ class MemoryStore:
                     fresh.put_location(tenant, location)
             for tenant, tenant_orders in orders.items():
                 logs = (changes or {}).get(tenant, {})
+                kept = (system_logs or {}).get(tenant, {})
                 for order in tenant_orders:
-                    fresh.save(tenant, order, replace=True, changes=logs.get(order["order_id"], ()))
+                    order_id = order["order_id"]
+                    fresh.save(tenant, order, replace=True, changes=logs.get(order_id, ()))
+                    for entry in kept.get(order_id, []):
+                        fresh.add_system_log(tenant, order_id, entry)
             with self._index_lock:
                 self._tenants = fresh._tenants

@@ -247,8 +247,9 @@ def fixture_operations(client: Client) -> None:
 
 def lifecycle(client: Client, ns: str) -> None:
     """An order through the published lifecycle (fulfil twice, deliver one shipment, update, ship,
-    unfulfil, the change log), another split and merged back, a line cancelled, its delivery
-    method and address changed, the deprecated FO PATCH, redacted, cancelled."""
+    unfulfil, the change log, a system log added and one read), another split and merged back, a
+    line cancelled, its delivery method and address changed, the deprecated FO PATCH, redacted,
+    cancelled."""
     order = create(
         client,
         f"{ns}-LIFE",
@@ -336,6 +337,9 @@ def lifecycle(client: Client, ns: str) -> None:
     client.get(str(other.get("order_id")))
     client.send("GET", f"/orders/{order.get('order_id')}/change-logs")
     client.send("GET", f"/orders/{order.get('order_id')}/change-logs?sort_order=DESC")
+    log = {"event_type": "OUTBOUND", "request_type": "ORDER_CREATE", "response_code": 200}
+    client.send("POST", f"/orders/{order.get('order_id')}/system-logs", log)
+    client.send("GET", "/orders/ORD-1001/system-logs/SYSLOG-1001-0001")  # the fixtures' log
 
 
 def integration(base: str, session: requests.Session, ns: str = "PX") -> None:

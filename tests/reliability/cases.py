@@ -647,6 +647,16 @@ _SPECIFIC: tuple[Refused, ...] = (
     Refused(
         "listOrderChangeLogs: bad sort_order", "GET", f"{ORDER}/change-logs?sort_order=UP", 400
     ),
+    *(
+        Refused(f"addOrderSystemLog: {name}", "POST", f"{order}/system-logs", status, body)
+        for name, order, status, body in (
+            ("event_type outside the three", ORDER, 400, {"event_type": "SIDEWAYS"}),
+            ("request_time not an integer", ORDER, 400, {"request_time": "noon"}),
+            ("unknown order", "/orders/ORD-NOPE", 404, {"event_type": "INBOUND"}),
+            ("another tenant's order", "/orders/GLX-5001", 404, {"event_type": "INBOUND"}),
+        )
+    ),
+    Refused("getOrderSystemLogDetailUrl: unknown log", "GET", f"{ORDER}/system-logs/SL-NONE", 400),
 )
 
 ATOMICITY_CASES: tuple[Refused, ...] = (*_common_refusals(), *_SPECIFIC)

@@ -86,6 +86,9 @@ OPERATIONS = (
     ),
     Operation("getOrder", "GET", "/orders/{order}"),
     Operation("listOrderChangeLogs", "GET", "/orders/{order}/change-logs"),
+    Operation(
+        "addOrderSystemLog", "POST", "/orders/{order}/system-logs", {"event_type": "INBOUND"}
+    ),
     Operation("updateOrder", "PATCH", "/orders/{order}", {"language": "ar"}, event="order.updated"),
     Operation(
         "updateFulfillmentOrderLocation",

@@ -25,6 +25,8 @@ EXPECTED_OPERATION_IDS = frozenset(
         "cancelOrder",
         "redactOrder",
         "listOrderChangeLogs",
+        "addOrderSystemLog",
+        "getOrderSystemLogDetailUrl",
         "mergeFulfillmentOrders",
         "fulfillFulfillmentOrder",
         "shipFulfillmentOrder",
@@ -140,12 +142,22 @@ def test_the_token_endpoint_needs_no_credentials(spec: dict[str, Any]) -> None:
     assert operation["security"] == []
 
 
+def test_a_system_log_links_to_its_detail_url(spec: dict[str, Any]) -> None:
+    """The answer of addOrderSystemLog supplies every path parameter of the detail URL's."""
+    _, _, source = _by_id(spec)["addOrderSystemLog"]
+    links = [deref(spec, link) for link in source["responses"]["200"]["links"].values()]
+    assert [(link["operationId"], set(link["parameters"])) for link in links] == [
+        ("getOrderSystemLogDetailUrl", {"orderReference", "query.key", "identifier"})
+    ]
+
+
 @pytest.mark.parametrize(("source_id", "status"), LINK_SOURCES)
 def test_links_reach_every_operation_on_an_order(
     spec: dict[str, Any], source_id: str, status: str
 ) -> None:
     """Links of the response reach each operation taking ``orderReference``/``fulfillmentOrderId``
-    and supply every such parameter it takes."""
+    and supply every such parameter it takes; one taking an id only another operation answers (a
+    system log's ``identifier``) is reached from that operation's answer instead."""
     by_id = _by_id(spec)
     _, _, source = by_id[source_id]
     response = deref(spec, source["responses"][status])
@@ -155,7 +167,8 @@ def test_links_reach_every_operation_on_an_order(
         assert link["operationId"] in by_id, link
         supplied.setdefault(link["operationId"], set()).update(link.get("parameters", {}))
     for operation_id, (path, _, operation) in by_id.items():
-        needed = {p["name"] for p in parameters(spec, path, operation)} & LINKED_PARAMETERS
-        if needed:
+        names = {p["name"] for p in parameters(spec, path, operation) if p["in"] == "path"}
+        needed = names & LINKED_PARAMETERS
+        if needed and names <= LINKED_PARAMETERS:
             assert operation_id in supplied, f"no link to {operation_id}"
             assert needed <= supplied[operation_id], operation_id

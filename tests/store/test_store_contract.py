@@ -10,6 +10,7 @@ import pytest
 from mock_server.store import (
     KEY_PARTNER_REFERENCE,
     MAX_CHANGES,
+    MAX_SYSTEM_LOGS,
     DuplicateReference,
     Grant,
     StaleRecord,
@@ -202,3 +203,42 @@ def test_replace_all_with_a_reference_used_twice_changes_nothing(store: Store) -
     with pytest.raises(DuplicateReference):
         store.replace_all({T: [order("A", "R"), order("B", "R")]}, {})
     assert [o["order_id"] for o in store.orders(T)] == ["O-1"]
+
+
+def system_log(identifier: str, **fields: Any) -> dict[str, Any]:
+    return {"identifier": identifier, "event_type": "INBOUND", **fields}
+
+
+def test_system_logs_are_kept_per_order_and_tenant_newest_first_dropped_last(store: Store) -> None:
+    """An order's system logs by identifier, oldest first, the newest MAX_SYSTEM_LOGS kept; they
+    are no part of the order's versions."""
+    saved = store.save(T, order("O-1", "REF-1"), replace=False)
+    store.add_system_log(T, "O-1", system_log("SL-0", request_body="é"))
+    for n in range(1, MAX_SYSTEM_LOGS + 1):
+        store.add_system_log(T, "O-1", system_log(f"SL-{n}"))
+    assert store.system_log(T, "O-1", "SL-0") is None
+    assert store.system_log(T, "O-1", "SL-1") == system_log("SL-1")
+    assert store.system_log(T, "O-2", "SL-1") is None
+    assert store.system_log(OTHER, "O-1", "SL-1") is None
+    kept = store.system_logs(T)["O-1"]
+    assert [e["identifier"] for e in kept] == [f"SL-{n}" for n in range(1, MAX_SYSTEM_LOGS + 1)]
+    assert store.system_logs(OTHER) == {}
+    found = store.find(T, "O-1")
+    assert found is not None and found.version == saved.version
+
+
+def test_replace_all_replaces_the_system_logs(store: Store) -> None:
+    """The logs given for an order given are kept; every other log goes, an order's not given
+    included."""
+    store.save(T, order("O-1"), replace=False)
+    store.add_system_log(T, "O-1", system_log("SL-old"))
+    store.replace_all(
+        {T: [order("O-1"), order("O-2")]},
+        {},
+        None,
+        {T: {"O-2": [system_log("SL-a"), system_log("SL-b")], "O-9": [system_log("SL-x")]}},
+    )
+    assert store.system_log(T, "O-1", "SL-old") is None
+    assert store.system_logs(T) == {"O-2": [system_log("SL-a"), system_log("SL-b")]}
+    store.replace_all({}, {})
+    assert store.system_logs(T) == {}

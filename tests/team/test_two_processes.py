@@ -66,6 +66,21 @@ def test_an_order_written_on_one_is_read_and_updated_on_the_other(team: Team) ->
     assert len(logs) == 2
 
 
+def test_a_system_log_added_on_one_is_read_on_the_other(team: Team) -> None:
+    """System logs live in Redis beside the order: the detail URL of a log added through one
+    process is answered by the other, and the order's ETag is unchanged."""
+    order_id = unique("TEAM")
+    created = team.first.call("POST", "/orders", json=new_order(order_id))
+    added = team.first.call(
+        "POST", f"/orders/{order_id}/system-logs", json={"event_type": "INTERNAL"}
+    )
+    assert added.status_code == 200, added.text
+    url = team.second.call("GET", f"/orders/{order_id}/system-logs/{added.json()['identifier']}")
+    assert url.status_code == 200 and url.json().startswith("data:application/json;base64,")
+    read = team.second.call("GET", f"/orders/{order_id}")
+    assert read.headers["ETag"] == created.headers["ETag"]
+
+
 @pytest.mark.parametrize("orders", [1, 10], ids=["same order", "10 orders"])
 def test_if_match_storm_over_two_processes_loses_no_update(team: Team, orders: int) -> None:
     figures = rmw_storm(team.first, STORM_THREADS, STORM_REQUESTS, orders, (team.second,))

@@ -35,6 +35,13 @@ def log_key(tenant: str, order_id: str) -> bytes:
     return PREFIX + b"log:" + pair(tenant, order_id)
 
 
+def system_log_keys(tenant: str, order_id: str) -> tuple[bytes, bytes]:
+    """An order's system logs: the hash of their JSON by identifier, and the list of their
+    identifiers, oldest first."""
+    name = pair(tenant, order_id)
+    return PREFIX + b"slog:" + name, PREFIX + b"slogids:" + name
+
+
 def tenant_key(kind: str, tenant: str) -> bytes:
     return PREFIX + kind.encode() + b":" + text(tenant)
 

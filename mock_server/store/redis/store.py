@@ -7,7 +7,8 @@ joined, so no two names make the same key):
 - `o:<tenant>:<order_id>`, a hash: `v` the version, `j` the order's JSON (the exact bytes a GET
   answers: they are never serialised again), `r`/`hr` its partner reference;
   `log:<tenant>:<order_id>`, a list: its change log, each entry prefixed by the version it
-  came with;
+  came with; `slog:<tenant>:<order_id>` (hash: identifier -> JSON) and `slogids:<tenant>:<order_id>`
+  (list: identifiers, oldest first): its system logs;
 - `ids:<tenant>` (zset: order ids in insertion order), `refs:<tenant>` (hash: reference ->
   order id), `tenants` (zset), `version` (the counter every save increments);
 - `loc:`, `locorder:`, `loccode:<tenant>`: locations, their order, (merchant, code) -> id;
@@ -41,6 +42,7 @@ from .. import (
     KEY_ORDER_ID,
     KEY_PARTNER_REFERENCE,
     MAX_CHANGES,
+    MAX_SYSTEM_LOGS,
     Announcement,
     ChangeLog,
     DuplicateReference,
@@ -51,6 +53,7 @@ from .. import (
     Record,
     StaleRecord,
     StoreUnavailable,
+    SystemLogs,
 )
 from .health import Health
 from .keys import (
@@ -67,6 +70,7 @@ from .keys import (
     code_field,
     log_key,
     order_key,
+    system_log_keys,
     tenant_key,
     text,
 )
@@ -129,6 +133,15 @@ return {'saved', v, event_id}
 change log and, when the save announces one, its event (the event log's stream, trimmed to about
 the newest `kept`): all or nothing."""
 
+ADD_SYSTEM_LOG = """
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('RPUSH', KEYS[2], ARGV[1])
+while redis.call('LLEN', KEYS[2]) > tonumber(ARGV[3]) do
+  redis.call('HDEL', KEYS[1], redis.call('LPOP', KEYS[2]))
+end
+"""
+"""One system log kept under its identifier, the oldest dropped past the limit: all or nothing."""
+
 PUT_LOCATION = """
 local locs, order, codes, vkey, tenants = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local old = redis.call('HGET', locs, ARGV[1])
@@ -171,7 +184,8 @@ local P = ARGV[1]
 for _, t in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   local pair = string.len(t) .. ':' .. t .. ':'
   for _, id in ipairs(redis.call('ZRANGE', P .. 'ids:' .. t, 0, -1)) do
-    redis.call('DEL', P .. 'o:' .. pair .. id, P .. 'log:' .. pair .. id)
+    redis.call('DEL', P .. 'o:' .. pair .. id, P .. 'log:' .. pair .. id,
+      P .. 'slog:' .. pair .. id, P .. 'slogids:' .. pair .. id)
   end
   redis.call('DEL', P .. 'ids:' .. t, P .. 'refs:' .. t, P .. 'loc:' .. t, P .. 'locorder:' .. t,
     P .. 'loccode:' .. t)
@@ -275,6 +289,7 @@ class RedisStore:
         self.write_lock = OrderLocks()
         self.tracker = Tracker(self.new_connection, (ORDER_PREFIX, *tracked), self.health)
         self._save = self.client.register_script(SAVE)
+        self._add_system_log = self.client.register_script(ADD_SYSTEM_LOG)
         self._put_location = self.client.register_script(PUT_LOCATION)
         self._location_by_code = self.client.register_script(LOCATION_BY_CODE)
         self._put_token = self.client.register_script(PUT_TOKEN)
@@ -426,6 +441,42 @@ class RedisStore:
             for raw in self.call(self.client.zrange, TENANTS, 0, -1)
         ]
 
+    # ---------------------------------------------------------------- system logs
+    def add_system_log(self, tenant: str, order_id: str, entry: dict[str, Any]) -> None:
+        self.call(
+            self._add_system_log,
+            keys=list(system_log_keys(tenant, order_id)),
+            args=[text(entry["identifier"]), orjson.dumps(entry), MAX_SYSTEM_LOGS],
+        )
+
+    def system_log(self, tenant: str, order_id: str, identifier: str) -> dict[str, Any] | None:
+        entries, _ = system_log_keys(tenant, order_id)
+        raw = self.call(self.client.hget, entries, text(identifier))
+        return None if raw is None else orjson.loads(raw)
+
+    def system_logs(self, tenant: str) -> SystemLogs:
+        """The system logs of every order of `tenant` that has some, oldest first (read in
+        pages, as `records`)."""
+        ids = [
+            raw.decode("utf-8", "surrogatepass")
+            for raw in self.call(self.client.zrange, tenant_key("ids", tenant), 0, -1)
+        ]
+        logs: SystemLogs = {}
+        for start in range(0, len(ids), 500):
+            page = ids[start : start + 500]
+            with self.unavailable_as():
+                pipe = self.client.pipeline(transaction=True)
+                for order_id in page:
+                    entries, order = system_log_keys(tenant, order_id)
+                    pipe.hgetall(entries)
+                    pipe.lrange(order, 0, -1)
+                replies = pipe.execute()
+            for order_id, found, listed in zip(page, replies[::2], replies[1::2], strict=True):
+                kept = [orjson.loads(found[i]) for i in listed if i in found]
+                if kept:
+                    logs[order_id] = kept
+        return logs
+
     # ---------------------------------------------------------------- locations
     def put_location(self, tenant: str, location: Location) -> Location:
         self.call(
@@ -503,10 +554,11 @@ class RedisStore:
         orders: dict[str, list[Order]],
         locations: dict[str, list[Location]],
         changes: dict[str, dict[str, ChangeLog]] | None = None,
+        system_logs: dict[str, SystemLogs] | None = None,
     ) -> None:
-        """Replace every order (with its change log) and location in one transaction: other
-        processes see the old state or the new one. A reference used twice in a tenant is a
-        DuplicateReference before anything is written. Tokens stay."""
+        """Replace every order (with its change log and system logs) and location in one
+        transaction: other processes see the old state or the new one. A reference used twice in
+        a tenant is a DuplicateReference before anything is written. Tokens stay."""
         latest = {tenant: unique_orders(tenant_orders) for tenant, tenant_orders in orders.items()}
         count = sum(map(len, latest.values())) + sum(map(len, locations.values()))
         with self.unavailable_as():
@@ -520,8 +572,11 @@ class RedisStore:
                     version += 1
             for tenant, tenant_orders in latest.items():
                 logs = (changes or {}).get(tenant, {})
+                kept = (system_logs or {}).get(tenant, {})
                 for order in tenant_orders:
-                    self._queue_order(pipe, tenant, order, logs.get(order["order_id"], ()), version)
+                    order_id = order["order_id"]
+                    self._queue_order(pipe, tenant, order, logs.get(order_id, ()), version)
+                    self._queue_system_logs(pipe, tenant, order_id, kept.get(order_id, []))
                     version += 1
             pipe.execute()
 
@@ -560,6 +615,17 @@ class RedisStore:
         entries = list(log)[-MAX_CHANGES:]
         if entries:
             pipe.rpush(lkey, *(b"%d %s" % (version, orjson.dumps(e)) for e in entries))
+
+    def _queue_system_logs(
+        self, pipe: Client, tenant: str, order_id: str, entries: list[dict[str, Any]]
+    ) -> None:
+        """An order's system logs (the newest MAX_SYSTEM_LOGS) in a transaction (replace_all:
+        the tenant was wiped)."""
+        kept = {text(entry["identifier"]): entry for entry in entries[-MAX_SYSTEM_LOGS:]}
+        if kept:
+            hash_key, ids_key = system_log_keys(tenant, order_id)
+            pipe.hset(hash_key, mapping={i: orjson.dumps(e) for i, e in kept.items()})
+            pipe.rpush(ids_key, *kept)
 
     # ---------------------------------------------------------------- start
     def claim_empty(self) -> bool:
