@@ -24,6 +24,7 @@ from .domain import (
     NotFound,
     Order,
 )
+from .domain import triggers as t
 from .events import EventLog
 from .store import (
     KEY_ORDER_ID,
@@ -88,7 +89,9 @@ class OrderService:
         now = self.clock()
         order = domain.create_order(body, tenant=tenant, now=now, new_id=self.ids)
         entry = domain.change_entry("createOrder", None, order, now=now, new_id=self.ids)
-        event = self.events.announce("order.created", tenant, order["order_id"])
+        event = self.events.announce(
+            tenant, order, t.fired(t.ORDER_CREATE, None, order), "createOrder"
+        )
         with self.store.write_lock(tenant, order["order_id"]):
             record = self._save(
                 tenant, order, replace=False, duplicate=Conflict, changes=(entry,), event=event
@@ -104,7 +107,7 @@ class OrderService:
             ref,
             lambda order: domain.update_order(order, body, now=self.clock(), new_id=self.ids),
             operation="updateOrder",
-            event="order.updated",
+            trigger=t.ORDER_UPDATE,
             precondition=precondition,
             duplicate=InvalidRequest,  # ours: the reference of another order of the tenant
         )
@@ -125,7 +128,7 @@ class OrderService:
                 now=self.clock(),
             ),
             operation="updateFulfillmentOrderLocation",
-            event="fulfillment_order.location_updated",
+            trigger=t.FO_UPDATE_LOCATION,
             precondition=precondition,
         )
 
@@ -141,7 +144,7 @@ class OrderService:
             ref,
             lambda order: domain.update_schedule(order, fo_id, body, now=self.clock()),
             operation="updateFulfillmentOrderSchedule",
-            event="fulfillment_order.schedule_updated",
+            trigger=t.FO_UPDATE_SCHEDULE,
             precondition=precondition,
         )
 
@@ -157,7 +160,7 @@ class OrderService:
             ref,
             lambda order: domain.update_partner_references(order, fo_id, body, now=self.clock()),
             operation="updateFulfillmentOrderPartnerReferences",
-            event="fulfillment_order.partner_references_updated",
+            trigger=t.FO_PARTNER_REFERENCES,
             precondition=precondition,
         )
 
@@ -180,7 +183,7 @@ class OrderService:
             ref,
             close_lines,
             operation="notifyShipmentStatus",
-            event="order.line_items_auto_closed",
+            trigger=t.ORDER_SHIPMENT_STATUS_UPDATE,
             details={"closed_line_items": closed},
         )
 
@@ -198,7 +201,7 @@ class OrderService:
             ref,
             lambda order: domain.cancel_order(order, body, now=self.clock()),
             operation="cancelOrder",
-            event="order.cancelled",
+            trigger=t.ORDER_CANCEL,
             precondition=precondition,
         )
 
@@ -208,7 +211,7 @@ class OrderService:
             ref,
             lambda order: domain.redact(order, now=self.clock()),
             operation="redactOrder",
-            event="order.redacted",
+            trigger=t.ORDER_UPDATE,
             precondition=precondition,
         )
 
@@ -235,7 +238,7 @@ class OrderService:
                 new_id=self.ids,
             ),
             operation="fulfillFulfillmentOrder",
-            event="fulfillment_order.fulfilled",
+            trigger=t.FO_FULFILL,
             precondition=precondition,
         )
 
@@ -255,7 +258,7 @@ class OrderService:
                 order, fo_id, body, draft=draft, now=self.clock(), new_id=self.ids
             ),
             operation="shipFulfillmentOrder",
-            event="fulfillment_order.shipped",
+            trigger=t.FO_SHIP_LINE_ITEMS,
             precondition=precondition,
         )
 
@@ -271,7 +274,7 @@ class OrderService:
             ref,
             lambda order: domain.unfulfill(order, fo_id, body, now=self.clock()),
             operation="unfulfillFulfillmentOrder",
-            event="fulfillment_order.unfulfilled",
+            trigger=t.FO_UNFULFILL,
             precondition=precondition,
         )
 
@@ -299,7 +302,7 @@ class OrderService:
             ref,
             split_order,
             operation="splitFulfillmentOrder",
-            event="fulfillment_order.split",
+            trigger=t.FO_SPLIT,
             precondition=precondition,
         )
 
@@ -311,7 +314,7 @@ class OrderService:
             ref,
             lambda order: domain.merge(order, body, now=self.clock()),
             operation="mergeFulfillmentOrders",
-            event="fulfillment_order.merged",
+            trigger=t.FO_MERGE,
             precondition=precondition,
         )
 
@@ -327,7 +330,7 @@ class OrderService:
             ref,
             lambda order: domain.cancel_line_items(order, fo_id, body, now=self.clock()),
             operation="cancelFulfillmentOrderLineItems",
-            event="fulfillment_order.line_items_cancelled",
+            trigger=t.FO_CANCEL_LINE_ITEMS,
             precondition=precondition,
         )
 
@@ -343,7 +346,7 @@ class OrderService:
             ref,
             lambda order: domain.update_delivery_method(order, fo_id, body, now=self.clock()),
             operation="updateFulfillmentOrderDeliveryMethod",
-            event="fulfillment_order.delivery_method_updated",
+            trigger=t.FO_UPDATE_DELIVERY_METHOD,
             precondition=precondition,
         )
 
@@ -359,7 +362,7 @@ class OrderService:
             ref,
             lambda order: domain.update_address(order, fo_id, body, now=self.clock()),
             operation="updateFulfillmentOrderAddress",
-            event="fulfillment_order.address_updated",
+            trigger=t.FO_UPDATE_ADDRESS,
             precondition=precondition,
         )
 
@@ -380,7 +383,7 @@ class OrderService:
         change: Change,
         *,
         operation: str,
-        event: str,
+        trigger: str,
         precondition: Precondition | None = None,
         duplicate: Refusal = InvalidRequest,
         details: dict[str, Any] | None = None,
@@ -407,7 +410,14 @@ class OrderService:
                 entry = domain.change_entry(
                     operation, current.order, updated, now=updated["update_date"], new_id=self.ids
                 )
-                announced = self.events.announce(event, tenant, order_id, details)
+                announced = self.events.announce(
+                    tenant,
+                    updated,
+                    t.fired(trigger, current.order, updated),
+                    operation,
+                    current.json(),
+                    details,
+                )
                 try:
                     record = self._save(
                         tenant,

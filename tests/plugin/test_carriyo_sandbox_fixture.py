@@ -82,7 +82,7 @@ def test_webhooks_lists_the_events_of_my_changes(carriyo_sandbox: Any) -> None:
         timeout=30,
     ).json()
     [event] = carriyo_sandbox.webhooks()
-    assert (event["type"], event["order"]) == ("order.updated", changed)
+    assert (event["triggers"][0], event["order"]) == ("ORDER_UPDATE", changed)
 
 
 def test_reset_returns_to_the_fixtures(carriyo_sandbox: Any) -> None:
@@ -108,9 +108,9 @@ def test_fulfil_then_deliver_closes_the_lines(carriyo_sandbox: Any) -> None:
     assert {line["status"] for line in delivered["fulfillment_orders"][0]["line_items"]} == {
         "closed"
     }
-    assert [e["type"] for e in carriyo_sandbox.webhooks()][:2] == [
-        "order.line_items_auto_closed",
-        "fulfillment_order.fulfilled",
+    assert [e["triggers"][0] for e in carriyo_sandbox.webhooks()][:2] == [
+        "ORDER_SHIPMENT_STATUS_UPDATE",
+        "FULFILLMENT_ORDER_FULFILL",
     ]
 
 
