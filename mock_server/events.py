@@ -46,7 +46,7 @@ class EventLog:
         is new). The merchant is kept for the configurations' conditions."""
         envelope = {
             "triggers": triggers,
-            "operation": "MODIFY" if old is not None else "INSERT",
+            "operation": "UPDATE" if old is not None else "CREATE",
             "operation_id": operation_id,
             "tenant": tenant,
             "order_id": order["order_id"],

@@ -32,7 +32,7 @@ CONFIGURE_ONCE = """
 local all = redis.call('HVALS', KEYS[1])
 for i = 1, #all do
   local config = cjson.decode(all[i])
-  if config['tenant'] == ARGV[2] and config['url'] == ARGV[3] then return 0 end
+  if config['tenant'] == ARGV[2] and config['endpoint_url'] == ARGV[3] then return 0 end
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[4])
 return 1
@@ -98,7 +98,7 @@ class SharedWebhookDispatcher(WebhookDispatcher):
         self._store.call(
             self._configure_once,
             keys=[CONFIGURATIONS],
-            args=[config["id"], tenant, config["url"], orjson.dumps(config)],
+            args=[config["id"], tenant, config["endpoint_url"], orjson.dumps(config)],
         )
 
     def reconfigure(self, config_id: str, body: dict[str, Any]) -> dict[str, Any] | None:

@@ -1,9 +1,11 @@
 """Webhook configurations as Carriyo publishes them (platform/webhooks/configurations): per
 tenant, a name, a URL, an entity type, triggers, optional conditions, optional authentication
 and an active flag; plus, ours, `extended_retries` (the tenant's published option) and an id.
+The field names are those of the published configuration body (reference/inventory-webhook-
+events: `name`, `entity_type`, `notify_status`, `endpoint_url`, `active`).
 
 A configuration is plain JSON (it is kept in Redis as is). Only order events exist in the
-sandbox, so `entity_type` is `order`. Conditions (the sandbox's shape, since the pages name
+sandbox, so `entity_type` is `ORDER`. Conditions (the sandbox's shape, since the pages name
 dimensions but no format): `merchants`, the merchants whose orders fire it.
 """
 
@@ -17,8 +19,8 @@ from ..events import Event
 Configuration = dict[str, Any]
 UPDATABLE = (
     "name",
-    "url",
-    "triggers",
+    "endpoint_url",
+    "notify_status",
     "conditions",
     "authentication",
     "active",
@@ -28,7 +30,7 @@ UPDATABLE = (
 
 def every_trigger(url: str) -> dict[str, Any]:
     """The configuration `--webhook-url URL` makes for each tenant: every order trigger."""
-    return {"name": "--webhook-url", "url": url, "triggers": list(ORDER_TRIGGERS)}
+    return {"name": "--webhook-url", "endpoint_url": url, "notify_status": list(ORDER_TRIGGERS)}
 
 
 def new_configuration(
@@ -38,7 +40,7 @@ def new_configuration(
     return {
         "id": config_id,
         "tenant": tenant,
-        "entity_type": "order",
+        "entity_type": "ORDER",
         "active": True,
         "extended_retries": False,
         **{name: body[name] for name in UPDATABLE if name in body},
@@ -61,7 +63,7 @@ def triggers_for(config: Configuration, event: Event) -> list[str]:
     merchants = config.get("conditions", {}).get("merchants")
     if merchants is not None and event.get("merchant") not in merchants:
         return []
-    return [trigger for trigger in event["triggers"] if trigger in config["triggers"]]
+    return [trigger for trigger in event["triggers"] if trigger in config["notify_status"]]
 
 
 def public(config: Configuration) -> Configuration:

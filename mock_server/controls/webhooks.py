@@ -124,7 +124,8 @@ class Endpoint:
 
     def delivery(self, event: Event, trigger: str) -> Delivery:
         """A new delivery of `trigger` of `event` to this configuration (`offer` queues it)."""
-        return Delivery(self.id, self.config["url"], f"{event['event_id']}:{trigger}", trigger)
+        delivered_id = f"{event['event_id']}:{trigger}"
+        return Delivery(self.id, self.config["endpoint_url"], delivered_id, trigger)
 
     def requeue(self, event: Event, delivery: Delivery) -> None:
         """Send a failed delivery again, on a fresh schedule (a retrigger)."""
@@ -264,7 +265,7 @@ class WebhookDispatcher:
     def configure_once(self, tenant: str, body: dict[str, Any]) -> None:
         """Configure unless `tenant` has a configuration to the same URL (`--webhook-url`)."""
         if not any(
-            config["tenant"] == tenant and config["url"] == body["url"]
+            config["tenant"] == tenant and config["endpoint_url"] == body["endpoint_url"]
             for config in self.configurations()
         ):
             self.configure(tenant, body)

@@ -115,7 +115,8 @@ def test_serve_runs_with_its_options_and_stops_on_sigint(tmp_path: Path) -> None
         journal = requests.get(f"{admin}/requests", timeout=30).json()["requests"]
         assert [entry["path"] for entry in journal] == ["/orders/ORD-1002"]
         hooks = requests.get(f"{admin}/webhooks/configurations", timeout=30).json()
-        assert [c["url"] for c in hooks["configurations"]] == [hook, hook]  # one per tenant
+        urls = [c["endpoint_url"] for c in hooks["configurations"]]
+        assert urls == [hook, hook]  # one per fixtures tenant
         assert served.stop(signal.SIGINT) == 0
 
 

@@ -56,7 +56,8 @@ def hooked(make_client: ClientFactory, receiver: Receiver) -> Iterator[CheckedCl
 
 
 def configure(client: CheckedClient, url: str, **fields: Any) -> Json:
-    body = {"name": "OMS", "url": url, "entity_type": "order", "triggers": list(ORDER_TRIGGERS)}
+    body: Json = {"name": "OMS", "endpoint_url": url, "entity_type": "ORDER"}
+    body["notify_status"] = list(ORDER_TRIGGERS)
     response = client.post("/__admin/webhooks/configurations", json={**body, **fields})
     assert response.status_code == 201, response.get_json()
     configured: Json = response.get_json()
@@ -144,7 +145,7 @@ def test_a_receiver_written_from_the_pages_gets_every_order_trigger(
             assert delivery.envelope["oldImage"] == event["old_order"]
             created = delivery.trigger == "ORDER_CREATE"
             assert (delivery.envelope["oldImage"] is None) == created
-            assert delivery.envelope["operation"] == ("INSERT" if created else "MODIFY")
+            assert delivery.envelope["operation"] == ("CREATE" if created else "UPDATE")
     finally:
         receiver.close()
 
@@ -164,7 +165,7 @@ def test_every_change_records_an_event_with_the_order_before_and_after(
     [event] = events(client)
     assert (event["triggers"], event["operation"], event["operation_id"]) == (
         ["ORDER_UPDATE"],
-        "MODIFY",
+        "UPDATE",
         "updateOrder",
     )
     assert (event["old_order"], event["order"], event["deliveries"]) == (before, patched, [])
@@ -192,7 +193,7 @@ def test_configurations_are_created_listed_changed_and_deleted(
     created = configure(
         fast,
         receiver.url,
-        triggers=["ORDER_UPDATE"],
+        notify_status=["ORDER_UPDATE"],
         authentication={"type": "custom_headers", "headers": {"Authorization": "Bearer static"}},
     )
     assert created["tenant"] == "acme-demo" and created["active"] is True
@@ -212,17 +213,17 @@ def test_configurations_are_created_listed_changed_and_deleted(
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({"triggers": ["order.updated"]}, "triggers[0]"),
-        ({"url": "ftp://example.test/x"}, "url"),
-        ({"entity_type": "shipment"}, "entity_type"),
-        ({"triggers": []}, "triggers"),
+        ({"notify_status": ["order.updated"]}, "notify_status[0]"),
+        ({"endpoint_url": "ftp://example.test/x"}, "endpoint_url"),
+        ({"entity_type": "SHIPMENT"}, "entity_type"),
+        ({"notify_status": []}, "notify_status"),
     ],
 )
 def test_an_invalid_configuration_is_400_naming_the_field(
     client: CheckedClient, body: Json, field: str
 ) -> None:
-    valid = {"name": "n", "url": "http://x.test/h", "entity_type": "order"}
-    valid["triggers"] = ["ORDER_CREATE"]
+    valid: Json = {"name": "n", "endpoint_url": "http://x.test/h", "entity_type": "ORDER"}
+    valid["notify_status"] = ["ORDER_CREATE"]
     response = client.post("/__admin/webhooks/configurations", json={**valid, **body})
     assert response.status_code == 400
     assert field in client.error_fields(response)
@@ -234,7 +235,7 @@ def test_only_the_tenants_listening_triggers_within_the_conditions_are_delivered
     configure(
         fast,
         receiver.url,
-        triggers=["ORDER_CANCEL"],
+        notify_status=["ORDER_CANCEL"],
         conditions={"merchants": ["ACME_FASHION"]},
     )
     fast.patch("/orders/ORD-1001", json={"language": "ar"})  # not a listened trigger
@@ -274,7 +275,8 @@ def test_webhook_url_configures_every_trigger_of_each_fixtures_tenant(
 ) -> None:
     listed = configurations(hooked)
     assert sorted(c["tenant"] for c in listed) == ["acme-demo", "globex-demo"]
-    assert all(c["triggers"] == list(ORDER_TRIGGERS) and c["url"] == receiver.url for c in listed)
+    assert all(c["notify_status"] == list(ORDER_TRIGGERS) for c in listed)
+    assert all(c["endpoint_url"] == receiver.url for c in listed)
 
 
 # ---------------------------------------------------------------- OAuth2 client credentials
@@ -291,7 +293,7 @@ def test_oauth2_token_is_fetched_once_cached_and_fetched_again_when_refused(
             "client_secret": "s3cret",
             "parameters": {"audience": "oms"},
         }
-        webhook = configure(fast, receiver.url, triggers=["ORDER_UPDATE"], authentication=auth)
+        webhook = configure(fast, receiver.url, notify_status=["ORDER_UPDATE"], authentication=auth)
         assert webhook["authentication"]["client_secret"] == "s3***"
         for language in ("ar", "fr"):
             fast.patch("/orders/ORD-1001", json={"language": language})
@@ -327,7 +329,7 @@ def test_a_token_endpoint_that_refuses_fails_the_attempt(fast: CheckedClient) ->
             "client_id": "sandbox-client",
             "client_secret": "wrong",
         }
-        configure(fast, receiver.url, triggers=["ORDER_UPDATE"], authentication=auth)
+        configure(fast, receiver.url, notify_status=["ORDER_UPDATE"], authentication=auth)
         fast.patch("/orders/ORD-1001", json={"language": "ar"})
         settle(fast)
         [delivery] = events(fast)[0]["deliveries"]
@@ -342,7 +344,7 @@ def test_a_token_endpoint_that_refuses_fails_the_attempt(fast: CheckedClient) ->
 def test_a_failed_delivery_is_retried_on_the_published_schedule_time_scaled(
     fast: CheckedClient, receiver: Receiver
 ) -> None:
-    configure(fast, receiver.url, triggers=["ORDER_UPDATE"])
+    configure(fast, receiver.url, notify_status=["ORDER_UPDATE"])
     receiver.fail_first = 2
     fast.patch("/orders/ORD-1001", json={"language": "ar"})
     received = receiver.wait_for(3)
@@ -361,7 +363,7 @@ def test_a_failed_delivery_is_retried_on_the_published_schedule_time_scaled(
 def test_a_delivery_fails_after_the_third_retry_and_is_retriggered(
     fast: CheckedClient, receiver: Receiver
 ) -> None:
-    webhook = configure(fast, receiver.url, triggers=["ORDER_UPDATE"])
+    webhook = configure(fast, receiver.url, notify_status=["ORDER_UPDATE"])
     receiver.fail_first = 100
     fast.patch("/orders/ORD-1001", json={"language": "ar"})
     receiver.wait_for(1 + len(STANDARD_RETRIES))
@@ -455,7 +457,7 @@ def test_a_receiver_that_does_not_speak_http_fails_the_delivery_not_the_worker(
         url = f"http://127.0.0.1:{garbage.server_address[1]}/hook"
         client = make_client(SandboxConfig(webhook_retry=FAST))
         try:
-            configure(client, url, triggers=["ORDER_UPDATE"])
+            configure(client, url, notify_status=["ORDER_UPDATE"])
             for language in ("ar", "fr"):
                 client.patch("/orders/ORD-1001", json={"language": language})
             settle(client)
@@ -468,7 +470,7 @@ def test_a_receiver_that_does_not_speak_http_fails_the_delivery_not_the_worker(
 
 
 def test_a_slow_receiver_never_blocks_the_api(fast: CheckedClient, receiver: Receiver) -> None:
-    configure(fast, receiver.url, triggers=["ORDER_UPDATE"])
+    configure(fast, receiver.url, notify_status=["ORDER_UPDATE"])
     receiver.gate.clear()
     fast.patch("/orders/ORD-1001", json={"language": "ar"})
     assert receiver.entered.wait(WAIT)
@@ -484,7 +486,7 @@ def test_a_full_queue_drops_its_oldest_delivery(
 ) -> None:
     client = make_client(SandboxConfig(webhook_retry=FAST, webhook_queue_size=2))
     try:
-        configure(client, receiver.url, triggers=["ORDER_UPDATE"])
+        configure(client, receiver.url, notify_status=["ORDER_UPDATE"])
         receiver.gate.clear()
         client.patch("/orders/ORD-1001", json={"language": "en"})
         assert receiver.entered.wait(WAIT)  # the first delivery is in flight, the queue empty

@@ -149,7 +149,8 @@ def configuration(server: Server, webhook_id: str) -> dict[str, Any] | None:
 
 
 def configure(server: Server, receiver: Receiver, *triggers: str) -> dict[str, Any]:
-    body = {"name": "OMS", "url": receiver.url, "entity_type": "order", "triggers": triggers}
+    body: dict[str, Any] = {"name": "OMS", "endpoint_url": receiver.url, "entity_type": "ORDER"}
+    body["notify_status"] = triggers
     response = server.admin(
         "POST", "webhooks/configurations", json=body, headers={"tenant-id": ACME}
     )
