@@ -389,7 +389,8 @@ class OrderService:
         details: dict[str, Any] | None = None,
     ) -> Record:
         """Apply `change` to the order under its lock and save the result with a change-log entry
-        naming `operation` (its operationId) and the fields that changed.
+        naming `operation` (its operationId) and the fields that changed, and its webhook event:
+        the operation's `trigger` and those the change brings about (domain/triggers.py).
 
         The change works on the stored order and returns a new one (or the same object when there
         is nothing to do: then nothing is saved or logged); any DomainError it raises leaves the
