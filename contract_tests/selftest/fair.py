@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from mock_server.domain.errors import InvalidRequest
 from mock_server.domain.preservation import _match
 from mock_server.sandbox import Sandbox
@@ -139,6 +141,24 @@ def adds_response_fields(app: WSGIApplication) -> WSGIApplication:
     return Rewrite(app, body=_more_fields)
 
 
+# ------------------------------------------------------------------ order webhooks
+RENAMED_OPERATIONS = {"CREATE": "INSERT", "UPDATE": "MODIFY"}
+
+
+def names_operations_insert_modify(_: Sandbox) -> None:
+    """The envelope's `operation` reads INSERT or MODIFY: the order page's copy shows no value
+    (the sandbox sends CREATE or UPDATE, its inventory sibling's)."""
+
+    def wrapper(envelope: Callable[..., bytes]) -> Callable[..., bytes]:
+        def renamed(event: dict[str, Any], trigger: str) -> bytes:
+            body = orjson.loads(envelope(event, trigger))
+            return orjson.dumps({**body, "operation": RENAMED_OPERATIONS[body["operation"]]})
+
+        return renamed
+
+    wrap("mock_server.controls.webhooks.envelope", wrapper)
+
+
 FAIR_VARIANTS: tuple[Variant, ...] = (
     Variant(
         "keeps_client_fo_ids",
@@ -180,6 +200,12 @@ FAIR_VARIANTS: tuple[Variant, ...] = (
         "refuses_relocating_busy_fos",
         "relocates open or allocated FOs only (platform/orders/allocation)",
         refuses_relocating_busy_fos,
+    ),
+    Variant(
+        "names_operations_insert_modify",
+        "names the webhook envelope's operation INSERT or MODIFY (reference/order-webhook-events "
+        "shows no value)",
+        names_operations_insert_modify,
     ),
 )
 BY_NAME = {variant.name: variant for variant in (BASELINE, *VARIANTS, *FAIR_VARIANTS)}

@@ -12,6 +12,7 @@ import pytest
 
 from ..plugin.server import running
 from ..target.client import UPDATE_LOCATION, ApiClient
+from ..target.webhooks import Receiver, register, unregister
 from .fair import FAIR_VARIANTS
 from .runner import run_behaviour_suite, run_documented_tier, run_one, serve_command
 from .variants import VARIANTS, Variant
@@ -105,6 +106,20 @@ def _busy_fo_stays(api: ApiClient) -> str:
     return "a processing FO is not relocated" if moved.status == 400 else ""
 
 
+def _operation_named(api: ApiClient) -> str:
+    receiver = Receiver()
+    try:
+        webhook_id = register(api, receiver.url)
+        order_id = _order(api, "hook")
+        updated = (api.update_order(order_id, {"language": "ar"}).json or {}).get("update_date")
+        deliveries = receiver.about(order_id, str(updated), "ORDER_UPDATE")
+        unregister(api, webhook_id)
+    finally:
+        receiver.close()
+    named = {(delivery["body"] or {}).get("operation") for delivery in deliveries}
+    return "the envelope's operation is MODIFY" if "MODIFY" in named else ""
+
+
 PROBES: dict[str, Probe] = {
     "keeps_client_fo_ids": _client_fo_id_kept,
     "no_etag": _no_etag,
@@ -114,6 +129,7 @@ PROBES: dict[str, Probe] = {
     "adds_response_fields": _more_fields,
     "refuses_removing_held_fos": _held_fo_kept,
     "refuses_relocating_busy_fos": _busy_fo_stays,
+    "names_operations_insert_modify": _operation_named,
 }
 
 
