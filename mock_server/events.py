@@ -45,7 +45,7 @@ class EventLog:
         (`operation_id`) that made it, and the order before it as JSON (`old`, None when the order
         is new). The merchant is kept for the configurations' conditions."""
         envelope = {
-            "triggers": triggers,
+            "triggers": " ".join(triggers),  # see triggers_of
             "operation": "UPDATE" if old is not None else "CREATE",
             "operation_id": operation_id,
             "tenant": tenant,
@@ -84,6 +84,14 @@ class EventLog:
     def clear(self) -> None:
         with self._lock:
             self._events.clear()
+
+
+def triggers_of(event: Event) -> list[str]:
+    """The triggers an event fires. The event keeps them as one space-separated string: a kept
+    event holds no container, so the garbage collector stops tracking it (10,000 tracked events
+    made its full passes long pauses in the middle of requests)."""
+    names: str = event["triggers"]
+    return names.split()
 
 
 def event_of(event_id: bytes | str, envelope: Event, order_json: bytes) -> Event:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from flask import Blueprint, Response, request
 
+from ..events import triggers_of
 from ..heap import release_free_memory
 from ..http.auth import TOKEN_OPERATION
 from ..http.errors import ApiError
@@ -179,7 +180,11 @@ def admin_blueprint(sandbox: Sandbox) -> Blueprint:
         return json_response(
             {
                 "events": [
-                    {**event, "deliveries": sandbox.webhooks.deliveries(event["event_id"])}
+                    {
+                        **event,
+                        "triggers": triggers_of(event),
+                        "deliveries": sandbox.webhooks.deliveries(event["event_id"]),
+                    }
                     for event in events
                 ]
             },

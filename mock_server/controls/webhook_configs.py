@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..domain.triggers import ORDER_TRIGGERS
-from ..events import Event
+from ..events import Event, triggers_of
 
 Configuration = dict[str, Any]
 UPDATABLE = (
@@ -63,7 +63,7 @@ def triggers_for(config: Configuration, event: Event) -> list[str]:
     merchants = config.get("conditions", {}).get("merchants")
     if merchants is not None and event.get("merchant") not in merchants:
         return []
-    return [trigger for trigger in event["triggers"] if trigger in config["notify_status"]]
+    return [trigger for trigger in triggers_of(event) if trigger in config["notify_status"]]
 
 
 def public(config: Configuration) -> Configuration:

@@ -16,6 +16,7 @@ from flask import Flask
 from werkzeug.test import TestResponse
 
 from mock_server.domain import derive_fo_status, derive_order_status
+from mock_server.events import triggers_of
 from mock_server.sandbox import Sandbox
 from tests.sandbox.response_checker import ResponseChecker
 
@@ -95,8 +96,10 @@ class CheckedClient:
         return response.get_json()
 
     def events(self) -> list[Json]:
-        """Recorded events, newest first, as JSON sends them."""
-        return orjson.loads(orjson.dumps(self.sandbox.events.list()))  # type: ignore[no-any-return]
+        """Recorded events, newest first, as JSON sends them (their triggers a list, as the
+        admin API lists them)."""
+        events = orjson.loads(orjson.dumps(self.sandbox.events.list()))
+        return [{**event, "triggers": triggers_of(event)} for event in events]
 
     def stored(self) -> dict[str, list[Json]]:
         """A deep copy of every tenant's stored orders."""

@@ -107,7 +107,7 @@ def test_an_announced_save_writes_its_event_in_the_same_script(
             event=events.announce(T, {"order_id": "O-1"}, ["ORDER_CREATE"], "createOrder"),
         )
     listed = events.list()
-    assert [event["triggers"] for event in listed] == [["ORDER_UPDATE"], ["ORDER_CREATE"]]
+    assert [event["triggers"] for event in listed] == ["ORDER_UPDATE", "ORDER_CREATE"]
     assert [event["old_order"] for event in listed] == [{}, None]
     assert listed[0]["event_id"] == updated.cache["event_id"] != created.cache["event_id"]
     assert listed[0]["details"] == {"why": "test"}
