@@ -1,6 +1,6 @@
 """The sandbox's options in one place: `SandboxConfig` (what `carriyo-sandbox serve` sets; its
-defaults are the CLI's) and the webhook `RetryPolicy`. Plain data: no part of the sandbox is
-imported here, so every floor may read it."""
+defaults are the CLI's) and the webhook `RetryPolicy` with Carriyo's retry schedule. Plain data:
+no part of the sandbox is imported here, so every floor may read it."""
 
 from __future__ import annotations
 
@@ -27,18 +27,27 @@ VALIDATORS = ("jsonschema-rs", "jsonschema")
 invalid request (the default), or jsonschema alone (spec.py)."""
 
 
+STANDARD_RETRIES = (60.0, 180.0, 300.0)
+"""Seconds before each retry of a failed delivery, since the attempt before
+(platform/webhooks/retry-and-idempotency: 1, 3 and 5 minutes)."""
+EXTENDED_RETRIES = (3_600.0, 10_800.0, 18_000.0, 28_800.0, 46_800.0)
+"""The tenant's optional extended retries, after the standard ones (1, 3, 5, 8, 13 hours)."""
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How hard a webhook delivery is tried: `attempts` in all, the n-th retry after
-    `backoff * 2**(n-1)` seconds, each attempt waiting at most `timeout` seconds."""
+    """How a webhook delivery is tried: Carriyo's published schedule, its delays multiplied by
+    `time_scale` (`--webhook-time-scale`: 0.001 turns minutes into tens of milliseconds for a
+    test), each attempt waiting at most `timeout` seconds for an answer (published: 30)."""
 
-    attempts: int = 5
-    backoff: float = 0.5
-    timeout: float = 5.0
+    time_scale: float = 1.0
+    timeout: float = 30.0
 
-    def delay(self, attempt: int) -> float:
-        """Seconds to wait after failed attempt number `attempt` (1-based)."""
-        return self.backoff * 2.0 ** (attempt - 1)
+    def delays(self, extended: bool) -> tuple[float, ...]:
+        """Seconds to wait before each retry, in order: the standard schedule, then the extended
+        one when the configuration asks for it."""
+        schedule = STANDARD_RETRIES + (EXTENDED_RETRIES if extended else ())
+        return tuple(delay * self.time_scale for delay in schedule)
 
 
 @dataclass(frozen=True)

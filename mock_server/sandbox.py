@@ -14,9 +14,10 @@ from .controls.faults import FaultTable
 from .controls.journal import RequestJournal
 from .controls.shared_faults import FAULTS, SharedFaultTable
 from .controls.shared_journal import SharedJournal
-from .controls.shared_webhooks import SUBS, SharedWebhookDispatcher
+from .controls.shared_webhooks import CONFIGURATIONS, SharedWebhookDispatcher
 from .controls.state import State, empty_state, export_state, load_state, read_fixtures
 from .controls.state_file import StateFile, read_state_file
+from .controls.webhook_configs import every_trigger
 from .controls.webhooks import WebhookDispatcher
 from .events import EventLog
 from .http.spec import Spec, load_spec
@@ -50,7 +51,7 @@ def memory_parts(config: SandboxConfig, store: Store | None) -> Parts:
 
 def shared_parts(config: SandboxConfig, url: str) -> Parts:
     """The parts on the Redis at `url` (StoreUnavailable when it cannot be reached)."""
-    store = RedisStore(url, tracked=(FAULTS, SUBS))
+    store = RedisStore(url, tracked=(FAULTS, CONFIGURATIONS))
     return Parts(
         store,
         SharedEventLog(store),
@@ -89,14 +90,12 @@ class Sandbox:
             else None
         )
         for url in config.webhook_urls:
-            if isinstance(self.webhooks, SharedWebhookDispatcher):
-                self.webhooks.subscribe_once(url)
-            else:
-                self.webhooks.subscribe(url)
+            for tenant in self.baseline["tenants"]:
+                self.webhooks.configure_once(tenant, every_trigger(url))
 
     def reset(self) -> None:
         """Back to the fixtures baseline: orders, locations, recorded events and their deliveries
-        (the journal, faults, webhook subscriptions and issued tokens stay: tokens are
+        (the journal, faults, webhook configurations and issued tokens stay: tokens are
         credentials, not data, and a client holding one keeps working)."""
         load_state(self.store, self.baseline)
         self.events.clear()

@@ -24,6 +24,7 @@ from .domain import (
     NotFound,
     Order,
 )
+from .domain import triggers as t
 from .events import EventLog
 from .store import (
     KEY_ORDER_ID,
@@ -96,7 +97,9 @@ class OrderService:
             find_by_code=functools.partial(self.store.location_by_code, tenant),
         )
         entry = domain.change_entry("createOrder", None, order, now=now, new_id=self.ids)
-        event = self.events.announce("order.created", tenant, order["order_id"])
+        event = self.events.announce(
+            tenant, order, t.fired(t.ORDER_CREATE, None, order), "createOrder"
+        )
         with self.store.write_lock(tenant, order["order_id"]):
             record = self._save(
                 tenant, order, replace=False, duplicate=Conflict, changes=(entry,), event=event
@@ -112,7 +115,7 @@ class OrderService:
             ref,
             lambda order: domain.update_order(order, body, now=self.clock(), new_id=self.ids),
             operation="updateOrder",
-            event="order.updated",
+            trigger=t.ORDER_UPDATE,
             precondition=precondition,
             duplicate=InvalidRequest,  # ours: the reference of another order of the tenant
         )
@@ -133,7 +136,7 @@ class OrderService:
                 now=self.clock(),
             ),
             operation="updateFulfillmentOrderLocation",
-            event="fulfillment_order.location_updated",
+            trigger=t.FO_UPDATE_LOCATION,
             precondition=precondition,
         )
 
@@ -149,7 +152,7 @@ class OrderService:
             ref,
             lambda order: domain.update_schedule(order, fo_id, body, now=self.clock()),
             operation="updateFulfillmentOrderSchedule",
-            event="fulfillment_order.schedule_updated",
+            trigger=t.FO_UPDATE_SCHEDULE,
             precondition=precondition,
         )
 
@@ -165,7 +168,7 @@ class OrderService:
             ref,
             lambda order: domain.update_partner_references(order, fo_id, body, now=self.clock()),
             operation="updateFulfillmentOrderPartnerReferences",
-            event="fulfillment_order.partner_references_updated",
+            trigger=t.FO_PARTNER_REFERENCES,
             precondition=precondition,
         )
 
@@ -188,7 +191,7 @@ class OrderService:
             ref,
             close_lines,
             operation="notifyShipmentStatus",
-            event="order.line_items_auto_closed",
+            trigger=t.ORDER_SHIPMENT_STATUS_UPDATE,
             details={"closed_line_items": closed},
         )
 
@@ -223,7 +226,7 @@ class OrderService:
             ref,
             lambda order: domain.cancel_order(order, body, now=self.clock()),
             operation="cancelOrder",
-            event="order.cancelled",
+            trigger=t.ORDER_CANCEL,
             precondition=precondition,
         )
 
@@ -233,7 +236,7 @@ class OrderService:
             ref,
             lambda order: domain.redact(order, now=self.clock()),
             operation="redactOrder",
-            event="order.redacted",
+            trigger=t.ORDER_UPDATE,
             precondition=precondition,
         )
 
@@ -260,7 +263,7 @@ class OrderService:
                 new_id=self.ids,
             ),
             operation="fulfillFulfillmentOrder",
-            event="fulfillment_order.fulfilled",
+            trigger=t.FO_FULFILL,
             precondition=precondition,
         )
 
@@ -280,7 +283,7 @@ class OrderService:
                 order, fo_id, body, draft=draft, now=self.clock(), new_id=self.ids
             ),
             operation="shipFulfillmentOrder",
-            event="fulfillment_order.shipped",
+            trigger=t.FO_SHIP_LINE_ITEMS,
             precondition=precondition,
         )
 
@@ -296,7 +299,7 @@ class OrderService:
             ref,
             lambda order: domain.unfulfill(order, fo_id, body, now=self.clock()),
             operation="unfulfillFulfillmentOrder",
-            event="fulfillment_order.unfulfilled",
+            trigger=t.FO_UNFULFILL,
             precondition=precondition,
         )
 
@@ -324,7 +327,7 @@ class OrderService:
             ref,
             split_order,
             operation="splitFulfillmentOrder",
-            event="fulfillment_order.split",
+            trigger=t.FO_SPLIT,
             precondition=precondition,
         )
 
@@ -336,7 +339,7 @@ class OrderService:
             ref,
             lambda order: domain.merge(order, body, now=self.clock()),
             operation="mergeFulfillmentOrders",
-            event="fulfillment_order.merged",
+            trigger=t.FO_MERGE,
             precondition=precondition,
         )
 
@@ -352,7 +355,7 @@ class OrderService:
             ref,
             lambda order: domain.cancel_line_items(order, fo_id, body, now=self.clock()),
             operation="cancelFulfillmentOrderLineItems",
-            event="fulfillment_order.line_items_cancelled",
+            trigger=t.FO_CANCEL_LINE_ITEMS,
             precondition=precondition,
         )
 
@@ -368,7 +371,7 @@ class OrderService:
             ref,
             lambda order: domain.update_delivery_method(order, fo_id, body, now=self.clock()),
             operation="updateFulfillmentOrderDeliveryMethod",
-            event="fulfillment_order.delivery_method_updated",
+            trigger=t.FO_UPDATE_DELIVERY_METHOD,
             precondition=precondition,
         )
 
@@ -384,7 +387,7 @@ class OrderService:
             ref,
             lambda order: domain.update_address(order, fo_id, body, now=self.clock()),
             operation="updateFulfillmentOrderAddress",
-            event="fulfillment_order.address_updated",
+            trigger=t.FO_UPDATE_ADDRESS,
             precondition=precondition,
         )
 
@@ -405,13 +408,14 @@ class OrderService:
         change: Change,
         *,
         operation: str,
-        event: str,
+        trigger: str,
         precondition: Precondition | None = None,
         duplicate: Refusal = InvalidRequest,
         details: dict[str, Any] | None = None,
     ) -> Record:
         """Apply `change` to the order under its lock and save the result with a change-log entry
-        naming `operation` (its operationId) and the fields that changed.
+        naming `operation` (its operationId) and the fields that changed, and its webhook event:
+        the operation's `trigger` and those the change brings about (domain/triggers.py).
 
         The change works on the stored order and returns a new one (or the same object when there
         is nothing to do: then nothing is saved or logged); any DomainError it raises leaves the
@@ -432,7 +436,14 @@ class OrderService:
                 entry = domain.change_entry(
                     operation, current.order, updated, now=updated["update_date"], new_id=self.ids
                 )
-                announced = self.events.announce(event, tenant, order_id, details)
+                announced = self.events.announce(
+                    tenant,
+                    updated,
+                    t.fired(trigger, current.order, updated),
+                    operation,
+                    current.json(),
+                    details,
+                )
                 try:
                     record = self._save(
                         tenant,

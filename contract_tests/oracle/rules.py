@@ -16,6 +16,7 @@ from . import checks, recording
 from . import creation_checks as creation
 from . import lifecycle_checks as life
 from . import system_log_checks as logs
+from . import webhook_checks as hooks
 from .observation import Observation
 from .tiers import SANDBOX_PAGE, Claim, Tier
 
@@ -1044,6 +1045,26 @@ STATUSES_IN_ENUMS = _rule(
     "order statuses are the seven page 002 lists or the published processing; FO statuses the "
     "six published ones; line item statuses page 002's five or the published pick_in_progress, "
     "picked, pack_in_progress. Other readings: an older copy of the docs says pending",
+)
+
+# ------------------------------------------------------------------ order webhooks
+WEBHOOKS = "reference/order-webhook-events"
+WEBHOOK_ENVELOPE = _rule(
+    "webhook.envelope_and_trigger_header",
+    WEBHOOKS,
+    "(in the suite's words) each delivery's trigger header names the event that fired; the body "
+    "wraps the order before and after the change: oldImage, newImage, trigger, operation",
+    "documented",
+    hooks.envelope_and_header,
+)
+WEBHOOK_TRIGGER = _rule(
+    "webhook.trigger_per_operation",
+    WEBHOOKS,
+    "(in the suite's words) the catalogue's trigger for an order update is ORDER_UPDATE, for an "
+    "FO schedule update FULFILLMENT_ORDER_UPDATE_SCHEDULE, for an FO's partner reference update "
+    "FULFILLMENT_ORDER_UPDATE_PARTNER_FULFILLMENT_ORDER_REFERENCE",
+    "documented",
+    hooks.operation_trigger,
 )
 
 ALL_RULES: tuple[Rule, ...] = tuple(v for v in globals().values() if isinstance(v, Rule))

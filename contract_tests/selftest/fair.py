@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from mock_server.domain.errors import InvalidRequest
 from mock_server.domain.orders import PERSONAL_FIELDS
 from mock_server.domain.preservation import _match
@@ -236,6 +238,24 @@ def answers_system_log_identifier_only(_: Sandbox) -> None:
     wrap("mock_server.service.OrderService.add_system_log", wrapper)
 
 
+# ------------------------------------------------------------------ order webhooks
+RENAMED_OPERATIONS = {"CREATE": "INSERT", "UPDATE": "MODIFY"}
+
+
+def names_operations_insert_modify(_: Sandbox) -> None:
+    """The envelope's `operation` reads INSERT or MODIFY: the order page's copy shows no value
+    (the sandbox sends CREATE or UPDATE, its inventory sibling's)."""
+
+    def wrapper(envelope: Callable[..., bytes]) -> Callable[..., bytes]:
+        def renamed(event: dict[str, Any], trigger: str) -> bytes:
+            body = orjson.loads(envelope(event, trigger))
+            return orjson.dumps({**body, "operation": RENAMED_OPERATIONS[body["operation"]]})
+
+        return renamed
+
+    wrap("mock_server.controls.webhooks.envelope", wrapper)
+
+
 FAIR_VARIANTS: tuple[Variant, ...] = (
     Variant(
         "keeps_client_fo_ids",
@@ -318,6 +338,12 @@ FAIR_VARIANTS: tuple[Variant, ...] = (
         "answers a system log added with its identifier, tenant and order_id only "
         "(add-order-system-log does not say the answer echoes the log)",
         answers_system_log_identifier_only,
+    ),
+    Variant(
+        "names_operations_insert_modify",
+        "names the webhook envelope's operation INSERT or MODIFY (reference/order-webhook-events "
+        "shows no value)",
+        names_operations_insert_modify,
     ),
 )
 BY_NAME = {variant.name: variant for variant in (BASELINE, *VARIANTS, *FAIR_VARIANTS)}

@@ -13,6 +13,7 @@ import pytest
 
 from ..plugin.server import running
 from ..target.client import UPDATE_PARTNER_REFERENCES, ApiClient
+from ..target.webhooks import Receiver, register, unregister
 from .fair import FAIR_VARIANTS
 from .runner import run_behaviour_suite, run_fair_tiers, run_one, serve_command
 from .variants import VARIANTS, Variant
@@ -177,6 +178,20 @@ def _log_not_echoed(api: ApiClient) -> str:
     return "a log answered without its fields" if "event_type" not in added else ""
 
 
+def _operation_named(api: ApiClient) -> str:
+    receiver = Receiver()
+    try:
+        webhook_id = register(api, receiver.url)
+        order_id = _order(api, "hook")
+        updated = (api.update_order(order_id, {"language": "ar"}).json or {}).get("update_date")
+        deliveries = receiver.about(order_id, str(updated), "ORDER_UPDATE")
+        unregister(api, webhook_id)
+    finally:
+        receiver.close()
+    named = {(delivery["body"] or {}).get("operation") for delivery in deliveries}
+    return "the envelope's operation is MODIFY" if "MODIFY" in named else ""
+
+
 PROBES: dict[str, Probe] = {
     "keeps_client_fo_ids": _client_fo_id_kept,
     "no_etag": _no_etag,
@@ -193,6 +208,7 @@ PROBES: dict[str, Probe] = {
     "top_level_delivery_for_allocated_fos_only": _explicit_fo_without_top_level,
     "unfulfils_by_fulfilment_reference_only": _fo_reference_names_nothing,
     "answers_system_log_identifier_only": _log_not_echoed,
+    "names_operations_insert_modify": _operation_named,
 }
 
 

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import orjson
+
 from mock_server.domain import DomainError, InvalidRequest
 from mock_server.domain.creation import REQUEST_ONLY
 from mock_server.sandbox import Sandbox
@@ -365,6 +367,31 @@ def answers_create_201(app: WSGIApplication) -> WSGIApplication:
     return app_201
 
 
+# ------------------------------------------------------------------ order webhooks
+def sends_its_own_webhook_body(_: Sandbox) -> None:
+    """Deliveries carry the bare order and no trigger header (the sandbox's old format)."""
+
+    def wrapper(_envelope: Callable[..., Any]) -> Callable[..., Any]:
+        def own(event: dict[str, Any], trigger: str) -> bytes:
+            return orjson.dumps({"event_id": event["event_id"], "order": event["order"]})
+
+        return own
+
+    wrap("mock_server.controls.webhooks.envelope", wrapper)
+
+
+def fires_order_update_for_every_change(_: Sandbox) -> None:
+    """Every change fires ORDER_UPDATE, whatever the operation."""
+
+    def wrapper(_fired: Callable[..., Any]) -> Callable[..., Any]:
+        def fired(trigger: str, old: Any, new: Any) -> list[str]:
+            return ["ORDER_UPDATE"]
+
+        return fired
+
+    wrap("mock_server.domain.triggers.fired", wrapper)
+
+
 BASELINE = Variant("baseline", "nothing (the sandbox as it is)", _none)
 
 
@@ -385,6 +412,18 @@ def reads_back_another_event_type(_: Sandbox) -> None:
 
 
 VARIANTS: tuple[Variant, ...] = (
+    Variant(
+        "sends_its_own_webhook_body",
+        "reference/order-webhook-events: the envelope and the trigger header",
+        sends_its_own_webhook_body,
+        first="test_webhooks.py",
+    ),
+    Variant(
+        "fires_order_update_for_every_change",
+        "reference/order-webhook-events: each operation's trigger",
+        fires_order_update_for_every_change,
+        first="test_webhooks.py",
+    ),
     Variant(
         "drops_fulfilled_items",
         "002: terminal line items preserved",

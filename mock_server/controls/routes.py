@@ -1,5 +1,5 @@
 """The `/__admin/` control surface (openapi-admin.yaml), in the order of docs/controls.md: seeding
-and reset, the request journal, webhook events and subscriptions, fault injection, and the state
+and reset, the request journal, webhook events and configurations, fault injection, and the state
 document. Every route is refused with `--no-admin`, and off loopback
 without the admin token.
 
@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import hmac
 import re
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from flask import Blueprint, Response, request
 
+from ..events import triggers_of
 from ..heap import release_free_memory
 from ..http.auth import TOKEN_OPERATION
 from ..http.errors import ApiError
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
     from ..sandbox import Sandbox
 
 STATUS_FILTER = re.compile(r"[1-5](?:\d\d|xx)")
+RETRIGGER_WINDOW = timedelta(days=1)
 
 
 def _guard(sandbox: Sandbox) -> None:
@@ -88,6 +91,35 @@ def no_content() -> Response:
     return Response(status=204)
 
 
+def _no_webhook(webhook_id: str) -> NoReturn:
+    raise ApiError.of(
+        404, "WEBHOOK_NOT_FOUND", f"No webhook configuration {webhook_id!r}", "webhookId"
+    )
+
+
+def instant(body: dict[str, Any], name: str) -> datetime:
+    """A date-time of the body (UTC when it has no offset); 400 naming it when unreadable."""
+    try:
+        moment = datetime.fromisoformat(body[name])
+    except ValueError as exc:
+        raise ApiError.of(400, "INVALID_DATE", f"{name} must be a date-time", name) from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def retrigger_window(body: dict[str, Any]) -> tuple[datetime, datetime]:
+    """retrigger-failed-webhook-events' time range: `start_date` to `end_date`, at most a day;
+    400 naming `end_date` otherwise."""
+    start, end = (instant(body, name) for name in ("start_date", "end_date"))
+    if not start <= end <= start + RETRIGGER_WINDOW:
+        raise ApiError.of(
+            400,
+            "INVALID_DATE_RANGE",
+            "end_date must be after start_date, within one day of it",
+            "end_date",
+        )
+    return start, end
+
+
 def admin_blueprint(sandbox: Sandbox) -> Blueprint:
     """The `/__admin/` routes of one sandbox."""
     bp = Blueprint("admin", __name__, url_prefix="/__admin")
@@ -97,8 +129,14 @@ def admin_blueprint(sandbox: Sandbox) -> Blueprint:
         document=ADMIN_DOCUMENT,
     )
     seed_location = spec.validator("#/components/schemas/Location", document=ADMIN_DOCUMENT)
-    subscription_request = spec.validator(
-        "#/components/schemas/SubscriptionRequest", document=ADMIN_DOCUMENT
+    configuration_request = spec.validator(
+        "#/components/schemas/WebhookConfigurationRequest", document=ADMIN_DOCUMENT
+    )
+    configuration_update = spec.validator(
+        "#/components/schemas/WebhookConfigurationUpdate", document=ADMIN_DOCUMENT
+    )
+    retrigger_request = spec.validator(
+        "#/components/schemas/RetriggerRequest", document=ADMIN_DOCUMENT
     )
     fault_request = spec.validator("#/components/schemas/FaultRequest", document=ADMIN_DOCUMENT)
     operations = [TOKEN_OPERATION, *(route.operation_id for route in ROUTES)]
@@ -142,32 +180,47 @@ def admin_blueprint(sandbox: Sandbox) -> Blueprint:
         return json_response(
             {
                 "events": [
-                    {**event, "deliveries": sandbox.webhooks.deliveries(event["event_id"])}
+                    {
+                        **event,
+                        "triggers": triggers_of(event),
+                        "deliveries": sandbox.webhooks.deliveries(event["event_id"]),
+                    }
                     for event in events
                 ]
             },
             200,
         )
 
-    @bp.get("/webhooks/subscriptions")
-    def list_subscriptions() -> Response:
-        return json_response({"subscriptions": sandbox.webhooks.subscriptions()}, 200)
+    @bp.get("/webhooks/configurations")
+    def list_configurations() -> Response:
+        configurations = sandbox.webhooks.configurations(request.args.get("tenant"))
+        return json_response({"configurations": configurations}, 200)
 
-    @bp.post("/webhooks/subscriptions")
-    def subscribe() -> Response:
-        body = validate_body(subscription_request, request)
-        return json_response(sandbox.webhooks.subscribe(body["url"]), 201)
+    @bp.post("/webhooks/configurations")
+    def configure() -> Response:
+        tenant = tenant_header()
+        body = validate_body(configuration_request, request)
+        return json_response(sandbox.webhooks.configure(tenant, body), 201)
 
-    @bp.delete("/webhooks/subscriptions/<subscription_id>")
-    def unsubscribe(subscription_id: str) -> Response:
-        if not sandbox.webhooks.unsubscribe(subscription_id):
-            raise ApiError.of(
-                404,
-                "SUBSCRIPTION_NOT_FOUND",
-                f"No subscription {subscription_id!r}",
-                "subscriptionId",
-            )
+    @bp.patch("/webhooks/configurations/<webhook_id>")
+    def reconfigure(webhook_id: str) -> Response:
+        body = validate_body(configuration_update, request)
+        return json_response(
+            sandbox.webhooks.reconfigure(webhook_id, body) or _no_webhook(webhook_id), 200
+        )
+
+    @bp.delete("/webhooks/configurations/<webhook_id>")
+    def remove_configuration(webhook_id: str) -> Response:
+        if not sandbox.webhooks.remove(webhook_id):
+            _no_webhook(webhook_id)
         return no_content()
+
+    @bp.post("/webhooks/retrigger-failed-events")
+    def retrigger() -> Response:
+        body = validate_body(retrigger_request, request)
+        start, end = retrigger_window(body)
+        answer = sandbox.webhooks.retrigger(body["webhook_id"], sandbox.events.list(), start, end)
+        return json_response(answer or _no_webhook(body["webhook_id"]), 200)
 
     @bp.get("/faults")
     def list_faults() -> Response:

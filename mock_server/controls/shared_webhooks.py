@@ -1,12 +1,14 @@
-"""Webhook subscriptions and deliveries of the shared store.
+"""Webhook configurations and deliveries of the shared store.
 
-The subscriptions live in Redis (`carriyo:subs`), so each process knows every subscription (its
-copy kept true by tracking.py). An event is delivered by the process that recorded it, through
-its own worker for that subscription: so each event is POSTed once per subscription whatever the
-number of processes, with the same bounded queue, back-off and retries as in memory. The
-delivery records (every attempt, the outcome) and each subscription's counts are kept in Redis,
-so `/__admin/webhooks` on any process shows them; the records are trimmed to the newest
-`capacity` events, as in memory.
+The configurations live in Redis (`carriyo:webhook-configs`), so each process knows every one
+(its copy kept true by tracking.py). An event is delivered by the process that recorded it,
+through its own worker for that configuration: so each trigger of an event is POSTed once per
+configuration whatever the number of processes, with the same bounded queue, schedule and
+authentication as in memory (each process caches its own OAuth2 token). The delivery records
+(every attempt, the outcome) and each configuration's counts are kept in Redis, so
+`/__admin/webhooks` on any process shows them, and any process can retrigger a failed delivery
+(it sends it from its own worker); the records are trimmed to the newest `capacity` events, as in
+memory.
 """
 
 from __future__ import annotations
@@ -19,19 +21,21 @@ from ..clock import utc_now
 from ..config import EVENTS_KEPT, RetryPolicy
 from ..events import Event
 from ..store.redis import Client, RedisStore, key
-from .webhooks import Subscriber, WebhookDispatcher
+from .webhook_configs import Configuration, new_configuration, updated
+from .webhooks import Delivery, Endpoint, WebhookDispatcher
 
-SUBS, SUB_IDS, COUNTS = key("subs"), key("sub-ids"), key("sub-counts:")
+CONFIGURATIONS, WEBHOOK_IDS = key("webhook-configs"), key("webhook-ids")
+COUNTS = key("webhook-counts:")
 DELIVERIES, DELIVERY_ORDER = key("deliveries"), key("delivery-order")
-OUTCOMES = ("delivered", "failed", "dropped")
-SUBSCRIBE_ONCE = """
-local all = redis.call('HGETALL', KEYS[1])
-for i = 1, #all, 2 do
-  if cjson.decode(all[i + 1])[1] == ARGV[1] then return all[i] end
+COUNTED = ("queued", "delivered", "failed", "dropped")
+CONFIGURE_ONCE = """
+local all = redis.call('HVALS', KEYS[1])
+for i = 1, #all do
+  local config = cjson.decode(all[i])
+  if config['tenant'] == ARGV[2] and config['endpoint_url'] == ARGV[3] then return 0 end
 end
-local id = string.format('SUB-%04d', redis.call('INCR', KEYS[2]))
-redis.call('HSET', KEYS[1], id, cjson.encode({ARGV[1], ARGV[2]}))
-return id
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[4])
+return 1
 """
 REMEMBER = """
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
@@ -47,29 +51,26 @@ end
 """
 
 
-class SharedSubscriber(Subscriber):
-    """A subscription's worker in this process; its counts and records are kept in Redis."""
+class SharedEndpoint(Endpoint):
+    """A configuration's worker in this process; its counts and records are kept in Redis."""
 
-    def __init__(
-        self, dispatcher: SharedWebhookDispatcher, sub_id: str, url: str, created_at: str
-    ) -> None:
+    def __init__(self, dispatcher: SharedWebhookDispatcher, config: Configuration) -> None:
         self._dispatcher = dispatcher
-        super().__init__(sub_id, url, dispatcher.policy, dispatcher.queue_size, created_at)
+        super().__init__(config, dispatcher.policy, dispatcher.queue_size)
 
-    def offer(self, event: Event) -> Any:
-        delivery = super().offer(event)
-        self._dispatcher.count(self.id, "queued", 1)
-        return delivery
+    def count(self, name: str, by: int) -> None:
+        super().count(name, by)
+        self._dispatcher.count(self.id, name, by)
 
-    def changed(self, event: Event, outcome: str | None) -> None:
-        if outcome is not None:
-            self._dispatcher.count(self.id, outcome, 1)
-            self._dispatcher.count(self.id, "queued", -1)
+    def recorded(self, event: Event) -> None:
         self._dispatcher.keep_records(event["event_id"])
+
+    def as_json(self) -> dict[str, Any]:
+        return {**super().as_json(), **self._dispatcher.counts(self.id)}
 
 
 class SharedWebhookDispatcher(WebhookDispatcher):
-    """WebhookDispatcher with its subscriptions and records in Redis (see the docstring)."""
+    """WebhookDispatcher with its configurations and records in Redis (see the docstring)."""
 
     def __init__(
         self,
@@ -81,48 +82,39 @@ class SharedWebhookDispatcher(WebhookDispatcher):
         super().__init__(policy, queue_size, capacity)
         self._store = store
         self._client: Client = store.client
-        self._subscribe_once = self._client.register_script(SUBSCRIBE_ONCE)
-        self._remember = self._client.register_script(REMEMBER)
+        self._configure_once = self._client.register_script(CONFIGURE_ONCE)
+        self._remember_script = self._client.register_script(REMEMBER)
         self._update = self._client.register_script(UPDATE)
 
-    def subscribe(self, url: str) -> dict[str, Any]:
-        sub_id = f"SUB-{self._store.call(self._client.incr, SUB_IDS):04d}"
-        created_at = utc_now()
-        self._store.call(self._client.hset, SUBS, sub_id, orjson.dumps([url, created_at]))
-        return self._json(sub_id, url, created_at)
+    def configure(self, tenant: str, body: dict[str, Any]) -> dict[str, Any]:
+        config = new_configuration(self._new_id(), tenant, body, utc_now())
+        self._store.call(self._client.hset, CONFIGURATIONS, config["id"], orjson.dumps(config))
+        return self._endpoint_of(config["id"]).as_json()
 
-    def subscribe_once(self, url: str) -> None:
-        """Subscribe `url` unless a subscription to it exists (`--webhook-url` of each of the
-        processes that start on one Redis, and of each restart)."""
-        self._store.call(self._subscribe_once, keys=[SUBS, SUB_IDS], args=[url, utc_now()])
-
-    def unsubscribe(self, sub_id: str) -> bool:
-        with self._store.unavailable_as():
-            removed = self._client.hdel(SUBS, sub_id)
-            self._client.delete(COUNTS + sub_id.encode())
-        self._sync()
-        return bool(removed)
-
-    def subscriptions(self) -> list[dict[str, Any]]:
-        return [
-            self._json(sub_id, url, created_at)
-            for sub_id, (url, created_at) in sorted(self._shared().items())
-        ]
-
-    def on_event(self, event: Event) -> None:
-        subscribers = self._sync()
-        if not subscribers:
-            return
-        deliveries = [s.offer(event) for s in subscribers]
-        with self._lock:
-            self._deliveries[event["event_id"]] = deliveries
-            while len(self._deliveries) > self._capacity:
-                self._deliveries.popitem(last=False)
+    def configure_once(self, tenant: str, body: dict[str, Any]) -> None:
+        """Configure unless `tenant` has a configuration to the same URL (`--webhook-url` of each
+        of the processes that start on one Redis, and of each restart), in one script."""
+        config = new_configuration(self._new_id(), tenant, body, utc_now())
         self._store.call(
-            self._remember,
-            keys=[DELIVERIES, DELIVERY_ORDER],
-            args=[event["event_id"], records_json(deliveries), self._capacity],
+            self._configure_once,
+            keys=[CONFIGURATIONS],
+            args=[config["id"], tenant, config["endpoint_url"], orjson.dumps(config)],
         )
+
+    def reconfigure(self, config_id: str, body: dict[str, Any]) -> dict[str, Any] | None:
+        config = self._shared().get(config_id)
+        if config is None:
+            return None
+        changed = updated(config, body)
+        self._store.call(self._client.hset, CONFIGURATIONS, config_id, orjson.dumps(changed))
+        return self._endpoint_of(config_id).as_json()
+
+    def remove(self, config_id: str) -> bool:
+        with self._store.unavailable_as():
+            removed = self._client.hdel(CONFIGURATIONS, config_id)
+            self._client.delete(COUNTS + config_id.encode())
+        self._current()
+        return bool(removed)
 
     def deliveries(self, event_id: str) -> list[dict[str, Any]]:
         raw = self._store.call(self._client.hget, DELIVERIES, event_id)
@@ -132,9 +124,14 @@ class SharedWebhookDispatcher(WebhookDispatcher):
         super().clear()
         self._store.call(self._client.delete, DELIVERIES, DELIVERY_ORDER)
 
-    # ------------------------------------------------------------------ for the subscribers
-    def count(self, sub_id: str, name: str, by: int) -> None:
-        self._store.call(self._client.hincrby, COUNTS + sub_id.encode(), name, by)
+    # ------------------------------------------------------------------ for the endpoints
+    def count(self, config_id: str, name: str, by: int) -> None:
+        self._store.call(self._client.hincrby, COUNTS + config_id.encode(), name, by)
+
+    def counts(self, config_id: str) -> dict[str, int]:
+        stored = self._store.call(self._client.hgetall, COUNTS + config_id.encode())
+        number = {name.decode(): int(value) for name, value in stored.items()}
+        return {name: max(0, number.get(name, 0)) for name in COUNTED}
 
     def keep_records(self, event_id: str) -> None:
         """Write the records of this process's deliveries of `event_id` (if still kept)."""
@@ -146,43 +143,62 @@ class SharedWebhookDispatcher(WebhookDispatcher):
             )
 
     # ------------------------------------------------------------------ internals
-    def _json(self, sub_id: str, url: str, created_at: str) -> dict[str, Any]:
-        counts = self._store.call(self._client.hgetall, COUNTS + sub_id.encode())
-        number = {name.decode(): int(value) for name, value in counts.items()}
-        return {
-            "id": sub_id,
-            "url": url,
-            "created_at": created_at,
-            "queued": max(0, number.get("queued", 0)),
-            **{outcome: number.get(outcome, 0) for outcome in OUTCOMES},
-        }
+    def _new_id(self) -> str:
+        return f"WHK-{self._store.call(self._client.incr, WEBHOOK_IDS):04d}"
 
-    def _shared(self) -> dict[str, tuple[str, str]]:
-        """Every subscription, by id: (url, created_at); this process's copy when it is true."""
+    def _endpoint(self, config: Configuration) -> Endpoint:
+        return SharedEndpoint(self, config)
+
+    def _endpoint_of(self, config_id: str) -> Endpoint:
+        return next(e for e in self._current() if e.id == config_id)
+
+    def _remember(self, event: Event, deliveries: list[Delivery]) -> None:
+        super()._remember(event, deliveries)
+        self._store.call(
+            self._remember_script,
+            keys=[DELIVERIES, DELIVERY_ORDER],
+            args=[event["event_id"], records_json(deliveries), self._capacity],
+        )
+
+    def _records(self, event_id: str) -> list[Delivery]:
+        """The event's deliveries as Redis has them, adopted by this process (a retrigger sends
+        them from here, and keeps their records)."""
+        deliveries = [Delivery.of(record) for record in self.deliveries(event_id)]
+        with self._lock:
+            if deliveries:
+                self._deliveries[event_id] = deliveries
+        return deliveries
+
+    def _shared(self) -> dict[str, Configuration]:
+        """Every configuration, by id; this process's copy when it is true."""
         tracker = self._store.tracker
-        copy: dict[str, tuple[str, str]] | None = tracker.get(SUBS)
+        copy: dict[str, Configuration] | None = tracker.get(CONFIGURATIONS)
         if copy is None:
             epoch = tracker.current_epoch()
-            stored = self._store.call(self._client.hgetall, SUBS)
-            copy = {key.decode(): tuple(orjson.loads(raw)) for key, raw in stored.items()}
-            tracker.put(SUBS, copy, epoch)
+            stored = self._store.call(self._client.hgetall, CONFIGURATIONS)
+            copy = {key.decode(): orjson.loads(raw) for key, raw in stored.items()}
+            tracker.put(CONFIGURATIONS, copy, epoch)
         return copy
 
-    def _sync(self) -> list[Subscriber]:
-        """This process's workers, one per shared subscription (started and stopped to match)."""
+    def _current(self) -> list[Endpoint]:
+        """This process's workers, one per shared configuration (started, changed and stopped
+        to match)."""
         shared = self._shared()
         with self._lock:
-            gone = [s for sub_id, s in self._subscribers.items() if sub_id not in shared]
-            for subscriber in gone:
-                del self._subscribers[subscriber.id]
-            for sub_id, (url, created_at) in sorted(shared.items()):
-                if sub_id not in self._subscribers:
-                    self._subscribers[sub_id] = SharedSubscriber(self, sub_id, url, created_at)
-            subscribers = list(self._subscribers.values())
-        for subscriber in gone:
-            subscriber.close()
-        return subscribers
+            gone = [e for config_id, e in self._endpoints.items() if config_id not in shared]
+            for endpoint in gone:
+                del self._endpoints[endpoint.id]
+            for config_id, config in shared.items():
+                mine = self._endpoints.get(config_id)
+                if mine is None:
+                    self._endpoints[config_id] = self._endpoint(config)
+                elif mine.config != config:
+                    mine.reconfigure(config)
+            endpoints = [self._endpoints[key] for key in sorted(self._endpoints)]
+        for endpoint in gone:
+            endpoint.close()
+        return endpoints
 
 
-def records_json(deliveries: list[Any]) -> bytes:
+def records_json(deliveries: list[Delivery]) -> bytes:
     return orjson.dumps([delivery.as_json() for delivery in deliveries])

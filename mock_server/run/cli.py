@@ -148,22 +148,16 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="URL",
-        help="POST every webhook event to URL (repeatable; POST /__admin/webhooks/subscriptions "
-        "adds more at run time)",
+        help="deliver every order trigger of every fixtures tenant to URL (repeatable; "
+        "POST /__admin/webhooks/configurations adds configurations at run time)",
     )
     parser.add_argument(
-        "--webhook-attempts",
-        type=int,
-        default=retry.attempts,
-        metavar="N",
-        help=f"attempts per delivery (default {retry.attempts})",
-    )
-    parser.add_argument(
-        "--webhook-backoff",
+        "--webhook-time-scale",
         type=float,
-        default=retry.backoff,
-        metavar="SECONDS",
-        help=f"wait before the first retry, doubled at each next one (default {retry.backoff})",
+        default=retry.time_scale,
+        metavar="FACTOR",
+        help="multiply the published retry delays (1, 3, 5 minutes) by FACTOR; 0.001 makes them "
+        f"milliseconds for tests (default {retry.time_scale})",
     )
     parser.add_argument(
         "--webhook-timeout",
@@ -177,7 +171,7 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=default.webhook_queue_size,
         metavar="N",
-        help="deliveries queued per subscription; the oldest is dropped when full "
+        help="deliveries queued per webhook configuration; the oldest is dropped when full "
         f"(default {default.webhook_queue_size})",
     )
 
@@ -230,9 +224,7 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         max_body_bytes=args.max_body_bytes,
         journal_size=args.journal_size,
         webhook_urls=args.webhook_url,
-        webhook_retry=RetryPolicy(
-            args.webhook_attempts, args.webhook_backoff, args.webhook_timeout
-        ),
+        webhook_retry=RetryPolicy(args.webhook_time_scale, args.webhook_timeout),
         webhook_queue_size=args.webhook_queue_size,
         state_file=args.state_file,
         validator=args.validator,

@@ -1,7 +1,7 @@
 """`serve --store redis://... --workers N`: N sandbox processes behind one port.
 
 The parent process prepares the shared store once (the caller builds one sandbox, which connects
-to Redis, seeds an empty one and subscribes `--webhook-url` once, then closes it), reserves the
+to Redis, seeds an empty one and configures `--webhook-url` once, then closes it), reserves the
 port with SO_REUSEPORT (so `--port 0` gets one port for all), and forks the workers. It has no
 thread and no open Redis connection then: each worker makes its own app, connections and
 threads, reusing only the spec already loaded. Each worker listens on its own SO_REUSEPORT socket

@@ -17,6 +17,7 @@ import orjson
 
 from ..app import create_app
 from ..config import SandboxConfig
+from ..domain.triggers import ORDER_TRIGGERS
 from ..sandbox import Sandbox
 from .server import BackgroundServer
 
@@ -54,10 +55,31 @@ class RunningSandbox:
         return stored
 
     def reset(self) -> None:
-        """Back to the fixtures baseline, with an empty journal and no armed fault."""
+        """Back to the fixtures baseline, with an empty journal, no armed fault and no webhook
+        configuration."""
         self._call("POST", "/__admin/reset")
         self._call("DELETE", "/__admin/requests")
         self._call("DELETE", "/__admin/faults")
+        for webhook in self._call("GET", "/__admin/webhooks/configurations")["configurations"]:
+            self._call("DELETE", f"/__admin/webhooks/configurations/{webhook['id']}")
+
+    def configure_webhook(
+        self, url: str, triggers: list[str] | None = None, tenant: str | None = None, **fields: Any
+    ) -> dict[str, Any]:
+        """Deliver the order webhooks of `tenant` (default: `self.tenant`) to `url`, as Carriyo
+        does once its Dashboard is configured: `triggers` (default: all 18), and any other field
+        of a configuration (`authentication`, `conditions`, ...); returns the configuration."""
+        body = {
+            "name": "pytest",
+            "endpoint_url": url,
+            "entity_type": "ORDER",
+            "notify_status": list(ORDER_TRIGGERS) if triggers is None else triggers,
+            **fields,
+        }
+        configured: dict[str, Any] = self._call(
+            "POST", "/__admin/webhooks/configurations", body, {"tenant-id": tenant or self.tenant}
+        )
+        return configured
 
     def requests(self, **filters: str | int) -> list[dict[str, Any]]:
         """Journaled API requests, newest first; filters: `limit`, `path`, `status`, `method`."""

@@ -3,7 +3,11 @@ the project; `pip install` registered the plugin."""
 
 from __future__ import annotations
 
+import json
+import queue
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -82,7 +86,43 @@ def test_webhooks_lists_the_events_of_my_changes(carriyo_sandbox: Any) -> None:
         timeout=30,
     ).json()
     [event] = carriyo_sandbox.webhooks()
-    assert (event["type"], event["order"]) == ("order.updated", changed)
+    assert (event["triggers"][0], event["order"]) == ("ORDER_UPDATE", changed)
+
+
+class MyReceiver(BaseHTTPRequestHandler):
+    """A user's webhook endpoint: keeps each call's `trigger` header and body."""
+
+    received: queue.Queue[tuple[str, Any]] = queue.Queue()
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        self.received.put((self.headers["trigger"], body))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_configure_webhook_delivers_my_changes_to_my_endpoint(carriyo_sandbox: Any) -> None:
+    with ThreadingHTTPServer(("127.0.0.1", 0), MyReceiver) as server:
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}).start()
+        try:
+            url = f"http://127.0.0.1:{server.server_address[1]}/hooks"
+            webhook = carriyo_sandbox.configure_webhook(url, ["ORDER_UPDATE"])
+            assert (webhook["endpoint_url"], webhook["notify_status"]) == (url, ["ORDER_UPDATE"])
+            requests.patch(
+                f"{carriyo_sandbox.base_url}/orders/ORD-1001",
+                json={"language": "fr"},
+                headers=carriyo_sandbox.headers,
+                timeout=30,
+            )
+            trigger, body = MyReceiver.received.get(timeout=10)
+            assert (trigger, body["trigger"]) == ("ORDER_UPDATE", "ORDER_UPDATE")
+            assert (body["oldImage"]["language"], body["newImage"]["language"]) == ("en", "fr")
+        finally:
+            carriyo_sandbox.reset()  # the configuration goes too
+            server.shutdown()
 
 
 def test_reset_returns_to_the_fixtures(carriyo_sandbox: Any) -> None:
@@ -108,9 +148,9 @@ def test_fulfil_then_deliver_closes_the_lines(carriyo_sandbox: Any) -> None:
     assert {line["status"] for line in delivered["fulfillment_orders"][0]["line_items"]} == {
         "closed"
     }
-    assert [e["type"] for e in carriyo_sandbox.webhooks()][:2] == [
-        "order.line_items_auto_closed",
-        "fulfillment_order.fulfilled",
+    assert [e["triggers"][0] for e in carriyo_sandbox.webhooks()][:2] == [
+        "ORDER_SHIPMENT_STATUS_UPDATE",
+        "FULFILLMENT_ORDER_FULFILL",
     ]
 
 

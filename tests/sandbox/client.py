@@ -16,6 +16,7 @@ from flask import Flask
 from werkzeug.test import TestResponse
 
 from mock_server.domain import derive_fo_status, derive_order_status
+from mock_server.events import triggers_of
 from mock_server.sandbox import Sandbox
 from tests.sandbox.response_checker import ResponseChecker
 
@@ -95,8 +96,10 @@ class CheckedClient:
         return response.get_json()
 
     def events(self) -> list[Json]:
-        """Recorded events, newest first, as JSON sends them."""
-        return orjson.loads(orjson.dumps(self.sandbox.events.list()))  # type: ignore[no-any-return]
+        """Recorded events, newest first, as JSON sends them (their triggers a list, as the
+        admin API lists them)."""
+        events = orjson.loads(orjson.dumps(self.sandbox.events.list()))
+        return [{**event, "triggers": triggers_of(event)} for event in events]
 
     def stored(self) -> dict[str, list[Json]]:
         """A deep copy of every tenant's stored orders."""
@@ -117,8 +120,9 @@ class CheckedClient:
 
     def assert_changed(self, response: TestResponse, before: tuple[Json, str], event: str) -> Json:
         """A successful change (page 002/001/003/000/004 and ours): 200, `update_date` stamped now,
-        statuses re-derived (domain `status.py`), a new ETag that GET also returns, and one event of
-        kind `event` carrying the order as returned. Returns the response body."""
+        statuses re-derived (domain `status.py`), a new ETag that GET also returns, and one event
+        firing the order webhook trigger `event` (among others it may fire) carrying the order as
+        returned and the order before it. Returns the response body."""
         assert response.status_code == 200, response.get_json()
         body: Json = response.get_json()
         assert body["update_date"] == self.clock.last != before[0]["update_date"]
@@ -126,10 +130,11 @@ class CheckedClient:
         assert response.headers["ETag"] != before[1]
         assert self.order(body["order_id"]) == (body, response.headers["ETag"])
         newest = self.events()[0]
-        assert (newest["type"], newest["order_id"], newest["order"]) == (
-            event,
+        assert event in newest["triggers"]
+        assert (newest["order_id"], newest["order"], newest["old_order"]) == (
             body["order_id"],
             body,
+            before[0],
         )
         return body
 

@@ -114,8 +114,9 @@ def test_serve_runs_with_its_options_and_stops_on_sigint(tmp_path: Path) -> None
         admin = f"{served.base_url}/__admin"
         journal = requests.get(f"{admin}/requests", timeout=30).json()["requests"]
         assert [entry["path"] for entry in journal] == ["/orders/ORD-1002"]
-        subs = requests.get(f"{admin}/webhooks/subscriptions", timeout=30).json()
-        assert [s["url"] for s in subs["subscriptions"]] == [hook]
+        hooks = requests.get(f"{admin}/webhooks/configurations", timeout=30).json()
+        urls = [c["endpoint_url"] for c in hooks["configurations"]]
+        assert urls == [hook, hook]  # one per fixtures tenant
         assert served.stop(signal.SIGINT) == 0
 
 

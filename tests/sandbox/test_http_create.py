@@ -24,7 +24,7 @@ def create(client: CheckedClient, body: dict[str, Any]) -> dict[str, Any]:
     created: dict[str, Any] = response.get_json()
     assert client.order(created["order_id"]) == (created, response.headers["ETag"])
     newest = client.events()[0]
-    assert (newest["type"], newest["order"]) == ("order.created", created)
+    assert (newest["triggers"][0], newest["order"]) == ("ORDER_CREATE", created)
     return created
 
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from tests.sandbox.conftest import ClientFactory
 
 Json = dict[str, Any]
-AUTO_CLOSED = "order.line_items_auto_closed"
+AUTO_CLOSED = "ORDER_SHIPMENT_STATUS_UPDATE"
 
 
 def notify(client: CheckedClient, reference: str, status: Any = None, **extra: Any) -> TestResponse:
@@ -86,7 +86,7 @@ def test_the_deprecated_path_answers_as_the_published_one(
     assert (published.status_code, deprecated.status_code) == (200, 200)
     assert statuses(deprecated.get_json()) == statuses(published.get_json())
     assert deprecated.get_json()["status"] == published.get_json()["status"] == "closed"
-    assert other.events()[0]["type"] == AUTO_CLOSED
+    assert other.events()[0]["triggers"][0] == AUTO_CLOSED
 
 
 @pytest.mark.parametrize("shipment_id", [None, "CARSHP2WL9P4HX"])

@@ -23,7 +23,7 @@ def update(client: CheckedClient, order_id: str, body: Json) -> Json:
     """PATCH the order; it must succeed as every change does (see `assert_changed`)."""
     before = client.order(order_id)
     response = client.patch(f"/orders/{order_id}", json=body)
-    return client.assert_changed(response, before, "order.updated")
+    return client.assert_changed(response, before, "ORDER_UPDATE")
 
 
 def line(line_id: str, status: str, **extra: Any) -> Json:

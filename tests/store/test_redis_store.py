@@ -75,7 +75,10 @@ def test_an_announced_save_writes_its_event_in_the_same_script(
     first, second = two
     events = SharedEventLog(first)
     created = first.save(
-        T, {"order_id": "O-1"}, replace=False, event=events.announce("order.created", T, "O-1")
+        T,
+        {"order_id": "O-1"},
+        replace=False,
+        event=events.announce(T, {"order_id": "O-1"}, ["ORDER_CREATE"], "createOrder"),
     )
     scripts = calls_of(redis_instance, "evalsha")
     updated = second.save(
@@ -83,7 +86,9 @@ def test_an_announced_save_writes_its_event_in_the_same_script(
         {"order_id": "O-1", "language": "ar"},
         replace=True,
         base=created,
-        event=events.announce("order.updated", T, "O-1", {"why": "test"}),
+        event=events.announce(
+            T, {"order_id": "O-1"}, ["ORDER_UPDATE"], "updateOrder", b"{}", {"why": "test"}
+        ),
     )
     assert calls_of(redis_instance, "evalsha") == scripts + 1
     with pytest.raises(StaleRecord):
@@ -92,14 +97,18 @@ def test_an_announced_save_writes_its_event_in_the_same_script(
             {"order_id": "O-1", "language": "fr"},
             replace=True,
             base=created,
-            event=events.announce("order.updated", T, "O-1"),
+            event=events.announce(T, {"order_id": "O-1"}, ["ORDER_UPDATE"], "updateOrder", b"{}"),
         )
     with pytest.raises(DuplicateReference):
         first.save(
-            T, {"order_id": "O-1"}, replace=False, event=events.announce("order.created", T, "O-1")
+            T,
+            {"order_id": "O-1"},
+            replace=False,
+            event=events.announce(T, {"order_id": "O-1"}, ["ORDER_CREATE"], "createOrder"),
         )
     listed = events.list()
-    assert [event["type"] for event in listed] == ["order.updated", "order.created"]
+    assert [event["triggers"] for event in listed] == ["ORDER_UPDATE", "ORDER_CREATE"]
+    assert [event["old_order"] for event in listed] == [{}, None]
     assert listed[0]["event_id"] == updated.cache["event_id"] != created.cache["event_id"]
     assert listed[0]["details"] == {"why": "test"}
     assert orjson.loads(orjson.dumps(listed[0]["order"])) == {"order_id": "O-1", "language": "ar"}

@@ -20,12 +20,16 @@ class Team:
     second: Server
 
 
+FAST_WEBHOOKS = ("--webhook-time-scale", "0.001")
+"""Webhook retries after milliseconds instead of the published minutes."""
+
+
 @pytest.fixture(scope="module")
 def team(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Team]:
     logs = tmp_path_factory.mktemp("team")
     with (
         redis_server(logs / "redis") as redis,
-        running("--store", redis.url, log_dir=logs) as first,
-        running("--store", redis.url, log_dir=logs) as second,
+        running("--store", redis.url, *FAST_WEBHOOKS, log_dir=logs) as first,
+        running("--store", redis.url, *FAST_WEBHOOKS, log_dir=logs) as second,
     ):
         yield Team(redis, first, second)

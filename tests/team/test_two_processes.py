@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from tests.launcher import ACME, Server, unique, wait_until
 from tests.reliability.storms import StormFigures, blind_storm, rmw_storm
-from tests.sandbox.test_webhooks import Receiver
+from tests.sandbox.webhook_receiver import Receiver
 from tests.team.conftest import Team
 
 STORM_THREADS, STORM_REQUESTS, BLIND_REQUESTS = 32, 60, 100
@@ -157,36 +158,70 @@ def receiver() -> Iterator[Receiver]:
     receiver.close()
 
 
-def subscription(server: Server, sub_id: str) -> dict[str, Any]:
-    subs = server.admin("GET", "webhooks/subscriptions").json()["subscriptions"]
-    return next(s for s in subs if s["id"] == sub_id)
+def configuration(server: Server, webhook_id: str) -> dict[str, Any] | None:
+    listed = server.admin("GET", "webhooks/configurations").json()["configurations"]
+    return next((c for c in listed if c["id"] == webhook_id), None)
 
 
-def test_each_event_is_posted_once_whichever_process_recorded_it(
+def configure(server: Server, receiver: Receiver, *triggers: str) -> dict[str, Any]:
+    body: dict[str, Any] = {"name": "OMS", "endpoint_url": receiver.url, "entity_type": "ORDER"}
+    body["notify_status"] = triggers
+    response = server.admin(
+        "POST", "webhooks/configurations", json=body, headers={"tenant-id": ACME}
+    )
+    assert response.status_code == 201, response.text
+    configured: dict[str, Any] = response.json()
+    return configured
+
+
+def test_each_trigger_is_posted_once_whichever_process_recorded_it(
     team: Team, receiver: Receiver
 ) -> None:
-    sub = team.first.admin("POST", "webhooks/subscriptions", json={"url": receiver.url}).json()
+    webhook = configure(team.first, receiver, "ORDER_CREATE", "ORDER_UPDATE")
     try:
         order_id = unique("HOOKED")
         assert team.second.call("POST", "/orders", json=new_order(order_id)).status_code == 200
         for n, server in enumerate((team.first, team.second, team.first)):
             patched = server.call("PATCH", f"/orders/{order_id}", json={"language": f"l{n}"})
             assert patched.status_code == 200
-        assert wait_until(lambda: subscription(team.second, sub["id"])["delivered"] == 4)
-        assert subscription(team.first, sub["id"])["queued"] == 0
-        bodies = receiver.wait_for(4)
-        assert len(bodies) == 4
-        assert sorted(b["type"] for b in bodies) == ["order.created"] + ["order.updated"] * 3
-        assert len({b["event_id"] for b in bodies}) == 4
+        assert wait_until(lambda: configuration(team.second, webhook["id"])["delivered"] == 4)
+        assert configuration(team.first, webhook["id"])["queued"] == 0
+        received = receiver.wait_for(4)
+        assert len(received) == 4
+        assert sorted(r.trigger for r in received) == ["ORDER_CREATE"] + ["ORDER_UPDATE"] * 3
+        event_ids = sorted(r.event_id.split(":")[0] for r in received)
+        assert len(set(event_ids)) == 4
         listed = team.first.admin("GET", "webhooks", params={"tenant": ACME}).json()["events"]
         mine = [e for e in listed if e["order_id"] == order_id]
-        assert [e["event_id"] for e in mine] == [
-            b["event_id"] for b in reversed(sorted(bodies, key=lambda b: b["event_id"]))
-        ]
+        assert [e["event_id"] for e in mine] == event_ids[::-1]
         assert all(e["deliveries"][0]["outcome"] == "delivered" for e in mine)
     finally:
-        team.second.admin("DELETE", f"webhooks/subscriptions/{sub['id']}")
-    assert team.first.admin("GET", "webhooks/subscriptions").json()["subscriptions"] == []
+        team.second.admin("DELETE", f"webhooks/configurations/{webhook['id']}")
+    assert configuration(team.first, webhook["id"]) is None
+
+
+def test_a_failed_delivery_is_retriggered_through_the_other_process(
+    team: Team, receiver: Receiver
+) -> None:
+    webhook = configure(team.first, receiver, "ORDER_UPDATE")
+    receiver.fail_first = 100
+    try:
+        since = datetime.now(UTC)
+        patched = team.first.call("PATCH", "/orders/ORD-1001", json={"language": "ar"})
+        assert patched.status_code == 200
+        assert wait_until(lambda: configuration(team.second, webhook["id"])["failed"] == 1)
+        receiver.fail_first = 0
+        window = {"start_date": since.isoformat(), "end_date": datetime.now(UTC).isoformat()}
+        answer = team.second.admin(
+            "POST", "webhooks/retrigger-failed-events", json={"webhook_id": webhook["id"], **window}
+        ).json()
+        assert answer["retriggered_count"] == 1
+        assert wait_until(lambda: configuration(team.first, webhook["id"])["delivered"] == 1)
+        assert configuration(team.first, webhook["id"])["failed"] == 0
+        [event_id] = [e["event_id"] for e in answer["retriggered_events"]]
+        assert receiver.received[-1].event_id == event_id
+    finally:
+        team.second.admin("DELETE", f"webhooks/configurations/{webhook['id']}")
 
 
 def test_state_seeding_and_reset_are_the_same_on_both(team: Team) -> None:

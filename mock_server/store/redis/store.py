@@ -282,7 +282,7 @@ class RedisStore:
 
     def __init__(self, url: str, tracked: tuple[bytes, ...] = ()) -> None:
         """`tracked`: more key prefixes of which this process keeps local copies (the controls'
-        faults and subscriptions) besides the orders."""
+        faults and webhook configurations) besides the orders."""
         self.url = url
         self.client = connect(url)
         self.health = Health(redis.Redis.from_url(url, **OPTIONS), shown_url(url))

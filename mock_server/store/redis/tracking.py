@@ -1,6 +1,6 @@
 """A process's local copies of shared values, kept true by Redis' server-assisted client-side
 caching (`CLIENT TRACKING ON BCAST`, Redis 6+): a GET of an unchanged order, the armed faults and
-the subscriptions are read from this process's memory, with no round trip to Redis.
+the webhook configurations are read from this process's memory, with no round trip to Redis.
 
 One connection of this process (RESP3) turns tracking on, broadcast for the tracked key
 prefixes: every write to a key under them, by any process, then pushes the key's name to every
