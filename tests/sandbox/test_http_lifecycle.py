@@ -278,7 +278,7 @@ def test_unfulfil_by_partner_fulfillment_order_reference(client: CheckedClient) 
     client.patch(fo_path(order_id, fo_id, "update-partner-references"), json=reference)
     before = client.order(order_id)
     after = client.assert_changed(
-        client.post(path, json=reference), before, "fulfillment_order.unfulfilled"
+        client.post(path, json=reference), before, "FULFILLMENT_ORDER_UNFULFILL"
     )
     assert {status for _, status, _ in lines(after, fo_id)} == {"allocated"}
 
