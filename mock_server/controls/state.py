@@ -10,13 +10,12 @@ document without them (the fixtures, a reset) leaves the tokens as they are.
 
 from __future__ import annotations
 
-from datetime import datetime
 from importlib.resources.abc import Traversable
 from typing import Any
 
 import orjson
 
-from ..clock import iso_utc
+from ..clock import published_timestamp, read_timestamp
 from ..domain import with_fo_statuses
 from ..heap import compact, gc_paused
 from ..http.spec import ADMIN_DOCUMENT, FieldError, Spec
@@ -171,13 +170,13 @@ def grant_json(grant: Grant) -> dict[str, Any]:
         "client_id": grant.client_id,
         "tenants": list(grant.tenants),
         "scope": grant.scope,
-        "expires_at": iso_utc(grant.expires_at),
+        "expires_at": published_timestamp(grant.expires_at),
     }
 
 
 def grant_of(entry: dict[str, Any]) -> Grant:
     """The grant of a state document's token entry (validated: `expires_at` is a date-time)."""
-    expires_at = datetime.fromisoformat(entry["expires_at"].upper())
+    expires_at = read_timestamp(entry["expires_at"].upper())
     return Grant(
         entry["client_id"], tuple(entry["tenants"]), entry["scope"], expires_at.timestamp()
     )
