@@ -38,6 +38,11 @@ def read_timestamp(value: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def published_form(value: str) -> str:
+    """An ISO-8601 timestamp rewritten in the published form: the same instant, in UTC."""
+    return _written(read_timestamp(value))
+
+
 def later_than(previous: str | None, now: str) -> str:
     """`now`, or one millisecond after `previous` when `now` is not later: an order's successive
     `update_date`s stay distinct and ordered (If-Match accepts one) although milliseconds tie

@@ -390,9 +390,10 @@ class OrderService:
         naming `operation` (its operationId) and the fields that changed.
 
         The change is given the time it happens, kept later than the order's last `update_date`
-        (timestamps have milliseconds only, and If-Match accepts an `update_date`). It works on the stored order and returns a new one (or the same object when there
-        is nothing to do: then nothing is saved or logged); any DomainError it raises leaves the
-        stored order untouched. A saved order whose reference another order of the tenant holds
+        (timestamps have milliseconds only, and If-Match accepts an `update_date`). It works on
+        the stored order and returns a new one (or the same object when there is nothing to do:
+        then nothing is saved or logged); any DomainError it raises leaves the stored order
+        untouched. A saved order whose reference another order of the tenant holds
         is refused as `duplicate` (only update order can change the reference, and names it).
         """
         tenant = ref.tenant

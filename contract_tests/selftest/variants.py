@@ -8,8 +8,10 @@ from, so that only the one rule changes.
 from __future__ import annotations
 
 import importlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from mock_server.domain import DomainError
@@ -296,6 +298,17 @@ def cancels_any_order(_: Sandbox) -> None:
     wrap("mock_server.domain.cancel_order", wrapper)
 
 
+# ------------------------------------------------------------------ api/conventions
+def _microseconds_z(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def writes_microsecond_timestamps(sandbox: Sandbox) -> None:
+    """Its own timestamps (orders, change log, error body) with microseconds and `Z`."""
+    sandbox.service.clock = lambda: _microseconds_z(time.time())
+    wrap("mock_server.http.errors.published_timestamp", lambda _: _microseconds_z)
+
+
 BASELINE = Variant("baseline", "nothing (the sandbox as it is)", _none)
 VARIANTS: tuple[Variant, ...] = (
     Variant(
@@ -387,5 +400,11 @@ VARIANTS: tuple[Variant, ...] = (
         "cancel-order: only open or allocated orders",
         cancels_any_order,
         first="test_cancellation.py",
+    ),
+    Variant(
+        "writes_microsecond_timestamps",
+        "api/conventions: timestamps written yyyy-MM-dd'T'HH:mm:ss.SSSXXX",
+        writes_microsecond_timestamps,
+        first="test_redact_and_change_logs.py",
     ),
 )

@@ -378,6 +378,9 @@ JUDGEMENTS: tuple[Judgement, ...] = (
     Judgement(rules.REFUSAL_CHANGES_NOTHING, None, _refused_status, answered="refusal"),
     Judgement(rules.STATUSES_IN_ENUMS, None, _always, reads=AFTER, writes_only=False),
     Judgement(
+        rules.TIMESTAMPS_PUBLISHED, None, _always, answered="any", reads=NOTHING, writes_only=False
+    ),
+    Judgement(
         rules.NO_SERVER_ERROR, None, _always, answered="any", reads=NOTHING, writes_only=False
     ),
 )
