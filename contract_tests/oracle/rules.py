@@ -861,6 +861,13 @@ TIMESTAMPS_PUBLISHED = _rule(
     "offset, Z or +hh:mm (what XXX writes). Other readings: the five pages' samples show "
     "2019-08-24T14:15:22Z, seconds and Z, so a service may write another precision",
 )
+INPUT_WITHOUT_OFFSET = _rule(
+    "conventions.input_without_offset_accepted",
+    "api/conventions",
+    "a timestamp sent without an offset is accepted as input",
+    "documented",
+    checks.succeeded,
+)
 
 
 # ------------------------------------------------------------------ invariants (state machine)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from mock_server.domain import DomainError
+from mock_server.domain import DomainError, InvalidRequest
 from mock_server.sandbox import Sandbox
 
 if TYPE_CHECKING:
@@ -309,6 +309,21 @@ def writes_microsecond_timestamps(sandbox: Sandbox) -> None:
     wrap("mock_server.http.errors.published_timestamp", lambda _: _microseconds_z)
 
 
+def refuses_timestamps_without_offset(_: Sandbox) -> None:
+    """Update schedule refuses a time without an offset, as a strict date-time would."""
+
+    def wrapper(update: Callable[..., Any]) -> Callable[..., Any]:
+        def updated(order: Any, fo_id: str, body: dict[str, Any], **kw: Any) -> Any:
+            for key, value in body.items():
+                if isinstance(value, str) and datetime.fromisoformat(value).tzinfo is None:
+                    raise InvalidRequest("INVALID_DATE_TIME", f"{key} has no offset", key)
+            return update(order, fo_id, body, **kw)
+
+        return updated
+
+    wrap("mock_server.domain.update_schedule", wrapper)
+
+
 BASELINE = Variant("baseline", "nothing (the sandbox as it is)", _none)
 VARIANTS: tuple[Variant, ...] = (
     Variant(
@@ -406,5 +421,11 @@ VARIANTS: tuple[Variant, ...] = (
         "api/conventions: timestamps written yyyy-MM-dd'T'HH:mm:ss.SSSXXX",
         writes_microsecond_timestamps,
         first="test_redact_and_change_logs.py",
+    ),
+    Variant(
+        "refuses_timestamps_without_offset",
+        "api/conventions: a timestamp without an offset accepted on input",
+        refuses_timestamps_without_offset,
+        first="test_update_schedule.py",
     ),
 )
