@@ -7,6 +7,7 @@ body is not JSON at all); nothing reaches the domain unless the whole request is
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import orjson
@@ -82,9 +83,14 @@ def shallow(document: Any, raw: bytes) -> Any:
     )
 
 
-def validate_body(validator: SchemaValidator, request: Request) -> Any:
-    """Parse and validate the body against `validator`; 400 naming each bad field."""
+def validate_body(
+    validator: SchemaValidator, request: Request, prepare: Callable[[Any], Any] | None = None
+) -> Any:
+    """Parse the body, `prepare` it if given (admin seeding puts its timestamps in the published
+    form), and validate it against `validator`; 400 naming each bad field."""
     body = parse_json_body(request)
+    if prepare is not None:
+        body = prepare(body)
     errors = validator.errors(body)
     if errors:
         raise ApiError.invalid(errors)

@@ -14,7 +14,6 @@ with an example of each.
 
 from __future__ import annotations
 
-import contextlib
 import html
 import http.client
 import re
@@ -26,7 +25,7 @@ from urllib.parse import urlsplit
 
 import orjson
 
-from ..clock import published_form, utc_now
+from ..clock import utc_now
 from ..http.spec import load_spec
 from .operations import Operations
 
@@ -165,18 +164,6 @@ def _json(text: str) -> Any:
         return text
 
 
-def _seedable(order: dict[str, Any]) -> dict[str, Any]:
-    """`order` with its `creation_date` and `update_date` in the published form, as seeding asks
-    (a service that writes them otherwise, say in seconds and `Z`, is still replayed); a value
-    that is not a timestamp is left for the seeding to refuse."""
-    stamps = {}
-    for key in ("creation_date", "update_date"):
-        if isinstance(order.get(key), str):
-            with contextlib.suppress(ValueError):
-                stamps[key] = published_form(order[key])
-    return {**order, **stamps}
-
-
 def _header(entry: dict[str, Any], name: str) -> str | None:
     return next(
         (h["value"] for h in entry["request"]["headers"] if h["name"].lower() == name), None
@@ -231,7 +218,7 @@ class Replayer:
             status, body = self.call(
                 "POST",
                 "/__admin/orders",
-                orjson.dumps(_seedable(order)),
+                orjson.dumps(order),
                 {"content-type": "application/json", "tenant-id": tenant},
             )
             if status != 201:

@@ -120,7 +120,7 @@ def test_an_order_recorded_with_timestamps_in_another_form_is_seeded(
     proxy: str, session: requests.Session, fresh_sandbox: str, tmp_path: Path
 ) -> None:
     """A service that writes `creation_date` and `update_date` in seconds and `Z` (the five
-    pages' samples): seeding asks for the published form, so the replay rewrites them."""
+    pages' samples): seeding takes them and keeps them in the published form."""
     session.get(f"{proxy}/orders/ORD-1001", headers=AUTH)
     entries = read_har(tmp_path / "traffic.har")
     content = entries[0]["response"]["content"]

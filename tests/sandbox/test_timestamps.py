@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from mock_server.clock import later_than, published_timestamp, read_timestamp
+from tests.sandbox.client import TENANT
 
 if TYPE_CHECKING:
     from tests.sandbox.client import CheckedClient
@@ -93,3 +94,48 @@ def test_successive_changes_within_one_millisecond_get_successive_update_dates(
     assert read_timestamp(INSTANT) <= read_timestamp(first) < read_timestamp(second)
     stale = client.patch("/orders/ORD-1001", json={"language": "en"}, headers={"If-Match": first})
     assert stale.status_code == 409
+
+
+def test_a_seeded_order_s_timestamps_are_kept_in_the_published_form(
+    client: CheckedClient,
+) -> None:
+    """Seeding takes an order as another service or an older sandbox wrote it (seconds and `Z`,
+    microseconds, another offset) and answers its dates as the sandbox writes them."""
+    order, _ = client.order("ORD-1001")
+    seeded = client.seed(
+        {
+            **order,
+            "order_id": "OLD-1",
+            "partner_order_reference": "OLD-1-REF",
+            "creation_date": "2026-03-02T08:14:09Z",
+            "update_date": "2026-03-02T12:14:09.123456+04:00",
+        }
+    )
+    assert (seeded["creation_date"], seeded["update_date"]) == (
+        "2026-03-02T08:14:09.000+00:00",
+        "2026-03-02T08:14:09.123+00:00",
+    )
+    assert seeded["order_date"] == order["order_date"]  # the client's, as sent
+
+
+def test_a_state_document_of_an_older_sandbox_loads(client: CheckedClient) -> None:
+    """Microsecond `Z` stamps (what the sandbox wrote before) in orders and change logs."""
+    state = client.get("/__admin/state").get_json()
+    content = state["tenants"][TENANT]
+    content["orders"][0]["update_date"] = "2026-03-02T08:14:09.506809Z"
+    content["change_logs"] = {
+        content["orders"][0]["order_id"]: [
+            {
+                "change_log_id": "CL-1",
+                "log_date": "2026-03-02T08:14:09.506809Z",
+                "operation": "createOrder",
+                "changed_fields": [],
+            }
+        ]
+    }
+    response = client.put("/__admin/state", json=state)
+    assert response.status_code == 204, response.get_json()
+    order_id = content["orders"][0]["order_id"]
+    assert client.order(order_id)[0]["update_date"] == "2026-03-02T08:14:09.506+00:00"
+    [entry] = client.get(f"/orders/{order_id}/change-logs").get_json()
+    assert entry["log_date"] == "2026-03-02T08:14:09.506+00:00"
