@@ -72,6 +72,10 @@ def test_digital_is_refused(target: Target, data: st.DataObject) -> None:
     rules.SCHEDULE_KEEPS_METHOD.verify(observation)
 
 
-@property_test(rules.INPUT_WITHOUT_OFFSET, scale=0.5)
-def test_a_window_without_offsets_is_accepted(target: Target, data: st.DataObject) -> None:
-    rules.INPUT_WITHOUT_OFFSET.verify(_reschedule(target, data, "DELIVERY", offset=False))
+@property_test(rules.INPUT_WITHOUT_OFFSET, rules.ANSWERS_CARRY_OFFSETS, scale=0.5)
+def test_a_window_without_offsets_is_accepted_and_answered_with_them(
+    target: Target, data: st.DataObject
+) -> None:
+    observation = _reschedule(target, data, "DELIVERY", offset=False)
+    rules.INPUT_WITHOUT_OFFSET.verify(observation)
+    rules.ANSWERS_CARRY_OFFSETS.verify(observation)

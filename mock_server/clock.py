@@ -38,6 +38,12 @@ def read_timestamp(value: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def with_offset(value: str) -> str:
+    """An input timestamp as sent, `+00:00` appended when it has none: the conventions page
+    accepts input without an offset, and answers always carry one (read as UTC)."""
+    return value if datetime.fromisoformat(value).tzinfo else f"{value}+00:00"
+
+
 def published_form(value: str) -> str:
     """An ISO-8601 timestamp rewritten in the published form: the same instant, in UTC."""
     return _written(read_timestamp(value))

@@ -20,6 +20,7 @@ from .model import (
     Json,
     all_fo_lines,
     copied,
+    date_time,
     differences,
     fo_by_id,
     fulfillment_orders,
@@ -125,6 +126,35 @@ def timestamps_published(obs: Observation) -> Problems:
         f"{where} {value!r} is not yyyy-MM-dd'T'HH:mm:ss.SSSXXX"
         for where, value in _own_timestamps(obs.call.json)
         if not (isinstance(value, str) and PUBLISHED_TIMESTAMP.fullmatch(value))
+    ]
+
+
+_DATE_TIMES = frozenset(
+    {"order_date", "scheduled_from", "scheduled_to", "creation_date", "update_date"}
+    | {"log_date", "date", "timestamp"}
+)
+"""The answers' date-time fields, the client's and the service's (a `date` without a time, such
+as a time slot's, is no date-time)."""
+
+
+def _date_times(node: Any, where: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(node, list):
+        for k, item in enumerate(node):
+            yield from _date_times(item, f"{where}[{k}]")
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key in _DATE_TIMES and isinstance(value, str):
+                yield f"{where}.{key}".lstrip("."), value
+            else:
+                yield from _date_times(value, f"{where}.{key}")
+
+
+def answers_carry_offsets(obs: Observation) -> Problems:
+    """Every date-time of the answer, the ones the client sent included, has an offset."""
+    return [
+        f"{where} {value!r} has no offset"
+        for where, value in _date_times(obs.call.json)
+        if (moment := date_time(value)) is not None and moment.tzinfo is None
     ]
 
 

@@ -861,6 +861,13 @@ TIMESTAMPS_PUBLISHED = _rule(
     "offset, Z or +hh:mm (what XXX writes). Other readings: the five pages' samples show "
     "2019-08-24T14:15:22Z, seconds and Z, so a service may write another precision",
 )
+ANSWERS_CARRY_OFFSETS = _rule(
+    "conventions.answers_carry_offsets",
+    "api/conventions",
+    "a timestamp in a response always carries its offset",
+    "documented",
+    checks.answers_carry_offsets,
+)
 INPUT_WITHOUT_OFFSET = _rule(
     "conventions.input_without_offset_accepted",
     "api/conventions",

@@ -7,6 +7,7 @@ from, so that only the one rule changes.
 
 from __future__ import annotations
 
+import copy
 import importlib
 import time
 from collections.abc import Callable
@@ -14,7 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from mock_server.domain import DomainError, InvalidRequest
+from mock_server.domain import DomainError
+from mock_server.http.errors import ApiError
 from mock_server.sandbox import Sandbox
 
 if TYPE_CHECKING:
@@ -310,18 +312,22 @@ def writes_microsecond_timestamps(sandbox: Sandbox) -> None:
 
 
 def refuses_timestamps_without_offset(_: Sandbox) -> None:
-    """Update schedule refuses a time without an offset, as a strict date-time would."""
+    """A timestamp without an offset is refused (400), as a strict date-time would be."""
 
-    def wrapper(update: Callable[..., Any]) -> Callable[..., Any]:
-        def updated(order: Any, fo_id: str, body: dict[str, Any], **kw: Any) -> Any:
-            for key, value in body.items():
-                if isinstance(value, str) and datetime.fromisoformat(value).tzinfo is None:
-                    raise InvalidRequest("INVALID_DATE_TIME", f"{key} has no offset", key)
-            return update(order, fo_id, body, **kw)
+    def wrapper(add_offsets: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        def refusing(body: Any) -> Any:
+            if add_offsets(copy.deepcopy(body)) != body:
+                raise ApiError.of(400, "INVALID_DATE_TIME", "a date-time has no offset", "body")
+            return body
 
-        return updated
+        return refusing
 
-    wrap("mock_server.domain.update_schedule", wrapper)
+    wrap("mock_server.http.validation.with_offsets", wrapper)
+
+
+def echoes_input_without_offset(_: Sandbox) -> None:
+    """A timestamp sent without an offset is answered without one."""
+    wrap("mock_server.http.validation.with_offsets", lambda _: lambda body: body)
 
 
 BASELINE = Variant("baseline", "nothing (the sandbox as it is)", _none)
@@ -426,6 +432,12 @@ VARIANTS: tuple[Variant, ...] = (
         "refuses_timestamps_without_offset",
         "api/conventions: a timestamp without an offset accepted on input",
         refuses_timestamps_without_offset,
+        first="test_update_schedule.py",
+    ),
+    Variant(
+        "echoes_input_without_offset",
+        "api/conventions: a response always carries the offset",
+        echoes_input_without_offset,
         first="test_update_schedule.py",
     ),
 )

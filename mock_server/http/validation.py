@@ -20,6 +20,7 @@ from ..store import KEY_ORDER_ID
 from .errors import ApiError
 from .etags import if_match
 from .spec import FieldError, OperationSchemas, SchemaValidator
+from .timestamps import with_offsets
 from .wsgi import media_type, take_body
 
 JSON_TYPES = ("application/json", "application/merge-patch+json")
@@ -147,7 +148,9 @@ def read_request(
                 query[name] = value
     if errors:
         raise ApiError.invalid(errors)
-    body = validate_body(operation.body, request) if operation.body is not None else None
+    body = None
+    if operation.body is not None:
+        body = with_offsets(validate_body(operation.body, request))
     return ValidRequest(
         tenant,
         body,

@@ -381,6 +381,9 @@ JUDGEMENTS: tuple[Judgement, ...] = (
         rules.TIMESTAMPS_PUBLISHED, None, _always, answered="any", reads=NOTHING, writes_only=False
     ),
     Judgement(
+        rules.ANSWERS_CARRY_OFFSETS, None, _always, answered="any", reads=NOTHING, writes_only=False
+    ),
+    Judgement(
         rules.NO_SERVER_ERROR, None, _always, answered="any", reads=NOTHING, writes_only=False
     ),
 )

@@ -5,10 +5,15 @@ sent, and keeps an order's `update_date`s apart although milliseconds can tie.""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+import yaml
+
+from mock_server import resources
 from mock_server.clock import later_than, published_timestamp, read_timestamp
+from mock_server.http.timestamps import DATE_TIME_FIELDS
 from tests.sandbox.client import TENANT
 
 if TYPE_CHECKING:
@@ -68,19 +73,37 @@ def test_the_service_writes_its_own_timestamps_in_the_published_form(
     assert journal and all(published(entry["time"]) for entry in journal)
 
 
-def test_a_client_timestamp_without_an_offset_is_accepted_and_echoed_as_sent(
+def test_a_client_timestamp_is_echoed_as_sent_with_an_offset_added_where_missing(
     client: CheckedClient,
 ) -> None:
-    """api/conventions accepts input without an offset; what the client set reads back as sent."""
+    """api/conventions: input without an offset accepted (read as UTC), answers always carry one."""
     window = {"scheduled_from": "2030-02-01T09:00:00", "scheduled_to": "2030-02-01T13:00:00+04:00"}
     response = client.patch(
         "/orders/ORD-1001/fulfillment-orders/FO-1001-A/update-schedule", json=window
     )
     assert response.status_code == 200, response.get_json()
     fo = response.get_json()["fulfillment_orders"][0]
-    assert fo["delivery_schedule"] == window
+    assert fo["delivery_schedule"] == {**window, "scheduled_from": "2030-02-01T09:00:00+00:00"}
     patched = client.patch("/orders/ORD-1001", json={"order_date": "2026-03-14T10:15:00.5"})
-    assert patched.get_json()["order_date"] == "2026-03-14T10:15:00.5"
+    assert patched.get_json()["order_date"] == "2026-03-14T10:15:00.5+00:00"
+
+
+def _date_time_fields(node: Any) -> Iterator[str]:
+    if isinstance(node, list):
+        for item in node:
+            yield from _date_time_fields(item)
+    elif isinstance(node, dict):
+        properties = node.get("properties")
+        for key, value in properties.items() if isinstance(properties, dict) else ():
+            if isinstance(value, dict) and value.get("$ref") == "#/components/schemas/DateTime":
+                yield key
+        for value in node.values():
+            yield from _date_time_fields(value)
+
+
+def test_every_date_time_field_of_the_spec_gets_its_offset() -> None:
+    spec = yaml.safe_load(resources.spec_files()[0].read_text())
+    assert set(_date_time_fields(spec)) == DATE_TIME_FIELDS
 
 
 def test_successive_changes_within_one_millisecond_get_successive_update_dates(
