@@ -1,5 +1,5 @@
 """The published redact and change log operations (api/orders/operation/redact-order,
-list-order-change-logs)."""
+list-order-change-logs), and the timestamps their answers carry (api/conventions)."""
 
 from __future__ import annotations
 
@@ -102,3 +102,13 @@ def test_the_log_is_sorted_by_log_date(target: Target) -> None:
     listed = target.observe(last.after, lambda: target.api.change_logs(order_id))
     listed.expect["desc"] = target.api.change_logs(order_id, "DESC")
     rules.CHANGE_LOG_SORTED.verify(listed)
+
+
+@verifies(rules.TIMESTAMPS_PUBLISHED)
+def test_the_service_writes_its_timestamps_in_the_published_form(target: Target) -> None:
+    """The orders, refusals and change log of `_logged`: every stamp the service wrote."""
+    observed = _logged(target, target.namespace())
+    order_id = observed[-1].after.json["order_id"]
+    listed = target.observe(observed[-1].after, lambda: target.api.change_logs(order_id))
+    for observation in (*observed, listed):
+        rules.TIMESTAMPS_PUBLISHED.verify(observation)

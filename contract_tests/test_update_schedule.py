@@ -18,8 +18,11 @@ RESCHEDULABLE_ORDER = frozenset({"open", "partially_allocated", "allocated"})
 """Statuses of an order whose line items are all pending (no page gates on them)."""
 
 
-def _reschedule(target: Target, data: st.DataObject, method: str) -> Observation:
-    """A pending FO of `method` gets a drawn window."""
+def _reschedule(
+    target: Target, data: st.DataObject, method: str, *, offset: bool = True
+) -> Observation:
+    """A pending FO of `method` gets a drawn window (its times without an offset unless
+    `offset`)."""
     _, before = seed_drawn(
         target,
         data,
@@ -29,7 +32,7 @@ def _reschedule(target: Target, data: st.DataObject, method: str) -> Observation
         fo_count=(1, 3),
     )
     fo_id = draw_fo(data, before.json)["fulfillment_order_id"]
-    window = data.draw(windows(), label="window")
+    window = data.draw(windows(offset), label="window")
     return target.observe(
         before,
         lambda: target.api.update_fulfillment_order(
@@ -67,3 +70,12 @@ def test_digital_is_refused(target: Target, data: st.DataObject) -> None:
     observation = _reschedule(target, data, "DIGITAL")
     rules.SCHEDULE_DIGITAL.verify(observation)
     rules.SCHEDULE_KEEPS_METHOD.verify(observation)
+
+
+@property_test(rules.INPUT_WITHOUT_OFFSET, rules.ANSWERS_CARRY_OFFSETS, scale=0.5)
+def test_a_window_without_offsets_is_accepted_and_answered_with_them(
+    target: Target, data: st.DataObject
+) -> None:
+    observation = _reschedule(target, data, "DELIVERY", offset=False)
+    rules.INPUT_WITHOUT_OFFSET.verify(observation)
+    rules.ANSWERS_CARRY_OFFSETS.verify(observation)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from . import domain
-from .clock import new_id, utc_now
+from .clock import later_than, new_id, utc_now
 from .domain import (
     CONCURRENT_UPDATE,
     Conflict,
@@ -37,7 +37,8 @@ from .store import (
     Store,
 )
 
-Change = Callable[[Order], Order]
+Change = Callable[[Order, str], Order]
+"""A write's domain rule: the order changed at the time given (its new `update_date`)."""
 Refusal = type[DomainError]
 Precondition = Callable[[Record], bool]
 """What a write asks of the order it changes (the HTTP layer's `If-Match`), checked under the
@@ -113,7 +114,7 @@ class OrderService:
         """Page 002: update order; a reference another order of the tenant has is 400."""
         return self._change(
             ref,
-            lambda order: domain.update_order(order, body, now=self.clock(), new_id=self.ids),
+            lambda order, now: domain.update_order(order, body, now=now, new_id=self.ids),
             operation="updateOrder",
             trigger=t.ORDER_UPDATE,
             precondition=precondition,
@@ -127,13 +128,13 @@ class OrderService:
         tenant (ours: a tenant never sees another's)."""
         return self._change(
             ref,
-            lambda order: domain.update_location(
+            lambda order, now: domain.update_location(
                 order,
                 fo_id,
                 location_id,
                 find_by_partner_id=functools.partial(self.store.location_by_partner_id, ref.tenant),
                 find_by_code=functools.partial(self.store.location_by_code, ref.tenant),
-                now=self.clock(),
+                now=now,
             ),
             operation="updateFulfillmentOrderLocation",
             trigger=t.FO_UPDATE_LOCATION,
@@ -150,7 +151,7 @@ class OrderService:
         """Page 003: update an FO's schedule."""
         return self._change(
             ref,
-            lambda order: domain.update_schedule(order, fo_id, body, now=self.clock()),
+            lambda order, now: domain.update_schedule(order, fo_id, body, now=now),
             operation="updateFulfillmentOrderSchedule",
             trigger=t.FO_UPDATE_SCHEDULE,
             precondition=precondition,
@@ -166,7 +167,7 @@ class OrderService:
         """Page 000: update an FO's partner references."""
         return self._change(
             ref,
-            lambda order: domain.update_partner_references(order, fo_id, body, now=self.clock()),
+            lambda order, now: domain.update_partner_references(order, fo_id, body, now=now),
             operation="updateFulfillmentOrderPartnerReferences",
             trigger=t.FO_PARTNER_REFERENCES,
             precondition=precondition,
@@ -182,8 +183,8 @@ class OrderService:
             return None
         closed: list[dict[str, Any]] = []
 
-        def close_lines(order: Order) -> Order:
-            updated, lines = domain.apply_shipment(order, payload, now=self.clock())
+        def close_lines(order: Order, now: str) -> Order:
+            updated, lines = domain.apply_shipment(order, payload, now=now)
             closed.extend(lines)
             return updated
 
@@ -224,7 +225,7 @@ class OrderService:
         """cancel-order."""
         return self._change(
             ref,
-            lambda order: domain.cancel_order(order, body, now=self.clock()),
+            lambda order, now: domain.cancel_order(order, body, now=now),
             operation="cancelOrder",
             trigger=t.ORDER_CANCEL,
             precondition=precondition,
@@ -234,7 +235,7 @@ class OrderService:
         """redact-order."""
         return self._change(
             ref,
-            lambda order: domain.redact(order, now=self.clock()),
+            lambda order, now: domain.redact(order, now=now),
             operation="redactOrder",
             trigger=t.ORDER_UPDATE,
             precondition=precondition,
@@ -253,13 +254,13 @@ class OrderService:
         """fulfill-order (`skip_shipping`, `create_draft_shipment` as `draft`)."""
         return self._change(
             ref,
-            lambda order: domain.fulfill(
+            lambda order, now: domain.fulfill(
                 order,
                 fo_id,
                 body,
                 skip_shipping=skip_shipping,
                 draft=draft,
-                now=self.clock(),
+                now=now,
                 new_id=self.ids,
             ),
             operation="fulfillFulfillmentOrder",
@@ -279,8 +280,8 @@ class OrderService:
         """ship-fulfillment-order (`create_draft_shipment` as `draft`)."""
         return self._change(
             ref,
-            lambda order: domain.ship(
-                order, fo_id, body, draft=draft, now=self.clock(), new_id=self.ids
+            lambda order, now: domain.ship(
+                order, fo_id, body, draft=draft, now=now, new_id=self.ids
             ),
             operation="shipFulfillmentOrder",
             trigger=t.FO_SHIP_LINE_ITEMS,
@@ -297,7 +298,7 @@ class OrderService:
         """unfulfill-order."""
         return self._change(
             ref,
-            lambda order: domain.unfulfill(order, fo_id, body, now=self.clock()),
+            lambda order, now: domain.unfulfill(order, fo_id, body, now=now),
             operation="unfulfillFulfillmentOrder",
             trigger=t.FO_UNFULFILL,
             precondition=precondition,
@@ -313,13 +314,13 @@ class OrderService:
         """split-fulfillment-order; a `location_id` is resolved among the tenant's locations as
         page 001 resolves one."""
 
-        def split_order(order: Order) -> Order:
+        def split_order(order: Order, now: str) -> Order:
             return domain.split(
                 order,
                 fo_id,
                 body,
                 find_location=functools.partial(self._resolve_location, ref.tenant, order),
-                now=self.clock(),
+                now=now,
                 new_id=self.ids,
             )
 
@@ -337,7 +338,7 @@ class OrderService:
         """merge-fulfillment-orders."""
         return self._change(
             ref,
-            lambda order: domain.merge(order, body, now=self.clock()),
+            lambda order, now: domain.merge(order, body, now=now),
             operation="mergeFulfillmentOrders",
             trigger=t.FO_MERGE,
             precondition=precondition,
@@ -353,7 +354,7 @@ class OrderService:
         """cancel-fulfillment-order-line-items."""
         return self._change(
             ref,
-            lambda order: domain.cancel_line_items(order, fo_id, body, now=self.clock()),
+            lambda order, now: domain.cancel_line_items(order, fo_id, body, now=now),
             operation="cancelFulfillmentOrderLineItems",
             trigger=t.FO_CANCEL_LINE_ITEMS,
             precondition=precondition,
@@ -369,7 +370,7 @@ class OrderService:
         """update-fulfillment-order-delivery-method."""
         return self._change(
             ref,
-            lambda order: domain.update_delivery_method(order, fo_id, body, now=self.clock()),
+            lambda order, now: domain.update_delivery_method(order, fo_id, body, now=now),
             operation="updateFulfillmentOrderDeliveryMethod",
             trigger=t.FO_UPDATE_DELIVERY_METHOD,
             precondition=precondition,
@@ -385,7 +386,7 @@ class OrderService:
         """update-fulfillment-order-address."""
         return self._change(
             ref,
-            lambda order: domain.update_address(order, fo_id, body, now=self.clock()),
+            lambda order, now: domain.update_address(order, fo_id, body, now=now),
             operation="updateFulfillmentOrderAddress",
             trigger=t.FO_UPDATE_ADDRESS,
             precondition=precondition,
@@ -417,9 +418,11 @@ class OrderService:
         naming `operation` (its operationId) and the fields that changed, and its webhook event:
         the operation's `trigger` and those the change brings about (domain/triggers.py).
 
-        The change works on the stored order and returns a new one (or the same object when there
-        is nothing to do: then nothing is saved or logged); any DomainError it raises leaves the
-        stored order untouched. A saved order whose reference another order of the tenant holds
+        The change is given the time it happens, kept later than the order's last `update_date`
+        (timestamps have milliseconds only, and If-Match accepts an `update_date`). It works on
+        the stored order and returns a new one (or the same object when there is nothing to do:
+        then nothing is saved or logged); any DomainError it raises leaves the stored order
+        untouched. A saved order whose reference another order of the tenant holds
         is refused as `duplicate` (only update order can change the reference, and names it).
         """
         tenant = ref.tenant
@@ -430,7 +433,8 @@ class OrderService:
                 current = won or self.get(OrderRef(tenant, order_id))
                 if precondition is not None and not precondition(current):
                     raise Conflict("CONCURRENT_UPDATE", CONCURRENT_UPDATE, "If-Match")
-                updated = change(current.order)
+                now = later_than(current.order.get("update_date"), self.clock())
+                updated = change(current.order, now)
                 if updated is current.order:
                     return current
                 entry = domain.change_entry(

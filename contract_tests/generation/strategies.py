@@ -56,12 +56,21 @@ instants = st.datetimes(
 date_times = instants.map(_iso)
 
 
+def _without_offset(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S")
+
+
 @st.composite
-def windows(draw: st.DrawFn) -> Json:
-    """Page 003: a schedule window, `scheduled_from` not after `scheduled_to`."""
+def windows(draw: st.DrawFn, offset: bool = True) -> Json:
+    """Page 003: a schedule window, `scheduled_from` not after `scheduled_to`; its times without
+    an offset when `offset` is False (api/conventions accepts them on input)."""
+    write = _iso if offset else _without_offset
     start = draw(instants)
     length = draw(st.integers(min_value=0, max_value=72 * 3600))
-    return {"scheduled_from": _iso(start), "scheduled_to": _iso(start + timedelta(seconds=length))}
+    return {
+        "scheduled_from": write(start),
+        "scheduled_to": write(start + timedelta(seconds=length)),
+    }
 
 
 def _pool_index(pool: tuple[Any, ...]) -> st.SearchStrategy[int]:

@@ -7,7 +7,8 @@ sent, the response got, and what the test arranged (`expect`).
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from .model import (
@@ -20,6 +21,7 @@ from .model import (
     Json,
     all_fo_lines,
     copied,
+    date_time,
     differences,
     fo_by_id,
     fulfillment_orders,
@@ -98,6 +100,63 @@ def empty_ok(obs: Observation) -> Problems:
 
 def no_server_error(obs: Observation) -> Problems:
     return [f"answered {obs.call.status}"] if obs.call.status >= 500 else []
+
+
+# ------------------------------------------------------------------ api/conventions
+PUBLISHED_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}(Z|[+-]\d\d:\d\d)")
+"""`yyyy-MM-dd'T'HH:mm:ss.SSSXXX`: three fraction digits, and `XXX` an offset (`Z` at zero)."""
+
+
+def _own_timestamps(body: Any) -> Iterator[tuple[str, Any]]:
+    """The timestamps a service writes itself in an answer: an order's `creation_date` and
+    `update_date`, an error body's `timestamp`, each change-log entry's `log_date` (the client's
+    own, such as `order_date` or a schedule, are echoed and not looked at)."""
+    if isinstance(body, list):
+        for k, entry in enumerate(body):
+            if isinstance(entry, dict) and "log_date" in entry:
+                yield f"[{k}].log_date", entry["log_date"]
+    elif isinstance(body, dict):
+        for key in ("creation_date", "update_date", "timestamp"):
+            if key in body:
+                yield key, body[key]
+
+
+def timestamps_published(obs: Observation) -> Problems:
+    """Every timestamp the answer carries of the service's own is in the published form."""
+    return [
+        f"{where} {value!r} is not yyyy-MM-dd'T'HH:mm:ss.SSSXXX"
+        for where, value in _own_timestamps(obs.call.json)
+        if not (isinstance(value, str) and PUBLISHED_TIMESTAMP.fullmatch(value))
+    ]
+
+
+_DATE_TIMES = frozenset(
+    {"order_date", "scheduled_from", "scheduled_to", "creation_date", "update_date"}
+    | {"log_date", "date", "timestamp"}
+)
+"""The answers' date-time fields, the client's and the service's (a `date` without a time, such
+as a time slot's, is no date-time)."""
+
+
+def _date_times(node: Any, where: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(node, list):
+        for k, item in enumerate(node):
+            yield from _date_times(item, f"{where}[{k}]")
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key in _DATE_TIMES and isinstance(value, str):
+                yield f"{where}.{key}".lstrip("."), value
+            else:
+                yield from _date_times(value, f"{where}.{key}")
+
+
+def answers_carry_offsets(obs: Observation) -> Problems:
+    """Every date-time of the answer, the ones the client sent included, has an offset."""
+    return [
+        f"{where} {value!r} has no offset"
+        for where, value in _date_times(obs.call.json)
+        if (moment := date_time(value)) is not None and moment.tzinfo is None
+    ]
 
 
 def _stable_without(order: Json, keys: tuple[str, ...]) -> Json:

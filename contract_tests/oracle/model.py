@@ -218,15 +218,20 @@ def without_derived(order: Json) -> Json:
     return view
 
 
-def instant(value: str) -> datetime | None:
-    """A date-time string as an aware instant (naive = UTC); None when it is not one."""
+def date_time(value: str) -> datetime | None:
+    """A date-time string as written (naive when it has no offset); None when it is not one."""
     if "T" not in value:
         return None
     try:
-        moment = datetime.fromisoformat(value)
+        return datetime.fromisoformat(value)
     except ValueError:
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def instant(value: str) -> datetime | None:
+    """A date-time string as an aware instant (naive = UTC); None when it is not one."""
+    moment = date_time(value)
+    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def same_value(expected: Any, actual: Any) -> bool:

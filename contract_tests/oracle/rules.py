@@ -988,6 +988,34 @@ SYSTEM_LOG_NOT_A_CHANGE = _rule(
 )
 
 
+# ------------------------------------------------------------------ conventions (published)
+TIMESTAMPS_PUBLISHED = _rule(
+    "conventions.timestamps_published",
+    "api/conventions",
+    "timestamps are written yyyy-MM-dd'T'HH:mm:ss.SSSXXX, and a response always carries the offset",
+    "reading",
+    checks.timestamps_published,
+    "every timestamp the service writes itself (an order's creation_date and update_date, a "
+    "change-log entry's log_date, an error body's timestamp) has three fraction digits and an "
+    "offset, Z or +hh:mm (what XXX writes). Other readings: the five pages' samples show "
+    "2019-08-24T14:15:22Z, seconds and Z, so a service may write another precision",
+)
+ANSWERS_CARRY_OFFSETS = _rule(
+    "conventions.answers_carry_offsets",
+    "api/conventions",
+    "a timestamp in a response always carries its offset",
+    "documented",
+    checks.answers_carry_offsets,
+)
+INPUT_WITHOUT_OFFSET = _rule(
+    "conventions.input_without_offset_accepted",
+    "api/conventions",
+    "a timestamp sent without an offset is accepted as input",
+    "documented",
+    checks.succeeded,
+)
+
+
 # ------------------------------------------------------------------ invariants (state machine)
 NO_SERVER_ERROR = _rule(
     "invariant.no_server_error",

@@ -7,15 +7,19 @@ from, so that only the one rule changes.
 
 from __future__ import annotations
 
+import copy
 import importlib
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from mock_server.domain import DomainError, InvalidRequest
 from mock_server.domain.creation import REQUEST_ONLY
+from mock_server.http.errors import ApiError
 from mock_server.sandbox import Sandbox
 
 if TYPE_CHECKING:
@@ -392,6 +396,36 @@ def fires_order_update_for_every_change(_: Sandbox) -> None:
     wrap("mock_server.domain.triggers.fired", wrapper)
 
 
+# ------------------------------------------------------------------ api/conventions
+def _microseconds_z(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def writes_microsecond_timestamps(sandbox: Sandbox) -> None:
+    """Its own timestamps (orders, change log, error body) with microseconds and `Z`."""
+    sandbox.service.clock = lambda: _microseconds_z(time.time())
+    wrap("mock_server.http.errors.published_timestamp", lambda _: _microseconds_z)
+
+
+def refuses_timestamps_without_offset(_: Sandbox) -> None:
+    """A timestamp without an offset is refused (400), as a strict date-time would be."""
+
+    def wrapper(add_offsets: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        def refusing(body: Any) -> Any:
+            if add_offsets(copy.deepcopy(body)) != body:
+                raise ApiError.of(400, "INVALID_DATE_TIME", "a date-time has no offset", "body")
+            return body
+
+        return refusing
+
+    wrap("mock_server.http.validation.with_offsets", wrapper)
+
+
+def echoes_input_without_offset(_: Sandbox) -> None:
+    """A timestamp sent without an offset is answered without one."""
+    wrap("mock_server.http.validation.with_offsets", lambda _: lambda body: body)
+
+
 BASELINE = Variant("baseline", "nothing (the sandbox as it is)", _none)
 
 
@@ -555,5 +589,23 @@ VARIANTS: tuple[Variant, ...] = (
         "get-order-system-log-detail-url: the log downloads as it was added",
         reads_back_another_event_type,
         first="test_system_logs.py",
+    ),
+    Variant(
+        "writes_microsecond_timestamps",
+        "api/conventions: timestamps written yyyy-MM-dd'T'HH:mm:ss.SSSXXX",
+        writes_microsecond_timestamps,
+        first="test_redact_and_change_logs.py",
+    ),
+    Variant(
+        "refuses_timestamps_without_offset",
+        "api/conventions: a timestamp without an offset accepted on input",
+        refuses_timestamps_without_offset,
+        first="test_update_schedule.py",
+    ),
+    Variant(
+        "echoes_input_without_offset",
+        "api/conventions: a response always carries the offset",
+        echoes_input_without_offset,
+        first="test_update_schedule.py",
     ),
 )

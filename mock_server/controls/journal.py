@@ -26,7 +26,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-from ..clock import iso_utc
+from ..clock import published_timestamp
 from ..http.urls import TOKEN_PATH
 from ..http.wsgi import FAULT_KEY, OPERATION_KEY, is_sandbox_page, keep_body, request_path
 
@@ -191,7 +191,7 @@ class RequestJournal:
             {
                 **e,
                 "id": f"REQ-{e['id']:08d}",
-                "time": iso_utc(e["time"]),
+                "time": published_timestamp(e["time"]),
                 "headers": shown_headers(e["headers"]),
                 "query": parse_qs(e["query"].decode("latin-1"), keep_blank_values=True),
                 "body": shown_body(e["body"], e["body_truncated"]),

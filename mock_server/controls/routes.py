@@ -26,7 +26,13 @@ from ..http.spec import ADMIN_DOCUMENT
 from ..http.urls import ROUTES
 from ..http.validation import parse_json_body, validate_body
 from .faults import fault_problems
-from .state import InvalidState, export_state, load_state, validate_state
+from .state import (
+    InvalidState,
+    export_state,
+    load_state,
+    validate_state,
+    with_published_dates,
+)
 
 if TYPE_CHECKING:
     from ..sandbox import Sandbox
@@ -150,7 +156,8 @@ def admin_blueprint(sandbox: Sandbox) -> Blueprint:
     @bp.post("/orders")
     def orders() -> Response:
         tenant = tenant_header()
-        order = {**validate_body(seed_order, request), "tenant": tenant}
+        body = validate_body(seed_order, request, prepare=with_published_dates)
+        order = {**body, "tenant": tenant}
         return order_response(sandbox.service.seed(tenant, order), 201)
 
     @bp.post("/locations")

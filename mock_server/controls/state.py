@@ -10,13 +10,13 @@ document without them (the fixtures, a reset) leaves the tokens as they are.
 
 from __future__ import annotations
 
-from datetime import datetime
+import contextlib
 from importlib.resources.abc import Traversable
 from typing import Any
 
 import orjson
 
-from ..clock import iso_utc
+from ..clock import published_form, published_timestamp, read_timestamp
 from ..domain import with_fo_statuses
 from ..heap import compact, gc_paused
 from ..http.spec import ADMIN_DOCUMENT, FieldError, Spec
@@ -79,8 +79,53 @@ def duplicate_references(state: State) -> list[FieldError]:
     return errors
 
 
+def _published(holder: Any, *keys: str) -> None:
+    """Rewrite `holder`'s timestamps under `keys` in the published form (the same instant)."""
+    if not isinstance(holder, dict):
+        return
+    for key in keys:
+        value = holder.get(key)
+        if isinstance(value, str) and "T" in value:
+            with contextlib.suppress(ValueError):
+                holder[key] = published_form(value)
+
+
+def _items(node: Any, key: str) -> list[Any]:
+    found = node.get(key) if isinstance(node, dict) else None
+    return found if isinstance(found, list) else []
+
+
+def with_published_dates(order: Any) -> Any:
+    """`order` (seeded or loaded, not yet validated) with the timestamps the sandbox keeps in the
+    published form, so that one written by an older sandbox or by another service (seconds and
+    `Z`, say) loads and is answered as the sandbox writes; what is no timestamp is left for the
+    validation to refuse."""
+    _published(order, "creation_date", "update_date")
+    for fo in _items(order, "fulfillment_orders"):
+        _published(fo, "creation_date")
+        for entry in _items(fo, "allocation_history"):
+            _published(entry, "date")
+    for shipment in _items(order, "shipments"):
+        _published(shipment, "creation_date", "update_date")
+    return order
+
+
+def _state_with_published_dates(document: Any) -> None:
+    """Every order and change-log entry of a state document, as `with_published_dates`."""
+    tenants = document.get("tenants") if isinstance(document, dict) else None
+    for content in tenants.values() if isinstance(tenants, dict) else ():
+        for order in _items(content, "orders"):
+            with_published_dates(order)
+        logs = content.get("change_logs") if isinstance(content, dict) else None
+        for log in logs.values() if isinstance(logs, dict) else ():
+            for entry in log if isinstance(log, list) else ():
+                _published(entry, "log_date")
+
+
 def validate_state(spec: Spec, document: Any, source: str) -> State:
-    """The document in format 2 if it is a valid State, else InvalidState naming the fields."""
+    """The document in format 2 if it is a valid State (its timestamps in the published form
+    first), else InvalidState naming the fields."""
+    _state_with_published_dates(document)
     errors = spec.validator("#/components/schemas/State", document=ADMIN_DOCUMENT).errors(document)
     state = upgraded(document) if not errors else {}
     errors = errors or duplicate_references(state)
@@ -177,13 +222,13 @@ def grant_json(grant: Grant) -> dict[str, Any]:
         "client_id": grant.client_id,
         "tenants": list(grant.tenants),
         "scope": grant.scope,
-        "expires_at": iso_utc(grant.expires_at),
+        "expires_at": published_timestamp(grant.expires_at),
     }
 
 
 def grant_of(entry: dict[str, Any]) -> Grant:
     """The grant of a state document's token entry (validated: `expires_at` is a date-time)."""
-    expires_at = datetime.fromisoformat(entry["expires_at"].upper())
+    expires_at = read_timestamp(entry["expires_at"].upper())
     return Grant(
         entry["client_id"], tuple(entry["tenants"]), entry["scope"], expires_at.timestamp()
     )

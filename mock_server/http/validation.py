@@ -7,6 +7,7 @@ body is not JSON at all); nothing reaches the domain unless the whole request is
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import orjson
@@ -19,6 +20,7 @@ from ..store import KEY_ORDER_ID
 from .errors import ApiError
 from .etags import if_match
 from .spec import FieldError, OperationSchemas, SchemaValidator
+from .timestamps import with_offsets
 from .wsgi import media_type, take_body
 
 JSON_TYPES = ("application/json", "application/merge-patch+json")
@@ -82,9 +84,14 @@ def shallow(document: Any, raw: bytes) -> Any:
     )
 
 
-def validate_body(validator: SchemaValidator, request: Request) -> Any:
-    """Parse and validate the body against `validator`; 400 naming each bad field."""
+def validate_body(
+    validator: SchemaValidator, request: Request, prepare: Callable[[Any], Any] | None = None
+) -> Any:
+    """Parse the body, `prepare` it if given (admin seeding puts its timestamps in the published
+    form), and validate it against `validator`; 400 naming each bad field."""
     body = parse_json_body(request)
+    if prepare is not None:
+        body = prepare(body)
     errors = validator.errors(body)
     if errors:
         raise ApiError.invalid(errors)
@@ -141,7 +148,9 @@ def read_request(
                 query[name] = value
     if errors:
         raise ApiError.invalid(errors)
-    body = validate_body(operation.body, request) if operation.body is not None else None
+    body = None
+    if operation.body is not None:
+        body = with_offsets(validate_body(operation.body, request))
     return ValidRequest(
         tenant,
         body,

@@ -19,7 +19,6 @@ from __future__ import annotations
 import functools
 import logging
 import threading
-import time
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +32,7 @@ from contract_tests.oracle.exchange import Exchange as Seen
 from contract_tests.oracle.observation import Observation
 from contract_tests.oracle.tiers import Claim, Tier
 
+from ..clock import utc_now
 from .documented import NOT_JSON, TOO_DEEP, DocumentedSpec, read_json
 from .forward import Exchange, Request
 from .judgements import JUDGEMENTS, Judgement, Traffic
@@ -246,7 +246,7 @@ class Judge:
             "url": call.url,
             "status": call.status,
             "problems": problems[:MAX_PROBLEMS],
-            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "time": utc_now(),
         }
 
     def _rules(

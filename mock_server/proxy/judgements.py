@@ -379,6 +379,12 @@ JUDGEMENTS: tuple[Judgement, ...] = (
     Judgement(rules.REFUSAL_CHANGES_NOTHING, None, _refused_status, answered="refusal"),
     Judgement(rules.STATUSES_IN_ENUMS, None, _always, reads=AFTER, writes_only=False),
     Judgement(
+        rules.TIMESTAMPS_PUBLISHED, None, _always, answered="any", reads=NOTHING, writes_only=False
+    ),
+    Judgement(
+        rules.ANSWERS_CARRY_OFFSETS, None, _always, answered="any", reads=NOTHING, writes_only=False
+    ),
+    Judgement(
         rules.NO_SERVER_ERROR, None, _always, answered="any", reads=NOTHING, writes_only=False
     ),
 )

@@ -19,13 +19,13 @@ import http.client
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import orjson
 
+from ..clock import utc_now
 from ..http.spec import load_spec
 from .operations import Operations
 
@@ -83,7 +83,7 @@ class Parity:
         return {
             "target": self.target,
             "recording": self.recording,
-            "generated_at": datetime.now(UTC).isoformat(),
+            "generated_at": utc_now(),
             "ignored": IGNORED,
             "exchanges": {
                 "replayed": self.replayed,

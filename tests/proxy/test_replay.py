@@ -116,6 +116,21 @@ def test_a_sandbox_that_differs_is_reported_by_operation_and_field(
     ]
 
 
+def test_an_order_recorded_with_timestamps_in_another_form_is_seeded(
+    proxy: str, session: requests.Session, fresh_sandbox: str, tmp_path: Path
+) -> None:
+    """A service that writes `creation_date` and `update_date` in seconds and `Z` (the five
+    pages' samples): seeding takes them and keeps them in the published form."""
+    session.get(f"{proxy}/orders/ORD-1001", headers=AUTH)
+    entries = read_har(tmp_path / "traffic.har")
+    content = entries[0]["response"]["content"]
+    recorded = orjson.loads(content["text"])
+    stamps = {"creation_date": "2026-03-02T08:14:09Z", "update_date": "2026-03-02T12:14:09+04:00"}
+    content["text"] = orjson.dumps({**recorded, **stamps}).decode()
+    parity = Replayer(fresh_sandbox).run(entries, "traffic.har")  # raises if seeding failed
+    assert (parity.replayed, parity.identical, parity.differences) == (1, 1, [])
+
+
 def test_differences_ignore_times_and_compare_lists_by_position() -> None:
     recorded = {"update_date": "1", "a": [1, {"b": 2}], "c": "x"}
     replayed = {"update_date": "2", "a": [1, {"b": 3}, 4], "c": "x"}

@@ -29,6 +29,7 @@ BROKEN = {
     "applies_references_partially": rules.REFUSAL_CHANGES_NOTHING,
     "closes_lines_of_any_shipment": rules.DELIVERED_CLOSES_RELATED,
     "closes_shopify_orders": rules.SHOPIFY_SKIPPED,
+    "writes_microsecond_timestamps": rules.TIMESTAMPS_PUBLISHED,
 }
 """Each broken variant the traffic can show, and the rule it breaks. Not here:
 shares_orders_across_tenants (one tenant's traffic cannot tell another's orders from its own)."""

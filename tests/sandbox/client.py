@@ -15,6 +15,7 @@ import orjson
 from flask import Flask
 from werkzeug.test import TestResponse
 
+from mock_server.clock import published_timestamp
 from mock_server.domain import derive_fo_status, derive_order_status
 from mock_server.events import triggers_of
 from mock_server.sandbox import Sandbox
@@ -39,7 +40,7 @@ class Clock:
         with self._lock:
             self.calls += 1
             moment = CLOCK_START + timedelta(seconds=self.calls)
-            self.last = moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            self.last = published_timestamp(moment.timestamp())
             return self.last
 
 

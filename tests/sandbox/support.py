@@ -5,8 +5,8 @@ from typing import Any
 
 from mock_server.domain import NewId, create_order
 
-NOW = "2024-05-01T10:00:00Z"
-EARLIER = "2024-04-01T09:00:00Z"
+NOW = "2024-05-01T10:00:00.000+00:00"
+EARLIER = "2024-04-01T09:00:00.000+00:00"
 
 
 def id_factory() -> NewId:

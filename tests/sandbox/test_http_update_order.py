@@ -57,8 +57,8 @@ def seed_example(client: CheckedClient, *fos: Json) -> None:
             "partner_order_reference": "EX-REF-1",
             "merchant": "ACME_FASHION",
             "status": "open",
-            "creation_date": "2026-01-01T00:00:00Z",
-            "update_date": "2026-01-01T00:00:00Z",
+            "creation_date": "2026-01-01T00:00:00.000+00:00",
+            "update_date": "2026-01-01T00:00:00.000+00:00",
             "line_items": [{"id": i, "sku": f"SKU-{i}", "quantity": 5} for i in ids],
             "fulfillment_orders": list(fos),
         }
@@ -185,8 +185,8 @@ def test_fields_outside_the_list_are_ignored(client: CheckedClient) -> None:
             "status": "closed",
             "order_id": "OTHER",
             "tenant": "globex-demo",
-            "creation_date": "2020-01-01T00:00:00Z",
-            "update_date": "2020-01-01T00:00:00Z",
+            "creation_date": "2020-01-01T00:00:00.000+00:00",
+            "update_date": "2020-01-01T00:00:00.000+00:00",
             "language": "fr",
         },
     )
