@@ -16,9 +16,10 @@ from hypothesis import strategies as st
 from .generation.building import DRAFT, SKIP_SHIPPING
 from .generation.steps import draw_items, listed, property_test, seed_holding
 from .oracle import rules
-from .oracle.model import PENDING, TERMINAL, Json, lines
+from .oracle.exchange import Exchange
+from .oracle.model import PENDING, TERMINAL, Json, fulfillment_orders, lines
 from .oracle.observation import Observation
-from .target.client import FULFILL, SHIP, UNFULFILL
+from .target.client import FULFILL, SHIP, UNFULFILL, UPDATE_PARTNER_REFERENCES
 from .target.target import Target
 
 pytestmark = pytest.mark.behaviour
@@ -142,6 +143,26 @@ def test_shipping_links_a_new_shipment(target: Target, data: st.DataObject) -> N
 
 
 # ------------------------------------------------------------------ unfulfil
+def _fulfilments_carry_fo_reference(
+    target: Target, before: Exchange, fo: Json, held: list[str]
+) -> tuple[Exchange, Json]:
+    """Give every fulfilment of `fo` the FO's own partner reference (update-partner-references),
+    so that the reference names the same lines whether a service reads it as the FO's or as a
+    fulfilment's (the page admits both): the order read back and the FO in it."""
+    order_id, fo_id = before.json["order_id"], fo["fulfillment_order_id"]
+    fulfillments = [
+        {"fulfillment_id": f, "partner_fulfillment_reference": fo[FO_REF]} for f in held
+    ]
+    marked = target.api.update_fulfillment_order(
+        UPDATE_PARTNER_REFERENCES, order_id, fo_id, {"fulfillments": fulfillments}
+    )
+    assume(marked.ok)
+    again = target.api.get_order(order_id)
+    return again, next(
+        f for f in fulfillment_orders(again.json) if f["fulfillment_order_id"] == fo_id
+    )
+
+
 def _unfulfil(target: Target, data: st.DataObject, *, by_reference: bool = False) -> Observation:
     """Unfulfil some of the fulfillment ids of a drawn FO's fulfilled lines, or (`by_reference`)
     all of them, named by the FO's partner_fulfillment_order_reference alone."""
@@ -155,6 +176,7 @@ def _unfulfil(target: Target, data: st.DataObject, *, by_reference: bool = False
     body: Json
     if by_reference:
         assume(fo.get(FO_REF))
+        before, fo = _fulfilments_carry_fo_reference(target, before, fo, held)
         ids, body = held, {FO_REF: fo[FO_REF]}
     else:
         ids = data.draw(st.lists(st.sampled_from(held), min_size=1, unique=True), label="ids")

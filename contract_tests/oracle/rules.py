@@ -304,6 +304,7 @@ CREATE_DELIVERY_TO_FOS = _rule(
     creation.delivery_fields_on_fos,
     "explicit fulfillment orders that do not set a delivery field take the top-level one. Other "
     "readings: only the FOs Carriyo allocates itself take them",
+    others=(("only the FOs Carriyo allocates take them: explicit ones as sent", creation.created),),
 )
 CREATE_LOCATION_CODE = _rule(
     "create_order.partner_location_code_resolved",
@@ -728,8 +729,8 @@ UNFULFIL_BY_FO_REFERENCE = _rule(
     life.fulfillments_cleared,
     "a body naming the FO by its own partner_fulfillment_order_reference, without "
     "fulfillment_ids, reverses every fulfilled line of it (no line carries their fulfillment ids "
-    "afterwards). Other readings: the reference is a fulfilment's partner_fulfillment_reference, "
-    "or it only accompanies fulfillment_ids",
+    "afterwards). Other readings: the reference is a fulfilment's partner_fulfillment_reference "
+    "(the test gives every fulfilment the FO's reference first, so both name the same lines)",
 )
 UNFULFIL_UNKNOWN = _rule(
     "unfulfill.unknown_fulfillment_refused",
