@@ -56,7 +56,7 @@ def test_the_service_writes_its_own_timestamps_in_the_published_form(
         },
     )
     created = response.get_json()
-    assert response.status_code == 201, created
+    assert response.status_code == 200, created
     order_id = created["order_id"]
     updated = client.patch(f"/orders/{order_id}", json={"language": "fr"}).get_json()
     log = client.get(f"/orders/{order_id}/change-logs").get_json()
@@ -162,3 +162,15 @@ def test_a_state_document_of_an_older_sandbox_loads(client: CheckedClient) -> No
     assert client.order(order_id)[0]["update_date"] == "2026-03-02T08:14:09.506+00:00"
     [entry] = client.get(f"/orders/{order_id}/change-logs").get_json()
     assert entry["log_date"] == "2026-03-02T08:14:09.506+00:00"
+
+
+def test_a_form_naming_no_calendar_day_is_refused_naming_it(client: CheckedClient) -> None:
+    """The pattern takes 31 February and year 0; the calendar does not: a 400 naming the field,
+    nothing changed (it once went through to a 500)."""
+    path = "/orders/ORD-1001/fulfillment-orders/FO-1001-A/update-schedule"
+    for value in ("2027-02-31T10:00:00", "0000-01-01T10:00:00Z"):
+        with client.unchanged("ORD-1001"):
+            body = {"scheduled_from": value, "scheduled_to": "2027-03-01T10:00:00Z"}
+            response = client.patch(path, json=body)
+        assert response.status_code == 400
+        assert response.get_json()["error_details"][0]["field"] == "scheduled_from"
