@@ -43,7 +43,8 @@ def test_every_broken_sandbox_is_caught(variant: Variant) -> None:
     )
 
 
-def _order(api: ApiClient, name: str, status: str = "open") -> str:
+def _order(api: ApiClient, name: str, status: str = "open", **fields: Any) -> str:
+    """Seed order probe-`name` (one FO, one line in `status`), with `fields` on top."""
     line = {"id": "item-1", "quantity": 1, "status": status, "fulfillment_id": "F-1"}
     order = {
         "order_id": f"probe-{name}",
@@ -52,6 +53,7 @@ def _order(api: ApiClient, name: str, status: str = "open") -> str:
         "status": "open",
         "line_items": [{"id": "item-1", "quantity": 1}],
         "fulfillment_orders": [{"fulfillment_order_id": "FO-1", "line_items": [line]}],
+        **fields,
     }
     assert api.seed_order(order).status == 201
     return str(order["order_id"])
@@ -122,17 +124,8 @@ def _empty_lists_omitted(api: ApiClient) -> str:
 
 
 def _masked(api: ApiClient) -> str:
-    order = {
-        "order_id": "probe-mask",
-        "partner_order_reference": "probe-mask-REF",
-        "merchant": "M",
-        "status": "open",
-        "line_items": [],
-        "fulfillment_orders": [],
-        "billing_address": {"email": "jo@example.com", "city": "Dubai"},
-    }
-    assert api.seed_order(order).status == 201
-    redacted = api.redact_order("probe-mask").json or {}
+    address = {"email": "jo@example.com", "city": "Dubai"}
+    redacted = api.redact_order(_order(api, "mask", billing_address=address)).json or {}
     email = redacted.get("billing_address", {}).get("email")
     return "personal fields masked" if email == "REDACTED" else ""
 
@@ -144,22 +137,16 @@ def _any_email(api: ApiClient) -> str:
 
 
 def _reference_first(api: ApiClient) -> str:
-    order = {
-        "order_id": "probe-ref",
-        "partner_order_reference": "probe-ref-REF",
-        "merchant": "M",
-        "status": "open",
-        "line_items": [{"id": "item-1", "quantity": 1}, {"id": "item-2", "quantity": 1}],
-        "fulfillment_orders": [
-            {
-                "fulfillment_order_id": f"FO-{n}",
-                "partner_fulfillment_order_reference": f"REF-{n}",
-                "line_items": [{"id": f"item-{n}", "quantity": 1, "status": "open"}],
-            }
-            for n in (1, 2)
-        ],
-    }
-    assert api.seed_order(order).status == 201
+    fos = [
+        {
+            "fulfillment_order_id": f"FO-{n}",
+            "partner_fulfillment_order_reference": f"REF-{n}",
+            "line_items": [{"id": f"item-{n}", "quantity": 1, "status": "open"}],
+        }
+        for n in (1, 2)
+    ]
+    items = [{"id": "item-1", "quantity": 1}, {"id": "item-2", "quantity": 1}]
+    _order(api, "ref", line_items=items, fulfillment_orders=fos)
     entry = {"fulfillment_order_id": "FO-1", "partner_fulfillment_order_reference": "REF-2"}
     updated = api.update_order("probe-ref", {"fulfillment_orders": [entry]}).json or {}
     left = [fo.get("fulfillment_order_id") for fo in updated.get("fulfillment_orders") or []]
