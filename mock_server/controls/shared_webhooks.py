@@ -20,7 +20,7 @@ import orjson
 from ..clock import utc_now
 from ..config import EVENTS_KEPT, RetryPolicy
 from ..events import Event
-from ..store.redis import Client, RedisStore, key
+from ..store.redis import KEEP_NEWEST, Client, RedisStore, key
 from .webhook_configs import Configuration, new_configuration, updated
 from .webhooks import Delivery, Endpoint, WebhookDispatcher
 
@@ -36,13 +36,6 @@ for i = 1, #all do
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[4])
 return 1
-"""
-REMEMBER = """
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('RPUSH', KEYS[2], ARGV[1])
-while redis.call('LLEN', KEYS[2]) > tonumber(ARGV[3]) do
-  redis.call('HDEL', KEYS[1], redis.call('LPOP', KEYS[2]))
-end
 """
 UPDATE = """
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then
@@ -83,7 +76,7 @@ class SharedWebhookDispatcher(WebhookDispatcher):
         self._store = store
         self._client: Client = store.client
         self._configure_once = self._client.register_script(CONFIGURE_ONCE)
-        self._remember_script = self._client.register_script(REMEMBER)
+        self._remember_script = self._client.register_script(KEEP_NEWEST)
         self._update = self._client.register_script(UPDATE)
 
     def configure(self, tenant: str, body: dict[str, Any]) -> dict[str, Any]:

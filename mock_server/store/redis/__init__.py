@@ -6,6 +6,6 @@ copies (`tracking.py`) stay inside.
 """
 
 from .keys import EVENTS, key
-from .store import Client, RedisStore, connect, shown_url
+from .store import KEEP_NEWEST, Client, RedisStore, connect, shown_url
 
-__all__ = ["EVENTS", "Client", "RedisStore", "connect", "key", "shown_url"]
+__all__ = ["EVENTS", "KEEP_NEWEST", "Client", "RedisStore", "connect", "key", "shown_url"]

@@ -133,14 +133,16 @@ return {'saved', v, event_id}
 change log and, when the save announces one, its event (the event log's stream, trimmed to about
 the newest `kept`): all or nothing."""
 
-ADD_SYSTEM_LOG = """
+KEEP_NEWEST = """
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('RPUSH', KEYS[2], ARGV[1])
 while redis.call('LLEN', KEYS[2]) > tonumber(ARGV[3]) do
   redis.call('HDEL', KEYS[1], redis.call('LPOP', KEYS[2]))
 end
 """
-"""One system log kept under its identifier, the oldest dropped past the limit: all or nothing."""
+"""One entry kept in a hash under its id (ARGV[1]), its ids listed in arrival order, the oldest
+dropped past the limit (ARGV[3]): all or nothing. A system log per order here; the webhook
+deliveries of shared_webhooks.py too."""
 
 PUT_LOCATION = """
 local locs, order, codes, vkey, tenants = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
@@ -289,7 +291,7 @@ class RedisStore:
         self.write_lock = OrderLocks()
         self.tracker = Tracker(self.new_connection, (ORDER_PREFIX, *tracked), self.health)
         self._save = self.client.register_script(SAVE)
-        self._add_system_log = self.client.register_script(ADD_SYSTEM_LOG)
+        self._add_system_log = self.client.register_script(KEEP_NEWEST)
         self._put_location = self.client.register_script(PUT_LOCATION)
         self._location_by_code = self.client.register_script(LOCATION_BY_CODE)
         self._put_token = self.client.register_script(PUT_TOKEN)
