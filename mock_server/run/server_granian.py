@@ -158,7 +158,8 @@ async def read_body(proto: Any, cap: int) -> bytes:
 
 def new_loop() -> asyncio.AbstractEventLoop:
     """The requests' event loop: uvloop's where it is installed (Linux and macOS), else
-    asyncio's. On 2 cores uvloop served 15-30% more requests per second (docs/benchmarks.md)."""
+        asyncio's. In short trials on 2 cores uvloop served more requests per second
+    (docs/benchmarks.md, "Reading bodies with a deadline")."""
     try:
         import uvloop
     except ImportError:
