@@ -6,14 +6,17 @@ HOST ?= 127.0.0.1
 BASE_URL ?= http://127.0.0.1:8080
 API_KEY ?= k
 TENANT_ID ?= t
+CLIENT_ID ?= make
+CLIENT_SECRET ?= any
 SEED_MODE ?= admin
 PYTEST_WORKERS ?= 2
 DOCS_PORT ?= 8000
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# The spec linters (npm), pinned, in a folder of their own; Redocly's banners and telemetry off.
+# The spec tools (npm: two linters, and Prism for tests/spec/test_prism_proxy.py), pinned, in a
+# folder of their own; Redocly's banners and telemetry off.
 LINT_TOOLS ?= .lint-tools
-LINT_PACKAGES := @redocly/cli@2.77.0 @stoplight/spectral-cli@6.16.3
+LINT_PACKAGES := @redocly/cli@2.77.0 @stoplight/spectral-cli@6.16.3 @stoplight/prism-cli@5.14.2
 SPECS := openapi.yaml openapi-admin.yaml
 REDOCLY := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true $(LINT_TOOLS)/node_modules/.bin/redocly
 SPECTRAL := $(LINT_TOOLS)/node_modules/.bin/spectral
@@ -54,8 +57,15 @@ docs: $(STAMP)  ## serve the docs site (docs/, mkdocs.yml) on $(HOST):$(DOCS_POR
 test: $(STAMP) lint  ## lint, then every test (spec, mock, contract suite, reliability)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
 
+# A bearer token of BASE_URL's POST /oauth/token for CLIENT_ID (any client, on the sandbox).
+TOKEN_OF = $(BIN)/python -c 'import json, sys, urllib.request as r; \
+  ask = r.Request(sys.argv[1] + "/oauth/token", json.dumps({"client_id": sys.argv[2], \
+  "client_secret": sys.argv[3]}).encode(), {"Content-Type": "application/json"}); \
+  print(json.load(r.urlopen(ask, timeout=30))["access_token"])'
+
 schemathesis: $(STAMP)  ## plain Schemathesis (all checks) against a running sandbox at BASE_URL
-	$(BIN)/schemathesis run openapi.yaml --url $(BASE_URL) \
+	TOKEN=$$($(TOKEN_OF) $(BASE_URL) $(CLIENT_ID) $(CLIENT_SECRET)) && \
+	$(BIN)/schemathesis run openapi.yaml --url $(BASE_URL) -H "Authorization: Bearer $$TOKEN" \
 	  -H 'x-api-key: $(API_KEY)' -H 'tenant-id: $(TENANT_ID)' --mode all \
 	  --phases examples,coverage,fuzzing,stateful --max-examples 50
 
@@ -64,8 +74,9 @@ bench: $(STAMP)  ## sandbox vs Prism vs bare Flask, and at 100-100,000 orders; i
 	$(BIN)/python bench/run.py --write-docs $(BENCH_ARGS)
 
 CONTRACT_ARGS ?=
-contract: $(STAMP)  ## the contract suite against BASE_URL (API_KEY, TENANT_ID, SEED_MODE, CONTRACT_ARGS)
-	$(BIN)/python -m pytest contract_tests -n $(PYTEST_WORKERS) --base-url $(BASE_URL) \
+contract: $(STAMP)  ## the contract suite against BASE_URL (API_KEY, TENANT_ID, CLIENT_ID, CLIENT_SECRET, SEED_MODE, CONTRACT_ARGS)
+	CONTRACT_CLIENT_SECRET='$(CLIENT_SECRET)' $(BIN)/python -m pytest contract_tests \
+	  -n $(PYTEST_WORKERS) --base-url $(BASE_URL) --client-id $(CLIENT_ID) \
 	  --api-key $(API_KEY) --tenant-id $(TENANT_ID) --seed-mode $(SEED_MODE) $(CONTRACT_ARGS)
 
 selftest-report: $(STAMP)  ## rerun the broken and fair variant selftest into contract_tests/selftest/RESULTS.md

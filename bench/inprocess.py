@@ -25,7 +25,15 @@ from typing import Any
 
 import ceiling_app
 from flask import Flask
-from workload import BENCH_DIR, HEADERS, HOT_ID, OPERATIONS, Operation, load_templates
+from workload import (
+    BENCH_DIR,
+    HEADERS,
+    HOT_ID,
+    OPERATIONS,
+    TOKEN_REQUEST,
+    Operation,
+    load_templates,
+)
 from workload import state_document as bench_state
 
 from mock_server.app import create_app
@@ -42,8 +50,9 @@ def script_request(operation: Operation) -> tuple[str, bytes]:
     return (method.group(1) if method else "GET"), (body.group(2).encode() if body else b"")
 
 
-def environ_of(operation: Operation) -> dict[str, Any]:
-    """A WSGI environ like an HTTP server's for `operation` (its input stream is set per call)."""
+def environ_of(operation: Operation, authorization: str) -> dict[str, Any]:
+    """A WSGI environ like an HTTP server's for `operation`, with the sandbox's token (its input
+    stream is set per call)."""
     method, body = script_request(operation)
     environ = {
         "REQUEST_METHOD": method,
@@ -59,6 +68,7 @@ def environ_of(operation: Operation) -> dict[str, Any]:
         "HTTP_HOST": "127.0.0.1:8080",
         "HTTP_USER_AGENT": "inprocess",
         **{f"HTTP_{name.upper().replace('-', '_')}": value for name, value in HEADERS.items()},
+        "HTTP_AUTHORIZATION": authorization,
     }
     if body:
         environ.update({"CONTENT_TYPE": "application/json", "CONTENT_LENGTH": str(len(body))})
@@ -126,13 +136,21 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     ours = sandbox_app(args.store)
-    order_json = ours.test_client().get(f"/orders/{HOT_ID}", headers=HEADERS).data
+    issued = ours.test_client().post(
+        "/oauth/token", data=TOKEN_REQUEST, headers={"Content-Type": "application/json"}
+    )
+    authorization = f"Bearer {issued.get_json()['access_token']}"
+    order_json = (
+        ours.test_client()
+        .get(f"/orders/{HOT_ID}", headers={**HEADERS, "Authorization": authorization})
+        .data
+    )
     ceiling = ceiling_app.create_app(order_json)
     if args.profile:
         operation = next(
             op for op in OPERATIONS if op.name.replace(" ", "-").lower() == args.profile
         )
-        environ = environ_of(operation)
+        environ = environ_of(operation, authorization)
         per_request_us(ours, environ, args.requests // 10, 1)  # warm up
         profile = cProfile.Profile()
         profile.runcall(per_request_us, ours, environ, args.requests, 1)
@@ -140,7 +158,7 @@ def main() -> None:
         return
     print(f"{'operation':16} {'sandbox us':>11} {'ceiling us':>11} {'ratio':>6}")
     for operation in OPERATIONS:
-        environ = environ_of(operation)
+        environ = environ_of(operation, authorization)
         mine = per_request_us(ours, environ, args.requests, args.rounds)
         theirs = per_request_us(ceiling, environ, args.requests, args.rounds)
         print(f"{operation.name:16} {mine:11.1f} {theirs:11.1f} {mine / theirs:6.2f}", flush=True)

@@ -7,6 +7,7 @@ and then the best (highest req/s) of `repeat` runs, printed as it is measured.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from dataclasses import dataclass
 
@@ -27,7 +28,7 @@ class Load:
     repeat: int
 
 
-def wrk_once(load: Load, url: str, script: str, seconds: int) -> Run:
+def wrk_once(load: Load, url: str, script: str, seconds: int, authorization: str) -> Run:
     argv = [
         load.wrk,
         "-t",
@@ -42,7 +43,8 @@ def wrk_once(load: Load, url: str, script: str, seconds: int) -> Run:
         script,
         url,
     ]
-    done = subprocess.run(argv, cwd=BENCH_DIR, capture_output=True, text=True, check=False)
+    env = {**os.environ, "BENCH_AUTHORIZATION": authorization}  # read by report.lua
+    done = subprocess.run(argv, cwd=BENCH_DIR, env=env, capture_output=True, text=True, check=False)
     line = next((ln for ln in done.stdout.splitlines() if ln.startswith("BENCH_RESULT ")), None)
     if line is None:
         raise RuntimeError(f"wrk gave no result ({done.returncode}):\n{done.stdout}{done.stderr}")
@@ -61,8 +63,11 @@ def measure(load: Load, server: Server, operation: Operation, warmup: bool = Tru
     """A warm-up, then the best (highest req/s) of `repeat` runs."""
     url = server.base + operation.path
     if load.warmup and warmup:
-        wrk_once(load, url, operation.script, load.warmup)
-    runs = [wrk_once(load, url, operation.script, load.duration) for _ in range(load.repeat)]
+        wrk_once(load, url, operation.script, load.warmup, server.authorization)
+    runs = [
+        wrk_once(load, url, operation.script, load.duration, server.authorization)
+        for _ in range(load.repeat)
+    ]
     best = max(runs, key=lambda run: run.rps)
     print(
         f"  {server.name:8} {operation.name:16} {best.rps:8.0f} req/s  p50 {best.p50_ms:6.2f} ms"

@@ -8,6 +8,7 @@ group, so that stopping it stops whatever it spawned, and is stopped however the
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -21,7 +22,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from workload import BENCH_DIR, HEADERS, ROOT
+from workload import BENCH_DIR, HEADERS, NO_TOKEN, ROOT, TOKEN_REQUEST
 
 PRISM_DIR = BENCH_DIR / ".prism"
 PRISM_BIN = PRISM_DIR / "node_modules" / ".bin" / "prism"
@@ -89,18 +90,34 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def http(method: str, url: str, body: bytes | None = None, timeout: float = 5.0) -> int:
+def http(
+    method: str,
+    url: str,
+    body: bytes | None = None,
+    timeout: float = 5.0,
+    authorization: str = NO_TOKEN,
+) -> int:
     """The status of one request (0 when nothing answers)."""
-    headers = {**HEADERS, "Content-Type": "application/json"}
+    return exchange(method, url, body, timeout, authorization)[0]
+
+
+def exchange(
+    method: str,
+    url: str,
+    body: bytes | None = None,
+    timeout: float = 5.0,
+    authorization: str = NO_TOKEN,
+) -> tuple[int, bytes]:
+    """The status and body of one request (0 and nothing when nothing answers)."""
+    headers = {**HEADERS, "Authorization": authorization, "Content-Type": "application/json"}
     req = urllib.request.Request(url, data=body, method=method, headers=headers)
     try:
         with urllib.request.urlopen(req, timeout=timeout) as response:
-            response.read()
-            return int(response.status)
+            return int(response.status), response.read()
     except urllib.error.HTTPError as exc:
-        return exc.code
+        return exc.code, exc.read()
     except (OSError, TimeoutError):
-        return 0
+        return 0, b""
 
 
 class Server:
@@ -111,6 +128,14 @@ class Server:
         self.log = log_dir / f"{name}-{port}.log"
         self.proc: subprocess.Popen[bytes] | None = None
         self.started = 0.0
+        self.authorization = NO_TOKEN
+        """What its requests carry: the token it gave at `POST /oauth/token`, if it gives one."""
+
+    def take_token(self, timeout: float = 2.0) -> None:
+        """Ask for a token as an integration would; a server that gives none keeps NO_TOKEN."""
+        status, body = exchange("POST", self.base + "/oauth/token", TOKEN_REQUEST, timeout)
+        if status == 200:
+            self.authorization = f"Bearer {json.loads(body)['access_token']}"
 
     @property
     def base(self) -> str:
@@ -131,7 +156,10 @@ class Server:
         while time.perf_counter() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"{self.name} exited ({self.proc.returncode}):\n{self.tail()}")
-            if http("GET", self.base + path, timeout=2.0) == 200:
+            status = http("GET", self.base + path, timeout=2.0, authorization=self.authorization)
+            if status == 401:
+                self.take_token()
+            elif status == 200:
                 return time.perf_counter() - self.started
             time.sleep(0.05)
         raise RuntimeError(f"{self.name} not ready after {timeout:.0f} s:\n{self.tail()}")

@@ -16,10 +16,13 @@ BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 
 TENANT = "bench"
-HEADERS = {"x-api-key": "bench-key", "tenant-id": TENANT, "Authorization": "Bearer bench-token"}
-"""What every request sends (as bench/report.lua does for wrk): the spec's operations list the
-OAuth2 bearer beside the key and tenant, so Prism refuses a request without one; the sandbox's
-default mode does not check it."""
+NO_TOKEN = "Bearer bench-token"
+"""The bearer sent to a server that checks none (Prism's mock, the bare-Flask ceiling): the spec
+lists it beside the key and tenant, so Prism refuses a request without one."""
+HEADERS = {"x-api-key": "bench-key", "tenant-id": TENANT, "Authorization": NO_TOKEN}
+"""What every request sends (as bench/report.lua does for wrk); a server that gives a token at
+`POST /oauth/token` gets its own instead (servers.py): the sandbox requires one, as Carriyo does."""
+TOKEN_REQUEST = b'{"client_id": "bench", "client_secret": "bench"}'
 HOT_ID = "BENCH-HOT"
 HOT_TEMPLATE = "ORD-1004"
 """The template of the hot order: two FOs, one of them COLLECTION (see `hot_order`)."""

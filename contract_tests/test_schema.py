@@ -14,10 +14,7 @@ import pytest
 from hypothesis import assume, settings
 from schemathesis import Case
 
-from .generation.operations import fixed_order
-from .oracle import rules
 from .oracle.conformance import SCHEMA_CLAIMS
-from .oracle.model import fulfillment_orders
 from .oracle.tiers import Tier
 from .plugin.marks import verifies
 from .plugin.settings import chosen_tiers, max_examples
@@ -56,39 +53,6 @@ TIER_SCALE = {"documented": 1.0, "reading": 0.5, "sandbox": 0.5}
 """Examples per tier, as a fraction of the schema's (the documented tier runs the most)."""
 UNIQUE_FIELDS = ("order_id", "partner_order_reference")
 """Top-level create-order fields unique in a tenant: every generated order gets fresh ones."""
-REQUESTS = {
-    "createOrder": (
-        "POST",
-        "/orders",
-        {"merchant": "{merchant}", "partner_order_reference": "{new}"},
-    ),
-    "getOrder": ("GET", "/orders/{ref}", None),
-    "updateOrder": ("PATCH", "/orders/{ref}", {"language": "ar"}),
-    "updateFulfillmentOrderLocation": (
-        "PATCH",
-        "/orders/{ref}/fulfillment-orders/{fo}/update-location",
-        {"location_id": "X"},
-    ),
-    "updateFulfillmentOrderSchedule": (
-        "PATCH",
-        "/orders/{ref}/fulfillment-orders/{fo}/update-schedule",
-        {"scheduled_from": "2027-01-01T09:00:00Z", "scheduled_to": "2027-01-01T10:00:00Z"},
-    ),
-    "updateFulfillmentOrderPartnerReferences": (
-        "PATCH",
-        "/orders/{ref}/fulfillment-orders/{fo}/update-partner-references",
-        {"partner_fulfillment_order_reference": "WMS-1"},
-    ),
-    "notifyShipmentStatus": (
-        "POST",
-        "/orders/shipment-status-update",
-        {
-            "references": {"partner_order_reference": "{partner}"},
-            "post_shipping_info": {"status": "delivered"},
-        },
-    ),
-}
-"""A request per operation (of openapi.yaml) that the order of `fixed_order` would accept."""
 
 
 def _unique(case: Case[Any]) -> None:
@@ -124,45 +88,3 @@ def _conformance(operation_id: str, tier: Tier) -> Callable[..., None]:
 
 for _operation_id, _tier in BUILT:
     globals()[f"test_{_operation_id}_{_tier}"] = _conformance(_operation_id, _tier)
-
-
-def _fill(value: object, names: dict[str, str]) -> object:
-    if isinstance(value, str):
-        return value.format(**names)
-    if isinstance(value, dict):
-        return {key: _fill(item, names) for key, item in value.items()}
-    return value
-
-
-REQUIRED_HEADERS = {"x-api-key": rules.API_KEY_REQUIRED, "tenant-id": rules.TENANT_ID_REQUIRED}
-
-
-@verifies(*REQUIRED_HEADERS.values())
-@pytest.mark.parametrize("header", sorted(REQUIRED_HEADERS))
-@pytest.mark.parametrize("operation_id", sorted(REQUESTS))
-def test_requests_without_a_required_header_are_refused(
-    target: Target, api: ApiClient, operation_id: str, header: str
-) -> None:
-    """Every page: headers `x-api-key` ("Your Carriyo API key for authentication") and
-    `tenant-id` ("Your unique tenant identifier in Carriyo") "required". Without one, a request
-    that would otherwise succeed is refused and changes nothing: 403 as published
-    (reference/validation-errors: a missing API key or tenant id is forbidden), or 401 from a
-    service that asks for the token first."""
-    ns = target.namespace()
-    before = target.seed(fixed_order(ns, target.merchant))
-    method, path, body = REQUESTS[operation_id]
-    names = {
-        "ref": before.json["order_id"],
-        "fo": fulfillment_orders(before.json)[0]["fulfillment_order_id"],
-        "partner": f"{ns}-REF",
-        "merchant": target.merchant,
-        "new": f"{ns}-NEW-REF",
-    }
-    REQUIRED_HEADERS[header].verify(
-        target.observe(
-            before,
-            lambda: api.request(
-                method, str(_fill(path, names)), body=_fill(body, names), omit=[header]
-            ),
-        )
-    )

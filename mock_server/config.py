@@ -99,6 +99,9 @@ class SandboxConfig:
     fixtures: Traversable | None = DEFAULT_FIXTURES
     api_keys: dict[str, str] | None = None
     clients: dict[str, Client] | None = None
+    require_token: bool = True
+    """As on Carriyo, every API request needs a live bearer token of `POST /oauth/token`;
+    False (`--no-auth`) is the sandbox's open mode, which Carriyo does not have."""
     token_ttl: int = DEFAULT_TOKEN_TTL
     admin: bool = True
     admin_token: str | None = None

@@ -76,7 +76,9 @@ class Sandbox:
         parts = shared_parts(config, config.store) if config.store else memory_parts(config, store)
         self.store, self.events, self.journal, self.faults, self.webhooks = parts
         self.service = OrderService(self.store, self.events)
-        self.tokens = TokenService(self.store, config.clients, config.token_ttl)
+        self.tokens = TokenService(
+            self.store, config.clients, config.token_ttl, checked=config.require_token
+        )
         self.events.listeners.append(self.webhooks.on_event)
         self.baseline: State = (
             read_fixtures(self.spec, config.fixtures) if config.fixtures else empty_state()

@@ -1,10 +1,11 @@
 """Access tokens of `POST /oauth/token` (published: api/authentication): a client's id and secret
 buy a bearer token that lives `--token-ttl` seconds (86,400 by default, as Carriyo answers).
 
-By default any client id and secret get a token and no token is ever checked, so nothing is
-stored. With `--clients`, only a listed client with its secret gets one, and the store keeps what
-it grants (client, tenants, scope, expiry) under the token's SHA-256, never the token itself: a
-state file or an export holds nothing that can be sent back as a token.
+By default, as on Carriyo, every API request needs a live token: any client id and secret get
+one, and the store keeps what it grants (client, tenants, scope, expiry) under the token's
+SHA-256, never the token itself, so that a state file or an export holds nothing that can be sent
+back as a token. With `--clients`, only a listed client with its secret gets one. With
+`--no-auth` no token is checked, so none is kept.
 """
 
 from __future__ import annotations
@@ -93,8 +94,9 @@ def new_token(client_id: str, scope: str, issued_at: float, expires_at: float) -
 
 
 class TokenService:
-    """Issues tokens and tells which client a token belongs to (`clients` None: the default,
-    lenient mode). `clock` (seconds since the epoch) is replaceable, for tests of expiry."""
+    """Issues tokens and tells which client a token belongs to. `clients` None: any client id and
+    secret get a token; `checked` False (`--no-auth`): tokens are issued but neither kept nor
+    checked. `clock` (seconds since the epoch) is replaceable, for tests of expiry."""
 
     def __init__(
         self,
@@ -102,45 +104,48 @@ class TokenService:
         clients: dict[str, Client] | None,
         ttl: int = DEFAULT_TOKEN_TTL,
         clock: Callable[[], float] = time.time,
+        *,
+        checked: bool = True,
     ) -> None:
         self.store = store
         self.clients = clients
         self.ttl = ttl
         self.clock = clock
-
-    @property
-    def strict(self) -> bool:
-        """Whether tokens are checked (`--clients`)."""
-        return self.clients is not None
+        self.checked = checked or clients is not None
 
     def issue(self, client_id: str, client_secret: str) -> IssuedToken | None:
-        """A new token for the client; None (access denied) for an unknown client or a wrong
-        secret. Lenient mode: any client, and the token is not kept (nothing checks it)."""
+        """A new token for the client; None (access denied) for a client `--clients` does not
+        list or a wrong secret. Without `--clients` any client gets one, for every tenant."""
         now = self.clock()
         expires_at = now + self.ttl
-        if self.clients is None:
-            token = new_token(client_id, ORDERS_SCOPE, now, expires_at)
-            return IssuedToken(token, self.ttl, ORDERS_SCOPE)
-        client = self.clients.get(client_id)
-        if client is None or not hmac.compare_digest(
-            client.client_secret.encode(), client_secret.encode("utf-8", "surrogatepass")
+        client = None if self.clients is None else self.clients.get(client_id)
+        if self.clients is not None and (
+            client is None
+            or not hmac.compare_digest(
+                client.client_secret.encode(), client_secret.encode("utf-8", "surrogatepass")
+            )
         ):
             return None
-        scope = scope_of(client.tenants)
+        scope = ORDERS_SCOPE if client is None else scope_of(client.tenants)
         token = new_token(client_id, scope, now, expires_at)
-        grant = Grant(client_id, client.tenants, scope, expires_at)
-        self.store.put_token(digest(token), grant, now=now, limit=MAX_TOKENS)
+        if self.checked:
+            grant = Grant(client_id, () if client is None else client.tenants, scope, expires_at)
+            self.store.put_token(digest(token), grant, now=now, limit=MAX_TOKENS)
         return IssuedToken(token, self.ttl, scope)
 
-    def client_of(self, token: str) -> Client:
-        """The client a live token was issued to, as `--clients` lists it now (strict mode);
-        TokenRefused when the token is unknown or expired, or its client is no longer listed."""
+    def client_of(self, token: str) -> Client | None:
+        """The client a live token was issued to, as `--clients` lists it now (None without
+        `--clients`: the token is good for any key and tenant); TokenRefused when the token is
+        unknown or expired, or its client is not listed (a token any client got, kept in a
+        state file, never passes a later sandbox with `--clients`)."""
         grant = self.store.token(digest(token))
         if grant is None:
             raise TokenRefused("INVALID_TOKEN", "Unknown access token")
         if grant.expires_at <= self.clock():
             raise TokenRefused("TOKEN_EXPIRED", "The access token has expired")
-        client = (self.clients or {}).get(grant.client_id)
-        if client is None:
+        if self.clients is None:
+            return None
+        client = self.clients.get(grant.client_id)
+        if client is None or not grant.tenants:  # no tenants: bought without --clients' secret
             raise TokenRefused("INVALID_TOKEN", "The access token's client is no longer known")
         return client

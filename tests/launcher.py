@@ -96,6 +96,7 @@ class Server:
     keys: dict[str, str] = field(default_factory=dict)
     session: requests.Session = field(default_factory=requests.Session, repr=False)
     host: str = HOST
+    _token: str | None = field(default=None, repr=False)
 
     @property
     def base_url(self) -> str:
@@ -108,11 +109,28 @@ class Server:
         return args[args.index("--server") + 1] if "--server" in args else "granian"
 
     def headers(self, tenant: str = ACME, key: str | None = None) -> dict[str, str]:
-        """The two headers every `/orders` request needs: by default the tenant's own key."""
+        """The headers every `/orders` request needs: by default the tenant's own key, and a
+        bearer token of `POST /oauth/token` unless the server runs `--no-auth` (or `--clients`,
+        whose tests get their own)."""
+        bearer = {} if self.token is None else {"Authorization": f"Bearer {self.token}"}
         return {
             "x-api-key": self.keys.get(tenant, ANY_KEY) if key is None else key,
             "tenant-id": tenant,
+            **bearer,
         }
+
+    @property
+    def token(self) -> str | None:
+        """A token of any client, asked for once (None when the server checks no such token)."""
+        if self._token is None and not {"--no-auth", "--clients"} & set(self.args):
+            response = self.session.post(
+                f"{self.base_url}/oauth/token",
+                json={"client_id": "tests", "client_secret": "tests"},
+                timeout=REQUEST_TIMEOUT_SECONDS,
+            )
+            assert response.status_code == 200, response.text
+            self._token = response.json()["access_token"]
+        return self._token
 
     def call(
         self,

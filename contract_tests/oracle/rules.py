@@ -571,6 +571,16 @@ TENANT_ID_REQUIRED = _rule(
     "documented",
     checks.credentials_refused,
 )
+TOKEN_REQUIRED = _rule(
+    "common.token_required",
+    "reference/validation-errors, api/authentication",
+    "Missing/expired tokens result in unauthorized responses",
+    "documented",
+    checks.credentials_refused,
+    "a request that names no bearer token, with a valid key and tenant, is refused (401 as "
+    "published; a 403 is taken too, as for the key: some gateways answer any missing "
+    "credential so) and changes nothing",
+)
 ORDER_NOT_FOUND = _rule(
     "common.order_not_found",
     "000, 001, 003",

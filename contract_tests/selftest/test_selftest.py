@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from ..plugin.server import running
-from ..target.client import UPDATE_PARTNER_REFERENCES, ApiClient
+from ..target.auth import ClientCredentials, TokenSource
+from ..target.client import UPDATE_PARTNER_REFERENCES, ApiClient, session_for
 from ..target.webhooks import Receiver, register, unregister
 from .fair import FAIR_VARIANTS
 from .runner import run_behaviour_suite, run_fair_tiers, run_one, serve_command
@@ -199,10 +200,17 @@ PROBES: dict[str, Probe] = {
 }
 
 
+def probe_client(url: str) -> ApiClient:
+    """A client of a variant's sandbox for the probes, with a token of any client."""
+    session = session_for(url)
+    tokens = TokenSource(url, session, client=ClientCredentials("probe", "probe"))
+    return ApiClient(url, "selftest-key", "probe-tenant", tokens, session)
+
+
 @pytest.mark.parametrize("variant", FAIR_VARIANTS, ids=lambda variant: variant.name)
 def test_every_fair_sandbox_passes_the_documented_and_reading_tiers(variant: Variant) -> None:
     with running(serve_command(variant)) as sandbox:
-        differs = PROBES[variant.name](ApiClient(sandbox.url, "selftest-key", "probe-tenant"))
+        differs = PROBES[variant.name](probe_client(sandbox.url))
         assert differs, f"{variant.name} does not differ from the sandbox: {variant.breaks}"
         verdict = run_fair_tiers(sandbox.url, max_examples=FAIR_EXAMPLES)
     assert verdict.passed, (

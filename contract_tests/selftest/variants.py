@@ -445,6 +445,11 @@ def reads_back_another_event_type(_: Sandbox) -> None:
     wrap("mock_server.domain.detail_url", wrapper)
 
 
+def serves_without_token(sandbox: Sandbox) -> None:
+    """Tokens issued, never checked: the sandbox's `--no-auth`, which Carriyo does not have."""
+    sandbox.tokens.checked = False
+
+
 VARIANTS: tuple[Variant, ...] = (
     Variant(
         "sends_its_own_webhook_body",
@@ -607,5 +612,11 @@ VARIANTS: tuple[Variant, ...] = (
         "api/conventions: a response always carries the offset",
         echoes_input_without_offset,
         first="test_update_schedule.py",
+    ),
+    Variant(
+        "serves_without_token",
+        "reference/validation-errors: a missing token is refused (401)",
+        serves_without_token,
+        first="test_credentials.py",
     ),
 )

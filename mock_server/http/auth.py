@@ -1,11 +1,12 @@
 """Who may call the API: `POST /oauth/token` and the authentication of every `/orders` request.
 
 Published (reference/validation-errors, api/conventions): a missing or expired token is a 401, a
-missing or invalid API key or tenant id a 403. The sandbox has three modes (docs/behaviour.md):
-- default: any non-empty `x-api-key` and `tenant-id`; a bearer token, if sent, is not checked;
-- `--api-keys FILE`: each key is bound to one tenant, still no token;
-- `--clients FILE`: a live bearer token of a listed client is required (401 first), then that
-  client's API key and one of its tenants (403).
+missing or invalid API key or tenant id a 403. As on Carriyo, a live bearer token is required
+(401 first), then (docs/behaviour.md):
+- by default: a token of any client, any non-empty `x-api-key` and `tenant-id`;
+- `--api-keys FILE`: each key is bound to one tenant;
+- `--clients FILE`: a token of a listed client, that client's API key and one of its tenants (403).
+`--no-auth` checks no token (the sandbox's open mode, not Carriyo's); the 403s stay.
 """
 
 from __future__ import annotations
@@ -34,12 +35,12 @@ NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
 def authenticate(config: SandboxConfig, tokens: TokenService, environ: WSGIEnvironment) -> str:
-    """The caller's tenant, or the refusal: 401 for the bearer token (`--clients` only), then
+    """The caller's tenant, or the refusal: 401 for the bearer token (not with `--no-auth`), then
     403 for a missing key or tenant id, a key that is not the token's client's (with `--api-keys`:
     not listed), a tenant that is not among the client's (with `--api-keys`: not the key's)."""
     api_key: str = environ.get("HTTP_X_API_KEY", "").strip()
     tenant: str = environ.get("HTTP_TENANT_ID", "").strip()
-    client = client_of_token(tokens, environ) if tokens.strict else None
+    client = client_of_token(tokens, environ) if tokens.checked else None
     if not api_key:
         raise ApiError.of(403, "MISSING_API_KEY", "The x-api-key header is required", "x-api-key")
     if not tenant:
@@ -60,8 +61,9 @@ def authenticate(config: SandboxConfig, tokens: TokenService, environ: WSGIEnvir
     return tenant
 
 
-def client_of_token(tokens: TokenService, environ: WSGIEnvironment) -> Client:
-    """The client of the live token in `Authorization: Bearer <token>`; 401 otherwise."""
+def client_of_token(tokens: TokenService, environ: WSGIEnvironment) -> Client | None:
+    """The `--clients` client of the live token in `Authorization: Bearer <token>` (None: any
+    client's token will do); 401 otherwise."""
     scheme, _, token = environ.get("HTTP_AUTHORIZATION", "").strip().partition(" ")
     if not scheme:
         raise unauthorized("MISSING_TOKEN", "An 'Authorization: Bearer <access token>' is required")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 from pathlib import Path
 
 from ..run.access_log import add_quiet_option
@@ -118,6 +119,20 @@ def add_replay_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--api-key", default="replay-key", help="x-api-key of the replayed requests"
     )
+    parser.add_argument(
+        "--client-id",
+        default="replay",
+        metavar="ID",
+        help="client whose bearer token (POST /oauth/token of the target) the replayed requests "
+        "carry, the recorded one being masked (default: replay; any client will do unless "
+        "the target runs with --clients)",
+    )
+    parser.add_argument(
+        "--client-secret",
+        default=os.environ.get("CARRIYO_CLIENT_SECRET", "replay"),
+        metavar="SECRET",
+        help="that client's secret (default: $CARRIYO_CLIENT_SECRET, else replay)",
+    )
 
 
 def replay(args: argparse.Namespace) -> int:
@@ -126,7 +141,9 @@ def replay(args: argparse.Namespace) -> int:
     from .har import read_har
     from .replay import Replayer, write_parity
 
-    parity = Replayer(args.against, args.api_key).run(read_har(args.recording), str(args.recording))
+    client = (args.client_id, args.client_secret)
+    replayer = Replayer(args.against, args.api_key, client=client)
+    parity = replayer.run(read_har(args.recording), str(args.recording))
     report = parity.as_json()
     write_parity(report, args.report)
     counts = report["exchanges"]

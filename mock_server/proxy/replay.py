@@ -173,15 +173,37 @@ def _header(entry: dict[str, Any], name: str) -> str | None:
 class Replayer:
     """Replays a recording's entries against `target` (a sandbox with its admin API)."""
 
-    def __init__(self, target: str, api_key: str = "replay-key", timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        target: str,
+        api_key: str = "replay-key",
+        timeout: float = 30.0,
+        client: tuple[str, str] = ("replay", "replay"),
+    ) -> None:
         parts = urlsplit(target)
         self.target = target.rstrip("/")
         self._connection = http.client.HTTPConnection(
             parts.hostname or "127.0.0.1", parts.port or 80, timeout=timeout
         )
         self.api_key = api_key
+        self.client = client
+        self._token: str | None = None
         self.operations = Operations(load_spec().public)
         self.ids = IdMap()
+
+    def token(self) -> str:
+        """The target's token for `client` (`POST /oauth/token`, asked once): the recorded one is
+        masked, and the target requires its own."""
+        if self._token is None:
+            client_id, secret = self.client
+            body = orjson.dumps({"client_id": client_id, "client_secret": secret})
+            status, answer = self.call(
+                "POST", "/oauth/token", body, {"content-type": "application/json"}
+            )
+            if status != 200:
+                raise RuntimeError(f"no token for client {client_id}: {status} {answer[:300]!r}")
+            self._token = str(orjson.loads(answer)["access_token"])
+        return self._token
 
     def call(
         self, method: str, target: str, body: bytes, headers: dict[str, str]
@@ -243,8 +265,11 @@ class Replayer:
             for h in request["headers"]
             if h["name"].lower() not in ("authorization", "x-api-key", "content-length", "host")
         }
-        if _header(entry, "x-api-key") is not None or _header(entry, "authorization") is not None:
-            headers["x-api-key"] = self.api_key  # the recorded secrets are masked
+        # The recorded secrets are masked: each one sent is replaced by the replay's own.
+        if _header(entry, "x-api-key") is not None:
+            headers["x-api-key"] = self.api_key
+        if _header(entry, "authorization") is not None:
+            headers["Authorization"] = f"Bearer {self.token()}"
         status, answer = self.call(request["method"], target, body, headers)
         operation = self._operation(entry)
         parity.replayed += 1

@@ -60,7 +60,7 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
         type=Path,
         metavar="FILE",
         help='JSON object {"<api key>": "<tenant-id>"}: only these keys are accepted, each for '
-        "its own tenant; no token needed (default: any non-empty key, any tenant)",
+        "its own tenant (default: any non-empty key, any tenant)",
     )
     credentials.add_argument(
         "--clients",
@@ -69,7 +69,13 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
         help='JSON object {"<client id>": {"client_secret": "...", "api_key": "...", '
         '"tenants": ["<tenant-id>", ...]}}: only these clients get tokens at /oauth/token, and '
         "every /orders request needs a live token of one (401), its api_key and one of its "
-        "tenants (403) (default: no token needed, and any client gets one)",
+        "tenants (403) (default: any client id and secret get a token)",
+    )
+    parser.add_argument(
+        "--no-auth",
+        action="store_true",
+        help="serve /orders without a bearer token: the sandbox's open mode, NOT Carriyo's, where "
+        "every request needs a token of POST /oauth/token (401 without one, the default here too)",
     )
     parser.add_argument(
         "--token-ttl",
@@ -208,6 +214,8 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
             isinstance(k, str) and isinstance(v, str) for k, v in api_keys.items()
         ):
             raise SystemExit(f"{args.api_keys}: expected a JSON object of key -> tenant strings")
+    if args.no_auth and args.clients is not None:
+        raise SystemExit("--no-auth checks no token, --clients names whose are good: not both")
     if args.clients is not None:
         try:
             clients = parse_clients(read_json(args.clients))
@@ -217,6 +225,7 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         fixtures=None if args.no_fixtures else args.fixtures,
         api_keys=api_keys,
         clients=clients,
+        require_token=not args.no_auth,
         token_ttl=args.token_ttl,
         admin=not args.no_admin,
         admin_token=args.admin_token,
@@ -255,6 +264,14 @@ def refusals(args: argparse.Namespace) -> str | None:
     return None
 
 
+def access_note(config: SandboxConfig) -> str:
+    """The startup line that says what a request needs, so that nobody reads a 401 as a bug."""
+    if not config.require_token:
+        return "--no-auth: /orders is served without a bearer token, which Carriyo never does"
+    who = "a client of --clients" if config.clients is not None else "any client id and secret"
+    return f"every /orders request needs 'Authorization: Bearer <token>': POST /oauth/token ({who})"
+
+
 def serve(args: argparse.Namespace) -> int:
     """Start the sandbox until SIGTERM or SIGINT; then finish the requests in flight, stop the
     webhook workers and save the state. With `--workers N` (a shared store), N processes."""
@@ -273,6 +290,7 @@ def serve(args: argparse.Namespace) -> int:
         raise SystemExit(str(exc)) from exc
     except StoreUnavailable as exc:
         raise SystemExit(f"--store: {exc}") from exc
+    log.info(access_note(config))
     if args.workers == 1:
         return serve_app(app, args)
     from .binding import Binding

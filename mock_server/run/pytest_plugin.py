@@ -18,9 +18,9 @@ if TYPE_CHECKING:
 
 @pytest.fixture(scope="session")
 def carriyo_sandbox() -> Iterator[RunningSandbox]:
-    """A running sandbox: `base_url`, `headers`, `seed_order()`, `reset()`, `requests()`,
-    `webhooks()`. State is shared by the session's tests: call `reset()` where a test needs the
-    fixtures baseline."""
+    """A running sandbox: `base_url`, `headers` (a bearer token among them), `token_url`,
+    `seed_order()`, `reset()`, `requests()`, `webhooks()`. State is shared by the session's
+    tests: call `reset()` where a test needs the fixtures baseline."""
     from .testing import start_sandbox
 
     sandbox = start_sandbox()

@@ -37,14 +37,27 @@ class SandboxHTTPError(Exception):
 
 
 class RunningSandbox:
-    """A started sandbox: where it listens, the headers of its API, and its admin controls."""
+    """A started sandbox: where it listens, the headers of its API (a bearer token among them,
+    as Carriyo requires one), and its admin controls."""
 
     def __init__(self, server: BackgroundServer, sandbox: Sandbox, tenant: str, api_key: str):
         self._server = server
         self.sandbox = sandbox
         self.base_url = server.url
+        self.token_url = f"{server.url}/oauth/token"
+        """Where an integration that fetches its own token asks (any client id and secret)."""
         self.tenant = tenant
-        self.headers = {"x-api-key": api_key, "tenant-id": tenant}
+        self.headers = {"x-api-key": api_key, "tenant-id": tenant, **self._bearer()}
+
+    def _bearer(self) -> dict[str, str]:
+        """`Authorization: Bearer <token>` from `POST /oauth/token`, unless the sandbox checks
+        no token (`require_token=False`) or only knows the clients of its `clients`."""
+        tokens = self.sandbox.tokens
+        if not tokens.checked or tokens.clients is not None:
+            return {}
+        body = {"client_id": "pytest", "client_secret": "pytest"}
+        issued = self._call("POST", "/oauth/token", body)
+        return {"Authorization": f"Bearer {issued['access_token']}"}
 
     def seed_order(self, order: dict[str, Any], tenant: str | None = None) -> dict[str, Any]:
         """Store `order` as given (any ids and statuses) for `tenant` (default: `self.tenant`);

@@ -32,14 +32,13 @@ from contract_tests.oracle import rules
 from contract_tests.plugin.server import running as running_command
 from contract_tests.selftest.fair import BY_NAME
 from contract_tests.selftest.runner import serve_command
+from tests.doc_examples import FIRST_REQUESTS, GETTING_STARTED, runnable, shell_block
 from tests.launcher import REPO_ROOT, Server, running
-from tests.proxy.traffic import Client, page_002_examples
+from tests.proxy.traffic import Client, ClientCredentials, page_002_examples
 
 pytestmark = pytest.mark.xdist_group("installed")
 INSTALL_TIMEOUT = 600
 RUN_TIMEOUT = 300
-GETTING_STARTED = REPO_ROOT / "docs" / "getting-started.md"
-FIRST_REQUESTS = "## One request per endpoint"
 
 
 def checkout_copy(target: Path) -> Path:
@@ -140,12 +139,9 @@ def sandbox(installed: Installed) -> Iterator[Server]:
 def first_requests(port: int) -> str:
     """The first shell block of docs/getting-started.md's "One request per endpoint", against
     `port`, each curl failing on an HTTP error."""
-    section = GETTING_STARTED.read_text(encoding="utf-8").split(FIRST_REQUESTS)[1]
-    block = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    block = shell_block(GETTING_STARTED, FIRST_REQUESTS)
     assert block.count("curl -s ") >= 7
-    return block.replace("localhost:8080", f"127.0.0.1:{port}").replace(
-        "curl -s ", "curl -sSf --max-time 30 "
-    )
+    return runnable(block, port)
 
 
 def test_the_wheel_holds_both_packages_and_their_data_not_the_tests(wheel: Path) -> None:
@@ -197,6 +193,7 @@ def test_the_proxy_judges_without_test_tools(installed: Installed) -> None:
         requests.Session() as session,
     ):
         session.trust_env = False
+        session.auth = ClientCredentials()
         page_002_examples(Client(proxy.base_url, session), "INSTALLED")
         forwarded = proxy.call("GET", "/orders/ORD-1001")
         direct = requests.get(
@@ -229,6 +226,10 @@ def test_contract_with_its_extra_passes_the_documented_and_reading_tiers(
         "contract",
         "--base-url",
         sandbox.base_url,
+        "--client-id",
+        "installed",
+        "--client-secret",
+        "any",
         "--tiers",
         "documented,reading",
         "--max-examples",

@@ -23,12 +23,26 @@ def clean(carriyo_sandbox: Any) -> Iterator[None]:
 
 def test_the_api_answers_at_base_url_with_the_given_headers(carriyo_sandbox: Any) -> None:
     assert carriyo_sandbox.base_url.startswith("http://127.0.0.1:")
-    assert set(carriyo_sandbox.headers) == {"x-api-key", "tenant-id"}
-    response = requests.get(
-        f"{carriyo_sandbox.base_url}/orders/ORD-1001", headers=carriyo_sandbox.headers, timeout=30
-    )
+    assert set(carriyo_sandbox.headers) == {"x-api-key", "tenant-id", "Authorization"}
+    url = f"{carriyo_sandbox.base_url}/orders/ORD-1001"
+    response = requests.get(url, headers=carriyo_sandbox.headers, timeout=30)
     assert response.status_code == 200
     assert response.json()["order_id"] == "ORD-1001"
+    without = {**carriyo_sandbox.headers, "Authorization": ""}
+    assert requests.get(url, headers=without, timeout=30).status_code == 401
+
+
+def test_an_integration_gets_its_own_token_at_token_url(carriyo_sandbox: Any) -> None:
+    """As against Carriyo: any client id and secret get a token there."""
+    body = {"client_id": "my-integration", "client_secret": "whatever"}
+    issued = requests.post(carriyo_sandbox.token_url, json=body, timeout=30)
+    assert issued.status_code == 200
+    headers = {
+        **carriyo_sandbox.headers,
+        "Authorization": f"Bearer {issued.json()['access_token']}",
+    }
+    url = f"{carriyo_sandbox.base_url}/orders/ORD-1001"
+    assert requests.get(url, headers=headers, timeout=30).status_code == 200
 
 
 def test_seed_order_stores_an_order_as_given(carriyo_sandbox: Any) -> None:

@@ -15,7 +15,7 @@ from mock_server.proxy.forward import Upstream
 from mock_server.proxy.har import HarRecorder
 from mock_server.proxy.judge import Judge
 from mock_server.run.server import BackgroundServer
-from tests.proxy.traffic import AUTH
+from tests.proxy.traffic import AUTH, ClientCredentials
 
 __all__ = ["AUTH"]
 
@@ -60,6 +60,8 @@ def start_proxy(tmp_path: Path) -> Iterator[ProxyFactory]:
 
 @pytest.fixture
 def session() -> Iterator[requests.Session]:
+    """A session that fetches its bearer token from each server it calls, as an integration."""
     with requests.Session() as opened:
         opened.trust_env = False
+        opened.auth = ClientCredentials()
         yield opened

@@ -14,7 +14,7 @@ from contract_tests.selftest.fair import BY_NAME, FAIR_VARIANTS
 from contract_tests.selftest.runner import serve_command
 from mock_server.proxy.judge import Judge, Violation
 from tests.proxy.conftest import ProxyFactory
-from tests.proxy.traffic import integration
+from tests.proxy.traffic import ClientCredentials, integration
 
 BROKEN = {
     "drops_fulfilled_items": rules.TERMINAL_PRESERVED,
@@ -41,6 +41,7 @@ def judged_run(variant: str, start_proxy: ProxyFactory) -> Judge:
         proxy, app = start_proxy(served.url, judged=True, record=False)
         with requests.Session() as session:
             session.trust_env = False
+            session.auth = ClientCredentials()
             integration(proxy, session)
     assert isinstance(app.judge, Judge)
     return app.judge

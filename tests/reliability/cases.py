@@ -63,6 +63,8 @@ def _key(server: Server, case: Refused) -> str | None:
 def send(server: Server, case: Refused) -> Reply:
     """Send `case` byte for byte (no client-side normalisation of the path or body)."""
     headers = {"content-type": "application/json"}
+    if server.token is not None:
+        headers["authorization"] = f"Bearer {server.token}"
     key = _key(server, case)
     if key is not None:
         headers["x-api-key"] = key

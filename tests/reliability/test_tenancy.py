@@ -119,7 +119,8 @@ class Tenancy:
 
     @property
     def keys(self) -> list[str]:
-        return [*self.server.keys.values(), WRONG_KEY]
+        """The secrets of every request: the API keys and the bearer token."""
+        return [*self.server.keys.values(), WRONG_KEY, str(self.server.token)]
 
     def leaks(self, text: str) -> list[str]:
         return [marker for marker in self.markers if marker in text]
@@ -160,7 +161,11 @@ def _seed_globex(server: Server, name: str, reference: str) -> None:
 
 def _send(server: Server, probe: Probe) -> requests.Response:
     key = {"acme": server.keys[ACME], "globex": server.keys[GLOBEX], "wrong": WRONG_KEY}
-    headers = {"x-api-key": key.get(probe.key, ""), "tenant-id": probe.tenant}
+    headers = {
+        "x-api-key": key.get(probe.key, ""),
+        "tenant-id": probe.tenant,
+        "Authorization": f"Bearer {server.token}",
+    }
     return server.session.request(
         probe.method, server.base_url + probe.path, json=probe.body, headers=headers, timeout=60
     )

@@ -28,6 +28,18 @@ AUTH = {"x-api-key": "k", "tenant-id": TENANT}
 CLOCK_START = datetime(2030, 1, 1, tzinfo=UTC)
 
 
+def bearer(sandbox: Sandbox) -> str:
+    """`Bearer <token>`, a token issued straight by the sandbox's token service (any client)."""
+    issued = sandbox.tokens.issue("tests", "secret")
+    assert issued is not None
+    return f"Bearer {issued.access_token}"
+
+
+def api_headers(app: Flask) -> dict[str, str]:
+    """What an `/orders` request of tenant `acme-demo` carries to `app`: key, tenant, token."""
+    return {**AUTH, "Authorization": bearer(app.extensions["sandbox"])}
+
+
 class Clock:
     """A deterministic clock for the service: one second later at every call."""
 
@@ -48,6 +60,9 @@ class CheckedClient:
     """A Flask test client with default auth headers whose every response is spec-checked.
 
     `headers` given to a call are merged over the defaults; a `None` value removes that header.
+    When the sandbox checks tokens of any client (its default), the defaults carry one, issued
+    straight by its token service so that the journal starts empty (the HTTP face of
+    `POST /oauth/token` has its own tests).
     """
 
     def __init__(self, app: Flask, checker: ResponseChecker, headers: Mapping[str, str]) -> None:
@@ -57,6 +72,9 @@ class CheckedClient:
         self.clock = Clock()
         self.sandbox.service.clock = self.clock
         self._client = app.test_client()
+        tokens = self.sandbox.tokens
+        if tokens.checked and tokens.clients is None and "Authorization" not in self.headers:
+            self.headers["Authorization"] = bearer(self.sandbox)
 
     @property
     def sandbox(self) -> Sandbox:

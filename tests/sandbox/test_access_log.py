@@ -38,7 +38,8 @@ def shown(line: dict[str, str]) -> tuple[str, str, str, str]:
 def test_serve_prints_a_line_per_request_and_no_credential(tmp_path: Path) -> None:
     key, token = secret("key"), secret("token")
     with running(log_dir=tmp_path, command=CLI_SERVE) as server:
-        before = len(LINE.findall(server.logs()))  # the launcher's own readiness probe
+        bearer = server.token  # asked for first: the token request has its own line
+        before = len(LINE.findall(server.logs()))  # the launcher's probe, the token request
         send_some(server, key, token)
         lines = access_lines(server, before + 3)[before:]
         logs = server.logs()
@@ -49,6 +50,7 @@ def test_serve_prints_a_line_per_request_and_no_credential(tmp_path: Path) -> No
     ]
     assert all(float(line["ms"]) >= 0 for line in lines)
     assert key not in logs and token not in logs
+    assert bearer is not None and bearer not in logs
 
 
 def test_quiet_serves_without_an_access_log(tmp_path: Path) -> None:
@@ -72,6 +74,7 @@ def test_the_proxy_prints_a_line_per_forwarded_request(tmp_path: Path, quiet: bo
             command=CLI_PROXY,
         ) as proxy,
     ):
+        assert proxy.token is not None  # forwarded to the upstream sandbox, which issues it
         before = len(LINE.findall(proxy.logs()))
         key = secret("key")
         assert proxy.call("GET", "/orders/ORD-1001", key=key).status_code == 200

@@ -18,7 +18,6 @@ from mock_server.run.contract_runner import failure_table, outcomes
 from tests.launcher import CLI_SERVE, PYTHON_M, running
 
 CLI = str(Path(sys.executable).parent / "carriyo-sandbox")
-AUTH = {"x-api-key": "k", "tenant-id": "acme-demo"}
 
 
 def run(*command: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
@@ -109,8 +108,12 @@ def test_serve_runs_with_its_options_and_stops_on_sigint(tmp_path: Path) -> None
     with running(
         "--journal-size", "1", "--webhook-url", hook, log_dir=tmp_path, command=CLI_SERVE
     ) as served:
-        assert requests.get(f"{served.base_url}/orders/ORD-1001", headers=AUTH, timeout=30).ok
-        assert requests.get(f"{served.base_url}/orders/ORD-1002", headers=AUTH, timeout=30).ok
+        assert requests.get(
+            f"{served.base_url}/orders/ORD-1001", headers=served.headers(), timeout=30
+        ).ok
+        assert requests.get(
+            f"{served.base_url}/orders/ORD-1002", headers=served.headers(), timeout=30
+        ).ok
         admin = f"{served.base_url}/__admin"
         journal = requests.get(f"{admin}/requests", timeout=30).json()["requests"]
         assert [entry["path"] for entry in journal] == ["/orders/ORD-1002"]

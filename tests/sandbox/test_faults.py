@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 
 TCP_INFO_LAST_DATA_RECV = 52
 """Offset in Linux's `struct tcp_info` of the milliseconds since data was last received."""
-AUTH = {"x-api-key": "k", "tenant-id": "acme-demo"}
 SCHEDULE = {"scheduled_from": "2030-02-01T09:00:00Z", "scheduled_to": "2030-02-01T13:00:00Z"}
 FO_PATH = "/orders/ORD-1001/fulfillment-orders/FO-1001-A"
 
@@ -67,7 +66,7 @@ def test_a_status_fault_answers_an_error_body(
     client: CheckedClient, raw: FlaskClient, spec: Spec, status: int, code: str
 ) -> None:
     fault = arm(client, operation="getOrder", status=status)
-    response = raw.get("/orders/ORD-1001", headers=AUTH)
+    response = raw.get("/orders/ORD-1001", headers=client.headers)
     assert_error(spec, response, status, code)
     assert response.headers[FAULT_HEADER] == fault["id"]
 
@@ -87,15 +86,15 @@ def test_409_says_concurrent_update_and_429_says_when_to_retry(
 ) -> None:
     arm(client, operation="updateOrder", status=409, count=1)
     arm(client, operation="getOrder", status=429, retry_after=7, count=1)
-    conflict = raw.patch("/orders/ORD-1001", headers=AUTH, json={"language": "ar"})
+    conflict = raw.patch("/orders/ORD-1001", headers=client.headers, json={"language": "ar"})
     assert conflict.get_json()["error_details"][0]["message"] == CONCURRENT_UPDATE
-    limited = raw.get("/orders/ORD-1001", headers=AUTH)
+    limited = raw.get("/orders/ORD-1001", headers=client.headers)
     assert (limited.status_code, limited.headers["Retry-After"]) == (429, "7")
 
 
 def test_count_disarms_the_fault_once_spent(client: CheckedClient, raw: FlaskClient) -> None:
     arm(client, operation="getOrder", status=503, count=2)
-    statuses = [raw.get("/orders/ORD-1001", headers=AUTH).status_code for _ in range(3)]
+    statuses = [raw.get("/orders/ORD-1001", headers=client.headers).status_code for _ in range(3)]
     assert statuses == [503, 503, 200]
     assert client.get("/__admin/faults").get_json()["faults"] == []
 
@@ -105,18 +104,18 @@ def test_a_fault_without_count_stays_until_disarmed(
 ) -> None:
     fault = arm(client, path="/orders/*", status=500)
     for _ in range(3):
-        assert raw.get("/orders/ORD-1001", headers=AUTH).status_code == 500
+        assert raw.get("/orders/ORD-1001", headers=client.headers).status_code == 500
     [listed] = client.get("/__admin/faults").get_json()["faults"]
     assert (listed["id"], listed["hits"], listed["remaining"]) == (fault["id"], 3, None)
     assert client.delete("/__admin/faults").status_code == 204
     assert client.get("/__admin/faults").get_json()["faults"] == []
-    assert raw.get("/orders/ORD-1001", headers=AUTH).status_code == 200
+    assert raw.get("/orders/ORD-1001", headers=client.headers).status_code == 200
 
 
 def test_a_faulted_write_changes_nothing(client: CheckedClient, raw: FlaskClient) -> None:
     arm(client, operation="updateFulfillmentOrderSchedule", status=503)
     with client.unchanged("ORD-1001"):
-        response = raw.patch(f"{FO_PATH}/update-schedule", headers=AUTH, json=SCHEDULE)
+        response = raw.patch(f"{FO_PATH}/update-schedule", headers=client.headers, json=SCHEDULE)
         assert response.status_code == 503
 
 
@@ -125,22 +124,23 @@ def test_path_glob_regex_and_method_select_requests(
 ) -> None:
     arm(client, path="/orders/*/fulfillment-orders/*/update-schedule", method="PATCH", status=503)
     arm(client, path=r"^/orders/ORD-100[2-3]$", status=500)
-    assert raw.patch(f"{FO_PATH}/update-schedule", headers=AUTH, json=SCHEDULE).status_code == 503
-    assert raw.get("/orders/ORD-1001", headers=AUTH).status_code == 200
-    assert raw.get("/orders/ORD-1002", headers=AUTH).status_code == 500
-    assert raw.get("/orders/ORD-1004", headers=AUTH).status_code == 200
+    schedule = raw.patch(f"{FO_PATH}/update-schedule", headers=client.headers, json=SCHEDULE)
+    assert schedule.status_code == 503
+    assert raw.get("/orders/ORD-1001", headers=client.headers).status_code == 200
+    assert raw.get("/orders/ORD-1002", headers=client.headers).status_code == 500
+    assert raw.get("/orders/ORD-1004", headers=client.headers).status_code == 200
 
 
 def test_the_oldest_matching_fault_applies(client: CheckedClient, raw: FlaskClient) -> None:
     arm(client, operation="getOrder", status=429, count=1)
     arm(client, operation="getOrder", status=503, count=1)
-    statuses = [raw.get("/orders/ORD-1001", headers=AUTH).status_code for _ in range(3)]
+    statuses = [raw.get("/orders/ORD-1001", headers=client.headers).status_code for _ in range(3)]
     assert statuses == [429, 503, 200]
 
 
 def test_the_journal_names_the_fault(client: CheckedClient, raw: FlaskClient) -> None:
     fault = arm(client, operation="getOrder", status=500, count=1)
-    raw.get("/orders/ORD-1001", headers=AUTH)
+    raw.get("/orders/ORD-1001", headers=client.headers)
     [entry] = client.get("/__admin/requests").get_json()["requests"]
     assert (entry["status"], entry["fault"], entry["operation"]) == (500, fault["id"], "getOrder")
 
@@ -178,7 +178,7 @@ def test_without_a_socket_a_dropped_connection_is_a_500_saying_so(
     client: CheckedClient, raw: FlaskClient
 ) -> None:
     arm(client, operation="getOrder", drop_connection=True)
-    response = raw.get("/orders/ORD-1001", headers=AUTH)
+    response = raw.get("/orders/ORD-1001", headers=client.headers)
     assert response.status_code == 500
     assert response.get_json()["error_details"][0]["code"] == "CONNECTION_NOT_DROPPED"
 
@@ -203,7 +203,7 @@ def test_a_dropped_connection_gets_no_response_and_changes_nothing(
     fault = arm(client, operation="updateOrder", drop_connection=True, count=1)
     conn = connect(served)
     with client.unchanged("ORD-1001"):
-        conn.request("PATCH", "/orders/ORD-1001", body=b'{"language":"ar"}', headers=AUTH)
+        conn.request("PATCH", "/orders/ORD-1001", body=b'{"language":"ar"}', headers=client.headers)
         with pytest.raises((http.client.RemoteDisconnected, ConnectionResetError)):
             conn.getresponse()
     conn.close()
@@ -212,7 +212,7 @@ def test_a_dropped_connection_gets_no_response_and_changes_nothing(
     [entry] = journal.get_json()["requests"]
     assert (entry["status"], entry["fault"]) == (None, fault["id"])
     again = connect(served)
-    again.request("PATCH", "/orders/ORD-1001", body=b'{"language":"ar"}', headers=AUTH)
+    again.request("PATCH", "/orders/ORD-1001", body=b'{"language":"ar"}', headers=client.headers)
     assert again.getresponse().status == 200
     again.close()
 
@@ -223,7 +223,7 @@ def test_latency_delays_the_answer_by_at_least_the_given_time(
     arm(client, operation="getOrder", latency_ms=250, count=1)
     conn = connect(served)
     started = time.perf_counter()
-    conn.request("GET", "/orders/ORD-1001", headers=AUTH)
+    conn.request("GET", "/orders/ORD-1001", headers=client.headers)
     response = conn.getresponse()
     elapsed_ms = (time.perf_counter() - started) * 1000
     assert response.status == 200
@@ -238,7 +238,7 @@ def test_latency_then_status(client: CheckedClient, served: BackgroundServer) ->
     arm(client, operation="getOrder", latency_ms=100, status=503, count=1)
     conn = connect(served)
     started = time.perf_counter()
-    conn.request("GET", "/orders/ORD-1001", headers=AUTH)
+    conn.request("GET", "/orders/ORD-1001", headers=client.headers)
     response = conn.getresponse()
     assert response.status == 503
     assert (time.perf_counter() - started) * 1000 >= 100
@@ -256,10 +256,10 @@ def hits(client: CheckedClient, fault_id: str) -> int:
     return int(next(f["hits"] for f in faults if f["id"] == fault_id))
 
 
-def patch_status(server: BackgroundServer) -> int:
+def patch_status(server: BackgroundServer, headers: dict[str, str]) -> int:
     conn = connect(server)
     try:
-        conn.request("PATCH", "/orders/ORD-1001", body=b'{"language":"ar"}', headers=AUTH)
+        conn.request("PATCH", "/orders/ORD-1001", body=b'{"language":"ar"}', headers=headers)
         return conn.getresponse().status
     finally:
         conn.close()
@@ -272,10 +272,10 @@ def test_a_held_request_stalls_no_other_request(
     its own, so that the others are answered while it waits."""
     fault = arm(client, operation="updateOrder", latency_ms=2000)
     with ThreadPoolExecutor(1) as pool:
-        held = pool.submit(patch_status, served)
+        held = pool.submit(patch_status, served, client.headers)
         assert wait_until(lambda: hits(client, fault["id"]) == 1)
         conn = connect(served)
-        conn.request("GET", "/orders/ORD-1002", headers=AUTH)
+        conn.request("GET", "/orders/ORD-1002", headers=client.headers)
         assert conn.getresponse().status == 200
         conn.close()
         # The PATCH is journaled once answered: not yet, so the GET did not wait for it.
@@ -291,16 +291,16 @@ def test_the_dropped_connection_is_the_faulted_requests(
     granian the connection is chosen by when it last received data, to the millisecond: the idle
     one is given a few milliseconds of quiet first.)"""
     idle = connect(served)
-    idle.request("GET", "/orders/ORD-1002", headers=AUTH)
+    idle.request("GET", "/orders/ORD-1002", headers=client.headers)
     idle.getresponse().read()
     assert idle.sock is not None
     assert wait_until(lambda: quiet_ms(idle.sock) >= 5)
     arm(client, operation="updateOrder", drop_connection=True, count=1)
     faulted = connect(served)
-    faulted.request("PATCH", "/orders/ORD-1001", body=b'{"language":"ar"}', headers=AUTH)
+    faulted.request("PATCH", "/orders/ORD-1001", body=b'{"language":"ar"}', headers=client.headers)
     with pytest.raises((http.client.RemoteDisconnected, ConnectionResetError)):
         faulted.getresponse()
     faulted.close()
-    idle.request("GET", "/orders/ORD-1002", headers=AUTH)
+    idle.request("GET", "/orders/ORD-1002", headers=client.headers)
     assert idle.getresponse().status == 200
     idle.close()

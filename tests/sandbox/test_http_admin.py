@@ -7,6 +7,7 @@ Every response is checked against `openapi-admin.yaml` (or `openapi.yaml` for `/
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -14,8 +15,6 @@ import pytest
 from mock_server.config import SandboxConfig
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from werkzeug.test import TestResponse
 
     from tests.sandbox.client import CheckedClient
@@ -186,16 +185,17 @@ def test_a_location_without_tenant_id_is_400_naming_it(client: CheckedClient) ->
 
 
 # ---------------------------------------------------------------- the guard
-ADMIN_CALLS: list[tuple[str, Callable[[CheckedClient], TestResponse], int]] = [
-    ("reset", lambda c: c.post("/__admin/reset"), 204),
-    ("orders", lambda c: c.post("/__admin/orders", json=seed_order()), 201),
-    ("locations", lambda c: c.post("/__admin/locations", json=LOCATION), 201),
+AdminCall = Callable[["CheckedClient", dict[str, str | None]], "TestResponse"]
+ADMIN_CALLS: list[tuple[str, AdminCall, int]] = [
+    ("reset", lambda c, h: c.post("/__admin/reset", headers=h), 204),
+    ("orders", lambda c, h: c.post("/__admin/orders", json=seed_order(), headers=h), 201),
+    ("locations", lambda c, h: c.post("/__admin/locations", json=LOCATION, headers=h), 201),
 ]
 
 
 @pytest.fixture(params=ADMIN_CALLS, ids=[name for name, _, _ in ADMIN_CALLS])
 def admin_call(request: pytest.FixtureRequest) -> tuple[Callable[..., TestResponse], int]:
-    """One seeding call and its success status."""
+    """One seeding call (with headers over the client's own) and its success status."""
     _, call, status = request.param
     return call, status
 
@@ -217,7 +217,7 @@ def test_admin_is_refused(
     client = make_client(config)
     call, _ = admin_call
     with client.unchanged("ORD-1001"):
-        response = call(client)
+        response = call(client, {})
     assert response.status_code in (403, 404)
     assert client.get("/orders/ORD-1001").status_code == 200
 
@@ -240,13 +240,12 @@ def test_admin_token_is_required_when_set(
     authorization: str | None,
     allowed: bool,
 ) -> None:
-    """With `--admin-token s`, `/__admin/` needs `Authorization: Bearer s` (401 otherwise)."""
+    """With `--admin-token s`, `/__admin/` needs `Authorization: Bearer s` (401 otherwise),
+    where the API takes its access token."""
     client = make_client(SandboxConfig(host=host, admin_token="s"))
-    if authorization is not None:
-        client.headers["Authorization"] = authorization
     call, status = admin_call
     if allowed:
-        assert call(client).status_code == status
+        assert call(client, {"Authorization": authorization}).status_code == status
         return
     with client.unchanged("ORD-1001"):
-        assert call(client).status_code == 401
+        assert call(client, {"Authorization": authorization}).status_code == 401

@@ -47,13 +47,28 @@ def test_missing_credentials_are_403_naming_the_header(
 
 @pytest.mark.parametrize(
     "authorization",
-    ["Bearer not-a-token", "Basic a2V5OnNlY3JldA==", "Bearer"],
-    ids=["unknown-bearer", "basic", "empty-bearer"],
+    [None, "Bearer not-a-token", "Basic a2V5OnNlY3JldA==", "Bearer"],
+    ids=["no-token", "unknown-bearer", "basic", "empty-bearer"],
 )
-def test_the_default_mode_does_not_check_tokens(
-    client: CheckedClient, operation: Operation, authorization: str
+def test_the_default_mode_refuses_a_request_without_a_live_token(
+    client: CheckedClient, operation: Operation, authorization: str | None
 ) -> None:
-    """Default (no `--clients`): a token, if sent, is not checked, as no token is needed."""
+    """As on Carriyo (api/authentication, reference/validation-errors), a missing or unknown
+    bearer token is a 401 naming `Authorization`, with the challenge, and nothing changes."""
+    with client.unchanged("ORD-1001"):
+        response = operation.send(client, headers={"Authorization": authorization})
+    assert response.status_code == 401
+    assert client.error_fields(response) == ["Authorization"]
+    assert response.headers["WWW-Authenticate"].startswith("Bearer ")
+
+
+@pytest.mark.parametrize("authorization", [None, "Bearer not-a-token"], ids=["none", "unknown"])
+def test_no_auth_serves_without_a_token(
+    make_client: ClientFactory, operation: Operation, authorization: str | None
+) -> None:
+    """`--no-auth` (the sandbox's open mode): no token is asked for, and one sent is not read."""
+    client = make_client(SandboxConfig(require_token=False))
+    assert "Authorization" not in client.headers
     assert operation.send(client, headers={"Authorization": authorization}).status_code == 200
 
 

@@ -17,6 +17,7 @@ from werkzeug.test import TestResponse
 
 from mock_server.app import create_app
 from mock_server.config import SandboxConfig
+from tests.sandbox.client import api_headers
 
 if TYPE_CHECKING:
     from tests.sandbox.client import CheckedClient
@@ -89,15 +90,13 @@ def test_a_body_over_the_limit_answers_the_published_error_body(
     assert_published_error(response, 413)
 
 
-AUTH = {"x-api-key": "k", "tenant-id": "acme-demo"}
-
-
 def test_a_fault_answers_the_published_error_body() -> None:
     """(A plain test client: the checked one refuses any 5xx.)"""
-    client = create_app(SandboxConfig()).test_client()
+    app = create_app(SandboxConfig())
+    client = app.test_client()
     armed = client.post("/__admin/faults", json={"operation": "getOrder", "status": 503})
     assert armed.status_code == 201
-    assert_published_error(client.get("/orders/ORD-1001", headers=AUTH), 503)
+    assert_published_error(client.get("/orders/ORD-1001", headers=api_headers(app)), 503)
 
 
 def test_an_unexpected_failure_answers_the_published_error_body(
@@ -110,6 +109,6 @@ def test_an_unexpected_failure_answers_the_published_error_body(
         raise RuntimeError("a bug")
 
     monkeypatch.setattr(app.extensions["sandbox"].service, "get", broken)
-    response = app.test_client().get("/orders/ORD-1001", headers=AUTH)
+    response = app.test_client().get("/orders/ORD-1001", headers=api_headers(app))
     body = assert_published_error(response, 500)
     assert body["error_details"] == [{"code": "INTERNAL_ERROR", "message": "Internal error"}]

@@ -19,8 +19,7 @@ from mock_server.app import create_app
 from mock_server.config import SandboxConfig
 from mock_server.run.server import BackgroundServer
 from tests.launcher import PYTHON_M, Server, running, wait_until
-
-AUTH = {"x-api-key": "k", "tenant-id": "acme-demo"}
+from tests.sandbox.client import api_headers
 
 
 def fault_hits(server: Server) -> int:
@@ -117,12 +116,13 @@ def test_many_open_connections_are_all_answered() -> None:
     connections open at once, each with a request sent before any answer is read, are all
     answered."""
     app = create_app(SandboxConfig())
+    headers = api_headers(app)
     server = BackgroundServer(app).start()
     host, port = server.url.removeprefix("http://").split(":")
     connections = [http.client.HTTPConnection(host, int(port), timeout=10) for _ in range(100)]
     try:
         for conn in connections:
-            conn.request("GET", "/orders/ORD-1001", headers=AUTH)
+            conn.request("GET", "/orders/ORD-1001", headers=headers)
         assert [conn.getresponse().status for conn in connections] == [200] * 100
     finally:
         for conn in connections:

@@ -86,16 +86,42 @@ def test_tokens_are_jwt_shaped_with_their_expiry_and_never_repeat() -> None:
     }
 
 
-def test_lenient_mode_issues_to_anyone_and_keeps_nothing() -> None:
-    """Default mode: no token is ever checked, so none is kept (one issued there can never pass
-    a later strict sandbox on the same state file)."""
+def test_no_auth_issues_to_anyone_and_keeps_nothing() -> None:
+    """`--no-auth`: no token is ever checked, so none is kept."""
     store = MemoryStore()
-    service = TokenService(store, None, TTL, FakeClock())
+    service = TokenService(store, None, TTL, FakeClock(), checked=False)
     issued = service.issue("any-client", "any-secret")
     assert issued is not None
     assert (issued.expires_in, issued.scope) == (TTL, ORDERS_SCOPE)
     assert store.tokens() == {}
-    assert not service.strict
+    assert not service.checked
+
+
+def test_the_default_mode_issues_to_anyone_and_knows_its_tokens() -> None:
+    """Default: any client id and secret get a token, kept (by digest) so that it is checked;
+    it names no tenant, and expires like any other."""
+    store = MemoryStore()
+    clock = FakeClock()
+    service = TokenService(store, None, TTL, clock)
+    issued = service.issue("any-client", "any-secret")
+    assert issued is not None and service.checked
+    assert service.client_of(issued.access_token) is None
+    assert [grant.tenants for grant in store.tokens().values()] == [()]
+    with pytest.raises(TokenRefused):
+        service.client_of("not-" + issued.access_token)
+    clock.now += TTL
+    with pytest.raises(TokenRefused, match="expired"):
+        service.client_of(issued.access_token)
+
+
+def test_a_token_any_client_got_never_passes_a_sandbox_with_clients() -> None:
+    """Same store (a state file), later `--clients` naming that client id: refused, since its
+    secret was never checked."""
+    store = MemoryStore()
+    issued = TokenService(store, None, TTL, FakeClock()).issue("acme-ci", "a guess")
+    assert issued is not None
+    with pytest.raises(TokenRefused):
+        strict(store).client_of(issued.access_token)
 
 
 def test_scope_names_every_tenant_then_the_orders_permissions() -> None:

@@ -86,12 +86,18 @@ def generated(
 
 @pytest.fixture
 def client(generated: GeneratedClient, sandbox: RunningSandbox) -> Any:
-    """The generated `Client` for the sandbox's first tenant (no proxy: it is on loopback)."""
-    return generated.client_module.Client(
-        base_url=sandbox.base_url,
-        headers=sandbox.headers,
-        raise_on_unexpected_status=True,
-        httpx_args={"trust_env": False},
+    """The generated `AuthenticatedClient` for the sandbox's first tenant, with a token the
+    generated token operation fetched (no proxy: it is on loopback)."""
+    options = {"raise_on_unexpected_status": True, "httpx_args": {"trust_env": False}}
+    plain = generated.client_module.Client(base_url=sandbox.base_url, **options)
+    issued = generated.operation("authentication", "get_access_token").sync(
+        client=plain,
+        body=generated.models.TokenRequest(client_id="generated", client_secret="secret"),
+    )
+    assert isinstance(issued, generated.models.TokenResponse)
+    headers = {"x-api-key": sandbox.headers["x-api-key"], "tenant-id": sandbox.tenant}
+    return generated.client_module.AuthenticatedClient(
+        base_url=sandbox.base_url, token=issued.access_token, headers=headers, **options
     )
 
 

@@ -11,7 +11,13 @@ import orjson
 import pytest
 
 from mock_server.shared_events import SharedEventLog
-from mock_server.store import DuplicateReference, Record, StaleRecord, StoreUnavailable
+from mock_server.store import (
+    DuplicateReference,
+    Grant,
+    Record,
+    StaleRecord,
+    StoreUnavailable,
+)
 from mock_server.store.redis import RedisStore, connect, shown_url
 from tests.launcher import free_port, wait_until
 from tests.redis_server import RedisServer, redis_server
@@ -51,6 +57,22 @@ def test_a_write_of_one_process_is_read_by_the_other_at_once(
     newer = first.save(T, {"order_id": "O-1", "language": "ar"}, replace=True, base=saved)
     found = second.find(T, "O-1")
     assert found is not None and (found.version, found.order["language"]) == (newer.version, "ar")
+
+
+def test_a_token_is_checked_from_the_local_copy_until_another_process_revokes_it(
+    two: tuple[RedisStore, RedisStore], redis_instance: RedisServer
+) -> None:
+    """Every API request checks its token: a known one needs no round trip, and a state PUT on
+    another process that drops it is seen at once."""
+    first, second = two
+    grant = Grant("ci", (), "read:orders", 4_000_000_000.0)
+    first.put_token("d1", grant, now=0.0, limit=10)
+    assert second.token("d1") == grant
+    calls = calls_of(redis_instance, "hget")
+    assert [second.token("d1") for _ in range(20)] == [grant] * 20
+    assert calls_of(redis_instance, "hget") == calls, "a known token needs no round trip"
+    first.replace_tokens({})
+    assert second.token("d1") is None
 
 
 def test_a_write_from_a_version_another_process_replaced_is_stale(

@@ -289,7 +289,7 @@ class RedisStore:
         self.client = connect(url)
         self.health = Health(redis.Redis.from_url(url, **OPTIONS), shown_url(url))
         self.write_lock = OrderLocks()
-        self.tracker = Tracker(self.new_connection, (ORDER_PREFIX, *tracked), self.health)
+        self.tracker = Tracker(self.new_connection, (ORDER_PREFIX, TOKENS, *tracked), self.health)
         self._save = self.client.register_script(SAVE)
         self._add_system_log = self.client.register_script(KEEP_NEWEST)
         self._put_location = self.client.register_script(PUT_LOCATION)
@@ -528,8 +528,19 @@ class RedisStore:
         )
 
     def token(self, digest: str) -> Grant | None:
+        """The grant of a token, from this process's copy of the tokens it has checked (kept
+        true like the orders': any write to the tokens drops it), else from Redis. Every API
+        request checks its token, so a GET of an unchanged order needs no round trip."""
+        known: dict[str, Grant] | None = self.tracker.get(TOKENS)
+        if known is not None and digest in known:
+            return known[digest]
+        epoch = self.tracker.current_epoch()
         raw = self.call(self.client.hget, TOKENS, digest)
-        return None if raw is None else grant_from(raw)
+        if raw is None:
+            return None
+        grant = grant_from(raw)
+        self.tracker.put(TOKENS, {**(known or {}), digest: grant}, epoch)
+        return grant
 
     def tokens(self) -> dict[str, Grant]:
         with self.unavailable_as():
