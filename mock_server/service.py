@@ -25,6 +25,7 @@ from .domain import (
     Order,
 )
 from .domain import triggers as t
+from .domain.listing import ListQuery, page_of, search_text, selected
 from .events import EventLog
 from .store import (
     KEY_ORDER_ID,
@@ -84,6 +85,17 @@ class OrderService:
                 "ORDER_NOT_FOUND", f"Order {ref.reference!r} not found", "orderReference"
             )
         return record
+
+    def list_orders(self, tenant: str, query: ListQuery) -> tuple[list[Record], int]:
+        """The MCP tool `list_orders` (no REST operation lists orders): one page of the tenant's
+        orders that pass the query's filters, in its order, and how many passed. Each record
+        keeps its search text (`Record.cache`: a stored version never changes), so a search over
+        100,000 orders reads each one's text once, not once per call."""
+        matching = selected(
+            ((record, record.order, searchable(record)) for record in self.store.records(tenant)),
+            query,
+        )
+        return page_of(matching, query), len(matching)
 
     def create(self, tenant: str, body: dict[str, Any]) -> Record:
         """POST /orders: a new order, its FOs' locations named by code resolved among the
@@ -494,3 +506,11 @@ class OrderService:
             )
         except DuplicateReference as exc:
             raise duplicate("DUPLICATE_REFERENCE", str(exc), exc.field) from exc
+
+
+def searchable(record: Record) -> str:
+    """The record's `search_text`, computed once per stored version."""
+    text: str | None = record.cache.get("search")
+    if text is None:
+        text = record.cache["search"] = search_text(record.order)
+    return text

@@ -260,6 +260,7 @@ def serve(args: argparse.Namespace) -> int:
     webhook workers and save the state. With `--workers N` (a shared store), N processes."""
     from ..app import create_app
     from ..controls.state import InvalidState
+    from ..mcp.http import mount
     from ..store import StoreUnavailable
 
     refused = refusals(args)
@@ -268,7 +269,7 @@ def serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     config = config_from_args(args)
     try:
-        app = create_app(config)
+        app = create_app(config, mounts=(mount,))
     except InvalidState as exc:
         raise SystemExit(str(exc)) from exc
     except StoreUnavailable as exc:
@@ -283,7 +284,7 @@ def serve(args: argparse.Namespace) -> int:
     sandbox.close()  # the store is prepared: each worker makes its own connections
     binding = Binding(args.host, args.port, args.threads or THREADS, args.body_timeout)
     return serve_workers(
-        lambda: create_app(config, spec=sandbox.spec), binding, args.workers, quiet=args.quiet
+        lambda: create_app(config, spec=sandbox.spec, mounts=(mount,)), binding, args.workers, quiet=args.quiet
     )
 
 
