@@ -9,6 +9,7 @@ body, not an exception's message.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -35,8 +36,8 @@ INSTRUCTIONS = (
 TenantOf = Callable[[Any], str | None]
 """The authenticated tenant of the request carrying a call (the transport's request object:
 a Starlette request over HTTP, None over stdio)."""
-Listener = Callable[[str, dict[str, Any], Outcome], None]
-"""Told of every call once it is answered (stdio's journal entries)."""
+Listener = Callable[[str, dict[str, Any], Outcome, float], None]
+"""Told of every call once it is answered, with its duration in seconds (stdio's journal)."""
 
 
 def listed_tools() -> list[types.Tool]:
@@ -82,11 +83,12 @@ def build_server(
     @server.call_tool(validate_input=False)  # type: ignore[untyped-decorator]
     async def call(name: str, arguments: dict[str, Any]) -> types.CallToolResult:
         tenant = tenant_of(server.request_context.request)
+        started = time.perf_counter()
         outcome = await anyio.to_thread.run_sync(
             call_tool, service, spec, name, arguments or {}, tenant
         )
         if listener is not None:
-            listener(name, arguments or {}, outcome)
+            listener(name, arguments or {}, outcome, time.perf_counter() - started)
         return tool_result(outcome)
 
     return server

@@ -449,6 +449,41 @@ def add_proxy_commands(commands: Any) -> None:
         parser.set_defaults(func=run)
 
 
+def add_mcp_options(parser: argparse.ArgumentParser) -> None:
+    """The options of `mcp` (stdio): where its orders come from."""
+    default = SandboxConfig()
+    parser.add_argument(
+        "--store",
+        type=store_url,
+        default=os.environ.get(STORE_VARIABLE) or None,
+        metavar="URL",
+        help="act on the team sandbox in this Redis (redis://HOST:PORT/DB), the orders every "
+        f"process naming it shares (default: ${STORE_VARIABLE}, else a sandbox of its own in "
+        "this process's memory)",
+    )
+    parser.add_argument(
+        "--fixtures",
+        type=Path,
+        default=default.fixtures,
+        metavar="DIR",
+        help="directory of state documents (*.json) an own sandbox starts from, as serve's "
+        "(default: the bundled fixtures/)",
+    )
+    parser.add_argument("--no-fixtures", action="store_true", help="start with no orders at all")
+
+
+def mcp(args: argparse.Namespace) -> int:
+    """Serve Carriyo's MCP order tools over stdio until the agent closes the pipe."""
+    from ..mcp.stdio import serve_stdio
+    from ..store import StoreUnavailable
+
+    config = SandboxConfig(fixtures=None if args.no_fixtures else args.fixtures, store=args.store)
+    try:
+        return serve_stdio(config)
+    except StoreUnavailable as exc:
+        raise SystemExit(f"--store: {exc}") from exc
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="carriyo-sandbox",
@@ -472,6 +507,15 @@ def main(argv: list[str] | None = None) -> None:
     add_contract_options(contract_parser)
     contract_parser.set_defaults(func=contract)
     add_proxy_commands(commands)
+    mcp_parser = commands.add_parser(
+        "mcp",
+        help="serve Carriyo's MCP order tools over stdio (for desktop agents)",
+        description="Serve the Orders and Fulfillment orders families of Carriyo's MCP tools on "
+        "stdin/stdout, for an agent that starts its MCP servers as subprocesses. (A running "
+        "sandbox also serves them over streamable HTTP at /mcp on its REST port.)",
+    )
+    add_mcp_options(mcp_parser)
+    mcp_parser.set_defaults(func=mcp)
     args, extra = parser.parse_known_args(argv)
     if extra and args.func is not contract:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
