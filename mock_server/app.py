@@ -57,7 +57,7 @@ def create_app(
     app.wsgi_app = faults  # type: ignore[method-assign]
     app.extensions[DELAYS] = faults.delays
     for wrap in mounts:
-        app.wsgi_app = wrap(app.wsgi_app, sandbox)  # type: ignore[method-assign]
+        app.wsgi_app = wrap(app.wsgi_app, sandbox)  # type: ignore[method-assign,assignment]
     app.wsgi_app = JournalMiddleware(  # type: ignore[method-assign]
         app.wsgi_app, sandbox.journal, sandbox.config.max_body_bytes
     )

@@ -89,7 +89,9 @@ def arguments_validator(name: str) -> SchemaValidator:
     return SchemaValidator(Draft202012Validator(schema), "arguments")
 
 
-def run(service: OrderService, spec: Spec, tool: Tool, arguments: dict[str, Any], tenant: str) -> bytes:
+def run(
+    service: OrderService, spec: Spec, tool: Tool, arguments: dict[str, Any], tenant: str
+) -> bytes:
     """The answer of a valid call: the REST operation's, or the listing's."""
     if tool.operation is None:
         return list_orders(service, tenant, arguments)

@@ -16,7 +16,7 @@ import io
 import threading
 from collections.abc import Iterable
 from contextlib import suppress
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import orjson
 from a2wsgi import ASGIMiddleware
@@ -115,7 +115,7 @@ class McpMount:
             if self._bridge is None:
                 server = build_server(self.sandbox.service, self.sandbox.spec, request_tenant)
                 manager = StreamableHTTPSessionManager(server, json_response=True, stateless=True)
-                self._bridge = ASGIMiddleware(SessionManagerApp(manager))  # type: ignore[arg-type]
+                self._bridge = cast("WSGIApplication", ASGIMiddleware(SessionManagerApp(manager)))
             return self._bridge
 
 

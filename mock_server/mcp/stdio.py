@@ -34,7 +34,9 @@ def journaling(journal: RequestJournal) -> Listener:
 
     def record(name: str, arguments: dict[str, Any], outcome: Outcome, seconds: float) -> None:
         status = int(orjson.loads(outcome.payload)["status"]) if outcome.refused else 200
-        body = orjson.dumps({"method": "tools/call", "params": {"name": name, "arguments": arguments}})
+        body = orjson.dumps(
+            {"method": "tools/call", "params": {"name": name, "arguments": arguments}}
+        )
         tenant = arguments.get("tenantId")
         journal.add(  # in the order of journal.FIELDS
             time.time() - seconds,

@@ -1,6 +1,6 @@
 """`carriyo-sandbox`: run the sandbox (`serve`), the contract suite against a server (`contract`),
-a proxy checking real traffic against the docs (`proxy`) or its recording's replay (`replay`);
-`python -m mock_server` is `serve`."""
+a proxy checking real traffic against the docs (`proxy`) or its recording's replay (`replay`),
+Carriyo's MCP order tools over stdio (`mcp`); `python -m mock_server` is `serve`."""
 
 from __future__ import annotations
 
@@ -284,7 +284,10 @@ def serve(args: argparse.Namespace) -> int:
     sandbox.close()  # the store is prepared: each worker makes its own connections
     binding = Binding(args.host, args.port, args.threads or THREADS, args.body_timeout)
     return serve_workers(
-        lambda: create_app(config, spec=sandbox.spec, mounts=(mount,)), binding, args.workers, quiet=args.quiet
+        lambda: create_app(config, spec=sandbox.spec, mounts=(mount,)),
+        binding,
+        args.workers,
+        quiet=args.quiet,
     )
 
 

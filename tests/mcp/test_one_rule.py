@@ -45,7 +45,9 @@ def lines(order: dict[str, Any], fo_id: str) -> dict[str, tuple[str, int]]:
 async def test_get_order_is_what_get_orders_answers(
     tools: ClientSession, rest: Rest, sandbox: RunningSandbox
 ) -> None:
-    result = await tools.call_tool("get_order", {"tenantId": sandbox.tenant, "order_id": "ORD-1001"})
+    result = await tools.call_tool(
+        "get_order", {"tenantId": sandbox.tenant, "order_id": "ORD-1001"}
+    )
     assert not result.isError
     assert text_of(result).encode() == rest.get_order("ORD-1001")
 
@@ -87,19 +89,34 @@ async def test_a_lifecycle_through_tools_reads_back_the_same_through_rest(
     on_fo = {"order_id": order_id, "fulfillment_order_id": fo_id}
 
     split = await step(
-        tools, rest, tenant, "split_fulfillment_order", **on_fo, line_items=[{"id": "a", "quantity": 1}]
+        tools,
+        rest,
+        tenant,
+        "split_fulfillment_order",
+        **on_fo,
+        line_items=[{"id": "a", "quantity": 1}],
     )
     (new_fo,) = [f for f in split["fulfillment_orders"] if f["fulfillment_order_id"] != fo_id]
     assert lines(split, new_fo["fulfillment_order_id"]) == {"a": ("allocated", 1)}
     assert lines(split, fo_id)["a"] == ("allocated", 1)
 
     fulfilled = await step(
-        tools, rest, tenant, "fulfill_fulfillment_order", **on_fo, line_items=[{"id": "b", "quantity": 2}]
+        tools,
+        rest,
+        tenant,
+        "fulfill_fulfillment_order",
+        **on_fo,
+        line_items=[{"id": "b", "quantity": 2}],
     )
     assert lines(fulfilled, fo_id)["b"] == ("fulfilled", 2)
 
     shipped = await step(
-        tools, rest, tenant, "ship_fulfillment_order", **on_fo, line_items=[{"id": "c", "quantity": 1}]
+        tools,
+        rest,
+        tenant,
+        "ship_fulfillment_order",
+        **on_fo,
+        line_items=[{"id": "c", "quantity": 1}],
     )
     (fo_after,) = [f for f in shipped["fulfillment_orders"] if f["fulfillment_order_id"] == fo_id]
     (line_c,) = [line for line in fo_after["line_items"] if line["id"] == "c"]

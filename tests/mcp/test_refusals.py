@@ -53,17 +53,24 @@ async def test_a_rule_refusal_is_the_body_rest_sends_and_changes_nothing(
             "partner_order_reference": unique_reference("MCP-REFUSED"),
             "line_items": wanted,
             "fulfillment_orders": [
-                {"fulfillment_location": {"partner_location_code": "AF-RUH-01"}, "line_items": wanted}
+                {
+                    "fulfillment_location": {"partner_location_code": "AF-RUH-01"},
+                    "line_items": wanted,
+                }
             ],
         },
     )
     order = orjson.loads(text_of(created))
     order_id, fo_id = order["order_id"], order["fulfillment_orders"][0]["fulfillment_order_id"]
     fulfil = {"tenantId": tenant, "order_id": order_id, "fulfillment_order_id": fo_id}
-    assert not (await tools.call_tool("fulfill_fulfillment_order", {**fulfil, "line_items": wanted})).isError
+    assert not (
+        await tools.call_tool("fulfill_fulfillment_order", {**fulfil, "line_items": wanted})
+    ).isError
     before = rest.get_order(order_id)
     reason = {"cancellation_reason": "OTHER"}
-    body = await refusal(tools, "cancel_order", {"tenantId": tenant, "order_id": order_id, **reason})
+    body = await refusal(
+        tools, "cancel_order", {"tenantId": tenant, "order_id": order_id, **reason}
+    )
     answer = rest.raw("POST", f"/orders/{order_id}/cancel", json=reason)
     assert answer.status_code == 400
     assert body == without_time(answer.json())
@@ -91,7 +98,11 @@ async def test_a_missing_parameter_is_a_400_naming_it(
     body = await refusal(tools, "get_order", {"tenantId": sandbox.tenant})
     assert body["status"] == "400"
     assert body["error_details"] == [
-        {"code": "MISSING_FIELD", "message": "'order_id' is a required property", "field": "order_id"}
+        {
+            "code": "MISSING_FIELD",
+            "message": "'order_id' is a required property",
+            "field": "order_id",
+        }
     ]
 
 

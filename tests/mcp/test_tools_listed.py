@@ -65,7 +65,7 @@ async def test_each_tool_takes_its_published_parameters(tools: ClientSession) ->
     schemas = {tool.name: tool.inputSchema for tool in (await tools.list_tools()).tools}
     for name, required in REQUIRED.items():
         assert set(schemas[name]["required"]) == required, name
-    for name, schema in schemas.items():
+    for schema in schemas.values():
         if "order_id" in schema["properties"]:
             assert schema["properties"]["key"]["enum"] == ["order_id", "partner_order_reference"]
     fulfil = schemas["fulfill_fulfillment_order"]["properties"]

@@ -67,7 +67,9 @@ async def test_where_a_token_is_required_mcp_requires_it(strict: RunningSandbox)
     ).json()
     bearer = {**strict.headers, "Authorization": f"Bearer {issued['access_token']}"}
     async with mcp_session(strict.base_url, bearer) as tools:
-        result = await tools.call_tool("get_order", {"tenantId": "acme-demo", "order_id": "ORD-1001"})
+        result = await tools.call_tool(
+            "get_order", {"tenantId": "acme-demo", "order_id": "ORD-1001"}
+        )
     assert not result.isError
 
 
@@ -106,7 +108,11 @@ async def test_stdio_subprocess_serves_the_tools_on_its_own_sandbox(tmp_path: Pa
             assert {"get_order", "list_orders", "ship_fulfillment_order"} <= names
             created = await session.call_tool(
                 "create_order",
-                {"tenantId": "acme-demo", "merchant": "ACME_FASHION", "partner_order_reference": "IO-1"},
+                {
+                    "tenantId": "acme-demo",
+                    "merchant": "ACME_FASHION",
+                    "partner_order_reference": "IO-1",
+                },
             )
             order_id = orjson.loads(text_of(created))["order_id"]
             fetched = await session.call_tool(
