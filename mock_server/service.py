@@ -25,7 +25,7 @@ from .domain import (
     Order,
 )
 from .domain import triggers as t
-from .domain.listing import ListQuery, page_of, search_text, selected
+from .domain.listing import ListingKey, ListQuery, listed, listing_key
 from .events import EventLog
 from .store import (
     KEY_ORDER_ID,
@@ -89,13 +89,9 @@ class OrderService:
     def list_orders(self, tenant: str, query: ListQuery) -> tuple[list[Record], int]:
         """The MCP tool `list_orders` (no REST operation lists orders): one page of the tenant's
         orders that pass the query's filters, in its order, and how many passed. Each record
-        keeps its search text (`Record.cache`: a stored version never changes), so a search over
-        100,000 orders reads each one's text once, not once per call."""
-        matching = selected(
-            ((record, record.order, searchable(record)) for record in self.store.records(tenant)),
-            query,
-        )
-        return page_of(matching, query), len(matching)
+        keeps what listing reads of it (`Record.cache`: a stored version never changes), so a
+        call over 100,000 orders reads each one's fields once, not once per call."""
+        return listed(((record, listing_of(record)) for record in self.store.records(tenant)), query)
 
     def create(self, tenant: str, body: dict[str, Any]) -> Record:
         """POST /orders: a new order, its FOs' locations named by code resolved among the
@@ -508,9 +504,9 @@ class OrderService:
             raise duplicate("DUPLICATE_REFERENCE", str(exc), exc.field) from exc
 
 
-def searchable(record: Record) -> str:
-    """The record's `search_text`, computed once per stored version."""
-    text: str | None = record.cache.get("search")
-    if text is None:
-        text = record.cache["search"] = search_text(record.order)
-    return text
+def listing_of(record: Record) -> ListingKey:
+    """The record's `listing_key`, computed once per stored version."""
+    key: ListingKey | None = record.cache.get("listing")
+    if key is None:
+        key = record.cache["listing"] = listing_key(record.order)
+    return key

@@ -27,6 +27,7 @@ from ..http.auth import authenticate
 from ..http.errors import ApiError
 from ..http.wsgi import OPERATION_KEY, request_path, take_body
 from ..sandbox import Sandbox
+from .catalogue import TOOLS
 from .server import build_server
 
 if TYPE_CHECKING:
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
 
 MCP_PATH = "/mcp"
 TENANT_HEADER = "tenant-id"
+WRITES = frozenset(f"mcp:{tool.name}" for tool in TOOLS if not tool.read_only)
+"""The journal operations of tool calls that may change orders: the state file is saved after
+them (`--state-file`), as after a REST write."""
 
 
 class SessionManagerApp:
@@ -107,7 +111,10 @@ class McpMount:
             )
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
-        return answered(self.bridge(), environ, start_response)
+        chunks = answered(self.bridge(), environ, start_response)
+        if self.sandbox.state_file is not None and environ[OPERATION_KEY] in WRITES:
+            self.sandbox.state_file.changed()  # as after a REST write (state_file.py)
+        return chunks
 
     def bridge(self) -> WSGIApplication:
         """The SDK's transport behind a2wsgi (made once)."""

@@ -1,0 +1,132 @@
+"""`list_orders` on 100,000 orders: how long an agent waits for a page (issue 27).
+
+    python bench/list_orders.py [--orders 100000] [--calls 30] [--store redis://...] [--write-docs]
+
+Seeds one tenant with `--orders` orders of the fixtures' full shape (bench/workload.py, as the
+scale runs seed theirs; several merchants and customers), then times tool calls exactly as the MCP
+server runs them (`mock_server.mcp.calls.call_tool`: the arguments' and the body's validation, the
+service's listing, each order rendered as REST renders it), with no transport: the first page,
+the last page, a search, a merchant filter, and a sort by another field. Each figure is the
+median and the slowest of `--calls` calls after one warm-up call (which reads each order's search
+text once; a stored version keeps it). With `--write-docs` the table replaces what
+docs/benchmarks.md holds between `<!-- bench-mcp:start -->` and `<!-- bench-mcp:end -->`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from workload import ROOT, TENANT, load_templates, renamed
+
+from mock_server.config import SandboxConfig
+from mock_server.controls.state import load_state
+from mock_server.heap import gc_paused
+from mock_server.mcp.calls import call_tool
+from mock_server.sandbox import Sandbox
+
+PAGE = ROOT / "docs" / "benchmarks.md"
+START, END = "<!-- bench-mcp:start -->", "<!-- bench-mcp:end -->"
+MERCHANTS = ("ACME_FASHION", "ACME_HOME", "ACME_BEAUTY", "ACME_SPORT")
+
+
+def seeded(size: int, store: str | None) -> Sandbox:
+    """A sandbox whose tenant `bench` holds `size` orders: the fixtures renamed, their merchant
+    cycling through MERCHANTS and each customer's name numbered (a search finds a few)."""
+    sandbox = Sandbox(SandboxConfig(fixtures=None, store=store))
+    templates, locations = load_templates()
+    orders = []
+    with gc_paused():
+        for i in range(size):
+            order = renamed(templates[i % len(templates)], f"LIST-{i:06d}", f"LREF-{i:06d}")
+            order["merchant"] = MERCHANTS[i % len(MERCHANTS)]
+            order["creation_date"] = f"2026-01-01T00:00:00.{i % 1000:03d}+00:00"
+            order.setdefault("customer", {})["name"] = f"Customer {i % 997}"
+            orders.append(order)
+        state = {
+            "tenants": {
+                TENANT: {"orders": orders, "locations": locations, "change_logs": {}, "system_logs": {}}
+            }
+        }
+        load_state(sandbox.store, state)  # type: ignore[arg-type]
+    return sandbox
+
+
+def cases(size: int) -> list[tuple[str, dict[str, Any]]]:
+    """The calls timed: what an agent asks most (the newest orders), the deepest page, a search,
+    a merchant filter and another sort."""
+    last = -(-size // 20)
+    return [
+        ("first page (20, newest first)", {}),
+        (f"last page ({last:,}, newest first)", {"page": last}),
+        ('search "customer 42" (every word must match)', {"search": "customer 42"}),
+        ("merchant filter, 100 a page, page 10", {"merchants": ["ACME_HOME"], "page": 10, "page_size": 100}),
+        ("sort by partner_order_reference ASC", {"sort_by": "partner_order_reference", "sort_order": "ASC"}),
+    ]
+
+
+def timed(sandbox: Sandbox, arguments: dict[str, Any], calls: int) -> tuple[float, float, int]:
+    """Median and slowest milliseconds of `calls` calls, and the answer's size in bytes."""
+    arguments = {"tenantId": TENANT, **arguments}
+    outcome = call_tool(sandbox.service, sandbox.spec, "list_orders", arguments, TENANT)
+    assert not outcome.refused, outcome.payload[:300]
+    times = []
+    for _ in range(calls):
+        started = time.perf_counter()
+        call_tool(sandbox.service, sandbox.spec, "list_orders", arguments, TENANT)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), max(times), len(outcome.payload)
+
+
+def report(size: int, store: str | None, rows: list[tuple[str, float, float, int]], calls: int) -> str:
+    where = "Redis" if store else "memory"
+    lines = [
+        f"Measured {dt.date.today()} on {os.cpu_count()} cores by `bench/list_orders.py` "
+        f"(`make bench`): `list_orders` over {size:,} orders in {where}, in-process "
+        f"(`call_tool`, no transport), median and slowest of {calls} calls.",
+        "",
+        "| call | median ms | slowest ms | answer bytes |",
+        "|---|---:|---:|---:|",
+    ]
+    lines += [f"| {name} | {median:.1f} | {worst:.1f} | {size_:,} |" for name, median, worst, size_ in rows]
+    return "\n".join(lines) + "\n"
+
+
+def write_docs(text: str) -> None:
+    content = PAGE.read_text(encoding="utf-8")
+    begin, end = content.find(START), content.find(END)
+    if begin < 0 or end < begin:
+        raise SystemExit(f"bench: {PAGE} has no {START} ... {END} section")
+    PAGE.write_text(content[: begin + len(START)] + "\n" + text + content[end:], encoding="utf-8")
+    print(f"bench: wrote the list_orders figures into {PAGE}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=100_000, help="orders seeded (100000)")
+    parser.add_argument("--calls", type=int, default=30, help="timed calls per case (30)")
+    parser.add_argument("--store", help="the sandbox's store (redis://...; default: memory)")
+    parser.add_argument("--write-docs", action="store_true", help="write the table into docs")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    sandbox = seeded(args.orders, args.store)
+    print(f"bench: seeded {args.orders:,} orders in {time.perf_counter() - started:.1f} s", flush=True)
+    try:
+        rows = [(name, *timed(sandbox, arguments, args.calls)) for name, arguments in cases(args.orders)]
+    finally:
+        sandbox.close()
+    text = report(args.orders, args.store, rows, args.calls)
+    print(text)
+    if args.write_docs:
+        write_docs(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
