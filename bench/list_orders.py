@@ -20,7 +20,6 @@ import os
 import statistics
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 from workload import ROOT, TENANT, load_templates, renamed
@@ -51,7 +50,12 @@ def seeded(size: int, store: str | None) -> Sandbox:
             orders.append(order)
         state = {
             "tenants": {
-                TENANT: {"orders": orders, "locations": locations, "change_logs": {}, "system_logs": {}}
+                TENANT: {
+                    "orders": orders,
+                    "locations": locations,
+                    "change_logs": {},
+                    "system_logs": {},
+                }
             }
         }
         load_state(sandbox.store, state)  # type: ignore[arg-type]
@@ -66,8 +70,14 @@ def cases(size: int) -> list[tuple[str, dict[str, Any]]]:
         ("first page (20, newest first)", {}),
         (f"last page ({last:,}, newest first)", {"page": last}),
         ('search "customer 42" (every word must match)', {"search": "customer 42"}),
-        ("merchant filter, 100 a page, page 10", {"merchants": ["ACME_HOME"], "page": 10, "page_size": 100}),
-        ("sort by partner_order_reference ASC", {"sort_by": "partner_order_reference", "sort_order": "ASC"}),
+        (
+            "merchant filter, 100 a page, page 10",
+            {"merchants": ["ACME_HOME"], "page": 10, "page_size": 100},
+        ),
+        (
+            "sort by partner_order_reference ASC",
+            {"sort_by": "partner_order_reference", "sort_order": "ASC"},
+        ),
     ]
 
 
@@ -84,7 +94,9 @@ def timed(sandbox: Sandbox, arguments: dict[str, Any], calls: int) -> tuple[floa
     return statistics.median(times), max(times), len(outcome.payload)
 
 
-def report(size: int, store: str | None, rows: list[tuple[str, float, float, int]], calls: int) -> str:
+def report(
+    size: int, store: str | None, rows: list[tuple[str, float, float, int]], calls: int
+) -> str:
     where = "Redis" if store else "memory"
     lines = [
         f"Measured {dt.date.today()} on {os.cpu_count()} cores by `bench/list_orders.py` "
@@ -94,7 +106,10 @@ def report(size: int, store: str | None, rows: list[tuple[str, float, float, int
         "| call | median ms | slowest ms | answer bytes |",
         "|---|---:|---:|---:|",
     ]
-    lines += [f"| {name} | {median:.1f} | {worst:.1f} | {size_:,} |" for name, median, worst, size_ in rows]
+    lines += [
+        f"| {name} | {median:.1f} | {worst:.1f} | {size_:,} |"
+        for name, median, worst, size_ in rows
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -116,9 +131,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.perf_counter()
     sandbox = seeded(args.orders, args.store)
-    print(f"bench: seeded {args.orders:,} orders in {time.perf_counter() - started:.1f} s", flush=True)
+    print(
+        f"bench: seeded {args.orders:,} orders in {time.perf_counter() - started:.1f} s", flush=True
+    )
     try:
-        rows = [(name, *timed(sandbox, arguments, args.calls)) for name, arguments in cases(args.orders)]
+        rows = [
+            (name, *timed(sandbox, arguments, args.calls)) for name, arguments in cases(args.orders)
+        ]
     finally:
         sandbox.close()
     text = report(args.orders, args.store, rows, args.calls)

@@ -77,10 +77,11 @@ def sort_value(order: Mapping[str, Any], field: str) -> str:
 
 
 ListingKey = tuple[str, ...]
-"""What listing reads of an order, in one tuple: its search text, its merchant, then its value of
-each of SORT_FIELDS (a stored version's never changes, so the service keeps it with the order)."""
+"""What listing reads of an order, in one tuple: its search text, its merchant, then for each of
+SORT_FIELDS the string it sorts by (its value, then its order_id after a NUL: ties are broken by
+order_id with one string comparison). A stored version's never changes, so the service keeps it
+with the order."""
 TEXT, MERCHANT, FIRST_SORT = 0, 1, 2
-ORDER_ID = FIRST_SORT + SORT_FIELDS.index("order_id")
 SMALL_PAGE = 8
 """Below 1/8 of the matches, the pages up to the one asked for are picked with a heap (n log k)
 instead of sorting every match (n log n)."""
@@ -88,10 +89,11 @@ instead of sorting every match (n log n)."""
 
 def listing_key(order: Mapping[str, Any]) -> ListingKey:
     merchant = order.get("merchant")
+    order_id = sort_value(order, "order_id")
     return (
         search_text(order),
         merchant if isinstance(merchant, str) else "",
-        *(sort_value(order, field) for field in SORT_FIELDS),
+        *(f"{sort_value(order, field)}\0{order_id}" for field in SORT_FIELDS),
     )
 
 
@@ -99,23 +101,17 @@ def listed(entries: Iterable[tuple[T, ListingKey]], query: ListQuery) -> tuple[l
     """The page the query asks for of the items whose order (each given with its `listing_key`)
     passes the merchant and search filters, in the query's order (ties by order_id, so pages
     never overlap), and how many passed."""
-    merchants = frozenset(query.merchants)
-    words = query.words
-    kept: list[tuple[T, ListingKey]] = (
-        [
-            (item, key)
-            for item, key in entries
-            if (not merchants or key[MERCHANT] in merchants)
-            and all(word in key[TEXT] for word in words)
-        ]
-        if merchants or words
-        else list(entries)
-    )
+    kept = list(entries)
+    if query.merchants:
+        merchants = frozenset(query.merchants)
+        kept = [(item, key) for item, key in kept if key[MERCHANT] in merchants]
+    for word in query.words:  # one plain pass per word: each pass leaves fewer to read
+        kept = [(item, key) for item, key in kept if word in key[TEXT]]
     column = FIRST_SORT + SORT_FIELDS.index(query.sort_by)
     descending = query.sort_order == "DESC"
 
-    def by(entry: tuple[T, ListingKey]) -> tuple[str, str]:
-        return entry[1][column], entry[1][ORDER_ID]
+    def by(entry: tuple[T, ListingKey]) -> str:
+        return entry[1][column]
 
     start = (query.page - 1) * query.page_size
     wanted = start + query.page_size
