@@ -94,14 +94,24 @@ def timed(sandbox: Sandbox, arguments: dict[str, Any], calls: int) -> tuple[floa
     return statistics.median(times), max(times), len(outcome.payload)
 
 
+def load() -> str:
+    """The load average (1, 5, 15 min): the figures are only as quiet as the machine."""
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def report(
-    size: int, store: str | None, rows: list[tuple[str, float, float, int]], calls: int
+    size: int,
+    store: str | None,
+    rows: list[tuple[str, float, float, int]],
+    calls: int,
+    loads: tuple[str, str],
 ) -> str:
     where = "Redis" if store else "memory"
     lines = [
         f"Measured {dt.date.today()} on {os.cpu_count()} cores by `bench/list_orders.py` "
         f"(`make bench`): `list_orders` over {size:,} orders in {where}, in-process "
-        f"(`call_tool`, no transport), median and slowest of {calls} calls.",
+        f"(`call_tool`, no transport), median and slowest of {calls} calls. Load average "
+        f"(1, 5, 15 min) before / after: {loads[0]} / {loads[1]}.",
         "",
         "| call | median ms | slowest ms | answer bytes |",
         "|---|---:|---:|---:|",
@@ -134,13 +144,14 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"bench: seeded {args.orders:,} orders in {time.perf_counter() - started:.1f} s", flush=True
     )
+    before = load()
     try:
         rows = [
             (name, *timed(sandbox, arguments, args.calls)) for name, arguments in cases(args.orders)
         ]
     finally:
         sandbox.close()
-    text = report(args.orders, args.store, rows, args.calls)
+    text = report(args.orders, args.store, rows, args.calls, (before, load()))
     print(text)
     if args.write_docs:
         write_docs(text)
