@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import logging
 import threading
 from collections.abc import Iterable
 from contextlib import suppress
@@ -120,6 +121,9 @@ class McpMount:
         """The SDK's transport behind a2wsgi (made once)."""
         with self._lock:
             if self._bridge is None:
+                # The SDK logs every message at INFO; the sandbox's access log already has a line
+                # per request (and `--quiet` must stay quiet).
+                logging.getLogger("mcp.server").setLevel(logging.WARNING)
                 server = build_server(self.sandbox.service, self.sandbox.spec, request_tenant)
                 manager = StreamableHTTPSessionManager(server, json_response=True, stateless=True)
                 self._bridge = cast("WSGIApplication", ASGIMiddleware(SessionManagerApp(manager)))

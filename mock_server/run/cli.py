@@ -309,7 +309,9 @@ def serve_app(app: Any, args: argparse.Namespace) -> int:
     )
     freeze_long_lived()
     serve_until_signalled(
-        server, "Carriyo Orders sandbox on {url} (API reference: {url}/docs)", sandbox.close
+        server,
+        "Carriyo Orders sandbox on {url} (API reference: {url}/docs; MCP: {url}/mcp)",
+        sandbox.close,
     )
     log.info("stopped%s", f"; state saved to {args.state_file}" if args.state_file else "")
     return 0
