@@ -108,16 +108,33 @@ def run(
     params = {"orderReference": arguments.get("order_id", "")}
     if tool.on_fo:
         params["fulfillmentOrderId"] = arguments["fulfillment_order_id"]
+    query = {name: arguments[name] for name in queried if name in arguments}
+    check_parameters(operation.parameters, {"path": params, "query": query})
     request = ValidRequest(
         tenant,
         body,
         arguments.get("key", KEY_ORDER_ID),
         None,  # no If-Match: a tool has no ETag to send
         params,
-        {name: arguments[name] for name in queried if name in arguments},
+        query,
     )
     result, _ = route.handler(service, request)
     return result.json() if isinstance(result, Record) else orjson.dumps(result)
+
+
+def check_parameters(
+    validators: dict[tuple[str, str], SchemaValidator], given: dict[str, dict[str, Any]]
+) -> None:
+    """The REST operation's path and query parameters, checked by its own validators (a 400
+    naming them as REST names them: `orderReference`, `fulfillmentOrderId`)."""
+    errors = [
+        error
+        for (location, name), validator in validators.items()
+        if name in given.get(location, {})
+        for error in validator.errors(given[location][name])
+    ]
+    if errors:
+        raise ApiError.invalid(errors)
 
 
 def list_orders(service: OrderService, tenant: str, arguments: dict[str, Any]) -> bytes:

@@ -114,3 +114,15 @@ async def test_a_tenant_id_other_than_the_requests_is_403(
     body = await refusal(tools, "get_order", {"tenantId": "globex-demo", "order_id": "ORD-1001"})
     assert body["status"] == "403"
     assert body["error_details"][0]["field"] == "tenantId"
+
+
+async def test_a_reference_past_the_published_limit_is_refused_as_rest_refuses_it(
+    tools: ClientSession, rest: Rest, sandbox: RunningSandbox
+) -> None:
+    """References are limited to 250 characters (api/conventions): the path parameter's own
+    validator judges `order_id`."""
+    long = "R" * 251
+    body = await refusal(tools, "get_order", {"tenantId": sandbox.tenant, "order_id": long})
+    answer = rest.raw("GET", f"/orders/{long}")
+    assert answer.status_code == 400
+    assert body == without_time(answer.json())
