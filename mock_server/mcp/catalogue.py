@@ -5,8 +5,10 @@ tool's own parameters are the operation's path and query parameters (`order_id` 
 `orderReference`, `fulfillment_order_id` its `fulfillmentOrderId`, `key` and the boolean flags
 its query) and every other parameter goes into the operation's body, which is validated by the
 same schema as over REST. `list_orders` has no REST operation (Carriyo publishes none).
-Descriptions are ours; the names, parameters, types and required ones are the published pages'
-(the three marked `inferred` in docs/mcp.md were not found and are named by analogy).
+Descriptions are ours; the names, parameters, types and required ones are the published pages'.
+Three pages were not found (docs/mcp.md): `list_orders`'s parameters are our reading of its
+family's index, and the delivery-method and schedule tools are named after the published
+`change_fulfillment_order_location`, their parameters their REST operations' bodies.
 """
 
 from __future__ import annotations
