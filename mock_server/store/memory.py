@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from typing import Any
 
 from ..heap import gc_paused
@@ -126,6 +127,16 @@ class MemoryStore:
         raise "dictionary changed size" when a write adds an order meanwhile (state export)."""
         bucket = self._tenants.get(tenant)
         return list(bucket.by_id.values()) if bucket else []
+
+    def versions(self, tenant: str) -> list[tuple[str, int]]:
+        return [(record.order["order_id"], record.version) for record in self.records(tenant)]
+
+    def records_of(self, tenant: str, order_ids: Sequence[str]) -> list[Record]:
+        bucket = self._tenants.get(tenant)
+        if bucket is None:
+            return []
+        found = (bucket.by_id.get(order_id) for order_id in order_ids)
+        return [record for record in found if record is not None]
 
     def tenants(self) -> list[str]:
         return list(self._tenants)

@@ -99,3 +99,19 @@ async def test_each_tenant_lists_its_own_orders(
         ours = await listing(mine, sandbox.tenant, page_size=100)
     assert theirs["orders"] and {o["tenant"] for o in theirs["orders"]} == {"globex-demo"}
     assert {o["tenant"] for o in ours["orders"]} == {sandbox.tenant}
+
+
+async def test_a_change_after_a_listing_is_seen_by_the_next(
+    tools: ClientSession, rest: Rest, sandbox: RunningSandbox
+) -> None:
+    """What a listing keeps of an order is per stored version: a REST write is listed next time."""
+    tenant = sandbox.tenant
+    before, after = unique_reference("Quokka"), unique_reference("Wombat")
+    order_id = await create(tools, tenant, "ACME_HOME", before)
+    assert (await listing(tools, tenant, search=before))["total"] == 1
+    changed = rest.raw("PATCH", f"/orders/{order_id}", json={"partner_order_reference": after})
+    assert changed.status_code == 200, changed.text
+    assert (await listing(tools, tenant, search=before))["total"] == 0
+    found = await listing(tools, tenant, search=after)
+    assert [o["order_id"] for o in found["orders"]] == [order_id]
+    assert found["orders"][0] == changed.json()

@@ -141,6 +141,25 @@ def test_records_orders_and_tenants_in_insertion_order(store: Store) -> None:
     assert store.orders("nobody") == [] and store.records("nobody") == []
 
 
+def test_versions_and_records_of_ids_what_a_listing_reads(store: Store) -> None:
+    """`versions` names each order of the tenant with its version (a write gives a new one);
+    `records_of` reads the ids given, in that order, skipping ids not stored."""
+    first = store.save(T, order("O-3"), replace=False)
+    store.save(T, order("O-1"), replace=False)
+    store.save(OTHER, order("O-9"), replace=False)
+    rewritten = store.save(T, order("O-3", language="x"), replace=True, base=first)
+    versions = store.versions(T)
+    assert [order_id for order_id, _ in versions] == ["O-3", "O-1"]
+    assert dict(versions)["O-3"] == rewritten.version != first.version
+    found = store.records_of(T, ["O-1", "O-9", "O-3"])
+    assert [(r.order["order_id"], r.version) for r in found] == [
+        ("O-1", dict(versions)["O-1"]),
+        ("O-3", rewritten.version),
+    ]
+    assert found[1].order["language"] == "x"
+    assert store.versions("nobody") == [] and store.records_of("nobody", ["O-1"]) == []
+
+
 def test_locations_by_partner_id_and_by_merchant_and_code(store: Store) -> None:
     store.put_location(T, location("L-1", "C-1"))
     store.put_location(T, location("L-2", "C-2"))

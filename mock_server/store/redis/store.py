@@ -92,6 +92,10 @@ OPTIONS: dict[str, Any] = {
 """Every client's: no command is retried by the client (a write whose answer was lost could
 otherwise be applied twice)."""
 T = TypeVar("T")
+PAGE = 1000
+"""Orders read per pipelined round trip when a listing reads a whole tenant (`versions`,
+`records_of`): large enough that the round trips are few, small enough that one reply stays a few
+MB."""
 
 SAVE = """
 local okey, refs, ids, vkey, tenants, logkey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
@@ -418,10 +422,7 @@ class RedisStore:
 
     def records(self, tenant: str) -> list[Record]:
         """Every record of `tenant` in insertion order, with its change log (read in pages)."""
-        ids = [
-            raw.decode("utf-8", "surrogatepass")
-            for raw in self.call(self.client.zrange, tenant_key("ids", tenant), 0, -1)
-        ]
+        ids = self._ids(tenant)
         records = []
         for start in range(0, len(ids), 500):
             page = ids[start : start + 500]
@@ -436,6 +437,48 @@ class RedisStore:
                     order = orjson.loads(body)
                     records.append(Record(order, int(version), entries_of(log, int(version))))
         return records
+
+    def versions(self, tenant: str) -> list[tuple[str, int]]:
+        """Every order id of `tenant` with its version (read in pages of PAGE ids, each page
+        one pipelined round trip): no order's JSON crosses the network."""
+        ids = self._ids(tenant)
+        found: list[tuple[str, int]] = []
+        for start in range(0, len(ids), PAGE):
+            page = ids[start : start + PAGE]
+            with self.unavailable_as():
+                pipe = self.client.pipeline(transaction=False)
+                for order_id in page:
+                    pipe.hget(order_key(tenant, order_id), b"v")
+                replies = pipe.execute()
+            found.extend(
+                (order_id, int(version))
+                for order_id, version in zip(page, replies, strict=True)
+                if version is not None  # deleted since the ids were read
+            )
+        return found
+
+    def records_of(self, tenant: str, order_ids: Sequence[str]) -> list[Record]:
+        """The records of these ids, their JSON read in pages (change logs read when used)."""
+        records: list[Record] = []
+        for start in range(0, len(order_ids), PAGE):
+            page = order_ids[start : start + PAGE]
+            with self.unavailable_as():
+                pipe = self.client.pipeline(transaction=False)
+                for order_id in page:
+                    pipe.hmget(order_key(tenant, order_id), [b"v", b"j"])
+                replies = pipe.execute()
+            records.extend(
+                self._record(tenant, orjson.loads(body), int(version), body)
+                for version, body in replies
+                if version is not None
+            )
+        return records
+
+    def _ids(self, tenant: str) -> list[str]:
+        return [
+            raw.decode("utf-8", "surrogatepass")
+            for raw in self.call(self.client.zrange, tenant_key("ids", tenant), 0, -1)
+        ]
 
     def tenants(self) -> list[str]:
         return [
