@@ -1,15 +1,17 @@
 """`list_orders` on 100,000 orders: how long an agent waits for a page (issue 27).
 
-    python bench/list_orders.py [--orders 100000] [--calls 30] [--store redis://...] [--write-docs]
+    python bench/list_orders.py [--orders 100000] [--calls 30] [--skip-redis] [--write-docs]
 
 Seeds one tenant with `--orders` orders of the fixtures' full shape (bench/workload.py, as the
 scale runs seed theirs; several merchants and customers), then times tool calls exactly as the MCP
 server runs them (`mock_server.mcp.calls.call_tool`: the arguments' and the body's validation, the
 service's listing, each order rendered as REST renders it), with no transport: the first page,
-the last page, a search, a merchant filter, and a sort by another field. Each figure is the
-median and the slowest of `--calls` calls after one warm-up call (which reads each order's search
-text once; a stored version keeps it). With `--write-docs` the table replaces what
-docs/benchmarks.md holds between `<!-- bench-mcp:start -->` and `<!-- bench-mcp:end -->`.
+the last page, a search, a merchant filter, and a sort by another field; in memory, then on a
+redis-server of its own (bench/team.py's). Each figure is the median and the slowest of `--calls`
+calls after one warm-up call (which reads every order once: the service keeps what the listing
+reads of each stored version, and later calls read only the versions). With `--write-docs` the
+table replaces what docs/benchmarks.md holds between `<!-- bench-mcp:start -->` and
+`<!-- bench-mcp:end -->`.
 """
 
 from __future__ import annotations
@@ -19,9 +21,12 @@ import datetime as dt
 import os
 import statistics
 import sys
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
+from team import Redis, ensure_redis
 from workload import ROOT, TENANT, load_templates, renamed
 
 from mock_server.config import SandboxConfig
@@ -99,27 +104,25 @@ def load() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
-def report(
-    size: int,
-    store: str | None,
-    rows: list[tuple[str, float, float, int]],
-    calls: int,
-    loads: tuple[str, str],
-) -> str:
-    where = "Redis" if store else "memory"
+Row = tuple[str, float, float, int]
+"""A case's name, median and slowest milliseconds, and the answer's size in bytes."""
+
+
+def report(size: int, stores: dict[str, list[Row]], calls: int, loads: tuple[str, str]) -> str:
+    names = list(stores)
     lines = [
         f"Measured {dt.date.today()} on {os.cpu_count()} cores by `bench/list_orders.py` "
-        f"(`make bench`): `list_orders` over {size:,} orders in {where}, in-process "
-        f"(`call_tool`, no transport), median and slowest of {calls} calls. Load average "
-        f"(1, 5, 15 min) before / after: {loads[0]} / {loads[1]}.",
+        f"(`make bench`): `list_orders` over {size:,} orders in {' and in '.join(names)}, "
+        f"in-process (`call_tool`, no transport), median / slowest of {calls} calls after one "
+        f"warm-up call. Load average (1, 5, 15 min) before / after: {loads[0]} / {loads[1]}.",
         "",
-        "| call | median ms | slowest ms | answer bytes |",
-        "|---|---:|---:|---:|",
+        "| call | " + " | ".join(f"{name} ms" for name in names) + " | answer bytes |",
+        "|---|" + "---:|" * (len(names) + 1),
     ]
-    lines += [
-        f"| {name} | {median:.1f} | {worst:.1f} | {size_:,} |"
-        for name, median, worst, size_ in rows
-    ]
+    first = stores[names[0]]
+    for k, (case, *_rest, answer) in enumerate(first):
+        cells = [f"{rows[k][1]:.1f} / {rows[k][2]:.1f}" for rows in stores.values()]
+        lines.append(f"| {case} | " + " | ".join(cells) + f" | {answer:,} |")
     return "\n".join(lines) + "\n"
 
 
@@ -132,26 +135,37 @@ def write_docs(text: str) -> None:
     print(f"bench: wrote the list_orders figures into {PAGE}", flush=True)
 
 
+def measure(size: int, store: str | None, calls: int) -> list[Row]:
+    """Seed a sandbox on `store` (None: memory) and time every case on it."""
+    started = time.perf_counter()
+    sandbox = seeded(size, store)
+    where = store or "memory"
+    print(f"bench: seeded {size:,} orders in {where} in {time.perf_counter() - started:.1f} s")
+    try:
+        return [(name, *timed(sandbox, arguments, calls)) for name, arguments in cases(size)]
+    finally:
+        sandbox.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=100_000, help="orders seeded (100000)")
     parser.add_argument("--calls", type=int, default=30, help="timed calls per case (30)")
-    parser.add_argument("--store", help="the sandbox's store (redis://...; default: memory)")
+    parser.add_argument(
+        "--skip-redis", action="store_true", help="memory only (default: memory, then Redis)"
+    )
     parser.add_argument("--write-docs", action="store_true", help="write the table into docs")
     args = parser.parse_args(argv)
-    started = time.perf_counter()
-    sandbox = seeded(args.orders, args.store)
-    print(
-        f"bench: seeded {args.orders:,} orders in {time.perf_counter() - started:.1f} s", flush=True
-    )
     before = load()
-    try:
-        rows = [
-            (name, *timed(sandbox, arguments, args.calls)) for name, arguments in cases(args.orders)
-        ]
-    finally:
-        sandbox.close()
-    text = report(args.orders, args.store, rows, args.calls, (before, load()))
+    stores = {"memory": measure(args.orders, None, args.calls)}
+    if not args.skip_redis:
+        with tempfile.TemporaryDirectory() as work:
+            redis = Redis(ensure_redis(), Path(work)).start()
+            try:
+                stores["Redis"] = measure(args.orders, redis.url, args.calls)
+            finally:
+                redis.stop()
+    text = report(args.orders, stores, args.calls, (before, load()))
     print(text)
     if args.write_docs:
         write_docs(text)
