@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..heap import gc_paused
@@ -28,6 +28,7 @@ from . import (
     Record,
     StaleRecord,
     SystemLogs,
+    T,
 )
 
 
@@ -128,8 +129,20 @@ class MemoryStore:
         bucket = self._tenants.get(tenant)
         return list(bucket.by_id.values()) if bucket else []
 
-    def versions(self, tenant: str) -> list[tuple[str, int]]:
-        return [(record.order["order_id"], record.version) for record in self.records(tenant)]
+    def derived(
+        self, tenant: str, name: str, derive: Callable[[Order], T]
+    ) -> list[tuple[str, T]]:
+        """Kept by each record (`Record.cache`: a stored version never changes)."""
+        bucket = self._tenants.get(tenant)
+        if bucket is None:
+            return []
+        found: list[tuple[str, T]] = []
+        for order_id, record in list(bucket.by_id.items()):
+            value: T | None = record.cache.get(name)
+            if value is None:
+                value = record.cache[name] = derive(record.order)
+            found.append((order_id, value))
+        return found
 
     def records_of(self, tenant: str, order_ids: Sequence[str]) -> list[Record]:
         bucket = self._tenants.get(tenant)

@@ -185,6 +185,20 @@ while true do
 end
 """
 
+VERSIONS = """
+local orders, out = ARGV[1], {}
+for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local version = redis.call('HGET', orders .. id, 'v')
+  if version then
+    out[#out + 1] = id
+    out[#out + 1] = version
+  end
+end
+return out
+"""
+"""Every order id of a tenant (KEYS[1], its ids) with its version, in one step: the order keys are
+ARGV[1] (the tenant's order-key prefix) and the id, built in the script as WIPE builds them."""
+
 WIPE = """
 local P = ARGV[1]
 for _, t in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
@@ -300,6 +314,9 @@ class RedisStore:
         self._location_by_code = self.client.register_script(LOCATION_BY_CODE)
         self._put_token = self.client.register_script(PUT_TOKEN)
         self._wipe = self.client.register_script(WIPE)
+        self._versions = self.client.register_script(VERSIONS)
+        self._derived: dict[tuple[str, str], dict[str, tuple[int, Any]]] = {}
+        """`derived`'s values by (name, tenant), then order id: the version each was read at."""
 
     def new_connection(self, protocol: int = 3) -> Any:
         """A connection of its own to the same database (RESP3: for tracking); StoreUnavailable
@@ -438,24 +455,38 @@ class RedisStore:
                     records.append(Record(order, int(version), entries_of(log, int(version))))
         return records
 
-    def versions(self, tenant: str) -> list[tuple[str, int]]:
-        """Every order id of `tenant` with its version (read in pages of PAGE ids, each page
-        one pipelined round trip): no order's JSON crosses the network."""
-        ids = self._ids(tenant)
-        found: list[tuple[str, int]] = []
-        for start in range(0, len(ids), PAGE):
-            page = ids[start : start + PAGE]
-            with self.unavailable_as():
-                pipe = self.client.pipeline(transaction=False)
-                for order_id in page:
-                    pipe.hget(order_key(tenant, order_id), b"v")
-                replies = pipe.execute()
-            found.extend(
-                (order_id, int(version))
-                for order_id, version in zip(page, replies, strict=True)
-                if version is not None  # deleted since the ids were read
-            )
+    def derived(
+        self, tenant: str, name: str, derive: Callable[[Order], T]
+    ) -> list[tuple[str, T]]:
+        """Kept in this process per order and version: each call reads every order's version
+        (one script, no order's JSON) and then only the orders changed since the last call."""
+        kept: dict[str, tuple[int, Any]] = self._derived.setdefault((name, tenant), {})
+        found: list[tuple[str, T]] = []
+        changed: list[str] = []
+        for order_id, version in self.versions(tenant):
+            known = kept.get(order_id)
+            if known is not None and known[0] == version:
+                found.append((order_id, known[1]))
+            else:
+                changed.append(order_id)
+        for record in self.records_of(tenant, changed):
+            order_id, value = record.order["order_id"], derive(record.order)
+            kept[order_id] = (record.version, value)
+            found.append((order_id, value))
         return found
+
+    def versions(self, tenant: str) -> list[tuple[str, int]]:
+        """Every order id of `tenant` with its version: one script, one round trip, no order's
+        JSON (100,000 orders: 200,000 short strings)."""
+        flat = self.call(
+            self._versions,
+            keys=[tenant_key("ids", tenant)],
+            args=[order_key(tenant, "")],
+        )
+        return [
+            (raw.decode("utf-8", "surrogatepass"), int(version))
+            for raw, version in zip(flat[::2], flat[1::2], strict=True)
+        ]
 
     def records_of(self, tenant: str, order_ids: Sequence[str]) -> list[Record]:
         """The records of these ids, their JSON read in pages (change logs read when used)."""
