@@ -137,7 +137,9 @@ class MemoryStore:
         if bucket is None:
             return []
         found: list[tuple[str, T]] = []
-        for order_id, record in list(bucket.by_id.items()):
+        # A copy (one C-level step, as `records` makes) is iterated: a write may add an order
+        # meanwhile.
+        for order_id, record in dict(bucket.by_id).items():
             value: T | None = record.cache.get(name)
             if value is None:
                 value = record.cache[name] = derive(record.order)
