@@ -140,7 +140,7 @@ def settle(sandbox: Sandbox) -> None:
     answer again before it serves (store/redis/health.py)."""
     for _ in range(300):
         try:
-            sandbox.store.versions(TENANT)
+            sandbox.store.records_of(TENANT, ["LIST-000000"])
             return
         except StoreUnavailable:
             time.sleep(0.1)
