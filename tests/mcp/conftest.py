@@ -36,16 +36,20 @@ def sandbox() -> Iterator[RunningSandbox]:
         running.close()
 
 
-@pytest.fixture(scope="package")
-def headers(sandbox: RunningSandbox) -> dict[str, str]:
-    """The REST headers with a bearer token, as every API request carries."""
+def bearer_headers(running: RunningSandbox) -> dict[str, str]:
+    """`running`'s REST headers with a bearer token of its own, as every API request carries."""
     answer = httpx.post(
-        f"{sandbox.base_url}/oauth/token",
+        f"{running.base_url}/oauth/token",
         json={"client_id": "any", "client_secret": "any"},
         timeout=WAIT,
     )
     answer.raise_for_status()
-    return {**sandbox.headers, "Authorization": f"Bearer {answer.json()['access_token']}"}
+    return {**running.headers, "Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+@pytest.fixture(scope="package")
+def headers(sandbox: RunningSandbox) -> dict[str, str]:
+    return bearer_headers(sandbox)
 
 
 class Rest:

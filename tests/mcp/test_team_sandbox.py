@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import orjson
 import pytest
 
@@ -14,7 +13,7 @@ from mock_server.config import SandboxConfig
 from mock_server.run.testing import RunningSandbox, start_sandbox
 from tests.redis_server import redis_server
 
-from .conftest import WAIT, mcp_session, text_of
+from .conftest import bearer_headers, mcp_session, text_of
 
 pytestmark = pytest.mark.anyio
 
@@ -32,21 +31,12 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunningSand
             second.close()
 
 
-def bearer(sandbox: RunningSandbox) -> dict[str, str]:
-    issued = httpx.post(
-        f"{sandbox.base_url}/oauth/token",
-        json={"client_id": "any", "client_secret": "any"},
-        timeout=WAIT,
-    ).json()
-    return {**sandbox.headers, "Authorization": f"Bearer {issued['access_token']}"}
-
-
 async def test_a_write_on_one_sandbox_is_listed_by_the_other(
     pair: tuple[RunningSandbox, RunningSandbox],
 ) -> None:
     first, second = pair
     tenant = first.tenant
-    async with mcp_session(first.base_url, bearer(first)) as tools:
+    async with mcp_session(first.base_url, bearer_headers(first)) as tools:
         for n in range(3):
             created = await tools.call_tool(
                 "create_order",
@@ -57,7 +47,7 @@ async def test_a_write_on_one_sandbox_is_listed_by_the_other(
                 },
             )
             assert not created.isError, text_of(created)
-    async with mcp_session(second.base_url, bearer(second)) as tools:
+    async with mcp_session(second.base_url, bearer_headers(second)) as tools:
         listing = await tools.call_tool(
             "list_orders",
             {"tenantId": tenant, "search": "team-mcp", "sort_by": "partner_order_reference"},
