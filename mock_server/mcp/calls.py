@@ -57,6 +57,11 @@ def call_tool(
     except StoreUnavailable as exc:
         log.warning("the shared store is unavailable: %s", exc)
         return Outcome(orjson.dumps(ApiError.of(503, *SERVICE_UNAVAILABLE).body()), refused=True)
+    except Exception:  # as REST's last handler (http/api.py): a 500 body, the trace in the log
+        log.exception("unexpected error in tool %s", name)
+        return Outcome(
+            orjson.dumps(ApiError.of(500, "INTERNAL_ERROR", "Internal error").body()), True
+        )
 
 
 def tenant_of(arguments: dict[str, Any], authenticated: str | None) -> str:
