@@ -70,8 +70,9 @@ schemathesis: $(STAMP)  ## plain Schemathesis (all checks) against a running san
 	  --phases examples,coverage,fuzzing,stateful --max-examples 50
 
 BENCH_ARGS ?=
-bench: $(STAMP)  ## sandbox vs Prism vs bare Flask, and at 100-100,000 orders; into docs/benchmarks.md
+bench: $(STAMP)  ## sandbox vs Prism vs bare Flask, at 100-100,000 orders, MCP list_orders; into docs/benchmarks.md
 	$(BIN)/python bench/run.py --write-docs $(BENCH_ARGS)
+	$(BIN)/python bench/list_orders.py --write-docs
 
 CONTRACT_ARGS ?=
 contract: $(STAMP)  ## the contract suite against BASE_URL (API_KEY, TENANT_ID, CLIENT_ID, CLIENT_SECRET, SEED_MODE, CONTRACT_ARGS)

@@ -4,6 +4,9 @@ saved after changes."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
 from flask import Flask
 
 from .config import SandboxConfig
@@ -17,15 +20,27 @@ from .http.spec import Spec
 from .sandbox import Sandbox
 from .store import Store
 
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
+
+Mount = Callable[["WSGIApplication", Sandbox], "WSGIApplication"]
+"""Another app in front of the sandbox's, inside the journal (the MCP transport, mounted by the
+runners: mcp/http.py): given the app it wraps and the sandbox, it returns the wrapper."""
+
 DELAYS = "carriyo_sandbox.delays"
 """`app.extensions[DELAYS](environ)`: whether a latency fault will hold the request (faults.py);
 the HTTP server runs such requests on threads of their own (server_granian.py)."""
 
 
 def create_app(
-    config: SandboxConfig | None = None, *, spec: Spec | None = None, store: Store | None = None
+    config: SandboxConfig | None = None,
+    *,
+    spec: Spec | None = None,
+    store: Store | None = None,
+    mounts: Sequence[Mount] = (),
 ) -> Flask:
-    """A Flask app serving the sandbox; `app.extensions["sandbox"]` is its Sandbox."""
+    """A Flask app serving the sandbox; `app.extensions["sandbox"]` is its Sandbox. `mounts`
+    wrap the app in turn, inside the journal and outside the faults."""
     sandbox = Sandbox(config or SandboxConfig(), spec, store)
     app = Flask("mock_server")
     app.config["MAX_CONTENT_LENGTH"] = sandbox.config.max_body_bytes
@@ -41,6 +56,8 @@ def create_app(
     faults = FaultMiddleware(app.wsgi_app, sandbox.faults, operation_matcher(app))
     app.wsgi_app = faults  # type: ignore[method-assign]
     app.extensions[DELAYS] = faults.delays
+    for wrap in mounts:
+        app.wsgi_app = wrap(app.wsgi_app, sandbox)  # type: ignore[method-assign,assignment]
     app.wsgi_app = JournalMiddleware(  # type: ignore[method-assign]
         app.wsgi_app, sandbox.journal, sandbox.config.max_body_bytes
     )

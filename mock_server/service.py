@@ -25,7 +25,9 @@ from .domain import (
     Order,
 )
 from .domain import triggers as t
+from .domain.listing import ListQuery, listed, listing_key
 from .events import EventLog
+from .heap import gc_paused
 from .store import (
     KEY_ORDER_ID,
     KEY_PARTNER_REFERENCE,
@@ -43,6 +45,8 @@ Refusal = type[DomainError]
 Precondition = Callable[[Record], bool]
 """What a write asks of the order it changes (the HTTP layer's `If-Match`), checked under the
 order's lock: False is page 002's 409 CONCURRENT_UPDATE."""
+LISTING = "listing"
+"""The name `list_orders` keeps each order's `listing_key` under (`Store.derived`)."""
 WRITE_ATTEMPTS = 16
 """Tries of one write whose compare-and-set keeps losing to other processes' writes of the same
 order; then page 002's 409 CONCURRENT_UPDATE. (One store's lock serialises its own process's
@@ -84,6 +88,16 @@ class OrderService:
                 "ORDER_NOT_FOUND", f"Order {ref.reference!r} not found", "orderReference"
             )
         return record
+
+    def list_orders(self, tenant: str, query: ListQuery) -> tuple[list[Record], int]:
+        """The MCP tool `list_orders` (no REST operation lists orders): one page of the tenant's
+        orders that pass the query's filters, in its order, and how many passed. What the
+        listing reads of an order (`listing_key`) is computed once per stored version
+        (`Store.derived`); the page's records are then read, and answered with."""
+        with gc_paused():  # 100,000 short-lived pairs: no collector pass over the heap
+            entries = self.store.derived(tenant, LISTING, listing_key)
+            page, total = listed(entries, query)
+            return self.store.records_of(tenant, page), total
 
     def create(self, tenant: str, body: dict[str, Any]) -> Record:
         """POST /orders: a new order, its FOs' locations named by code resolved among the

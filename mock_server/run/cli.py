@@ -1,6 +1,6 @@
 """`carriyo-sandbox`: run the sandbox (`serve`), the contract suite against a server (`contract`),
-a proxy checking real traffic against the docs (`proxy`) or its recording's replay (`replay`);
-`python -m mock_server` is `serve`."""
+a proxy checking real traffic against the docs (`proxy`) or its recording's replay (`replay`),
+Carriyo's MCP order tools over stdio (`mcp`); `python -m mock_server` is `serve`."""
 
 from __future__ import annotations
 
@@ -277,6 +277,7 @@ def serve(args: argparse.Namespace) -> int:
     webhook workers and save the state. With `--workers N` (a shared store), N processes."""
     from ..app import create_app
     from ..controls.state import InvalidState
+    from ..mcp.http import mount
     from ..store import StoreUnavailable
 
     refused = refusals(args)
@@ -285,7 +286,7 @@ def serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     config = config_from_args(args)
     try:
-        app = create_app(config)
+        app = create_app(config, mounts=(mount,))
     except InvalidState as exc:
         raise SystemExit(str(exc)) from exc
     except StoreUnavailable as exc:
@@ -301,7 +302,10 @@ def serve(args: argparse.Namespace) -> int:
     sandbox.close()  # the store is prepared: each worker makes its own connections
     binding = Binding(args.host, args.port, args.threads or THREADS, args.body_timeout)
     return serve_workers(
-        lambda: create_app(config, spec=sandbox.spec), binding, args.workers, quiet=args.quiet
+        lambda: create_app(config, spec=sandbox.spec, mounts=(mount,)),
+        binding,
+        args.workers,
+        quiet=args.quiet,
     )
 
 
@@ -323,7 +327,9 @@ def serve_app(app: Any, args: argparse.Namespace) -> int:
     )
     freeze_long_lived()
     serve_until_signalled(
-        server, "Carriyo Orders sandbox on {url} (API reference: {url}/docs)", sandbox.close
+        server,
+        "Carriyo Orders sandbox on {url} (API reference: {url}/docs; MCP: {url}/mcp)",
+        sandbox.close,
     )
     log.info("stopped%s", f"; state saved to {args.state_file}" if args.state_file else "")
     return 0
@@ -466,6 +472,41 @@ def add_proxy_commands(commands: Any) -> None:
         parser.set_defaults(func=run)
 
 
+def add_mcp_options(parser: argparse.ArgumentParser) -> None:
+    """The options of `mcp` (stdio): where its orders come from."""
+    default = SandboxConfig()
+    parser.add_argument(
+        "--store",
+        type=store_url,
+        default=os.environ.get(STORE_VARIABLE) or None,
+        metavar="URL",
+        help="act on the team sandbox in this Redis (redis://HOST:PORT/DB), the orders every "
+        f"process naming it shares (default: ${STORE_VARIABLE}, else a sandbox of its own in "
+        "this process's memory)",
+    )
+    parser.add_argument(
+        "--fixtures",
+        type=Path,
+        default=default.fixtures,
+        metavar="DIR",
+        help="directory of state documents (*.json) an own sandbox starts from, as serve's "
+        "(default: the bundled fixtures/)",
+    )
+    parser.add_argument("--no-fixtures", action="store_true", help="start with no orders at all")
+
+
+def mcp(args: argparse.Namespace) -> int:
+    """Serve Carriyo's MCP order tools over stdio until the agent closes the pipe."""
+    from ..mcp.stdio import serve_stdio
+    from ..store import StoreUnavailable
+
+    config = SandboxConfig(fixtures=None if args.no_fixtures else args.fixtures, store=args.store)
+    try:
+        return serve_stdio(config)
+    except StoreUnavailable as exc:
+        raise SystemExit(f"--store: {exc}") from exc
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="carriyo-sandbox",
@@ -489,6 +530,15 @@ def main(argv: list[str] | None = None) -> None:
     add_contract_options(contract_parser)
     contract_parser.set_defaults(func=contract)
     add_proxy_commands(commands)
+    mcp_parser = commands.add_parser(
+        "mcp",
+        help="serve Carriyo's MCP order tools over stdio (for desktop agents)",
+        description="Serve the Orders and Fulfillment orders families of Carriyo's MCP tools on "
+        "stdin/stdout, for an agent that starts its MCP servers as subprocesses. (A running "
+        "sandbox also serves them over streamable HTTP at /mcp on its REST port.)",
+    )
+    add_mcp_options(mcp_parser)
+    mcp_parser.set_defaults(func=mcp)
     args, extra = parser.parse_known_args(argv)
     if extra and args.func is not contract:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")

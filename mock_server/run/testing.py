@@ -18,6 +18,7 @@ import orjson
 from ..app import create_app
 from ..config import SandboxConfig
 from ..domain.triggers import ORDER_TRIGGERS
+from ..mcp.http import mount as mcp_mount
 from ..sandbox import Sandbox
 from .server import BackgroundServer
 
@@ -217,9 +218,9 @@ class RunningSandbox:
 def start_sandbox(
     config: SandboxConfig | None = None, api_key: str = DEFAULT_API_KEY
 ) -> RunningSandbox:
-    """Start a sandbox (default options: bundled fixtures, admin API on) on a free loopback port.
-    Its `tenant` is the first tenant of the fixtures."""
-    app = create_app(config or SandboxConfig())
+    """Start a sandbox (default options: bundled fixtures, admin API on) on a free loopback port,
+    MCP at `/mcp` as `serve` has it. Its `tenant` is the first tenant of the fixtures."""
+    app = create_app(config or SandboxConfig(), mounts=(mcp_mount,))
     sandbox: Sandbox = app.extensions["sandbox"]
     tenant = next(iter(sandbox.baseline["tenants"]), FALLBACK_TENANT)
     server = BackgroundServer(app).start()

@@ -13,14 +13,15 @@ order_id, and are no part of its versions (adding one changes neither the order 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import orjson
 
 Order = dict[str, Any]
+T = TypeVar("T")
 Location = dict[str, Any]
 
 KEY_ORDER_ID = "order_id"
@@ -145,6 +146,18 @@ class Store(Protocol):
     def orders(self, tenant: str) -> list[Order]: ...
 
     def records(self, tenant: str) -> list[Record]: ...
+
+    def derived(
+        self, tenant: str, name: str, derive: Callable[[Order], T]
+    ) -> list[tuple[str, T]]:
+        """Every order id of `tenant` with `derive(order)`, computed once per stored version and
+        kept under `name` (a listing's view of each order): each store reads the least it can
+        to know which orders changed since."""
+        ...
+
+    def records_of(self, tenant: str, order_ids: Sequence[str]) -> list[Record]:
+        """The stored records of these ids (those still stored, in the order given)."""
+        ...
 
     def tenants(self) -> list[str]: ...
 

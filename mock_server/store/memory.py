@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..heap import gc_paused
@@ -27,6 +28,7 @@ from . import (
     Record,
     StaleRecord,
     SystemLogs,
+    T,
 )
 
 
@@ -126,6 +128,30 @@ class MemoryStore:
         raise "dictionary changed size" when a write adds an order meanwhile (state export)."""
         bucket = self._tenants.get(tenant)
         return list(bucket.by_id.values()) if bucket else []
+
+    def derived(
+        self, tenant: str, name: str, derive: Callable[[Order], T]
+    ) -> list[tuple[str, T]]:
+        """Kept by each record (`Record.cache`: a stored version never changes)."""
+        bucket = self._tenants.get(tenant)
+        if bucket is None:
+            return []
+        found: list[tuple[str, T]] = []
+        # A copy (one C-level step, as `records` makes) is iterated: a write may add an order
+        # meanwhile.
+        for order_id, record in dict(bucket.by_id).items():
+            value: T | None = record.cache.get(name)
+            if value is None:
+                value = record.cache[name] = derive(record.order)
+            found.append((order_id, value))
+        return found
+
+    def records_of(self, tenant: str, order_ids: Sequence[str]) -> list[Record]:
+        bucket = self._tenants.get(tenant)
+        if bucket is None:
+            return []
+        found = (bucket.by_id.get(order_id) for order_id in order_ids)
+        return [record for record in found if record is not None]
 
     def tenants(self) -> list[str]:
         return list(self._tenants)

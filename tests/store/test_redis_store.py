@@ -179,3 +179,29 @@ def test_while_redis_is_away_nothing_is_answered_from_copies_and_it_recovers(
             assert found[0].order == {"order_id": "O-1"}
         finally:
             store.close()
+
+
+def test_a_listing_reads_versions_from_the_hash_or_from_a_store_without_one(
+    two: tuple[RedisStore, RedisStore], redis_instance: RedisServer
+) -> None:
+    """`derived` sees another process's write at once, from the tenant's hash of versions, and
+    every order of a store written before that hash existed (its orders' own versions)."""
+    first, second = two
+    base = first.save(T, {"order_id": "O-1", "language": "en"}, replace=False)
+    first.save(T, {"order_id": "O-2", "language": "en"}, replace=False)
+    assert sorted(second.derived(T, "lang", lambda o: o["language"])) == [
+        ("O-1", "en"),
+        ("O-2", "en"),
+    ]
+    first.save(T, {"order_id": "O-1", "language": "ar"}, replace=True, base=base)
+    assert dict(second.derived(T, "lang", lambda o: o["language"]))["O-1"] == "ar"
+    client = redis_instance.client()
+    try:
+        client.delete(b"carriyo:vers:" + T.encode())  # as a store written before the hash
+    finally:
+        client.close()
+    assert sorted(second.versions(T)) == sorted(first.versions(T)) != []
+    assert sorted(second.derived(T, "lang", lambda o: o["language"])) == [
+        ("O-1", "ar"),
+        ("O-2", "en"),
+    ]

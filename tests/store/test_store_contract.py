@@ -141,6 +141,33 @@ def test_records_orders_and_tenants_in_insertion_order(store: Store) -> None:
     assert store.orders("nobody") == [] and store.records("nobody") == []
 
 
+def test_derived_values_follow_each_orders_version_and_records_of_reads_ids(
+    store: Store,
+) -> None:
+    """`derived` gives each order of the tenant `derive(order)`, computed again only for a
+    version it has not seen; `records_of` reads the ids given, in that order, skipping ids not
+    stored."""
+    seen: list[str] = []
+
+    def derive(stored: dict[str, Any]) -> str:
+        seen.append(stored["order_id"])
+        return stored.get("language", "-")
+
+    first = store.save(T, order("O-3"), replace=False)
+    store.save(T, order("O-1"), replace=False)
+    store.save(OTHER, order("O-9"), replace=False)
+    assert sorted(store.derived(T, "lang", derive)) == [("O-1", "-"), ("O-3", "-")]
+    assert sorted(store.derived(T, "lang", derive)) == [("O-1", "-"), ("O-3", "-")]
+    assert sorted(seen) == ["O-1", "O-3"]  # once per version
+    rewritten = store.save(T, order("O-3", language="x"), replace=True, base=first)
+    assert sorted(store.derived(T, "lang", derive)) == [("O-1", "-"), ("O-3", "x")]
+    assert sorted(seen) == ["O-1", "O-3", "O-3"]
+    found = store.records_of(T, ["O-1", "O-9", "O-3"])
+    assert [r.order["order_id"] for r in found] == ["O-1", "O-3"]
+    assert found[1].version == rewritten.version and found[1].order["language"] == "x"
+    assert store.derived("nobody", "lang", derive) == [] and store.records_of("nobody", ["O"]) == []
+
+
 def test_locations_by_partner_id_and_by_merchant_and_code(store: Store) -> None:
     store.put_location(T, location("L-1", "C-1"))
     store.put_location(T, location("L-2", "C-2"))

@@ -10,7 +10,8 @@ joined, so no two names make the same key):
   came with; `slog:<tenant>:<order_id>` (hash: identifier -> JSON) and `slogids:<tenant>:<order_id>`
   (list: identifiers, oldest first): its system logs;
 - `ids:<tenant>` (zset: order ids in insertion order), `refs:<tenant>` (hash: reference ->
-  order id), `tenants` (zset), `version` (the counter every save increments);
+  order id), `vers:<tenant>` (hash: order id -> its version, what a listing reads to know which
+  orders changed), `tenants` (zset), `version` (the counter every save increments);
 - `loc:`, `locorder:`, `loccode:<tenant>`: locations, their order, (merchant, code) -> id;
 - `tokens`, `tokenorder`: grants by token digest, oldest first;
 - `events` (a stream: the webhook events, shared_events.py), `event-ids` (their counter).
@@ -92,6 +93,10 @@ OPTIONS: dict[str, Any] = {
 """Every client's: no command is retried by the client (a write whose answer was lost could
 otherwise be applied twice)."""
 T = TypeVar("T")
+PAGE = 1000
+"""Orders read per pipelined round trip when a listing reads a whole tenant (`versions`,
+`records_of`): large enough that the round trips are few, small enough that one reply stays a few
+MB."""
 
 SAVE = """
 local okey, refs, ids, vkey, tenants, logkey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
@@ -116,6 +121,7 @@ local v = redis.call('INCR', vkey)
 if has_ref == '1' then redis.call('HSET', refs, ref, order_id) end
 redis.call('HSET', okey, 'v', v, 'j', json, 'r', ref, 'hr', has_ref)
 redis.call('ZADD', ids, 'NX', v, order_id)
+redis.call('HSET', KEYS[9], order_id, v)
 redis.call('ZADD', tenants, 'NX', v, tenant)
 if append ~= '1' then redis.call('DEL', logkey) end
 if #ARGV > 11 then
@@ -181,6 +187,25 @@ while true do
 end
 """
 
+VERSIONS = """
+if redis.call('HLEN', KEYS[2]) == redis.call('ZCARD', KEYS[1]) then
+  return redis.call('HGETALL', KEYS[2])
+end
+local orders, out = ARGV[1], {}
+for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local version = redis.call('HGET', orders .. id, 'v')
+  if version then
+    out[#out + 1] = id
+    out[#out + 1] = version
+  end
+end
+return out
+"""
+"""Every order id of a tenant with its version, in one step: the tenant's hash of versions
+(KEYS[2], kept by SAVE and by a whole state's load) when it names every id of the tenant (KEYS[1]);
+else, for a store written before that hash existed, each order's own version (the order keys are
+ARGV[1], the tenant's order-key prefix, and the id, built as WIPE builds them)."""
+
 WIPE = """
 local P = ARGV[1]
 for _, t in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
@@ -190,7 +215,7 @@ for _, t in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
       P .. 'slog:' .. pair .. id, P .. 'slogids:' .. pair .. id)
   end
   redis.call('DEL', P .. 'ids:' .. t, P .. 'refs:' .. t, P .. 'loc:' .. t, P .. 'locorder:' .. t,
-    P .. 'loccode:' .. t)
+    P .. 'loccode:' .. t, P .. 'vers:' .. t)
 end
 redis.call('DEL', KEYS[1])
 """
@@ -296,6 +321,9 @@ class RedisStore:
         self._location_by_code = self.client.register_script(LOCATION_BY_CODE)
         self._put_token = self.client.register_script(PUT_TOKEN)
         self._wipe = self.client.register_script(WIPE)
+        self._versions = self.client.register_script(VERSIONS)
+        self._derived: dict[tuple[str, str], dict[str, tuple[int, Any]]] = {}
+        """`derived`'s values by (name, tenant), then order id: the version each was read at."""
 
     def new_connection(self, protocol: int = 3) -> Any:
         """A connection of its own to the same database (RESP3: for tracking); StoreUnavailable
@@ -383,6 +411,7 @@ class RedisStore:
                 log_key(tenant, order_id),
                 EVENTS,
                 EVENT_IDS,
+                tenant_key("vers", tenant),
             ],
             args=[
                 text(order_id),
@@ -418,10 +447,7 @@ class RedisStore:
 
     def records(self, tenant: str) -> list[Record]:
         """Every record of `tenant` in insertion order, with its change log (read in pages)."""
-        ids = [
-            raw.decode("utf-8", "surrogatepass")
-            for raw in self.call(self.client.zrange, tenant_key("ids", tenant), 0, -1)
-        ]
+        ids = self._ids(tenant)
         records = []
         for start in range(0, len(ids), 500):
             page = ids[start : start + 500]
@@ -436,6 +462,62 @@ class RedisStore:
                     order = orjson.loads(body)
                     records.append(Record(order, int(version), entries_of(log, int(version))))
         return records
+
+    def derived(
+        self, tenant: str, name: str, derive: Callable[[Order], T]
+    ) -> list[tuple[str, T]]:
+        """Kept in this process per order and version: each call reads every order's version
+        (one script, no order's JSON) and then only the orders changed since the last call."""
+        kept: dict[str, tuple[int, Any]] = self._derived.setdefault((name, tenant), {})
+        found: list[tuple[str, T]] = []
+        changed: list[str] = []
+        for order_id, version in self.versions(tenant):
+            known = kept.get(order_id)
+            if known is not None and known[0] == version:
+                found.append((order_id, known[1]))
+            else:
+                changed.append(order_id)
+        for record in self.records_of(tenant, changed):
+            order_id, value = record.order["order_id"], derive(record.order)
+            kept[order_id] = (record.version, value)
+            found.append((order_id, value))
+        return found
+
+    def versions(self, tenant: str) -> list[tuple[str, int]]:
+        """Every order id of `tenant` with its version, in no particular order: one script, one
+        round trip, no order's JSON (100,000 orders: 200,000 short strings)."""
+        flat = self.call(
+            self._versions,
+            keys=[tenant_key("ids", tenant), tenant_key("vers", tenant)],
+            args=[order_key(tenant, "")],
+        )
+        return [
+            (raw.decode("utf-8", "surrogatepass"), int(version))
+            for raw, version in zip(flat[::2], flat[1::2], strict=True)
+        ]
+
+    def records_of(self, tenant: str, order_ids: Sequence[str]) -> list[Record]:
+        """The records of these ids, their JSON read in pages (change logs read when used)."""
+        records: list[Record] = []
+        for start in range(0, len(order_ids), PAGE):
+            page = order_ids[start : start + PAGE]
+            with self.unavailable_as():
+                pipe = self.client.pipeline(transaction=False)
+                for order_id in page:
+                    pipe.hmget(order_key(tenant, order_id), [b"v", b"j"])
+                replies = pipe.execute()
+            records.extend(
+                self._record(tenant, orjson.loads(body), int(version), body)
+                for version, body in replies
+                if version is not None
+            )
+        return records
+
+    def _ids(self, tenant: str) -> list[str]:
+        return [
+            raw.decode("utf-8", "surrogatepass")
+            for raw in self.call(self.client.zrange, tenant_key("ids", tenant), 0, -1)
+        ]
 
     def tenants(self) -> list[str]:
         return [
@@ -622,6 +704,7 @@ class RedisStore:
         if reference is not None:
             pipe.hset(tenant_key("refs", tenant), text(reference), text(order_id))
         pipe.zadd(tenant_key("ids", tenant), {text(order_id): version}, nx=True)
+        pipe.hset(tenant_key("vers", tenant), text(order_id), version)
         pipe.zadd(TENANTS, {text(tenant): version}, nx=True)
         lkey = log_key(tenant, order_id)
         pipe.delete(lkey)

@@ -1,0 +1,122 @@
+"""Listing a tenant's orders: the MCP tool `list_orders` (no REST page lists orders).
+
+Carriyo publishes `list_orders` only as "paging, sorting, search and merchant filters"; the
+parameters below are the sandbox's reading of that sentence (docs/mcp.md): a 1-based `page` of
+`page_size` orders, sorted by one of `SORT_FIELDS` in `sort_order`, kept when every word of
+`search` is in the order's references or customer contact, and its merchant among `merchants`.
+Pure functions over plain orders: the service chooses the orders and caches what is costly.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+SORT_FIELDS = ("creation_date", "update_date", "order_date", "order_id", "partner_order_reference")
+"""Fields an agent may sort by; the default is the newest created first."""
+SORT_ORDERS = ("ASC", "DESC")
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+"""A page is what an agent reads in one answer: a hundred whole orders is already ~0.5 MB."""
+CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone", "name", "email", "phone")
+CONTACTS = ("customer", "shipping_address", "billing_address")
+
+
+@dataclass(frozen=True, slots=True)
+class ListQuery:
+    """What `list_orders` was asked: the page, the order of the orders, and the filters."""
+
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
+    sort_by: str = "creation_date"
+    sort_order: str = "DESC"
+    search: str = ""
+    merchants: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, arguments: Mapping[str, Any]) -> ListQuery:
+        """The query of a tool call's arguments (already checked against the tool's schema)."""
+        return cls(
+            page=int(arguments.get("page", 1)),
+            page_size=int(arguments.get("page_size", DEFAULT_PAGE_SIZE)),
+            sort_by=str(arguments.get("sort_by", "creation_date")),
+            sort_order=str(arguments.get("sort_order", "DESC")).upper(),
+            search=str(arguments.get("search", "")),
+            merchants=tuple(arguments.get("merchants", ())),
+        )
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The search as lower-case words, each of which must match."""
+        return tuple(self.search.lower().split())
+
+
+def search_text(order: Mapping[str, Any]) -> str:
+    """What `search` looks in, lower-cased: the order's ids and references and its customer's
+    contact (name, e-mail, phone) wherever the order carries one."""
+    parts: list[str] = [
+        str(order.get(name, ""))
+        for name in ("order_id", "partner_order_reference", "customer_key", "merchant")
+    ]
+    for holder in CONTACTS:
+        contact = order.get(holder)
+        if isinstance(contact, dict):
+            parts.extend(str(contact[name]) for name in CONTACT_FIELDS if name in contact)
+    return "\n".join(parts).lower()
+
+
+def sort_value(order: Mapping[str, Any], field: str) -> str:
+    """The value an order sorts by (absent: before every present one in ascending order).
+    Every sort field is an id or a timestamp in one published form, so strings compare right."""
+    value = order.get(field)
+    return value if isinstance(value, str) else ""
+
+
+ListingKey = tuple[str, ...]
+"""What listing reads of an order, in one tuple: its search text, its merchant, then for each of
+SORT_FIELDS the string it sorts by (its value, then its order_id after a NUL: ties are broken by
+order_id with one string comparison). A stored version's never changes, so the service keeps it
+with the order."""
+TEXT, MERCHANT, FIRST_SORT = 0, 1, 2
+SMALL_PAGE = 8
+"""Below 1/8 of the matches, the pages up to the one asked for are picked with a heap (n log k)
+instead of sorting every match (n log n)."""
+
+
+def listing_key(order: Mapping[str, Any]) -> ListingKey:
+    merchant = order.get("merchant")
+    order_id = sort_value(order, "order_id")
+    return (
+        search_text(order),
+        merchant if isinstance(merchant, str) else "",
+        *(f"{sort_value(order, field)}\0{order_id}" for field in SORT_FIELDS),
+    )
+
+
+def listed(entries: Iterable[tuple[T, ListingKey]], query: ListQuery) -> tuple[list[T], int]:
+    """The page the query asks for of the items whose order (each given with its `listing_key`)
+    passes the merchant and search filters, in the query's order (ties by order_id, so pages
+    never overlap), and how many passed."""
+    kept = list(entries)
+    if query.merchants:
+        merchants = frozenset(query.merchants)
+        kept = [(item, key) for item, key in kept if key[MERCHANT] in merchants]
+    for word in query.words:  # one plain pass per word: each pass leaves fewer to read
+        kept = [(item, key) for item, key in kept if word in key[TEXT]]
+    column = FIRST_SORT + SORT_FIELDS.index(query.sort_by)
+    descending = query.sort_order == "DESC"
+
+    def by(entry: tuple[T, ListingKey]) -> str:
+        return entry[1][column]
+
+    start = (query.page - 1) * query.page_size
+    wanted = start + query.page_size
+    if wanted * SMALL_PAGE < len(kept):  # same order as sorting: heapq's documented equivalence
+        ordered = (heapq.nlargest if descending else heapq.nsmallest)(wanted, kept, key=by)
+    else:
+        ordered = sorted(kept, key=by, reverse=descending)
+    return [item for item, _ in ordered[start:wanted]], len(kept)
