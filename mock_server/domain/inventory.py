@@ -98,7 +98,7 @@ def apply_event(level: Mapping[str, Any], event: Mapping[str, Any]) -> Json:
 def type_refusal(event: Mapping[str, Any]) -> str | None:
     """The bulk import page: only the importable types (the internal ones are refused), each with
     the quantity fields its row of the table requires."""
-    event_type = event.get("event_type")
+    event_type = str(event.get("event_type"))
     if event_type in INTERNAL:
         return f"{event_type} is an internal event type and cannot be imported"
     if event_type not in IMPORTABLE:
