@@ -95,6 +95,14 @@ def apply_event(level: Mapping[str, Any], event: Mapping[str, Any]) -> Json:
     return moved
 
 
+def apply_imported(inventory: Mapping[str, Any] | None, event: Mapping[str, Any]) -> Json:
+    """The product's inventory after an accepted import `event` (apply_event at its location)."""
+    location_id = event["location_id"]
+    level = apply_event(level_at(inventory, location_id), event)
+    level["update_date"] = event.get("creation_date")
+    return with_level(inventory, event["product_id"], location_id, level)
+
+
 def type_refusal(event: Mapping[str, Any]) -> str | None:
     """The bulk import page: only the importable types (the internal ones are refused), each with
     the quantity fields its row of the table requires."""
