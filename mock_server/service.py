@@ -26,6 +26,7 @@ from .domain import (
 )
 from .domain import triggers as t
 from .events import EventLog
+from .inventory_service import InventoryService
 from .store import (
     KEY_ORDER_ID,
     KEY_PARTNER_REFERENCE,
@@ -34,6 +35,7 @@ from .store import (
     DuplicateReference,
     Record,
     StaleRecord,
+    StockMove,
     Store,
 )
 
@@ -68,11 +70,13 @@ class OrderService:
         *,
         clock: Callable[[], str] = utc_now,
         ids: Callable[[str], str] = new_id,
+        inventory: InventoryService | None = None,
     ) -> None:
         self.store = store
         self.events = events
         self.clock = clock
         self.ids = ids
+        self.inventory = inventory or InventoryService(store, clock=clock)
 
     # ------------------------------------------------------------------ the public operations
     def get(self, ref: OrderRef) -> Record:
@@ -101,9 +105,16 @@ class OrderService:
         event = self.events.announce(
             tenant, order, t.fired(t.ORDER_CREATE, None, order), "createOrder"
         )
+        stock = self.inventory.stock_move(tenant, None, order, "createOrder", now)
         with self.store.write_lock(tenant, order["order_id"]):
             record = self._save(
-                tenant, order, replace=False, duplicate=Conflict, changes=(entry,), event=event
+                tenant,
+                order,
+                replace=False,
+                duplicate=Conflict,
+                changes=(entry,),
+                event=event,
+                stock=stock,
             )
         self.events.record(event, record.json(), record)
         return record
@@ -448,6 +459,9 @@ class OrderService:
                     current.json(),
                     details,
                 )
+                stock = self.inventory.stock_move(
+                    tenant, current.order, updated, operation, updated["update_date"]
+                )
                 try:
                     record = self._save(
                         tenant,
@@ -457,6 +471,7 @@ class OrderService:
                         changes=(entry,),
                         base=current,
                         event=announced,
+                        stock=stock,
                     )
                 except StaleRecord as lost:
                     won = lost.current  # another process wrote it: change that version again
@@ -484,13 +499,14 @@ class OrderService:
         changes: ChangeLog = (),
         base: Record | None = None,
         event: Announcement | None = None,
+        stock: StockMove | None = None,
     ) -> Record:
         """Store `order` with its change log (`changes` added to base's log when `base` is
-        given) and the `event` it announces; a DuplicateReference from the store is refused as
-        `duplicate`."""
+        given), the `event` it announces and the `stock` it moves (one atomic step); a
+        DuplicateReference from the store is refused as `duplicate`."""
         try:
             return self.store.save(
-                tenant, order, replace=replace, changes=changes, base=base, event=event
+                tenant, order, replace=replace, changes=changes, base=base, event=event, stock=stock
             )
         except DuplicateReference as exc:
             raise duplicate("DUPLICATE_REFERENCE", str(exc), exc.field) from exc
