@@ -77,8 +77,12 @@ class Sandbox:
         parts = shared_parts(config, config.store) if config.store else memory_parts(config, store)
         self.store, self.events, self.journal, self.faults, self.webhooks = parts
         self.service = OrderService(self.store, self.events)
-        self.inventory_worker = InventoryWorker(self.service.inventory.drain)
-        self.service.inventory.on_import.append(self.inventory_worker.kick)
+        self.inventory_worker: InventoryWorker | None = None
+        if config.inventory_delay is not None:
+            self.inventory_worker = InventoryWorker(
+                self.service.inventory.drain, config.inventory_delay
+            )
+            self.service.inventory.on_import.append(self.inventory_worker.kick)
         self.tokens = TokenService(self.store, config.clients, config.token_ttl)
         self.events.listeners.append(self.webhooks.on_event)
         self.baseline: State = (
@@ -107,7 +111,8 @@ class Sandbox:
     def close(self) -> None:
         """Stop the webhook and inventory workers, save the state file one last time, and let go
         of Redis."""
-        self.inventory_worker.close()
+        if self.inventory_worker is not None:
+            self.inventory_worker.close()
         self.webhooks.close()
         if self.state_file is not None:
             self.state_file.close()

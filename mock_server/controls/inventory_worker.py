@@ -10,14 +10,12 @@ from collections.abc import Callable
 
 log = logging.getLogger("mock_server")
 
-DELAY = 0.05
-"""Seconds between an import and the processing of its events (ours: the pages give no bound)."""
-
 
 class InventoryWorker:
-    """Calls `drain` once, DELAY after the first `kick` since the last drain."""
+    """Calls `drain` once, `delay` seconds (SandboxConfig.inventory_delay; ours: the pages give no
+    bound) after the first `kick` since the last drain."""
 
-    def __init__(self, drain: Callable[[], object], delay: float = DELAY) -> None:
+    def __init__(self, drain: Callable[[], object], delay: float) -> None:
         self._drain = drain
         self._delay = delay
         self._lock = threading.Lock()
@@ -37,6 +35,13 @@ class InventoryWorker:
             self._drain()
         except Exception:  # a store down: the queue stays, the next import or drain applies it
             log.exception("the inventory queue could not be applied")
+
+    def wait(self, timeout: float) -> None:
+        """Until the drain scheduled now (if any) has run, at most `timeout` seconds."""
+        with self._lock:
+            timer = self._timer
+        if timer is not None:
+            timer.join(timeout)
 
     def close(self) -> None:
         with self._lock:
