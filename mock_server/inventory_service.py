@@ -16,8 +16,14 @@ from typing import Any
 
 from .clock import utc_now
 from .domain import InvalidRequest, NotFound, Order
-from .domain.inventory import apply_imported, duplicated_places, event_refusal
+from .domain.inventory import (
+    IMPORT_OPERATION,
+    apply_imported,
+    duplicated_places,
+    event_refusal,
+)
 from .domain.inventory_orders import TIMINGS, movements, order_event
+from .events import EventLog
 from .store import Inventory, InventoryEvent, StockMove, StockUpdate, Store
 
 Settings = dict[str, Any]
@@ -42,8 +48,11 @@ def published_inventory(tenant: str, inventory: Inventory) -> dict[str, Any]:
 class InventoryService:
     """Every tenant's inventory on top of a Store."""
 
-    def __init__(self, store: Store, *, clock: Callable[[], str] = utc_now) -> None:
+    def __init__(
+        self, store: Store, events: EventLog, *, clock: Callable[[], str] = utc_now
+    ) -> None:
         self.store = store
+        self.events = events
         self.clock = clock
         self.on_import: list[Callable[[], None]] = []
         """Called after each import recorded events to process (the sandbox's worker)."""
@@ -70,7 +79,7 @@ class InventoryService:
             return None
         order_id = after["order_id"]
         history = tuple(order_event(tenant, order_id, operation, m, date) for m in moved)
-        return StockMove(order_id, date, moved, history)
+        return StockMove(order_id, operation, date, moved, history)
 
     # ------------------------------------------------------------------ the published operations
     def get(self, tenant: str, product_id: str) -> dict[str, Any]:
@@ -150,8 +159,11 @@ class InventoryService:
         return events
 
     def drain(self) -> list[StockUpdate]:
-        """Every queued event applied, oldest first (the stock changes it made)."""
-        return self.store.drain(apply_imported)
+        """Every queued event applied, oldest first (the stock changes it made, each announced
+        to the inventory webhook)."""
+        updates = self.store.drain(apply_imported)
+        self.events.record_stock(updates, IMPORT_OPERATION, self.clock())
+        return updates
 
 
 def result_of(event: InventoryEvent) -> dict[str, Any]:

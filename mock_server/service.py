@@ -76,7 +76,7 @@ class OrderService:
         self.events = events
         self.clock = clock
         self.ids = ids
-        self.inventory = inventory or InventoryService(store, clock=clock)
+        self.inventory = inventory or InventoryService(store, events, clock=clock)
 
     # ------------------------------------------------------------------ the public operations
     def get(self, ref: OrderRef) -> Record:
@@ -117,6 +117,7 @@ class OrderService:
                 stock=stock,
             )
         self.events.record(event, record.json(), record)
+        self.events.record_stock(record.cache.get("stock", ()), "createOrder", now)
         return record
 
     def update_order(
@@ -477,6 +478,7 @@ class OrderService:
                     won = lost.current  # another process wrote it: change that version again
                     continue
             self.events.record(announced, record.json(), record)
+            self.events.record_stock(record.cache.get("stock", ()), operation, now)
             return record
         raise Conflict("CONCURRENT_UPDATE", CONCURRENT_UPDATE)
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any, Final
 
 from .model import Json
+from .triggers import ALL_INVENTORY_UPDATES
 
 QUANTITY_LIMIT: Final = 1_000_000
 """api/inventory/operation/bulk-import-inventory-events: quantities lie within plus or minus one
@@ -80,6 +81,47 @@ def with_level(
     by_location = dict((inventory or {}).get("stock_by_location", {}))
     by_location[location_id] = level
     return {**(inventory or {}), "product_id": product_id, "stock_by_location": by_location}
+
+
+def webhook_image(inventory: Mapping[str, Any] | None) -> Json | None:
+    """reference/inventory-webhook-events: a product's stock as the inventory webhook's
+    `old_image`/`new_image` show it (each location's on_hand, reserved and unavailable)."""
+    if inventory is None:
+        return None
+    return {
+        "product_id": inventory["product_id"],
+        "stock_by_location": {
+            location: {name: level[name] for name in ("on_hand", "reserved", "unavailable")}
+            for location, level in inventory.get("stock_by_location", {}).items()
+        },
+    }
+
+
+IMPORT_OPERATION: Final = "bulkImportInventoryEvents"
+"""The operationId whose imports change stock (an inventory webhook event names it)."""
+
+
+def inventory_envelope(
+    tenant: str,
+    product_id: str,
+    before: Mapping[str, Any] | None,
+    operation_id: str,
+    created_at: str,
+) -> Json:
+    """An inventory webhook event's envelope, as the event log keeps it (events.py: the product
+    id where an order event has its order id, the stock before where it has the order before);
+    the stock after is the event's `order`. reference/inventory-webhook-events: `operation` is
+    CREATE for a product's first stock, else UPDATE, and the one trigger fires."""
+    return {
+        "triggers": ALL_INVENTORY_UPDATES,
+        "entity_type": "INVENTORY",
+        "operation": "CREATE" if before is None else "UPDATE",
+        "operation_id": operation_id,
+        "tenant": tenant,
+        "order_id": product_id,
+        "created_at": created_at,
+        "old_order": None if before is None else dict(before),
+    }
 
 
 # ---------------------------------------------------------------------------- importable events

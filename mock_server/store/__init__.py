@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import orjson
 
@@ -104,8 +104,19 @@ Inventory = dict[str, Any]
 InventoryEvent = dict[str, Any]
 """One inventory event as recorded: imported (with `request_id`, `status` PROCESSING, PROCESSED or
 REJECTED) or internal (an order's, `status` PROCESSED)."""
-StockUpdate = tuple[str, Inventory | None, Inventory]
-"""A change of one product's stock: its tenant, the document before (None: new) and after."""
+
+
+class StockUpdate(NamedTuple):
+    """A change of one product's stock: its tenant, the document before (None: new) and after,
+    and the id of the inventory webhook event the store recorded with it (RedisStore; None:
+    the in-memory event log numbers it)."""
+
+    tenant: str
+    before: Inventory | None
+    after: Inventory
+    event_id: str | None = None
+
+
 MAX_INVENTORY_EVENTS = 10_000
 """Inventory events kept per tenant (the newest): a batch or history older than that is gone."""
 
@@ -126,9 +137,11 @@ class TenantInventory:
 class StockMove:
     """An order's stock change, saved in the same atomic step as the order (never an order without
     its reservation, nor a reservation without its order): its movements (domain), and the
-    history entries recording them. The stores put the StockUpdates in `Record.cache["stock"]`."""
+    history entries recording them; `operation` is the operationId that made it. The stores put
+    the StockUpdates in `Record.cache["stock"]`."""
 
     order_id: str
+    operation: str
     date: str
     movements: tuple[Movement, ...]
     events: tuple[InventoryEvent, ...]

@@ -116,7 +116,7 @@ class InventoryBook:
             before = book.stock.get(movement.product_id)
             after = apply_movement(before, stock.order_id, movement, stock.date)
             book.stock[movement.product_id] = after
-            updates.append((tenant, before, after))
+            updates.append(StockUpdate(tenant, before, after))
         for event in stock.events:
             self._record(tenant, event)
         return updates
@@ -134,5 +134,5 @@ class InventoryBook:
             before = book.stock.get(event["product_id"])
             after = book.stock[event["product_id"]] = apply(before, event)
             book.events[sequence] = {**event, "status": "PROCESSED"}
-            updates.append((tenant, before, after))
+            updates.append(StockUpdate(tenant, before, after))
         return updates

@@ -4,12 +4,14 @@ tenant's inventory management is on (none when it is off). Every response is spe
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from mock_server.config import SandboxConfig
+from tests.sandbox.webhook_receiver import LoopbackServer
 
 if TYPE_CHECKING:
     from tests.sandbox.client import CheckedClient
@@ -255,3 +257,46 @@ def test_the_sandbox_applies_the_queue_by_itself(make_client: ClientFactory) -> 
     assert worker is not None
     worker.wait(5)
     assert stock(client)[0] == before[0] + 2
+
+
+# ------------------------------------------------------------------ the inventory webhook
+def test_every_stock_change_is_delivered_to_the_inventory_webhook(
+    make_client: ClientFactory,
+) -> None:
+    """reference/inventory-webhook-events: ALL_INVENTORY_UPDATES, snake_case images of the
+    product's stock by location before and after; order webhooks do not hear it."""
+    received: list[tuple[str, Json]] = []
+    server = LoopbackServer(
+        lambda headers, body: received.append((headers["trigger"], json.loads(body))) or (200, None)
+    )
+    client = make_client(SandboxConfig(inventory_delay=None))
+    try:
+        for entity, triggers in (
+            ("INVENTORY", ["ALL_INVENTORY_UPDATES"]),
+            ("ORDER", ["ORDER_CREATE"]),
+        ):
+            body = {
+                "name": entity,
+                "endpoint_url": server.url,
+                "entity_type": entity,
+                "notify_status": triggers,
+            }
+            assert client.post("/__admin/webhooks/configurations", json=body).status_code == 201
+        enable(client)
+        before = stock(client)
+        create(client, 2)
+        send(client, "R-HOOK", event(on_hand=3))
+        drain(client)
+        assert client.sandbox.webhooks.wait_idle()
+    finally:
+        client.sandbox.close()
+        server.close()
+    inventory = [envelope for trigger, envelope in received if trigger == "ALL_INVENTORY_UPDATES"]
+    assert [e["operation"] for e in inventory] == ["UPDATE", "UPDATE"]
+    reserved, imported = inventory
+    assert reserved["old_image"]["stock_by_location"][LOCATION] == dict(
+        zip(("on_hand", "reserved", "unavailable"), before, strict=True)
+    )
+    assert reserved["new_image"]["stock_by_location"][LOCATION]["reserved"] == before[1] + 2
+    assert imported["new_image"]["stock_by_location"][LOCATION]["on_hand"] == before[0] + 3
+    assert [t for t, _ in received].count("ORDER_CREATE") == 1

@@ -31,7 +31,9 @@ def imported(
 
 def reserve(order_id: str, quantity: int, held: int) -> StockMove:
     history = {"product_id": "P1", "location_id": "WH-1", "event_type": "ORDER_RESERVATION"}
-    return StockMove(order_id, NOW, (Movement("P1", "WH-1", 0, quantity, held),), (history,))
+    return StockMove(
+        order_id, "createOrder", NOW, (Movement("P1", "WH-1", 0, quantity, held),), (history,)
+    )
 
 
 def level(store: Store, product: str = "P1") -> dict[str, Any]:
@@ -66,7 +68,7 @@ def test_a_request_id_is_recorded_once_and_its_events_drain_in_order(store: Stor
     assert store.add_batch("t1", "R2", [imported("P1", -2)])
     assert store.inventory("t1", "P1") is None  # nothing applied before the drain
     updates = store.drain(apply_imported)
-    assert [after["stock_by_location"]["WH-1"]["on_hand"] for _, _, after in updates] == [5, 3]
+    assert [u.after["stock_by_location"]["WH-1"]["on_hand"] for u in updates] == [5, 3]
     assert level(store)["on_hand"] == 3
     assert [e["status"] for e in store.inventory_events("t1", request_id="R1")] == [
         "PROCESSED",

@@ -1,7 +1,7 @@
 """Stock on a team sandbox: two processes on one Redis create and cancel orders on one product at
 once, and the product's reserved quantity ends exactly where the acknowledged writes put it (no
 unit lost or counted twice), with one reservation per order still open; an import drained on one
-process is read on the other."""
+process is read on the other, and its inventory webhook event listed by both."""
 
 from __future__ import annotations
 
@@ -100,3 +100,8 @@ def test_an_import_drained_on_one_process_is_read_on_the_other(team: Team) -> No
     assert level(team.second, auth)["on_hand"] == before["on_hand"] + 4
     batch = team.first.call("GET", f"/inventory-events/request-id/{request_id}", headers=auth)
     assert batch.json()["status"] == "COMPLETED"
+    events = team.first.admin("GET", "webhooks", params={"tenant": "acme-demo", "limit": 5}).json()
+    stock_events = [e for e in events["events"] if e.get("entity_type") == "INVENTORY"]
+    assert (
+        stock_events[0]["order"]["stock_by_location"][LOCATION]["on_hand"] == before["on_hand"] + 4
+    )

@@ -10,6 +10,7 @@ An order's stock change is written by the order's own save script (store.py's SA
 STOCK_LUA); a batch is recorded by one script (ADD_BATCH); a queued event is applied in a
 WATCH/MULTI transaction over the queue and the product's stock, so that an order saved meanwhile
 by any process makes the drain start that event again rather than overwrite the order's share.
+Each stock change's inventory webhook event goes to the event log's stream in the same step.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from typing import Any, TypeVar
 import orjson
 import redis
 
+from ...config import EVENTS_KEPT
+from ...domain.inventory import IMPORT_OPERATION, inventory_envelope
 from .. import (
     MAX_INVENTORY_EVENTS,
     Inventory,
@@ -29,6 +32,8 @@ from .. import (
     TenantInventory,
 )
 from .keys import (
+    EVENT_IDS,
+    EVENTS,
     INVENTORY_QUEUE,
     INVENTORY_SEQ,
     PREFIX,
@@ -64,8 +69,17 @@ if stock ~= '' then
     inv['stock_by_location'][m['location_id']] = lv
     local after = cjson.encode(inv)
     redis.call('HSET', KEYS[9], m['product_id'], after)
+    local event_id = string.format('EVT-%08d', redis.call('INCR', KEYS[8]))
+    local announced = cjson.encode({
+      triggers = 'ALL_INVENTORY_UPDATES', entity_type = 'INVENTORY',
+      operation = raw and 'UPDATE' or 'CREATE', operation_id = s['operation'], tenant = tenant,
+      order_id = m['product_id'], created_at = s['date'],
+      old_order = raw and cjson.decode(raw) or cjson.null})
+    redis.call('XADD', KEYS[7], 'MAXLEN', '~', kept, '*',
+      'id', event_id, 'e', announced, 'o', after)
     updates[#updates + 1] = raw or ''
     updates[#updates + 1] = after
+    updates[#updates + 1] = event_id
   end
   for _, e in ipairs(s['events']) do
     local n = redis.call('INCR', KEYS[12])
@@ -79,8 +93,9 @@ end
 """
 """The part of store.py's SAVE that moves an order's stock (`stock`: the StockMove as JSON, or
 empty): domain/inventory_orders.apply_movement, in Lua so that it runs in the order's own script
-(KEYS[9..12]: inventory_keys and INVENTORY_SEQ). `updates` holds each product's document before
-('' when new) and after."""
+(KEYS[9..12]: inventory_keys and INVENTORY_SEQ), with each change's inventory webhook event
+(events.inventory_envelope's fields, in the event log's stream: KEYS[7], KEYS[8]). `updates`
+holds each product's document before ('' when new) and after, and its event's id."""
 
 ADD_BATCH = """
 if redis.call('HEXISTS', KEYS[4], ARGV[1]) == 1 then return 0 end
@@ -262,12 +277,23 @@ class RedisInventory:
         current = pipe.hget(stock, product)
         before = None if current is None else orjson.loads(current)
         after = apply(before, event)
+        event_id = f"EVT-{self.client.incr(EVENT_IDS):08d}"  # unique even if this try loses
+        envelope = inventory_envelope(
+            tenant, event["product_id"], before, IMPORT_OPERATION, event["creation_date"]
+        )
+        body = orjson.dumps(after)
         pipe.multi()
         pipe.lpop(INVENTORY_QUEUE)
-        pipe.hset(stock, product, orjson.dumps(after))
+        pipe.hset(stock, product, body)
         pipe.hset(by_sequence, sequence, orjson.dumps({**event, "status": "PROCESSED"}))
+        pipe.xadd(
+            EVENTS,
+            {b"id": event_id, b"e": orjson.dumps(envelope), b"o": body},
+            maxlen=EVENTS_KEPT,
+            approximate=True,
+        )
         pipe.execute()
-        return True, (tenant, before, after)
+        return True, StockUpdate(tenant, before, after, event_id)
 
     def queue_inventory(
         self, pipe: Any, tenant: str, inventory: TenantInventory, first: int

@@ -54,6 +54,7 @@ from .. import (
     Record,
     StaleRecord,
     StockMove,
+    StockUpdate,
     StoreUnavailable,
     SystemLogs,
     TenantInventory,
@@ -216,6 +217,7 @@ def stock_json(stock: StockMove) -> bytes:
     return orjson.dumps(
         {
             "order_id": stock.order_id,
+            "operation": stock.operation,
             "date": stock.date,
             "movements": [movement.json() for movement in stock.movements],
             "events": [orjson.dumps(event).decode() for event in stock.events],
@@ -448,8 +450,13 @@ class RedisStore(RedisInventory):
             record.cache["event_id"] = answer[2].decode()
         if stock is not None:
             record.cache["stock"] = [
-                (tenant, orjson.loads(before) if before else None, orjson.loads(after))
-                for before, after in zip(answer[3::2], answer[4::2], strict=True)
+                StockUpdate(
+                    tenant,
+                    orjson.loads(before) if before else None,
+                    orjson.loads(after),
+                    eid.decode(),
+                )
+                for before, after, eid in zip(answer[3::3], answer[4::3], answer[5::3], strict=True)
             ]
         return record
 
