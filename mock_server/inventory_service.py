@@ -67,11 +67,17 @@ class InventoryService:
         return str(settings.get("stock_reduction_timing", TIMINGS[0]))
 
     def stock_move(
-        self, tenant: str, before: Order | None, after: Order, operation: str, date: str
+        self,
+        tenant: str,
+        before: Order | None,
+        after: Order,
+        operation: str,
+        date: str,
+        timing: str | None,
     ) -> StockMove | None:
-        """What a write of an order moves (None: inventory management off, or nothing moves),
-        with the history entries recording it."""
-        timing = self.timing(tenant)
+        """What a write of an order moves under `timing` (the tenant's, read once per write:
+        None, inventory management off, moves nothing), with the history entries recording it;
+        None when nothing moves."""
         if timing is None:
             return None
         moved = tuple(movements(before, after, timing))

@@ -105,7 +105,8 @@ class OrderService:
         event = self.events.announce(
             tenant, order, t.fired(t.ORDER_CREATE, None, order), "createOrder"
         )
-        stock = self.inventory.stock_move(tenant, None, order, "createOrder", now)
+        timing = self.inventory.timing(tenant)
+        stock = self.inventory.stock_move(tenant, None, order, "createOrder", now, timing)
         with self.store.write_lock(tenant, order["order_id"]):
             record = self._save(
                 tenant,
@@ -439,6 +440,7 @@ class OrderService:
         """
         tenant = ref.tenant
         order_id = self.get(ref).order["order_id"]
+        timing = self.inventory.timing(tenant)  # once: a write's retries use the same setting
         won: Record | None = None  # the version a lost race came back with
         for _ in range(WRITE_ATTEMPTS):
             with self.store.write_lock(tenant, order_id):
@@ -461,7 +463,7 @@ class OrderService:
                     details,
                 )
                 stock = self.inventory.stock_move(
-                    tenant, current.order, updated, operation, updated["update_date"]
+                    tenant, current.order, updated, operation, updated["update_date"], timing
                 )
                 try:
                     record = self._save(
