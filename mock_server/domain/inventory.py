@@ -77,10 +77,18 @@ def level_at(inventory: Mapping[str, Any] | None, location_id: str) -> Json:
 def with_level(
     inventory: Mapping[str, Any] | None, product_id: str, location_id: str, level: Json
 ) -> Json:
-    """The product's inventory with `level` at `location_id` (a new inventory when None)."""
+    """The product's inventory with `level` at `location_id` (a new inventory when None), its
+    `update_date` the level's (and its `creation_date`, when new)."""
     by_location = dict((inventory or {}).get("stock_by_location", {}))
     by_location[location_id] = level
-    return {**(inventory or {}), "product_id": product_id, "stock_by_location": by_location}
+    date = level.get("update_date")
+    return {
+        **({"creation_date": date} if date else {}),
+        **(inventory or {}),
+        "product_id": product_id,
+        "stock_by_location": by_location,
+        **({"update_date": date} if date else {}),
+    }
 
 
 def webhook_image(inventory: Mapping[str, Any] | None) -> Json | None:

@@ -47,7 +47,10 @@ def test_an_order_is_saved_with_its_stock_change(store: Store) -> None:
     found = level(store)
     assert (found["on_hand"], found["reserved"]) == (0, 2)
     assert found["reservations"]["O1"]["reserved_quantity"] == 2
-    assert record.cache["stock"][0][1] is None  # the product had no stock before
+    assert record.cache["stock"][0].before is None  # the product had no stock before
+    document = store.inventory("t1", "P1")
+    assert document is not None
+    assert (document["creation_date"], document["update_date"]) == (NOW, NOW)
     assert [e["event_type"] for e in store.inventory_events("t1", product_id="P1")] == [
         "ORDER_RESERVATION"
     ]

@@ -67,6 +67,8 @@ if stock ~= '' then
       lv['reservations'][s['order_id']] = nil
     end
     inv['stock_by_location'][m['location_id']] = lv
+    inv['creation_date'] = inv['creation_date'] or s['date']
+    inv['update_date'] = s['date']
     local after = cjson.encode(inv)
     redis.call('HSET', KEYS[9], m['product_id'], after)
     local event_id = string.format('EVT-%08d', redis.call('INCR', KEYS[8]))
