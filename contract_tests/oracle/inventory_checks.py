@@ -20,13 +20,14 @@ ON_HAND, RESERVED = 0, 1
 
 
 def _moved(observation: Observation, location_key: str = "location") -> tuple[int, int] | None:
-    """How on_hand and reserved moved at the watched location (None: not readable)."""
+    """How on_hand and reserved moved at the watched location (None: it had stock before and
+    none can be read after; no stock before or after: nothing moved)."""
     levels = observation.expect["levels"]
     location = observation.expect[location_key]
     was: Level | None = levels["before"].get(location)
     now: Level | None = levels["after"].get(location)
     if now is None:
-        return None
+        return (0, 0) if was is None else None
     was = was or (0, 0, 0)
     return now[ON_HAND] - was[ON_HAND], now[RESERVED] - was[RESERVED]
 
