@@ -1,7 +1,8 @@
 """Stock on a team sandbox: two processes on one Redis create and cancel orders on one product at
 once, and the product's reserved quantity ends exactly where the acknowledged writes put it (no
-unit lost or counted twice), with one reservation per order still open; an import drained on one
-process is read on the other, and its inventory webhook event listed by both."""
+unit lost or counted twice), with one reservation per order still open; one order's lifecycle
+written through both processes in turn moves the stock step by step as in memory; an import
+drained on one process is read on the other, and its inventory webhook event listed by both."""
 
 from __future__ import annotations
 
@@ -105,3 +106,50 @@ def test_an_import_drained_on_one_process_is_read_on_the_other(team: Team) -> No
     assert (
         stock_events[0]["order"]["stock_by_location"][LOCATION]["on_hand"] == before["on_hand"] + 4
     )
+
+
+def test_an_order_lifecycle_across_both_processes_moves_the_stock_as_in_memory(team: Team) -> None:
+    """Created on one process, relocated, partly cancelled, fulfilled and unfulfilled through
+    the other in turn: each step moves the stock as tests/sandbox/test_http_inventory.py's
+    single-process run does."""
+    auth = bearer(team.first)
+    other_location = "RUH-DC-01"
+    setting = {"enabled": True, "stock_reduction_timing": "ON_ORDER_FULFILLED"}
+    team.second.admin("PUT", "inventory/settings", json=setting, headers={"tenant-id": "acme-demo"})
+
+    def at(location: str) -> tuple[int, int]:
+        answer = team.second.call("GET", f"/inventory/product-id/{PRODUCT}", headers=auth)
+        level = answer.json()["stock_by_location"][location]
+        return level["on_hand"], level["reserved"]
+
+    order_id = unique("LIFE")
+    body = order(order_id)
+    body["line_items"][0]["quantity"] = 3
+    body["fulfillment_orders"][0]["line_items"][0]["quantity"] = 3
+    here, there = at(LOCATION), at(other_location)
+    assert team.first.call("POST", "/orders", json=body, headers=auth).status_code == 200
+    fo_id = team.second.call("GET", f"/orders/{order_id}", headers=auth).json()[
+        "fulfillment_orders"
+    ][0]["fulfillment_order_id"]
+    fo = f"/orders/{order_id}/fulfillment-orders/{fo_id}"
+    assert at(LOCATION) == (here[0], here[1] + 3)
+    moved = team.second.call(
+        "PATCH", f"{fo}/update-location", json={"location_id": other_location}, headers=auth
+    )
+    assert moved.status_code == 200
+    assert (at(LOCATION), at(other_location)) == (here, (there[0], there[1] + 3))
+    cancel = {"cancellation_reason": "OTHER", "line_items": [{"id": "L1", "quantity": 1}]}
+    assert team.first.call("POST", f"{fo}/cancel", json=cancel, headers=auth).status_code == 200
+    assert at(other_location) == (there[0], there[1] + 2)
+    fulfil = {"line_items": [{"id": "L1", "quantity": 2}]}
+    fulfilled = team.second.call("POST", f"{fo}/fulfill", json=fulfil, headers=auth)
+    assert fulfilled.status_code == 200
+    assert at(other_location) == (there[0] - 2, there[1])
+    ids = [
+        line["fulfillment_id"]
+        for line in fulfilled.json()["fulfillment_orders"][0]["line_items"]
+        if line["status"] == "fulfilled"
+    ]
+    back = team.first.call("POST", f"{fo}/unfulfill", json={"fulfillment_ids": ids}, headers=auth)
+    assert back.status_code == 200
+    assert at(other_location) == (there[0], there[1] + 2)
