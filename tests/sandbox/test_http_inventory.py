@@ -107,6 +107,16 @@ def test_each_published_rule_rejects_its_event_and_nothing_else(client: CheckedC
     assert stock(client, "8123456789012") == (20, 0, 1)
 
 
+def test_a_timestamp_without_offset_is_read_as_utc(client: CheckedClient) -> None:
+    """api/conventions: input without an offset is accepted; the sandbox reads it as UTC."""
+    stamp = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S")
+    assert results(send(client, "R-NAIVE", event(on_hand=1, event_timestamp=stamp))) == [
+        "PROCESSING"
+    ]
+    batch = client.get("/inventory-events/request-id/R-NAIVE").get_json()
+    assert batch["inventory_events"][0]["event_timestamp"] == stamp + "+00:00"
+
+
 @pytest.mark.parametrize(
     "path",
     [
@@ -266,9 +276,12 @@ def test_every_stock_change_is_delivered_to_the_inventory_webhook(
     """reference/inventory-webhook-events: ALL_INVENTORY_UPDATES, snake_case images of the
     product's stock by location before and after; order webhooks do not hear it."""
     received: list[tuple[str, Json]] = []
-    server = LoopbackServer(
-        lambda headers, body: received.append((headers["trigger"], json.loads(body))) or (200, None)
-    )
+
+    def receive(headers: dict[str, str], body: bytes) -> tuple[int, None]:
+        received.append((headers["trigger"], json.loads(body)))
+        return 200, None
+
+    server = LoopbackServer(receive)
     client = make_client(SandboxConfig(inventory_delay=None))
     try:
         for entity, triggers in (
