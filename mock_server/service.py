@@ -70,13 +70,12 @@ class OrderService:
         *,
         clock: Callable[[], str] = utc_now,
         ids: Callable[[str], str] = new_id,
-        inventory: InventoryService | None = None,
     ) -> None:
         self.store = store
         self.events = events
         self.clock = clock
         self.ids = ids
-        self.inventory = inventory or InventoryService(store, events, clock=clock)
+        self.inventory = InventoryService(store, events, clock=clock)
 
     # ------------------------------------------------------------------ the public operations
     def get(self, ref: OrderRef) -> Record:
