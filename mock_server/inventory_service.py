@@ -5,7 +5,8 @@ change an order's write brings when the tenant's inventory management is on.
 Processing is asynchronous as published: an import answers each event PROCESSING (queued) or
 REJECTED (with its reason) at once, and the queue is applied later: by the drain control
 (`POST /__admin/inventory/drain`, what a test calls to wait deterministically) and by the
-sandbox itself shortly after each import (http/inventory.py).
+sandbox itself shortly after each import (controls/inventory_worker.py, told through
+`on_import`).
 """
 
 from __future__ import annotations

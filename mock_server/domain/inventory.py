@@ -2,9 +2,10 @@
 api/inventory/): pure functions over plain dicts.
 
 A product's inventory is `{"product_id", "stock_by_location": {location_id: level}}`; a level is
-`{"on_hand", "reserved", "unavailable", "reservations": {order_id: quantity}}` (the published
-answer lists the reservations; the sandbox keeps them by order id so that an order's own share
-can be replaced in one step). Every function returns new dicts: what it is given never changes.
+`{"on_hand", "reserved", "unavailable", "update_date", "reservations": {order_id:
+{"reserved_quantity", "date"}}}` (the published answer lists the reservations; the sandbox keeps
+them by order id so that an order's own share is replaced in one step). Every function returns
+new dicts: what it is given never changes.
 """
 
 from __future__ import annotations
