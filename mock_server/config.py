@@ -111,6 +111,9 @@ class SandboxConfig:
     webhook_urls: list[str] = field(default_factory=list)
     webhook_retry: RetryPolicy = field(default_factory=RetryPolicy)
     webhook_queue_size: int = 1000
+    inventory_delay: float | None = 0.05
+    """Seconds after an Inventory API import before the sandbox applies its queue by itself
+    (None: only `POST /__admin/inventory/drain` applies it; controls/inventory_worker.py)."""
     state_file: Path | None = None
     validator: str = VALIDATORS[0]
     store: str | None = None

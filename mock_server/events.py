@@ -11,14 +11,15 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import orjson
 
 from .clock import utc_now
 from .config import EVENTS_KEPT
-from .store import Announcement, Record
+from .domain.inventory import inventory_envelope
+from .store import Announcement, Record, StockUpdate
 
 Event = dict[str, Any]
 
@@ -69,6 +70,29 @@ class EventLog:
             self._events.append(event)
         self.notify(event)
         return event
+
+    def record_stock(
+        self, updates: Iterable[StockUpdate], operation_id: str, created_at: str
+    ) -> None:
+        """Record each stock change as an inventory webhook event (the stock before and after
+        where an order event has the order; domain/inventory.py's envelope) and tell the
+        listeners."""
+        for update in updates:
+            announced = Announcement(
+                inventory_envelope(
+                    update.tenant,
+                    update.after["product_id"],
+                    update.before,
+                    operation_id,
+                    created_at,
+                )
+            )
+            with self._lock:
+                event = event_of(
+                    f"EVT-{next(self._ids):08d}", announced.envelope, orjson.dumps(update.after)
+                )
+                self._events.append(event)
+            self.notify(event)
 
     def notify(self, event: Event) -> None:
         for listener in self.listeners:

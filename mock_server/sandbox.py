@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from .config import SandboxConfig
 from .controls.faults import FaultTable
+from .controls.inventory_worker import InventoryWorker
 from .controls.journal import RequestJournal
 from .controls.shared_faults import FAULTS, SharedFaultTable
 from .controls.shared_journal import SharedJournal
@@ -76,6 +77,12 @@ class Sandbox:
         parts = shared_parts(config, config.store) if config.store else memory_parts(config, store)
         self.store, self.events, self.journal, self.faults, self.webhooks = parts
         self.service = OrderService(self.store, self.events)
+        self.inventory_worker: InventoryWorker | None = None
+        if config.inventory_delay is not None:
+            self.inventory_worker = InventoryWorker(
+                self.service.inventory.drain, config.inventory_delay
+            )
+            self.service.inventory.on_import.append(self.inventory_worker.kick)
         self.tokens = TokenService(
             self.store, config.clients, config.token_ttl, checked=config.require_token
         )
@@ -104,7 +111,10 @@ class Sandbox:
         self.webhooks.clear()
 
     def close(self) -> None:
-        """Stop the webhook workers, save the state file one last time, and let go of Redis."""
+        """Stop the webhook and inventory workers, save the state file one last time, and let go
+        of Redis."""
+        if self.inventory_worker is not None:
+            self.inventory_worker.close()
         self.webhooks.close()
         if self.state_file is not None:
             self.state_file.close()

@@ -28,6 +28,7 @@ from .domain import triggers as t
 from .domain.listing import ListQuery, listed, listing_key
 from .events import EventLog
 from .heap import gc_paused
+from .inventory_service import InventoryService
 from .store import (
     KEY_ORDER_ID,
     KEY_PARTNER_REFERENCE,
@@ -36,6 +37,7 @@ from .store import (
     DuplicateReference,
     Record,
     StaleRecord,
+    StockMove,
     Store,
 )
 
@@ -77,6 +79,7 @@ class OrderService:
         self.events = events
         self.clock = clock
         self.ids = ids
+        self.inventory = InventoryService(store, events, clock=clock)
 
     # ------------------------------------------------------------------ the public operations
     def get(self, ref: OrderRef) -> Record:
@@ -115,11 +118,20 @@ class OrderService:
         event = self.events.announce(
             tenant, order, t.fired(t.ORDER_CREATE, None, order), "createOrder"
         )
+        timing = self.inventory.timing(tenant)
+        stock = self.inventory.stock_move(tenant, None, order, "createOrder", now, timing)
         with self.store.write_lock(tenant, order["order_id"]):
             record = self._save(
-                tenant, order, replace=False, duplicate=Conflict, changes=(entry,), event=event
+                tenant,
+                order,
+                replace=False,
+                duplicate=Conflict,
+                changes=(entry,),
+                event=event,
+                stock=stock,
             )
         self.events.record(event, record.json(), record)
+        self.events.record_stock(record.cache.get("stock", ()), "createOrder", now)
         return record
 
     def update_order(
@@ -441,6 +453,7 @@ class OrderService:
         """
         tenant = ref.tenant
         order_id = self.get(ref).order["order_id"]
+        timing = self.inventory.timing(tenant)  # once: a write's retries use the same setting
         won: Record | None = None  # the version a lost race came back with
         for _ in range(WRITE_ATTEMPTS):
             with self.store.write_lock(tenant, order_id):
@@ -462,6 +475,9 @@ class OrderService:
                     current.json(),
                     details,
                 )
+                stock = self.inventory.stock_move(
+                    tenant, current.order, updated, operation, updated["update_date"], timing
+                )
                 try:
                     record = self._save(
                         tenant,
@@ -471,11 +487,13 @@ class OrderService:
                         changes=(entry,),
                         base=current,
                         event=announced,
+                        stock=stock,
                     )
                 except StaleRecord as lost:
                     won = lost.current  # another process wrote it: change that version again
                     continue
             self.events.record(announced, record.json(), record)
+            self.events.record_stock(record.cache.get("stock", ()), operation, now)
             return record
         raise Conflict("CONCURRENT_UPDATE", CONCURRENT_UPDATE)
 
@@ -498,13 +516,14 @@ class OrderService:
         changes: ChangeLog = (),
         base: Record | None = None,
         event: Announcement | None = None,
+        stock: StockMove | None = None,
     ) -> Record:
         """Store `order` with its change log (`changes` added to base's log when `base` is
-        given) and the `event` it announces; a DuplicateReference from the store is refused as
-        `duplicate`."""
+        given), the `event` it announces and the `stock` it moves (one atomic step); a
+        DuplicateReference from the store is refused as `duplicate`."""
         try:
             return self.store.save(
-                tenant, order, replace=replace, changes=changes, base=base, event=event
+                tenant, order, replace=replace, changes=changes, base=base, event=event, stock=stock
             )
         except DuplicateReference as exc:
             raise duplicate("DUPLICATE_REFERENCE", str(exc), exc.field) from exc

@@ -10,11 +10,14 @@ process records: each event is delivered by the process that made it, once.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import orjson
 
 from .config import EVENTS_KEPT
+from .domain.inventory import inventory_envelope
 from .events import Event, EventLog, event_of
-from .store import Announcement, Record
+from .store import Announcement, Record, StockUpdate
 from .store.redis import EVENTS, Client, RedisStore
 
 
@@ -32,6 +35,17 @@ class SharedEventLog(EventLog):
         event = event_of(saved.cache["event_id"], announced.envelope, order_json)
         self.notify(event)
         return event
+
+    def record_stock(
+        self, updates: Iterable[StockUpdate], operation_id: str, created_at: str
+    ) -> None:
+        """The inventory webhook events the store recorded with each stock change (in the
+        order's save script, or the drain's transaction), told to this process's listeners."""
+        for update in updates:
+            envelope = inventory_envelope(
+                update.tenant, update.after["product_id"], update.before, operation_id, created_at
+            )
+            self.notify(event_of(update.event_id or "", envelope, orjson.dumps(update.after)))
 
     def list(self, tenant: str | None = None) -> list[Event]:
         entries = self._store.call(self._client.xrevrange, EVENTS, count=EVENTS_KEPT)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from . import checks, recording
 from . import creation_checks as creation
+from . import inventory_checks as stock
 from . import lifecycle_checks as life
 from . import system_log_checks as logs
 from . import webhook_checks as hooks
@@ -1104,6 +1105,133 @@ WEBHOOK_TRIGGER = _rule(
     "FULFILLMENT_ORDER_UPDATE_PARTNER_FULFILLMENT_ORDER_REFERENCE",
     "documented",
     hooks.operation_trigger,
+)
+
+# ------------------------------------------------------------------ the Inventory API (published)
+BULK_IMPORT = "api/inventory/operation/bulk-import-inventory-events"
+INVENTORY_EVENTS = "api/inventory/inventory-events"
+INVENTORY_IMPORT_ANSWERED = _rule(
+    "inventory.import_answered",
+    BULK_IMPORT,
+    "(in the suite's words) the answer carries the request id and, for each event, PROCESSING "
+    "(accepted and queued) or REJECTED (failed validation, with a reason)",
+    "documented",
+    stock.import_answered,
+)
+INVENTORY_IMPORT_APPLIED = _rule(
+    "inventory.adjustment_applied",
+    f"{BULK_IMPORT}, {INVENTORY_EVENTS}",
+    "(in the suite's words) INVENTORY_ADJUSTMENT_ONHAND adjusts on_hand by its delta once the "
+    "queue has processed it",
+    "documented",
+    stock.import_applied,
+)
+INVENTORY_EVENTS_READ_BACK = _rule(
+    "inventory.events_read_back",
+    "api/inventory/operation/get-inventory-events-by-request-id, "
+    "api/inventory/operation/get-inventory-events-by-product-id",
+    "(in the suite's words) a batch reads back by its request id, COMPLETED once every event is "
+    "processed, and its events are in the product's history",
+    "documented",
+    stock.events_read_back,
+)
+INVENTORY_RULES_REFUSE = _rule(
+    "inventory.validation_rules_refuse",
+    BULK_IMPORT,
+    "(in the suite's words) quantities within +-1,000,000; a timestamp not in the future; the "
+    "product must exist; internal event types are not supported for import",
+    "documented",
+    stock.refused_events_not_accepted,
+    "an event breaking a rule is REJECTED, or the whole request refused with a 4xx (the page's "
+    "400 'invalid request payload'); either way the stock does not move by it",
+)
+INVENTORY_DUPLICATE_REFUSED = _rule(
+    "inventory.duplicate_refused",
+    BULK_IMPORT,
+    "(in the suite's words) each product_id + location_id combination must be unique in a batch",
+    "documented",
+    stock.duplicate_not_all_accepted,
+    "a batch repeating one is not accepted whole: the repeat, or both, REJECTED, or the request "
+    "refused",
+)
+
+# ------------------------------------------------------------------ the orders' inventory impact
+INVENTORY_CREATE_RESERVES = _rule(
+    "inventory.create_reserves",
+    "api/orders/operation/create-order, api/inventory/",
+    "(in the suite's words) inventory is reserved for the allocated items when the order is "
+    "created",
+    "documented",
+    stock.create_reserves,
+)
+INVENTORY_CANCEL_RELEASES = _rule(
+    "inventory.cancel_releases",
+    "api/orders/operation/cancel-order",
+    "(in the suite's words) reserved inventory is released back to stock",
+    "documented",
+    stock.cancel_releases,
+)
+INVENTORY_CANCEL_LINES_RELEASE = _rule(
+    "inventory.cancel_line_items_release",
+    "api/orders/operation/cancel-fulfillment-order-line-items",
+    "(in the suite's words) with inventory management on and a located FO, reserved decreases "
+    "by the cancelled quantity",
+    "documented",
+    stock.cancel_releases,
+)
+INVENTORY_FULFIL_REDUCES = _rule(
+    "inventory.fulfil_reduces",
+    "api/orders/operation/fulfill-order",
+    "(in the suite's words) with stock_reduction_timing ON_ORDER_FULFILLED, on_hand and reserved "
+    "are reduced by the fulfilled quantity",
+    "documented",
+    stock.fulfil_reduces,
+)
+INVENTORY_UNFULFIL_RESTORES = _rule(
+    "inventory.unfulfil_restores_on_hand",
+    "api/orders/operation/unfulfill-order",
+    "(in the suite's words) with inventory management on, on_hand increases by the unfulfilled "
+    "quantity",
+    "documented",
+    stock.unfulfil_restores_on_hand,
+)
+INVENTORY_UNFULFIL_RESERVES = _rule(
+    "inventory.unfulfil_reserves_again",
+    "api/orders/operation/unfulfill-order",
+    "(in the suite's words) the line items return to allocated status; on_hand is increased",
+    "reading",
+    stock.unfulfil_reserves_again,
+    "the items allocated again hold their reservation again: reserved is back up by the "
+    "quantity. Other readings: the page names on_hand only, so reserved may stay as it was",
+    (("reserved left as it was", stock.unfulfil_leaves_reserved),),
+)
+INVENTORY_RELOCATION_KEEPS_ON_HAND = _rule(
+    "inventory.relocation_keeps_on_hand",
+    "api/orders/operation/update-fulfillment-order-location",
+    "(in the suite's words) no direct inventory change occurs during a location update",
+    "documented",
+    stock.relocation_keeps_on_hand,
+)
+INVENTORY_RELOCATION_RESERVATION = _rule(
+    "inventory.relocation_moves_reservation",
+    "api/orders/operation/update-fulfillment-order-location, api/orders/operation/create-order",
+    "(in the suite's words) no direct inventory change during a location update; inventory is "
+    "reserved for the allocated items",
+    "reading",
+    stock.relocation_moves_reservation,
+    "the reservation follows the FO to its new location (where it will be fulfilled). Other "
+    "readings: the page says nothing changes, leaving the reservation where it was",
+    (("the reservation left where it was", stock.relocation_moves_nothing),),
+)
+INVENTORY_DUPLICATES_ALL_REJECTED = _rule(
+    "inventory.duplicates_all_rejected",
+    SANDBOX_PAGE,
+    "every event of a product and location repeated in a batch is REJECTED (the page does not "
+    "say which one would win)",
+    "sandbox",
+    stock.duplicates_all_rejected,
+    "the bulk import page forbids the repeat but not which event stands: the sandbox rejects "
+    "them all",
 )
 
 ALL_RULES: tuple[Rule, ...] = tuple(v for v in globals().values() if isinstance(v, Rule))

@@ -7,19 +7,21 @@ function, or by rewriting what the sandbox answers (rewrite.py).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from mock_server.domain.errors import InvalidRequest
+from mock_server.domain.inventory import duplicated_places
 from mock_server.domain.orders import PERSONAL_FIELDS
 from mock_server.domain.preservation import _match
 from mock_server.http.spec import FORMAT_CHECKER
 from mock_server.sandbox import Sandbox
 
 from .rewrite import Rewrite, orders_in
-from .variants import BASELINE, VARIANTS, Variant, wrap
+from .variants import BASELINE, VARIANTS, Variant, stock_moves_as, wrap
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIApplication, WSGIEnvironment
@@ -256,6 +258,42 @@ def names_operations_insert_modify(_: Sandbox) -> None:
     wrap("mock_server.controls.webhooks.envelope", wrapper)
 
 
+def relocation_leaves_stock(_: Sandbox) -> None:
+    """A relocation moves no stock: the reservation stays where it was
+    (update-fulfillment-order-location: "no direct inventory changes")."""
+    stock_moves_as(
+        lambda operation, move: None if operation == "updateFulfillmentOrderLocation" else move
+    )
+
+
+def unfulfil_restores_on_hand_only(_: Sandbox) -> None:
+    """An unfulfilment restores on_hand and leaves reserved as it is (unfulfill-order names
+    on_hand only)."""
+
+    def on_hand_only(operation: str, move: Any) -> Any:
+        if operation != "unfulfillFulfillmentOrder":
+            return move
+        kept = tuple(dataclasses.replace(m, reserved=0) for m in move.movements)
+        return dataclasses.replace(move, movements=kept)
+
+    stock_moves_as(on_hand_only)
+
+
+def refuses_batches_with_duplicates(_: Sandbox) -> None:
+    """A batch repeating a product and location is refused whole, 400 (the page's "invalid
+    request payload"), rather than its events REJECTED."""
+
+    def wrapper(import_events: Callable[..., Any]) -> Callable[..., Any]:
+        def refusing(self: Any, tenant: str, request_id: Any, events: Any) -> Any:
+            if duplicated_places(events):
+                raise InvalidRequest("DUPLICATE_EVENTS", "repeated product and location", "body")
+            return import_events(self, tenant, request_id, events)
+
+        return refusing
+
+    wrap("mock_server.inventory_service.InventoryService.import_events", wrapper)
+
+
 FAIR_VARIANTS: tuple[Variant, ...] = (
     Variant(
         "keeps_client_fo_ids",
@@ -344,6 +382,23 @@ FAIR_VARIANTS: tuple[Variant, ...] = (
         "names the webhook envelope's operation INSERT or MODIFY (reference/order-webhook-events "
         "shows no value)",
         names_operations_insert_modify,
+    ),
+    Variant(
+        "relocation_leaves_stock",
+        "leaves the reservation where it was when an FO is relocated "
+        "(update-fulfillment-order-location: no direct inventory change)",
+        relocation_leaves_stock,
+    ),
+    Variant(
+        "unfulfil_restores_on_hand_only",
+        "restores on_hand only when unfulfilling (unfulfill-order names on_hand)",
+        unfulfil_restores_on_hand_only,
+    ),
+    Variant(
+        "refuses_batches_with_duplicates",
+        "refuses a batch repeating a product and location whole, 400 (bulk-import: 400 invalid "
+        "request payload)",
+        refuses_batches_with_duplicates,
     ),
 )
 BY_NAME = {variant.name: variant for variant in (BASELINE, *VARIANTS, *FAIR_VARIANTS)}

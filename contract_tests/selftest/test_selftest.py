@@ -180,6 +180,59 @@ def _operation_named(api: ApiClient) -> str:
     return "the envelope's operation is MODIFY" if "MODIFY" in named else ""
 
 
+def _stocked_order(api: ApiClient, name: str) -> tuple[str, str]:
+    """Inventory on for the probe tenant, product probe-`name` at two inventory-enabled
+    locations, and an order of one unit allocated at the first: (order id, its FO)."""
+    product = f"probe-{name}"
+    assert api.set_inventory_settings({"enabled": True}).status == 200
+    assert api.seed_product(product).status == 201
+    for location in ("PROBE-LOC-1", "PROBE-LOC-2"):
+        body = {"merchant": "M", "partner_location_id": location, "location_code": location}
+        seeded = api.request("POST", "/__admin/locations", body=body | {"inventory_enabled": True})
+        assert seeded.status == 201
+    line = {"id": "item-1", "quantity": 1}
+    created = (
+        api.create_order(
+            {
+                "merchant": "M",
+                "line_items": [line | {"sku": product}],
+                "fulfillment_orders": [{"location_id": "PROBE-LOC-1", "line_items": [line]}],
+            }
+        ).json
+        or {}
+    )
+    return str(created["order_id"]), str(created["fulfillment_orders"][0]["fulfillment_order_id"])
+
+
+def _reserved(api: ApiClient, name: str, location: str) -> object:
+    stock = (api.get_inventory(f"probe-{name}").json or {}).get("stock_by_location", {})
+    return stock.get(location, {}).get("reserved")
+
+
+def _reservation_left_behind(api: ApiClient) -> str:
+    order_id, fo_id = _stocked_order(api, "relocate")
+    api.update_fulfillment_order("update-location", order_id, fo_id, {"location_id": "PROBE-LOC-2"})
+    left = _reserved(api, "relocate", "PROBE-LOC-1") == 1
+    return "the reservation stays at the old location" if left else ""
+
+
+def _reserved_not_restored(api: ApiClient) -> str:
+    order_id, fo_id = _stocked_order(api, "unfulfil")
+    body = {"line_items": [{"id": "item-1", "quantity": 1}]}
+    fulfilled = api.act_on_fulfillment_order("fulfill", order_id, fo_id, body).json or {}
+    ids = [li["fulfillment_id"] for li in fulfilled["fulfillment_orders"][0]["line_items"]]
+    api.act_on_fulfillment_order("unfulfill", order_id, fo_id, {"fulfillment_ids": ids})
+    return "reserved not restored" if _reserved(api, "unfulfil", "PROBE-LOC-1") == 0 else ""
+
+
+def _duplicate_batch_refused(api: ApiClient) -> str:
+    _stocked_order(api, "duplicate")
+    event: dict[str, Any] = {"product_id": "probe-duplicate", "location_id": "PROBE-LOC-1"}
+    event |= {"event_type": "SALE", "on_hand": -1}
+    answered = api.import_inventory_events([event, event], "probe-duplicate-batch")
+    return "a batch with a repeat refused whole" if answered.status == 400 else ""
+
+
 PROBES: dict[str, Probe] = {
     "keeps_client_fo_ids": _client_fo_id_kept,
     "no_etag": _no_etag,
@@ -197,6 +250,9 @@ PROBES: dict[str, Probe] = {
     "unfulfils_by_fulfilment_reference_only": _fo_reference_names_nothing,
     "answers_system_log_identifier_only": _log_not_echoed,
     "names_operations_insert_modify": _operation_named,
+    "relocation_leaves_stock": _reservation_left_behind,
+    "unfulfil_restores_on_hand_only": _reserved_not_restored,
+    "refuses_batches_with_duplicates": _duplicate_batch_refused,
 }
 
 

@@ -8,6 +8,7 @@ from, so that only the one rule changes.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import importlib
 import time
 from collections.abc import Callable, Iterable
@@ -60,6 +61,44 @@ class Variant:
 
 def _fos(order: dict[str, Any]) -> list[dict[str, Any]]:
     return list(order.get("fulfillment_orders") or [])
+
+
+# ------------------------------------------------------------------ inventory
+CANCELLATIONS = frozenset({"cancelOrder", "cancelFulfillmentOrderLineItems"})
+
+
+def stock_moves_as(change: Callable[[str, Any], Any]) -> None:
+    """The stock an order's write moves, as `change(operation, move)` has it (None: none)."""
+
+    def wrapper(stock_move: Callable[..., Any]) -> Callable[..., Any]:
+        def moved(self: Any, tenant: str, before: Any, after: Any, operation: str, *a: Any) -> Any:
+            move = stock_move(self, tenant, before, after, operation, *a)
+            return None if move is None else change(operation, move)
+
+        return moved
+
+    wrap("mock_server.inventory_service.InventoryService.stock_move", wrapper)
+
+
+def cancel_releases_nothing(_: Sandbox) -> None:
+    stock_moves_as(lambda operation, move: None if operation in CANCELLATIONS else move)
+
+
+def fulfil_reduces_twice(_: Sandbox) -> None:
+    def twice(operation: str, move: Any) -> Any:
+        if operation != "fulfillFulfillmentOrder":
+            return move
+        doubled = tuple(
+            dataclasses.replace(m, on_hand=2 * m.on_hand, reserved=2 * m.reserved)
+            for m in move.movements
+        )
+        return dataclasses.replace(move, movements=doubled)
+
+    stock_moves_as(twice)
+
+
+def accepts_duplicates(_: Sandbox) -> None:
+    wrap("mock_server.inventory_service.duplicated_places", lambda _original: lambda _: set())
 
 
 # ------------------------------------------------------------------ page 002
@@ -618,5 +657,23 @@ VARIANTS: tuple[Variant, ...] = (
         "reference/validation-errors: a missing token is refused (401)",
         serves_without_token,
         first="test_credentials.py",
+    ),
+    Variant(
+        "cancel_releases_nothing",
+        "cancel-order, cancel-fulfillment-order-line-items: reserved inventory is released",
+        cancel_releases_nothing,
+        first="test_inventory.py",
+    ),
+    Variant(
+        "fulfil_reduces_twice",
+        "fulfill-order: on_hand and reserved reduced by the fulfilled quantity",
+        fulfil_reduces_twice,
+        first="test_inventory.py",
+    ),
+    Variant(
+        "accepts_duplicates",
+        "bulk-import-inventory-events: each product_id + location_id unique in a batch",
+        accepts_duplicates,
+        first="test_inventory.py",
     ),
 )

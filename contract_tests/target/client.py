@@ -211,7 +211,36 @@ class ApiClient:
         except (OSError, ValueError, requests.RequestException):
             return None
 
+    # ------------------------------------------------------------ the Inventory API
+    def import_inventory_events(self, events: list[dict[str, Any]], request_id: str) -> Exchange:
+        """bulk-import-inventory-events, the batch named by `request_id`."""
+        return self.request(
+            "POST", "/inventory-events", body=events, headers={"request-id": request_id}
+        )
+
+    def get_inventory(self, product_id: str) -> Exchange:
+        return self.request("GET", _path("inventory", "product-id", product_id))
+
+    def inventory_batch(self, request_id: str) -> Exchange:
+        return self.request("GET", _path("inventory-events", "request-id", request_id))
+
+    def inventory_history(self, product_id: str) -> Exchange:
+        return self.request("GET", _path("inventory-events", "product-id", product_id))
+
     # ------------------------------------------------------------ admin seeding
+    def seed_product(self, product_id: str) -> Exchange:
+        """A product of this client's tenant (the Inventory API refuses events of unknown
+        products, and no published API creates one)."""
+        return self.request("POST", "/__admin/products", body={"product_id": product_id})
+
+    def set_inventory_settings(self, settings: dict[str, Any]) -> Exchange:
+        """This client's tenant's inventory management setting."""
+        return self.request("PUT", "/__admin/inventory/settings", body=settings)
+
+    def drain_inventory(self) -> Exchange:
+        """Every queued inventory event applied before the answer."""
+        return self.request("POST", "/__admin/inventory/drain")
+
     def seed_order(self, order: dict[str, Any]) -> Exchange:
         """An order of this client's tenant (the `tenant-id` header), stored as given."""
         return self.request("POST", "/__admin/orders", body=order)

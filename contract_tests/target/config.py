@@ -90,6 +90,13 @@ OPTIONS: tuple[Option, ...] = (
         "CODE",
     ),
     Option(
+        "--product-id",
+        "CONTRACT_PRODUCT_ID",
+        "api seed mode: a product of the tenant that the inventory tests stock at --location-id "
+        "(an inventory-enabled location, with inventory management on for the tenant)",
+        "ID",
+    ),
+    Option(
         "--max-examples",
         "CONTRACT_MAX_EXAMPLES",
         f"Hypothesis examples per property (default {DEFAULT_MAX_EXAMPLES})",
@@ -152,6 +159,7 @@ class TargetConfig:
     seed_mode: SeedMode
     merchant: str
     location: KnownLocation | None
+    product_id: str | None
     max_examples: int
     tiers: tuple[Tier, ...]
     tiers_chosen: bool
@@ -194,6 +202,7 @@ def resolve(values: dict[str, Any], environ: dict[str, str] | None = None) -> Ta
         seed_mode="api" if seed_mode == "api" else "admin",
         merchant=by_flag["--merchant"] or DEFAULT_MERCHANT,
         location=_location(by_flag),
+        product_id=by_flag["--product-id"],
         max_examples=max_examples,
         tiers=parse_tiers(chosen) if chosen else default_tiers(base_url),
         tiers_chosen=chosen is not None,

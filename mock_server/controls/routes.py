@@ -26,6 +26,7 @@ from ..http.spec import ADMIN_DOCUMENT
 from ..http.urls import ROUTES
 from ..http.validation import parse_json_body, validate_body
 from .faults import fault_problems
+from .inventory_routes import add_inventory_routes
 from .state import (
     InvalidState,
     export_state,
@@ -165,6 +166,8 @@ def admin_blueprint(sandbox: Sandbox) -> Blueprint:
         tenant = tenant_header()
         location = sandbox.store.put_location(tenant, validate_body(seed_location, request))
         return json_response(location, 201)
+
+    add_inventory_routes(bp, sandbox, tenant_header)
 
     @bp.get("/requests")
     def list_requests() -> Response:

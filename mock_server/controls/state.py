@@ -1,5 +1,5 @@
-"""The sandbox's state document: every tenant's orders (with their change logs and system logs) and
-locations, and the issued tokens.
+"""The sandbox's state document: every tenant's orders (with their change logs and system logs),
+locations and inventory (inventory_state.py), and the issued tokens.
 
 One format serves `fixtures/*.json`, `GET/PUT /__admin/state` and `--state-file`
 (`#/components/schemas/State` in openapi-admin.yaml). Format 2 keeps each tenant's locations under
@@ -21,6 +21,7 @@ from ..domain import with_fo_statuses
 from ..heap import compact, gc_paused
 from ..http.spec import ADMIN_DOCUMENT, FieldError, Spec
 from ..store import Grant, Store
+from .inventory_state import inventory_json, inventory_of, merged_inventory
 
 STATE_FORMAT = "carriyo-sandbox-state/2"
 State = dict[str, Any]
@@ -51,6 +52,7 @@ def upgraded(document: State) -> State:
                 "locations": [*shared, *content.get("locations", [])],
                 "change_logs": content.get("change_logs", {}),
                 "system_logs": content.get("system_logs", {}),
+                **({"inventory": content["inventory"]} if content.get("inventory") else {}),
             }
             for tenant, content in document["tenants"].items()
         },
@@ -147,6 +149,9 @@ def merge_states(states: list[State]) -> State:
             into["locations"].extend(content["locations"])
             into["change_logs"].update(content["change_logs"])
             into["system_logs"].update(content["system_logs"])
+            inventory = merged_inventory(into.get("inventory"), content.get("inventory"))
+            if inventory:
+                into["inventory"] = inventory
     return merged
 
 
@@ -185,6 +190,7 @@ def load_state(store: Store, state: State) -> None:
             for tenant, content in state["tenants"].items()
         },
         {tenant: content["system_logs"] for tenant, content in state["tenants"].items()},
+        {tenant: inventory_of(content) for tenant, content in state["tenants"].items()},
     )
     if "tokens" in state:
         store.replace_tokens({digest: grant_of(entry) for digest, entry in state["tokens"].items()})
@@ -213,6 +219,9 @@ def tenant_state(store: Store, tenant: str) -> dict[str, Any]:
     system_logs = store.system_logs(tenant)
     if system_logs:
         content["system_logs"] = system_logs
+    inventory = inventory_json(store.tenant_inventory(tenant))
+    if inventory:
+        content["inventory"] = inventory
     return content
 
 

@@ -4,9 +4,10 @@ and an active flag; plus, ours, `extended_retries` (the tenant's published optio
 The field names are those of the published configuration body (reference/inventory-webhook-
 events: `name`, `entity_type`, `notify_status`, `endpoint_url`, `active`).
 
-A configuration is plain JSON (it is kept in Redis as is). Only order events exist in the
-sandbox, so `entity_type` is `ORDER`. Conditions (the sandbox's shape, since the pages name
-dimensions but no format): `merchants`, the merchants whose orders fire it.
+A configuration is plain JSON (it is kept in Redis as is). Its `entity_type` is `ORDER` (the
+default) or `INVENTORY` (the inventory webhook, ALL_INVENTORY_UPDATES): it hears only the events
+of its entity. Conditions (the sandbox's shape, since the pages name dimensions but no format):
+`merchants`, the merchants whose orders fire it (the published inventory webhook has none).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def new_configuration(
     return {
         "id": config_id,
         "tenant": tenant,
-        "entity_type": "ORDER",
+        "entity_type": body.get("entity_type", "ORDER"),
         "active": True,
         "extended_retries": False,
         **{name: body[name] for name in UPDATABLE if name in body},
@@ -57,8 +58,10 @@ def updated(config: Configuration, body: dict[str, Any]) -> Configuration:
 
 def triggers_for(config: Configuration, event: Event) -> list[str]:
     """The triggers of `event` that `config` delivers: none when inactive, of another tenant or
-    outside its conditions."""
+    entity type, or outside its conditions."""
     if not config["active"] or config["tenant"] != event["tenant"]:
+        return []
+    if config.get("entity_type", "ORDER") != event.get("entity_type", "ORDER"):
         return []
     merchants = config.get("conditions", {}).get("merchants")
     if merchants is not None and event.get("merchant") not in merchants:

@@ -32,6 +32,7 @@ import orjson
 
 from ..clock import utc_now
 from ..config import EVENTS_KEPT, RetryPolicy
+from ..domain.inventory import webhook_image
 from ..events import Event
 from .webhook_auth import OPENER, Credentials, TokenError
 from .webhook_configs import Configuration, new_configuration, public, triggers_for, updated
@@ -69,7 +70,18 @@ class Delivery:
 
 
 def envelope(event: Event, trigger: str) -> bytes:
-    """The body of an order webhook (reference/order-webhook-events)."""
+    """The body of an order webhook (reference/order-webhook-events: camelCase images), or of
+    the inventory webhook (reference/inventory-webhook-events: snake_case, each image the
+    product's stock by location)."""
+    if event.get("entity_type") == "INVENTORY":
+        return orjson.dumps(
+            {
+                "old_image": webhook_image(loaded(event["old_order"])),
+                "new_image": webhook_image(loaded(event["order"])),
+                "trigger": trigger,
+                "operation": event["operation"],
+            }
+        )
     return orjson.dumps(
         {
             "oldImage": event["old_order"],
@@ -78,6 +90,12 @@ def envelope(event: Event, trigger: str) -> bytes:
             "operation": event["operation"],
         }
     )
+
+
+def loaded(image: Any) -> Any:
+    """An event's image as data (the in-memory log keeps the one after as JSON, an
+    orjson.Fragment, which only orjson can read back)."""
+    return orjson.loads(orjson.dumps(image))
 
 
 def post(

@@ -29,6 +29,10 @@ FO_CANCEL_LINE_ITEMS = "FULFILLMENT_ORDER_CANCEL_LINE_ITEMS"
 FO_PARTNER_REFERENCES = "FULFILLMENT_ORDER_UPDATE_PARTNER_FULFILLMENT_REFERENCES"
 FO_PARTNER_ORDER_REFERENCE = "FULFILLMENT_ORDER_UPDATE_PARTNER_FULFILLMENT_ORDER_REFERENCE"
 
+ALL_INVENTORY_UPDATES = "ALL_INVENTORY_UPDATES"
+"""reference/inventory-webhook-events: the inventory webhook's one trigger, fired by every change
+of a product's stock (an import applied, an order's reservation or fulfilment)."""
+
 ORDER_TRIGGERS = (
     ORDER_CREATE,
     ORDER_UPDATE,

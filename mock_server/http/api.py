@@ -25,6 +25,7 @@ from .errors import SERVICE_UNAVAILABLE, ApiError
 from .rendering import answer, error_response
 from .spec import Spec
 from .urls import (
+    PATH_NAMES,
     ROUTES,
     TOKEN_PATH,
     FulfillmentOrderIdConverter,
@@ -47,7 +48,8 @@ def make_view(
         current = request._get_current_object()  # type: ignore[attr-defined]  # not in the stubs
         current.environ[OPERATION_KEY] = route.operation_id  # for the journal
         tenant = authenticate(config, tokens, current.environ)
-        record, status = route.handler(service, read_request(operation, current, params, tenant))
+        named = {PATH_NAMES.get(name, name): value for name, value in params.items()}
+        record, status = route.handler(service, read_request(operation, current, named, tenant))
         return answer(record, status)
 
     view.__name__ = route.operation_id

@@ -9,7 +9,9 @@ from typing import Any
 from ..clock import with_offset
 from .errors import ApiError
 
-DATE_TIME_FIELDS = frozenset({"order_date", "scheduled_from", "scheduled_to", "creation_date"})
+DATE_TIME_FIELDS = frozenset(
+    {"order_date", "scheduled_from", "scheduled_to", "creation_date", "event_timestamp"}
+)
 """The request fields that are a `DateTime` in openapi.yaml (a test keeps the two in step)."""
 
 

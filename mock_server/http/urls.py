@@ -8,7 +8,7 @@ from typing import NamedTuple
 from werkzeug.routing import BaseConverter
 
 from ..service import OrderService
-from . import responses
+from . import inventory, responses
 from .validation import ValidRequest
 
 
@@ -34,6 +34,8 @@ class Route(NamedTuple):
     handler: Callable[[OrderService, ValidRequest], responses.Result]
 
 
+PATH_NAMES = {"product_id": "product-id", "request_id": "request-id"}
+"""The spec's names of path parameters a Flask rule cannot spell (the Inventory API's)."""
 TOKEN_PATH = "/oauth/token"
 """`POST /oauth/token` (published: api/authentication), auth.py's view."""
 ORDER_PATH = "/orders/<order_ref:orderReference>"
@@ -108,5 +110,25 @@ ROUTES: tuple[Route, ...] = (
         f"{FO_PATH}/update-address",
         "updateFulfillmentOrderAddress",
         responses.patch_address,
+    ),
+    # The Inventory API (api/inventory/).
+    Route(
+        "GET",
+        "/inventory/product-id/<product_id>",
+        "getInventoryByProductId",
+        inventory.get_inventory,
+    ),
+    Route("POST", "/inventory-events", "bulkImportInventoryEvents", inventory.import_events),
+    Route(
+        "GET",
+        "/inventory-events/request-id/<request_id>",
+        "getInventoryEventsByRequestId",
+        inventory.events_by_request,
+    ),
+    Route(
+        "GET",
+        "/inventory-events/product-id/<product_id>",
+        "getInventoryEventsByProductId",
+        inventory.events_by_product,
     ),
 )

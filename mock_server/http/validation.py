@@ -107,6 +107,8 @@ class ValidRequest(NamedTuple):
     precondition: Precondition | None
     params: dict[str, str]
     query: dict[str, Any]
+    headers: dict[str, str]
+    """The operation's own header parameters that came (e.g. the Inventory API's `request-id`)."""
 
     @property
     def order(self) -> OrderRef:
@@ -132,6 +134,7 @@ def read_request(
     args = request.args if environ.get("QUERY_STRING") else NO_ARGS
     errors: list[FieldError] = []
     query: dict[str, Any] = {}
+    headers: dict[str, str] = {}
     for (location, name), validator in operation.parameters.items():
         value: Any
         if location == "path":
@@ -146,6 +149,8 @@ def read_request(
             errors.extend(validator.errors(value))
             if location == "query":
                 query[name] = value
+            elif location == "header":
+                headers[name] = value
     if errors:
         raise ApiError.invalid(errors)
     body = None
@@ -158,6 +163,7 @@ def read_request(
         if_match(environ.get("HTTP_IF_MATCH")),
         path_params,
         query,
+        headers,
     )
 
 

@@ -122,6 +122,7 @@ def run(
         None,  # no If-Match: a tool has no ETag to send
         params,
         query,
+        {},  # no tool of the two families names a header parameter
     )
     result, _ = route.handler(service, request)
     return result.json() if isinstance(result, Record) else orjson.dumps(result)

@@ -17,6 +17,9 @@ class Operation:
     template: str
     pattern: re.Pattern[str]
     literal_segments: int
+    names: tuple[str, ...]
+    """The path parameters' names, in the order of the pattern's groups (a name such as the
+    Inventory API's `product-id` is no regular-expression group name)."""
 
 
 @dataclass(frozen=True)
@@ -37,11 +40,10 @@ class Operations:
                     method.upper(),
                     template,
                     re.compile(
-                        "^"
-                        + re.sub(r"\\\{([^/]+?)\\\}", r"(?P<\1>[^/]+)", re.escape(template))
-                        + "$"
+                        "^" + re.sub(r"\\\{([^/]+?)\\\}", "([^/]+)", re.escape(template)) + "$"
                     ),
                     sum(1 for part in template.split("/") if part and "{" not in part),
+                    tuple(re.findall(r"\{([^/]+?)\}", template)),
                 )
                 for template, item in spec["paths"].items()
                 for method, op in item.items()
@@ -57,5 +59,6 @@ class Operations:
                 continue
             found = operation.pattern.match(path)
             if found is not None:
-                return Match(operation.operation_id, found.groupdict(), operation.template)
+                params = dict(zip(operation.names, found.groups(), strict=True))
+                return Match(operation.operation_id, params, operation.template)
         return None

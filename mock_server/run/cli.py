@@ -365,6 +365,11 @@ def add_contract_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--location-id", metavar="ID", help="a location the tenant has (api mode)")
     parser.add_argument("--location-code", metavar="CODE", help="that location's location_code")
     parser.add_argument("--merchant", metavar="MERCHANT", help="that location's merchant")
+    parser.add_argument(
+        "--product-id",
+        metavar="ID",
+        help="a product the tenant stocks at --location-id, for the inventory tests (api mode)",
+    )
     parser.add_argument("--max-examples", metavar="N", help="Hypothesis examples per property test")
     parser.add_argument(
         "--tiers",
@@ -411,6 +416,7 @@ CONTRACT_OPTIONS = (
     "location_id",
     "location_code",
     "merchant",
+    "product_id",
     "max_examples",
     "tiers",
     "shrink_seconds",

@@ -16,9 +16,11 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 import orjson
+
+from ..domain.inventory_orders import Movement
 
 Order = dict[str, Any]
 T = TypeVar("T")
@@ -98,6 +100,54 @@ class Announcement:
     envelope: dict[str, Any]
 
 
+Inventory = dict[str, Any]
+"""A product's stock document (domain/inventory.py): `product_id`, `stock_by_location`."""
+InventoryEvent = dict[str, Any]
+"""One inventory event as recorded: imported (with `request_id`, `status` PROCESSING, PROCESSED or
+REJECTED) or internal (an order's, `status` PROCESSED)."""
+
+
+class StockUpdate(NamedTuple):
+    """A change of one product's stock: its tenant, the document before (None: new) and after,
+    and the id of the inventory webhook event the store recorded with it (RedisStore; None:
+    the in-memory event log numbers it)."""
+
+    tenant: str
+    before: Inventory | None
+    after: Inventory
+    event_id: str | None = None
+
+
+MAX_INVENTORY_EVENTS = 10_000
+"""Inventory events kept per tenant (the newest): a batch or history older than that is gone."""
+
+
+@dataclass(frozen=True, slots=True)
+class TenantInventory:
+    """A tenant's inventory as the state document holds it: its inventory management setting
+    (None: off), its products, its stock documents and its inventory events, oldest first (those
+    PROCESSING are the queue)."""
+
+    settings: dict[str, Any] | None = None
+    products: Sequence[dict[str, Any]] = ()
+    stock: Sequence[Inventory] = ()
+    events: Sequence[InventoryEvent] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StockMove:
+    """An order's stock change, saved in the same atomic step as the order (never an order without
+    its reservation, nor a reservation without its order): its movements (domain), and the
+    history entries recording them; `operation` is the operationId that made it. The stores put
+    the StockUpdates in `Record.cache["stock"]`."""
+
+    order_id: str
+    operation: str
+    date: str
+    movements: tuple[Movement, ...]
+    events: tuple[InventoryEvent, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Grant:
     """What an issued access token grants: its client, the client's tenants and the scope, until
@@ -141,6 +191,7 @@ class Store(Protocol):
         changes: ChangeLog = (),
         base: Record | None = None,
         event: Announcement | None = None,
+        stock: StockMove | None = None,
     ) -> Record: ...
 
     def orders(self, tenant: str) -> list[Order]: ...
@@ -183,7 +234,35 @@ class Store(Protocol):
         locations: dict[str, list[Location]],
         changes: dict[str, dict[str, ChangeLog]] | None = None,
         system_logs: dict[str, SystemLogs] | None = None,
+        inventory: dict[str, TenantInventory] | None = None,
     ) -> None: ...
+
+    # Inventory (api/inventory/): products and the inventory setting per tenant, stock per product;
+    # `add_batch` records an import's events (False, recording nothing, when the tenant used
+    # `request_id` before) and queues those PROCESSING; `drain` applies every queued event in
+    # order with `apply`, marking it PROCESSED, and answers what changed; `inventory_events`
+    # lists the tenant's events oldest first, those of one batch or one product.
+    def put_product(self, tenant: str, product: dict[str, Any]) -> None: ...
+
+    def products(self, tenant: str) -> list[dict[str, Any]]: ...
+
+    def put_inventory_settings(self, tenant: str, settings: dict[str, Any] | None) -> None: ...
+
+    def inventory_settings(self, tenant: str) -> dict[str, Any] | None: ...
+
+    def inventory(self, tenant: str, product_id: str) -> Inventory | None: ...
+
+    def tenant_inventory(self, tenant: str) -> TenantInventory: ...
+
+    def add_batch(self, tenant: str, request_id: str, events: list[InventoryEvent]) -> bool: ...
+
+    def inventory_events(
+        self, tenant: str, *, request_id: str | None = None, product_id: str | None = None
+    ) -> list[InventoryEvent]: ...
+
+    def drain(
+        self, apply: Callable[[Inventory | None, InventoryEvent], Inventory]
+    ) -> list[StockUpdate]: ...
 
     def put_token(self, digest: str, grant: Grant, *, now: float, limit: int) -> None: ...
 

@@ -22,14 +22,20 @@ from . import (
     ChangeLog,
     DuplicateReference,
     Grant,
+    Inventory,
+    InventoryEvent,
     Location,
     Order,
     OrderLocks,
     Record,
     StaleRecord,
+    StockMove,
+    StockUpdate,
     SystemLogs,
     T,
+    TenantInventory,
 )
+from .memory_inventory import InventoryBook
 
 
 class _Tenant:
@@ -54,6 +60,7 @@ class MemoryStore:
         self._index_lock = threading.Lock()
         self.write_lock = OrderLocks()
         self._versions = itertools.count(1)
+        self._inventory = InventoryBook()
 
     # ---------------------------------------------------------------- orders
     def find(self, tenant: str, reference: str, key: str = KEY_ORDER_ID) -> Record | None:
@@ -78,10 +85,12 @@ class MemoryStore:
         changes: ChangeLog = (),
         base: Record | None = None,
         event: Announcement | None = None,
+        stock: StockMove | None = None,
     ) -> Record:
         """Store `order` (a new object, never mutated afterwards) with its change log `changes`
         and return its new record (`event` is the in-memory event log's to record: see
-        `Announcement`).
+        `Announcement`), and move the `stock` it brings (under the same lock: no reader sees the
+        order without its stock change).
 
         With `replace=False` an existing `order_id` is a DuplicateReference; with `replace=True`
         the order of that id is replaced. A `partner_order_reference` held by another order of the
@@ -115,6 +124,8 @@ class MemoryStore:
                 bucket.by_partner_ref[partner_ref] = order_id
             record = Record(order, next(self._versions), tuple(changes))
             bucket.by_id[order_id] = record
+            if stock is not None:
+                record.cache["stock"] = self._inventory.move(tenant, stock)
             return record
 
     def orders(self, tenant: str) -> list[Order]:
@@ -235,10 +246,11 @@ class MemoryStore:
         locations: dict[str, list[Location]],
         changes: dict[str, dict[str, ChangeLog]] | None = None,
         system_logs: dict[str, SystemLogs] | None = None,
+        inventory: dict[str, TenantInventory] | None = None,
     ) -> None:
         """Replace every order (with its change log in `changes` and its system logs in
-        `system_logs`, none when absent; logs of an order not given are dropped) and location at
-        once; on DuplicateReference nothing changes. Tokens stay."""
+        `system_logs`, none when absent; logs of an order not given are dropped), location and
+        tenant inventory at once; on DuplicateReference nothing changes. Tokens stay."""
         fresh = MemoryStore()
         fresh._versions = self._versions
         with gc_paused():
@@ -253,5 +265,49 @@ class MemoryStore:
                     fresh.save(tenant, order, replace=True, changes=logs.get(order_id, ()))
                     for entry in kept.get(order_id, []):
                         fresh.add_system_log(tenant, order_id, entry)
+            for tenant, tenant_inventory in (inventory or {}).items():
+                fresh._inventory.load(tenant, tenant_inventory)
             with self._index_lock:
                 self._tenants = fresh._tenants
+                self._inventory = fresh._inventory
+
+    # ---------------------------------------------------------------- inventory
+    def put_product(self, tenant: str, product: dict[str, Any]) -> None:
+        with self._index_lock:
+            self._tenants.setdefault(tenant, _Tenant())
+            self._inventory.put_product(tenant, product)
+
+    def products(self, tenant: str) -> list[dict[str, Any]]:
+        with self._index_lock:
+            return self._inventory.products(tenant)
+
+    def put_inventory_settings(self, tenant: str, settings: dict[str, Any] | None) -> None:
+        with self._index_lock:
+            self._tenants.setdefault(tenant, _Tenant())
+            self._inventory.put_settings(tenant, settings)
+
+    def inventory_settings(self, tenant: str) -> dict[str, Any] | None:
+        return self._inventory.settings(tenant)
+
+    def inventory(self, tenant: str, product_id: str) -> Inventory | None:
+        return self._inventory.inventory(tenant, product_id)
+
+    def tenant_inventory(self, tenant: str) -> TenantInventory:
+        with self._index_lock:
+            return self._inventory.tenant_inventory(tenant)
+
+    def add_batch(self, tenant: str, request_id: str, events: list[InventoryEvent]) -> bool:
+        with self._index_lock:
+            return self._inventory.add_batch(tenant, request_id, events)
+
+    def inventory_events(
+        self, tenant: str, *, request_id: str | None = None, product_id: str | None = None
+    ) -> list[InventoryEvent]:
+        with self._index_lock:
+            return self._inventory.events(tenant, request_id, product_id)
+
+    def drain(
+        self, apply: Callable[[Inventory | None, InventoryEvent], Inventory]
+    ) -> list[StockUpdate]:
+        with self._index_lock:
+            return self._inventory.drain(apply)

@@ -372,9 +372,34 @@ def lifecycle(client: Client, ns: str) -> None:
     client.send("GET", "/orders/ORD-1001/system-logs/SYSLOG-1001-0001")  # the fixtures' log
 
 
+def inventory_operations(client: Client, ns: str) -> None:
+    """The Inventory API: an import (one event accepted, one rejected), the fixtures' stock and
+    history read back (the import's own product is not read: when its queue is applied is the
+    service's business, and a replay must read the same)."""
+    events = [
+        {
+            "product_id": "8123456789345",
+            "location_id": "RUH-DC-01",
+            "event_type": "PO_RECEIPT",
+            "on_hand": 5,
+        },
+        {
+            "product_id": "NO-SUCH-PRODUCT",
+            "location_id": "RUH-DC-01",
+            "event_type": "SALE",
+            "on_hand": -1,
+        },
+    ]
+    client.send("POST", "/inventory-events", events, {**AUTH, "request-id": f"{ns}-STOCK"})
+    client.send("GET", "/inventory/product-id/AF-DRS-EMR-S")
+    client.send("GET", "/inventory-events/product-id/AF-DRS-EMR-S")
+    client.send("GET", "/inventory-events/request-id/STOCK-2026-03-01")
+
+
 def integration(base: str, session: requests.Session, ns: str = "PX") -> None:
     """The whole run."""
     client = Client(base, session)
     fixture_operations(client)
     page_002_examples(client, ns)
     lifecycle(client, ns)
+    inventory_operations(client, ns)

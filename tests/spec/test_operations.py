@@ -35,6 +35,11 @@ EXPECTED_OPERATION_IDS = frozenset(
         "cancelFulfillmentOrderLineItems",
         "updateFulfillmentOrderDeliveryMethod",
         "updateFulfillmentOrderAddress",
+        # The Inventory API (issue 26).
+        "getInventoryByProductId",
+        "bulkImportInventoryEvents",
+        "getInventoryEventsByRequestId",
+        "getInventoryEventsByProductId",
     }
 )
 ERROR_REF = "#/components/schemas/Error"

@@ -47,9 +47,13 @@ CLOSED_ENUMS = {
     "DeliveryMethod",
     "CancellationReason",
     "SystemLogEventType",
+    "InventoryEventType",
+    "InventoryEventResult",
+    "InventoryBatchStatus",
 }
 """The value lists the documentation publishes whole (the statuses, the delivery methods, the six
-cancellation reasons, a system log's three event types); `key` is the other one, a parameter."""
+cancellation reasons, a system log's three event types, the inventory event types, results and
+batch statuses); `key` is the other one, a parameter."""
 
 
 def test_only_published_lists_are_closed_enums(spec: dict[str, Any]) -> None:

@@ -53,3 +53,13 @@ def code_field(merchant: str, location_code: str) -> bytes:
 TENANTS, VERSION = PREFIX + b"tenants", PREFIX + b"version"
 TOKENS, TOKEN_EXPIRY = PREFIX + b"tokens", PREFIX + b"tokenexpiry"
 TOKEN_ORDER, TOKEN_SEQ = PREFIX + b"tokenorder", PREFIX + b"tokenseq"
+
+INVENTORY_QUEUE, INVENTORY_SEQ = PREFIX + b"iqueue", PREFIX + b"iseq"
+"""The imported inventory events still PROCESSING (`<tenant length>:<tenant>:<sequence>`, oldest
+first) and the counter numbering every tenant's inventory events."""
+
+
+def inventory_keys(tenant: str) -> tuple[bytes, bytes, bytes]:
+    """A tenant's stock documents by product id (hash), inventory events by sequence (hash) and
+    their sequences, oldest first (list)."""
+    return tenant_key("inv", tenant), tenant_key("ievt", tenant), tenant_key("ievtids", tenant)

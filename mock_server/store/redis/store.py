@@ -43,6 +43,7 @@ from .. import (
     KEY_ORDER_ID,
     KEY_PARTNER_REFERENCE,
     MAX_CHANGES,
+    MAX_INVENTORY_EVENTS,
     MAX_SYSTEM_LOGS,
     Announcement,
     ChangeLog,
@@ -53,13 +54,18 @@ from .. import (
     OrderLocks,
     Record,
     StaleRecord,
+    StockMove,
+    StockUpdate,
     StoreUnavailable,
     SystemLogs,
+    TenantInventory,
 )
 from .health import Health
+from .inventory import STOCK_LUA, RedisInventory
 from .keys import (
     EVENT_IDS,
     EVENTS,
+    INVENTORY_SEQ,
     ORDER_PREFIX,
     PREFIX,
     TENANTS,
@@ -69,6 +75,7 @@ from .keys import (
     TOKENS,
     VERSION,
     code_field,
+    inventory_keys,
     log_key,
     order_key,
     system_log_keys,
@@ -98,11 +105,12 @@ PAGE = 1000
 `records_of`): large enough that the round trips are few, small enough that one reply stays a few
 MB."""
 
-SAVE = """
+SAVE = (
+    """
 local okey, refs, ids, vkey, tenants, logkey = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
-local order_id, json, has_ref, ref, replace, base, keep, append, tenant, envelope, kept =
+local order_id, json, has_ref, ref, replace, base, keep, append, tenant, envelope, kept, stock =
   ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7]), ARGV[8], ARGV[9],
-  ARGV[10], ARGV[11]
+  ARGV[10], ARGV[11], ARGV[12]
 local current = redis.call('HGET', okey, 'v')
 if base ~= '' then
   if current ~= base then return {'stale', current or '', redis.call('HGET', okey, 'j') or ''} end
@@ -121,23 +129,30 @@ local v = redis.call('INCR', vkey)
 if has_ref == '1' then redis.call('HSET', refs, ref, order_id) end
 redis.call('HSET', okey, 'v', v, 'j', json, 'r', ref, 'hr', has_ref)
 redis.call('ZADD', ids, 'NX', v, order_id)
-redis.call('HSET', KEYS[9], order_id, v)
+redis.call('HSET', KEYS[13], order_id, v)
 redis.call('ZADD', tenants, 'NX', v, tenant)
 if append ~= '1' then redis.call('DEL', logkey) end
-if #ARGV > 11 then
+if #ARGV > 12 then
   local entries = {}
-  for i = 12, #ARGV do entries[#entries + 1] = v .. ' ' .. ARGV[i] end
+  for i = 13, #ARGV do entries[#entries + 1] = v .. ' ' .. ARGV[i] end
   redis.call('RPUSH', logkey, unpack(entries))
   redis.call('LTRIM', logkey, -keep, -1)
 end
-if envelope == '' then return {'saved', v} end
-local event_id = string.format('EVT-%08d', redis.call('INCR', KEYS[8]))
-redis.call('XADD', KEYS[7], 'MAXLEN', '~', kept, '*', 'id', event_id, 'e', envelope, 'o', json)
-return {'saved', v, event_id}
 """
+    + STOCK_LUA
+    + """
+local event_id = ''
+if envelope ~= '' then
+  event_id = string.format('EVT-%08d', redis.call('INCR', KEYS[8]))
+  redis.call('XADD', KEYS[7], 'MAXLEN', '~', kept, '*', 'id', event_id, 'e', envelope, 'o', json)
+end
+return {'saved', v, event_id, unpack(updates)}
+"""
+)
 """One save: compare-and-set, uniqueness of the id and the reference, the order, its indexes, its
-change log and, when the save announces one, its event (the event log's stream, trimmed to about
-the newest `kept`): all or nothing."""
+change log, the stock it moves (inventory.py's STOCK_LUA: every product's document before and
+after come back) and, when the save announces one, its event (the event log's stream, trimmed to
+about the newest `kept`): all or nothing."""
 
 KEEP_NEWEST = """
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
@@ -215,10 +230,25 @@ for _, t in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
       P .. 'slog:' .. pair .. id, P .. 'slogids:' .. pair .. id)
   end
   redis.call('DEL', P .. 'ids:' .. t, P .. 'refs:' .. t, P .. 'loc:' .. t, P .. 'locorder:' .. t,
-    P .. 'loccode:' .. t, P .. 'vers:' .. t)
+    P .. 'loccode:' .. t, P .. 'vers:' .. t, P .. 'inv:' .. t, P .. 'ievt:' .. t,
+    P .. 'ievtids:' .. t, P .. 'ireq:' .. t, P .. 'prod:' .. t)
 end
-redis.call('DEL', KEYS[1])
+redis.call('DEL', KEYS[1], P .. 'iset', P .. 'iqueue')
 """
+
+
+def stock_json(stock: StockMove) -> bytes:
+    """A StockMove as STOCK_LUA reads it (each history entry already JSON)."""
+    return orjson.dumps(
+        {
+            "order_id": stock.order_id,
+            "operation": stock.operation,
+            "date": stock.date,
+            "movements": [movement.json() for movement in stock.movements],
+            "events": [orjson.dumps(event).decode() for event in stock.events],
+            "kept": MAX_INVENTORY_EVENTS,
+        }
+    )
 
 
 def grant_bytes(grant: Grant) -> bytes:
@@ -304,8 +334,9 @@ def shown_url(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
-class RedisStore:
-    """The Store protocol on one Redis database (see the module's docstring)."""
+class RedisStore(RedisInventory):
+    """The Store protocol on one Redis database (see the module's docstring; the inventory's part:
+    inventory.py)."""
 
     def __init__(self, url: str, tracked: tuple[bytes, ...] = ()) -> None:
         """`tracked`: more key prefixes of which this process keeps local copies (the controls'
@@ -324,6 +355,7 @@ class RedisStore:
         self._versions = self.client.register_script(VERSIONS)
         self._derived: dict[tuple[str, str], dict[str, tuple[int, Any]]] = {}
         """`derived`'s values by (name, tenant), then order id: the version each was read at."""
+        self.register_inventory_scripts()
 
     def new_connection(self, protocol: int = 3) -> Any:
         """A connection of its own to the same database (RESP3: for tracking); StoreUnavailable
@@ -394,9 +426,11 @@ class RedisStore:
         changes: ChangeLog = (),
         base: Record | None = None,
         event: Announcement | None = None,
+        stock: StockMove | None = None,
     ) -> Record:
         """As MemoryStore.save, across processes: one script checks and writes everything, the
-        announced event included (its id in the record's cache)."""
+        announced event and the stock moved included (the event's id and the stock updates in
+        the record's cache)."""
         order_id = order["order_id"]
         reference = order.get("partner_order_reference")
         body = orjson.dumps(order)
@@ -411,6 +445,8 @@ class RedisStore:
                 log_key(tenant, order_id),
                 EVENTS,
                 EVENT_IDS,
+                *inventory_keys(tenant),
+                INVENTORY_SEQ,
                 tenant_key("vers", tenant),
             ],
             args=[
@@ -425,6 +461,7 @@ class RedisStore:
                 text(tenant),
                 b"" if event is None else orjson.dumps(event.envelope),
                 EVENTS_KEPT,
+                b"" if stock is None else stock_json(stock),
                 *(orjson.dumps(entry) for entry in list(changes)[-MAX_CHANGES:]),
             ],
         )
@@ -440,6 +477,16 @@ class RedisStore:
         record = self._record(tenant, order, int(answer[1]), body)
         if event is not None:
             record.cache["event_id"] = answer[2].decode()
+        if stock is not None:
+            record.cache["stock"] = [
+                StockUpdate(
+                    tenant,
+                    orjson.loads(before) if before else None,
+                    orjson.loads(after),
+                    eid.decode(),
+                )
+                for before, after, eid in zip(answer[3::3], answer[4::3], answer[5::3], strict=True)
+            ]
         return record
 
     def orders(self, tenant: str) -> list[Order]:
@@ -650,14 +697,17 @@ class RedisStore:
         locations: dict[str, list[Location]],
         changes: dict[str, dict[str, ChangeLog]] | None = None,
         system_logs: dict[str, SystemLogs] | None = None,
+        inventory: dict[str, TenantInventory] | None = None,
     ) -> None:
-        """Replace every order (with its change log and system logs) and location in one
-        transaction: other processes see the old state or the new one. A reference used twice in
-        a tenant is a DuplicateReference before anything is written. Tokens stay."""
+        """Replace every order (with its change log and system logs), location and tenant
+        inventory in one transaction: other processes see the old state or the new one. A reference
+        used twice in a tenant is a DuplicateReference before anything is written. Tokens stay."""
         latest = {tenant: unique_orders(tenant_orders) for tenant, tenant_orders in orders.items()}
         count = sum(map(len, latest.values())) + sum(map(len, locations.values()))
         with self.unavailable_as():
             first = self.client.incrby(VERSION, count + 1) - count
+            events = sum(len(kept.events) for kept in (inventory or {}).values())
+            sequence = self.client.incrby(INVENTORY_SEQ, events + 1) - events
             pipe = self.client.pipeline(transaction=True)
             self._wipe(keys=[TENANTS], args=[PREFIX], client=pipe)
             version = first
@@ -673,6 +723,9 @@ class RedisStore:
                     self._queue_order(pipe, tenant, order, logs.get(order_id, ()), version)
                     self._queue_system_logs(pipe, tenant, order_id, kept.get(order_id, []))
                     version += 1
+            for tenant, tenant_inventory in (inventory or {}).items():
+                self.queue_inventory(pipe, tenant, tenant_inventory, sequence)
+                sequence += len(tenant_inventory.events)
             pipe.execute()
 
     def _queue_location(self, pipe: Client, tenant: str, location: Location, version: int) -> None:
