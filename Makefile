@@ -80,8 +80,9 @@ contract: $(STAMP)  ## the contract suite against BASE_URL (API_KEY, TENANT_ID, 
 	  -n $(PYTEST_WORKERS) --base-url $(BASE_URL) --client-id $(CLIENT_ID) \
 	  --api-key $(API_KEY) --tenant-id $(TENANT_ID) --seed-mode $(SEED_MODE) $(CONTRACT_ARGS)
 
-selftest-report: $(STAMP)  ## rerun the broken and fair variant selftest into contract_tests/selftest/RESULTS.md
+selftest-report: $(STAMP)  ## the broken and fair variants, tier by tier, into contract_tests/selftest/RESULTS.md; the fair ones over seeds and seed modes into FAIRNESS.md
 	$(BIN)/python -m contract_tests.selftest.report
+	$(BIN)/python -m contract_tests.selftest.fairness
 
 reliability-full: $(STAMP)  ## tests/reliability with Schemathesis at 500 examples per operation
 	RELIABILITY_FUZZ_EXAMPLES=500 RELIABILITY_FUZZ_WORKERS=2 \

@@ -1,12 +1,11 @@
-"""`python -m contract_tests.selftest.report`: teeth and false alarms, tool by tool.
+"""`python -m contract_tests.selftest.report`: teeth and false alarms, tool by tool, tier by tier.
 
 For the unbroken sandbox, each broken variant (variants.py) and each fair one (fair.py) it runs
-plain `schemathesis run` (every check and phase, against the sandbox with its bundled fixtures)
-and the suite: against a broken variant its documented and reading behaviour tests, against a
-fair one its documented and reading tiers (Schemathesis' included), neither stopping at the first
-failure. It
-prints a table and writes RESULTS.md next to this file. Takes several minutes: Schemathesis'
-coverage phase sends ~6,000 requests per sandbox.
+plain `schemathesis run` (every check and phase, against the sandbox with its bundled fixtures,
+with a bearer token as every request needs) and the suite, one tier at a time: against a broken
+variant the tier's behaviour tests, against a fair one the whole tier (Schemathesis' included),
+neither stopping at the first failure. It prints a table and writes RESULTS.md next to this file.
+Takes several minutes: Schemathesis' coverage phase sends ~6,000 requests per sandbox.
 """
 
 from __future__ import annotations
@@ -18,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..plugin.server import running
+from ..target.auth import ClientCredentials, TokenSource
+from ..target.client import session_for
 from .fair import FAIR_VARIANTS
 from .runner import Verdict, run_behaviour_suite, run_schemathesis, run_suite, serve_command
 from .variants import BASELINE, VARIANTS, Variant
@@ -27,31 +28,52 @@ HEADERS = {"x-api-key": "selftest-key", "tenant-id": "acme-demo"}
 SHOWN_TESTS = 3
 
 
+TIERS = ("documented", "reading")
+
+
 @dataclass(frozen=True)
 class Row:
     variant: Variant
     schemathesis: Verdict
-    suite: Verdict
+    tiers: dict[str, Verdict]
+    """The suite's verdict, tier by tier."""
 
     @property
     def fair(self) -> bool:
         return self.variant in FAIR_VARIANTS
 
+    @property
+    def suite(self) -> Verdict:
+        """Both tiers as one: failed when either failed."""
+        failing = [verdict for verdict in self.tiers.values() if not verdict.passed]
+        if not failing:
+            return next(iter(self.tiers.values()))
+        failed = tuple(dict.fromkeys(name for verdict in failing for name in verdict.failed))
+        return Verdict(failing[0].returncode, failed, failing[0].output)
+
+
+def bearer(base_url: str) -> dict[str, str]:
+    """The `Authorization` of a token from the sandbox's `POST /oauth/token` (any client)."""
+    session = session_for(base_url)
+    return TokenSource(base_url, session, client=ClientCredentials("report", "report")).headers()
+
 
 def measure(variant: Variant, max_examples: int) -> Row:
     with running(serve_command(variant, fixtures=True)) as sandbox:
-        schema_verdict = run_schemathesis(sandbox.url, max_examples=max_examples, headers=HEADERS)
-    with running(serve_command(variant)) as sandbox:
-        if variant in FAIR_VARIANTS:
-            suite = run_suite(
-                sandbox.url,
-                tiers="documented,reading",
-                max_examples=max_examples,
-                first_failure=False,
-            )
-        else:
-            suite = run_behaviour_suite(sandbox.url, max_examples=max_examples, first_failure=False)
-    return Row(variant, schema_verdict, suite)
+        headers = {**HEADERS, **bearer(sandbox.url)}
+        schema_verdict = run_schemathesis(sandbox.url, max_examples=max_examples, headers=headers)
+    tiers = {}
+    for tier in TIERS:
+        with running(serve_command(variant)) as sandbox:
+            if variant in FAIR_VARIANTS:
+                tiers[tier] = run_suite(
+                    sandbox.url, tiers=tier, max_examples=max_examples, first_failure=False
+                )
+            else:
+                tiers[tier] = run_behaviour_suite(
+                    sandbox.url, max_examples=max_examples, first_failure=False, tiers=tier
+                )
+    return Row(variant, schema_verdict, tiers)
 
 
 def _cell(verdict: Verdict) -> str:
@@ -72,6 +94,10 @@ def render(rows: list[Row], max_examples: int) -> str:
         found = sum((getattr(row, tool).returncode != 0) == failing for row in group)
         return f"**{found} of {len(group)}**"
 
+    def count_tier(group: list[Row], tier: str) -> str:
+        found = sum(not row.tiers[tier].passed for row in group)
+        return f"**{found} of {len(group)}**"
+
     lines = [
         "# Selftest: broken sandboxes caught, fair ones passed",
         "",
@@ -86,16 +112,21 @@ def render(rows: list[Row], max_examples: int) -> str:
         f"| plain `schemathesis run` (all checks, all phases, positive and negative) | "
         f"{count(broken, 'schemathesis', failing=True)} | "
         f"{count(fair, 'schemathesis', failing=True)} |",
-        f"| this suite (broken: documented and reading behaviour tests; fair: the documented "
-        f"and reading tiers) | {count(broken, 'suite', failing=True)} | "
-        f"{count(fair, 'suite', failing=True)} |",
+        *(
+            f"| this suite, the {tier} tier alone (broken: its behaviour tests; fair: the whole "
+            f"tier) | {count_tier(broken, tier)} | {count_tier(fair, tier)} |"
+            for tier in TIERS
+        ),
+        f"| this suite, both tiers (what a run against a tenant runs by default) | "
+        f"{count(broken, 'suite', failing=True)} | {count(fair, 'suite', failing=True)} |",
         "",
-        "| variant | what it does (page) | `schemathesis run` | the suite |",
-        "|---|---|---|---|",
+        "| variant | what it does (page) | `schemathesis run` | documented tier | reading tier |",
+        "|---|---|---|---|---|",
     ]
     lines += [
         f"| `{row.variant.name}`{' (fair)' if row.fair else ''} | {row.variant.breaks} | "
-        f"{_cell(row.schemathesis)} | {_cell(row.suite)} |"
+        f"{_cell(row.schemathesis)} | {_cell(row.tiers['documented'])} | "
+        f"{_cell(row.tiers['reading'])} |"
         for row in rows
     ]
     return "\n".join(lines) + "\n"

@@ -97,9 +97,10 @@ def run_suite(
     paths: tuple[Path, ...] = (SUITE,),
     verdict_only: bool = True,
     env: dict[str, str] | None = None,
+    seed: int = 0,
 ) -> Verdict:
     """`pytest PATHS --base-url URL --tiers TIERS ARGS` in a child process (the whole suite by
-    default); `verdict_only`: no shrinking, no example database."""
+    default), Hypothesis' seed `seed`; `verdict_only`: no shrinking, no example database."""
     with tempfile.TemporaryDirectory(prefix="contract-selftest-") as scratch:
         report = Path(scratch) / "junit.xml"
         command = [
@@ -119,7 +120,7 @@ def run_suite(
             "--max-examples",
             str(max_examples),
             "--hypothesis-seed",
-            "0",
+            str(seed),
             f"--junitxml={report}",
             *(["-x"] if first_failure else []),
             *([] if _names_credentials(args, env or {}) else ANY_CLIENT),
@@ -141,17 +142,22 @@ def run_one(base_url: str, module: str, name: str, *args: str, **options: Any) -
 
 
 def run_behaviour_suite(
-    base_url: str, *, max_examples: int, first_failure: bool, first: str = ""
+    base_url: str,
+    *,
+    max_examples: int,
+    first_failure: bool,
+    first: str = "",
+    tiers: str = "documented,reading",
 ) -> Verdict:
-    """The behaviour tests of the documented and reading tiers (Schemathesis cannot see a
-    business rule: test_schema.py is left out), those of `first` before the others."""
+    """The behaviour tests of `tiers` (Schemathesis cannot see a business rule: test_schema.py is
+    left out), those of `first` before the others."""
     return run_suite(
         base_url,
         "-m",
         "behaviour",
         "--ignore",
         str(SUITE / "test_schema.py"),
-        tiers="documented,reading",
+        tiers=tiers,
         max_examples=max_examples,
         first_failure=first_failure,
         env={RUN_FIRST_ENV: first} if first else None,

@@ -96,7 +96,8 @@ def test_prism_refuses_a_request_without_the_token(prism: Prism, sandbox: Runnin
         assert conn.getresponse().status == 401
     finally:
         conn.close()
-    assert any("UNAUTHORIZED" in line for line in prism.violations())
+    logged = wait_until(lambda: any("UNAUTHORIZED" in line for line in prism.violations()))
+    assert logged, prism.log.read_text(errors="replace")[-2000:]  # Prism writes its log later
 
 
 @pytest.mark.parametrize("example", sorted(EXAMPLES))
