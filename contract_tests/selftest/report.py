@@ -3,9 +3,10 @@
 For the unbroken sandbox, each broken variant (variants.py) and each fair one (fair.py) it runs
 plain `schemathesis run` (every check and phase, against the sandbox with its bundled fixtures,
 with a bearer token as every request needs) and the suite, one tier at a time: against a broken
-variant the tier's behaviour tests, against a fair one the whole tier (Schemathesis' included),
-neither stopping at the first failure. It prints a table and writes RESULTS.md next to this file.
-Takes several minutes: Schemathesis' coverage phase sends ~6,000 requests per sandbox.
+variant the tier's behaviour tests (the module of its rule first, stopping at the first failure),
+against a fair one the whole tier (Schemathesis' included, every failure listed). It prints a
+table and writes RESULTS.md next to this file. Takes several minutes: Schemathesis' coverage
+phase sends ~6,000 requests per sandbox.
 """
 
 from __future__ import annotations
@@ -70,8 +71,12 @@ def measure(variant: Variant, max_examples: int) -> Row:
                     sandbox.url, tiers=tier, max_examples=max_examples, first_failure=False
                 )
             else:
-                tiers[tier] = run_behaviour_suite(
-                    sandbox.url, max_examples=max_examples, first_failure=False, tiers=tier
+                tiers[tier] = run_behaviour_suite(  # caught: its first failure is enough
+                    sandbox.url,
+                    max_examples=max_examples,
+                    first_failure=True,
+                    first=variant.first,
+                    tiers=tier,
                 )
     return Row(variant, schema_verdict, tiers)
 
