@@ -236,7 +236,7 @@ def serving_port(logs: str) -> int | None:
     return int(found[1]) if found else None
 
 
-def _answers(host: str, port: int) -> bool:
+def answers(host: str, port: int) -> bool:
     """True when something answers HTTP on the port (any status)."""
     conn = http.client.HTTPConnection(host, port, timeout=2)
     try:
@@ -271,7 +271,7 @@ def _launch(
         if reported is None:
             return False
         server.port = reported
-        return _answers(host, reported)
+        return answers(host, reported)
 
     if server.poll_until(ready):
         return server

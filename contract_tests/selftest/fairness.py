@@ -20,25 +20,11 @@ from pathlib import Path
 
 from ..plugin.server import running
 from .fair import FAIR_VARIANTS
-from .runner import Verdict, run_suite, serve_command
+from .runner import LOCATION, Verdict, run_suite, serve_command
 from .variants import Variant
 
 RESULTS = Path(__file__).with_name("FAIRNESS.md")
-MODES = {
-    "admin": (),
-    "api": (
-        "--seed-mode",
-        "api",
-        "--tenant-id",
-        "acme-demo",
-        "--merchant",
-        "ACME_FASHION",
-        "--location-id",
-        "DXB-WH-01",
-        "--location-code",
-        "AF-DXB-01",
-    ),
-}
+MODES = {"admin": (), "api": ("--seed-mode", "api", "--tenant-id", "acme-demo", *LOCATION)}
 CI = "CI=true"
 """The run named by the environment CI sets (no seed: Hypothesis derandomizes)."""
 

@@ -25,6 +25,16 @@ CONTRACT_FAILURES = ("ContractViolation", "AssertionError", "FailureGroup")
 """What a failing test of the suite raises (a ConnectionError, say, is no verdict)."""
 
 
+LOCATION = (
+    "--merchant",
+    "ACME_FASHION",
+    "--location-id",
+    "DXB-WH-01",
+    "--location-code",
+    "AF-DXB-01",
+)
+"""A location of the bundled fixtures' acme-demo tenant, for api seed mode (which cannot create
+one)."""
 ANY_CLIENT = ("--client-id", "selftest", "--client-secret", "selftest")
 """The suite's credentials for a sandbox that gives any client a token (its default), unless a
 run names its own."""

@@ -16,19 +16,10 @@ import requests
 
 from ..plugin import sandbox_command
 from ..plugin.server import running
-from .runner import run_suite
+from .runner import LOCATION, run_suite
 
 pytestmark = [pytest.mark.selftest, pytest.mark.sandbox]
 CLIENT, SECRET, KEY, TENANT = "api-seed-client", "api-seed-secret", "api-seed-key", "acme-demo"
-LOCATION = (
-    "--merchant",
-    "ACME_FASHION",
-    "--location-id",
-    "DXB-WH-01",
-    "--location-code",
-    "AF-DXB-01",
-)
-"""A location of the bundled fixtures' acme-demo tenant (api seed mode cannot create one)."""
 EXAMPLES = 5
 MIN_TESTS = 20
 """Fewer would mean the marker was lost on the way (24 tests carry it today)."""

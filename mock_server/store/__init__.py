@@ -198,9 +198,7 @@ class Store(Protocol):
 
     def records(self, tenant: str) -> list[Record]: ...
 
-    def derived(
-        self, tenant: str, name: str, derive: Callable[[Order], T]
-    ) -> list[tuple[str, T]]:
+    def derived(self, tenant: str, name: str, derive: Callable[[Order], T]) -> list[tuple[str, T]]:
         """Every order id of `tenant` with `derive(order)`, computed once per stored version and
         kept under `name` (a listing's view of each order): each store reads the least it can
         to know which orders changed since."""

@@ -140,9 +140,7 @@ class MemoryStore:
         bucket = self._tenants.get(tenant)
         return list(bucket.by_id.values()) if bucket else []
 
-    def derived(
-        self, tenant: str, name: str, derive: Callable[[Order], T]
-    ) -> list[tuple[str, T]]:
+    def derived(self, tenant: str, name: str, derive: Callable[[Order], T]) -> list[tuple[str, T]]:
         """Kept by each record (`Record.cache`: a stored version never changes)."""
         bucket = self._tenants.get(tenant)
         if bucket is None:

@@ -4,14 +4,17 @@ with the same credentials (a bearer token from /oauth/token, x-api-key, tenant-i
 from __future__ import annotations
 
 import itertools
+import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import anyio
 import httpx
 import pytest
-from mcp import ClientSession
+from mcp import ClientSession, StdioServerParameters
+from mcp.client.stdio import stdio_client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.types import CallToolResult
 
@@ -81,6 +84,24 @@ async def mcp_session(base_url: str, headers: dict[str, str]) -> AsyncIterator[C
         async with (
             httpx.AsyncClient(headers=headers, timeout=WAIT) as http,
             streamable_http_client(f"{base_url}/mcp", http_client=http) as (read, write, _),
+            ClientSession(read, write) as session,
+        ):
+            await session.initialize()
+            yield session
+
+
+@asynccontextmanager
+async def stdio_session(cwd: Path, *args: str) -> AsyncIterator[ClientSession]:
+    """An initialized session of the SDK's stdio client on `carriyo-sandbox mcp ARGS`, the
+    installed script, started in `cwd` as a desktop agent starts it."""
+    command = StdioServerParameters(
+        command=str(Path(sys.executable).with_name("carriyo-sandbox")),
+        args=["mcp", *args],
+        cwd=str(cwd),
+    )
+    with anyio.fail_after(WAIT * 2):
+        async with (
+            stdio_client(command) as (read, write),
             ClientSession(read, write) as session,
         ):
             await session.initialize()

@@ -3,22 +3,19 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import anyio
 import httpx
 import orjson
 import pytest
-from mcp import ClientSession, StdioServerParameters
-from mcp.client.stdio import stdio_client
+from mcp import ClientSession
 
 from mock_server.config import SandboxConfig, parse_clients
 from mock_server.run.testing import RunningSandbox, start_sandbox
 from tests.redis_server import redis_server
 
-from .conftest import WAIT, Rest, bearer_headers, mcp_session, text_of
+from .conftest import WAIT, Rest, bearer_headers, mcp_session, stdio_session, text_of
 
 pytestmark = pytest.mark.anyio
 INITIALIZE = {
@@ -99,36 +96,26 @@ async def test_tool_calls_are_journaled_beside_rest_requests(
 
 
 async def test_stdio_subprocess_serves_the_tools_on_its_own_sandbox(tmp_path: Path) -> None:
-    command = StdioServerParameters(
-        command=str(Path(sys.executable).with_name("carriyo-sandbox")),  # the installed script
-        args=["mcp"],
-        cwd=str(tmp_path),
-    )
-    with anyio.fail_after(WAIT * 2):
-        async with (
-            stdio_client(command) as (read, write),
-            ClientSession(read, write) as session,
-        ):
-            await session.initialize()
-            names = {tool.name for tool in (await session.list_tools()).tools}
-            assert {"get_order", "list_orders", "ship_fulfillment_order"} <= names
-            created = await session.call_tool(
-                "create_order",
-                {
-                    "tenantId": "acme-demo",
-                    "merchant": "ACME_FASHION",
-                    "partner_order_reference": "IO-1",
-                },
-            )
-            order_id = orjson.loads(text_of(created))["order_id"]
-            fetched = await session.call_tool(
-                "get_order", {"tenantId": "acme-demo", "order_id": order_id}
-            )
-            assert text_of(fetched) == text_of(created)
-            fixture = await session.call_tool(
-                "get_order", {"tenantId": "acme-demo", "order_id": "ORD-1001"}
-            )
-            assert not fixture.isError  # its own sandbox starts from the bundled fixtures
+    async with stdio_session(tmp_path) as session:
+        names = {tool.name for tool in (await session.list_tools()).tools}
+        assert {"get_order", "list_orders", "ship_fulfillment_order"} <= names
+        created = await session.call_tool(
+            "create_order",
+            {
+                "tenantId": "acme-demo",
+                "merchant": "ACME_FASHION",
+                "partner_order_reference": "IO-1",
+            },
+        )
+        order_id = orjson.loads(text_of(created))["order_id"]
+        fetched = await session.call_tool(
+            "get_order", {"tenantId": "acme-demo", "order_id": order_id}
+        )
+        assert text_of(fetched) == text_of(created)
+        fixture = await session.call_tool(
+            "get_order", {"tenantId": "acme-demo", "order_id": "ORD-1001"}
+        )
+        assert not fixture.isError  # its own sandbox starts from the bundled fixtures
 
 
 async def test_a_tool_write_is_saved_to_the_state_file(tmp_path: Path) -> None:
@@ -160,25 +147,15 @@ async def test_stdio_on_a_team_sandbox_shares_its_orders_and_its_journal(tmp_pat
     with redis_server(tmp_path / "redis") as server:
         team = start_sandbox(SandboxConfig(store=server.url))
         try:
-            command = StdioServerParameters(
-                command=str(Path(sys.executable).with_name("carriyo-sandbox")),
-                args=["mcp", "--store", server.url],
-                cwd=str(tmp_path),
-            )
-            with anyio.fail_after(WAIT * 2):
-                async with (
-                    stdio_client(command) as (read, write),
-                    ClientSession(read, write) as session,
-                ):
-                    await session.initialize()
-                    created = await session.call_tool(
-                        "create_order",
-                        {
-                            "tenantId": team.tenant,
-                            "merchant": "ACME_FASHION",
-                            "partner_order_reference": "FROM-STDIO",
-                        },
-                    )
+            async with stdio_session(tmp_path, "--store", server.url) as session:
+                created = await session.call_tool(
+                    "create_order",
+                    {
+                        "tenantId": team.tenant,
+                        "merchant": "ACME_FASHION",
+                        "partner_order_reference": "FROM-STDIO",
+                    },
+                )
             order = orjson.loads(text_of(created))
             rest = httpx.Client(base_url=team.base_url, headers=bearer_headers(team), timeout=WAIT)
             fetched = rest.get(f"/orders/{order['order_id']}")

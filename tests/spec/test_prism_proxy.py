@@ -22,7 +22,7 @@ from tests.doc_examples import (
     runnable,
     shell_block,
 )
-from tests.launcher import REPO_ROOT, free_port, wait_until
+from tests.launcher import HOST, REPO_ROOT, answers, free_port, wait_until
 
 PRISM = REPO_ROOT / ".lint-tools" / "node_modules" / ".bin" / "prism"
 START_ATTEMPTS = 3000  # 30 s: Prism compiles the spec before it listens
@@ -44,18 +44,6 @@ class Prism:
         return [line for line in lines if "Violation" in line or "✖" in line]
 
 
-def _listens(port: int) -> bool:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-    try:
-        conn.request("GET", "/__prism_ready__")
-        conn.getresponse().read()
-        return True
-    except OSError:
-        return False
-    finally:
-        conn.close()
-
-
 @pytest.fixture(scope="module")
 def prism(
     sandbox: RunningSandbox, spec_path: Path, tmp_path_factory: pytest.TempPathFactory
@@ -69,12 +57,14 @@ def prism(
     command = [str(PRISM), "proxy", str(spec_path), sandbox.base_url, "--errors"]
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [*command, "--host", "127.0.0.1", "--port", str(port)],
+            [*command, "--host", HOST, "--port", str(port)],
             stdout=log,
             stderr=subprocess.STDOUT,
         )
     try:
-        started = wait_until(lambda: process.poll() is not None or _listens(port), START_ATTEMPTS)
+        started = wait_until(
+            lambda: process.poll() is not None or answers(HOST, port), START_ATTEMPTS
+        )
         assert started and process.poll() is None, log_path.read_text(errors="replace")
         yield Prism(port, log_path)
     finally:
@@ -90,7 +80,7 @@ def test_prism_refuses_a_request_without_the_token(prism: Prism, sandbox: Runnin
     """What makes the next test mean something: Prism checks the spec's security (and says so
     in its log)."""
     headers = {name: value for name, value in sandbox.headers.items() if name != "Authorization"}
-    conn = http.client.HTTPConnection("127.0.0.1", prism.port, timeout=30)
+    conn = http.client.HTTPConnection(HOST, prism.port, timeout=30)
     try:
         conn.request("GET", "/orders/ORD-1001", headers=headers)
         assert conn.getresponse().status == 401

@@ -510,9 +510,7 @@ class RedisStore(RedisInventory):
                     records.append(Record(order, int(version), entries_of(log, int(version))))
         return records
 
-    def derived(
-        self, tenant: str, name: str, derive: Callable[[Order], T]
-    ) -> list[tuple[str, T]]:
+    def derived(self, tenant: str, name: str, derive: Callable[[Order], T]) -> list[tuple[str, T]]:
         """Kept in this process per order and version: each call reads every order's version
         (one script, no order's JSON) and then only the orders changed since the last call."""
         kept: dict[str, tuple[int, Any]] = self._derived.setdefault((name, tenant), {})
