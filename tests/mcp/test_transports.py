@@ -43,6 +43,22 @@ def test_a_request_without_an_api_key_is_refused_as_rest_refuses_it(
     assert answer.json()["error_details"] == rest.json()["error_details"]
 
 
+def test_by_default_a_request_without_a_token_is_refused_as_rest_refuses_it(
+    sandbox: RunningSandbox, headers: dict[str, str]
+) -> None:
+    """As on Carriyo, the sandbox requires a bearer token by default: `/mcp` too."""
+    tokenless = {k: v for k, v in headers.items() if k != "Authorization"}
+    answer = httpx.post(
+        f"{sandbox.base_url}/mcp",
+        json=INITIALIZE,
+        headers={**tokenless, **MCP_ACCEPT},
+        timeout=WAIT,
+    )
+    rest = httpx.get(f"{sandbox.base_url}/orders/ORD-1001", headers=tokenless, timeout=WAIT)
+    assert answer.status_code == rest.status_code == 401
+    assert answer.json()["error_details"] == rest.json()["error_details"]
+
+
 @pytest.fixture(scope="module")
 def strict() -> Iterator[RunningSandbox]:
     """A sandbox requiring a live bearer token of a listed client (`--clients`)."""
