@@ -149,17 +149,19 @@ class MemoryStore:
     def changes(self, tenant: str, since: Cursor) -> Changes:
         """From the newest end of the tenant's records by version (`_Tenant.latest`), back to
         `since`: O(changes). The epoch is new at each `replace_all`."""
-        fresh = since.epoch != self._epoch
-        seen = 0 if fresh else since.version
         found: list[Record] = []
-        with self._index_lock:  # a write moves an entry of `latest`: no iteration meanwhile
-            bucket = self._tenants.get(tenant)
+        # Under the lock: a write moves an entry of `latest` (no iteration meanwhile), and the
+        # epoch and the tenants a replace swaps are read together.
+        with self._index_lock:
+            epoch, bucket = self._epoch, self._tenants.get(tenant)
+            fresh = since.epoch != epoch
+            seen = 0 if fresh else since.version
             for record in reversed(bucket.latest.values()) if bucket else ():
                 if record.version <= seen:
                     break
                 found.append(record)
         top = found[0].version if found else seen
-        return Changes(found, Cursor(self._epoch, top), fresh)
+        return Changes(found, Cursor(epoch, top), fresh)
 
     def records_of(self, tenant: str, order_ids: Sequence[str]) -> list[Record]:
         bucket = self._tenants.get(tenant)
