@@ -10,9 +10,8 @@ the last page, a search, a merchant filter, and a sort by another field; in memo
 redis-server of its own (bench/team.py's). Each figure is the median and the slowest of `--calls`
 calls after one warm-up call (the process's first reads every order once and the first sorting by
 a field sorts it: the service keeps the tenant's listing, and later calls read only what changed,
-here nothing). With `--write-docs` the
-table replaces what docs/benchmarks.md holds between `<!-- bench-mcp:start -->` and
-`<!-- bench-mcp:end -->`.
+here nothing). With `--write-docs` the table replaces what docs/benchmarks.md holds between
+`<!-- bench-mcp:start -->` and `<!-- bench-mcp:end -->`.
 """
 
 from __future__ import annotations
