@@ -107,9 +107,9 @@ def listed(entries: Iterable[tuple[T, ListingKey]], query: ListQuery) -> tuple[l
     kept = list(entries)
     if query.merchants:
         merchants = frozenset(query.merchants)
-        kept = [(item, key) for item, key in kept if key[MERCHANT] in merchants]
+        kept = [entry for entry in kept if entry[1][MERCHANT] in merchants]
     for word in query.words:  # one plain pass per word: each pass leaves fewer to read
-        kept = [(item, key) for item, key in kept if word in key[TEXT]]
+        kept = [entry for entry in kept if word in entry[1][TEXT]]  # the pairs given, not new ones
     column = FIRST_SORT + SORT_FIELDS.index(query.sort_by)
     descending = query.sort_order == "DESC"
 
@@ -138,31 +138,34 @@ class Listing:
     of the tenant. Not thread-safe: its owner serialises the calls."""
 
     def __init__(self) -> None:
-        self.keys: dict[str, ListingKey] = {}
+        self._entries: dict[str, tuple[str, ListingKey]] = {}
+        """Each order's (order_id, listing key) by order_id: kept as the pairs `listed` reads,
+        so that a filtered page makes none of them (100,000 new pairs: about 35 ms)."""
         self._columns: dict[int, list[tuple[str, str]]] = {}
 
     def replace(self, entries: Iterable[tuple[str, ListingKey]]) -> None:
         """Forget every order, then keep `entries` (the whole tenant, read again)."""
-        self.keys = dict(entries)
+        self._entries = {entry[0]: entry for entry in entries}
         self._columns = {}
 
     def update(self, entries: Sequence[tuple[str, ListingKey]]) -> None:
         """Keep the new listing keys of changed (or new) orders."""
-        if len(entries) * REBUILD > len(self.keys):
+        if len(entries) * REBUILD > len(self._entries):
             self._columns = {}
-        for order_id, key in entries:
-            old = self.keys.get(order_id)
-            self.keys[order_id] = key
+        for entry in entries:
+            order_id, key = entry
+            old = self._entries.get(order_id)
+            self._entries[order_id] = entry
             for column, ordered in self._columns.items():
                 if old is not None:
-                    del ordered[bisect.bisect_left(ordered, (old[column], order_id))]
+                    del ordered[bisect.bisect_left(ordered, (old[1][column], order_id))]
                 bisect.insort(ordered, (key[column], order_id))
 
     def page(self, query: ListQuery) -> tuple[list[str], int]:
         """The order ids of the page `query` asks for, and how many orders passed its filters
         (as `listed` answers; without filters, from the sorted column)."""
         if query.merchants or query.words:
-            return listed(self.keys.items(), query)
+            return listed(self._entries.values(), query)
         ordered = self._column(FIRST_SORT + SORT_FIELDS.index(query.sort_by))
         start = (query.page - 1) * query.page_size
         if query.sort_order == "DESC":
@@ -177,6 +180,6 @@ class Listing:
         each ends with its id, so the ids are never compared)."""
         ordered = self._columns.get(column)
         if ordered is None:
-            ordered = sorted((key[column], order_id) for order_id, key in self.keys.items())
+            ordered = sorted((key[column], order_id) for order_id, key in self._entries.values())
             self._columns[column] = ordered
         return ordered
