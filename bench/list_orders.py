@@ -8,10 +8,10 @@ server runs them (`mock_server.mcp.calls.call_tool`: the arguments' and the body
 service's listing, each order rendered as REST renders it), with no transport: the first page,
 the last page, a search, a merchant filter, and a sort by another field; in memory, then on a
 redis-server of its own (bench/team.py's). Each figure is the median and the slowest of `--calls`
-calls after one warm-up call (which reads every order once: the service keeps what the listing
-reads of each stored version, and later calls read only the versions). With `--write-docs` the
-table replaces what docs/benchmarks.md holds between `<!-- bench-mcp:start -->` and
-`<!-- bench-mcp:end -->`.
+calls after one warm-up call (the process's first reads every order once and the first sorting by
+a field sorts it: the service keeps the tenant's listing, and later calls read only what changed,
+here nothing). With `--write-docs` the table replaces what docs/benchmarks.md holds between
+`<!-- bench-mcp:start -->` and `<!-- bench-mcp:end -->`.
 """
 
 from __future__ import annotations

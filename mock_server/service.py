@@ -10,6 +10,7 @@ process by the store's lock, across processes by the save's compare-and-set, ret
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -25,15 +26,17 @@ from .domain import (
     Order,
 )
 from .domain import triggers as t
-from .domain.listing import ListQuery, listed, listing_key
+from .domain.listing import Listing, ListQuery, listing_key
 from .events import EventLog
 from .heap import gc_paused
 from .inventory_service import InventoryService
 from .store import (
     KEY_ORDER_ID,
     KEY_PARTNER_REFERENCE,
+    START,
     Announcement,
     ChangeLog,
+    Cursor,
     DuplicateReference,
     Record,
     StaleRecord,
@@ -47,8 +50,6 @@ Refusal = type[DomainError]
 Precondition = Callable[[Record], bool]
 """What a write asks of the order it changes (the HTTP layer's `If-Match`), checked under the
 order's lock: False is page 002's 409 CONCURRENT_UPDATE."""
-LISTING = "listing"
-"""The name `list_orders` keeps each order's `listing_key` under (`Store.derived`)."""
 WRITE_ATTEMPTS = 16
 """Tries of one write whose compare-and-set keeps losing to other processes' writes of the same
 order; then page 002's 409 CONCURRENT_UPDATE. (One store's lock serialises its own process's
@@ -80,6 +81,9 @@ class OrderService:
         self.clock = clock
         self.ids = ids
         self.inventory = InventoryService(store, events, clock=clock)
+        self._listings: dict[str, tuple[Cursor, Listing]] = {}
+        """`list_orders`' view of each tenant it listed, and the store's cursor it was read at."""
+        self._listing_lock = threading.Lock()
 
     # ------------------------------------------------------------------ the public operations
     def get(self, ref: OrderRef) -> Record:
@@ -94,13 +98,24 @@ class OrderService:
 
     def list_orders(self, tenant: str, query: ListQuery) -> tuple[list[Record], int]:
         """The MCP tool `list_orders` (no REST operation lists orders): one page of the tenant's
-        orders that pass the query's filters, in its order, and how many passed. What the
-        listing reads of an order (`listing_key`) is computed once per stored version
-        (`Store.derived`); the page's records are then read, and answered with."""
-        with gc_paused():  # 100,000 short-lived pairs: no collector pass over the heap
-            entries = self.store.derived(tenant, LISTING, listing_key)
-            page, total = listed(entries, query)
-            return self.store.records_of(tenant, page), total
+        orders that pass the query's filters, in its order, and how many passed. The tenant's
+        `Listing` is kept between calls and given only the orders saved since the last one
+        (`Store.changes`, O(changes)); the page's records are then read, and answered with. One
+        call at a time: a Listing is not thread-safe, and a second caller would read the same
+        changes again."""
+        with self._listing_lock, gc_paused():  # a whole tenant read: no collector pass
+            cursor, listing = self._listings.get(tenant) or (START, Listing())
+            changes = self.store.changes(tenant, cursor)
+            keys = [
+                (record.order["order_id"], listing_key(record.order)) for record in changes.records
+            ]
+            if changes.fresh:
+                listing.replace(keys)
+            else:
+                listing.update(keys)
+            self._listings[tenant] = (changes.cursor, listing)
+            page, total = listing.page(query)
+        return self.store.records_of(tenant, page), total
 
     def create(self, tenant: str, body: dict[str, Any]) -> Record:
         """POST /orders: a new order, its FOs' locations named by code resolved among the

@@ -4,13 +4,15 @@ Carriyo publishes `list_orders` only as "paging, sorting, search and merchant fi
 parameters below are the sandbox's reading of that sentence (docs/mcp.md): a 1-based `page` of
 `page_size` orders, sorted by one of `SORT_FIELDS` in `sort_order`, kept when every word of
 `search` is in the order's references or customer contact, and its merchant among `merchants`.
-Pure functions over plain orders: the service chooses the orders and caches what is costly.
+Pure functions over plain orders, and `Listing`, what a process keeps of a tenant between calls
+(no I/O): the service feeds it the orders changed since its last call and asks it for pages.
 """
 
 from __future__ import annotations
 
+import bisect
 import heapq
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -88,6 +90,7 @@ instead of sorting every match (n log n)."""
 
 
 def listing_key(order: Mapping[str, Any]) -> ListingKey:
+    """What listing reads of `order` (see `ListingKey`)."""
     merchant = order.get("merchant")
     order_id = sort_value(order, "order_id")
     return (
@@ -104,9 +107,9 @@ def listed(entries: Iterable[tuple[T, ListingKey]], query: ListQuery) -> tuple[l
     kept = list(entries)
     if query.merchants:
         merchants = frozenset(query.merchants)
-        kept = [(item, key) for item, key in kept if key[MERCHANT] in merchants]
+        kept = [entry for entry in kept if entry[1][MERCHANT] in merchants]
     for word in query.words:  # one plain pass per word: each pass leaves fewer to read
-        kept = [(item, key) for item, key in kept if word in key[TEXT]]
+        kept = [entry for entry in kept if word in entry[1][TEXT]]  # the pairs given, not new ones
     column = FIRST_SORT + SORT_FIELDS.index(query.sort_by)
     descending = query.sort_order == "DESC"
 
@@ -120,3 +123,63 @@ def listed(entries: Iterable[tuple[T, ListingKey]], query: ListQuery) -> tuple[l
     else:
         ordered = sorted(kept, key=by, reverse=descending)
     return [item for item, _ in ordered[start:wanted]], len(kept)
+
+
+REBUILD = 32
+"""A batch of changes larger than 1/32 of the orders drops the sorted columns (sorted again when
+next asked for, n log n once) instead of moving each changed order in every column (a shift of
+the column's list per order)."""
+
+
+class Listing:
+    """A tenant's orders as listing reads them (`listing_key` by order_id), kept up to date with
+    the changes of each call, and per sort field every order's sort string already sorted (built
+    on the first call sorting by it): a page without filters is then a slice, whatever the size
+    of the tenant. Not thread-safe: its owner serialises the calls."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[str, ListingKey]] = {}
+        """Each order's (order_id, listing key) by order_id: kept as the pairs `listed` reads,
+        so that a filtered page makes none of them (100,000 new pairs: about 35 ms)."""
+        self._columns: dict[int, list[tuple[str, str]]] = {}
+
+    def replace(self, entries: Iterable[tuple[str, ListingKey]]) -> None:
+        """Forget every order, then keep `entries` (the whole tenant, read again)."""
+        self._entries = {entry[0]: entry for entry in entries}
+        self._columns = {}
+
+    def update(self, entries: Sequence[tuple[str, ListingKey]]) -> None:
+        """Keep the new listing keys of changed (or new) orders."""
+        if len(entries) * REBUILD > len(self._entries):
+            self._columns = {}
+        for entry in entries:
+            order_id, key = entry
+            old = self._entries.get(order_id)
+            self._entries[order_id] = entry
+            for column, ordered in self._columns.items():
+                if old is not None:
+                    del ordered[bisect.bisect_left(ordered, (old[1][column], order_id))]
+                bisect.insort(ordered, (key[column], order_id))
+
+    def page(self, query: ListQuery) -> tuple[list[str], int]:
+        """The order ids of the page `query` asks for, and how many orders passed its filters
+        (as `listed` answers; without filters, from the sorted column)."""
+        if query.merchants or query.words:
+            return listed(self._entries.values(), query)
+        ordered = self._column(FIRST_SORT + SORT_FIELDS.index(query.sort_by))
+        start = (query.page - 1) * query.page_size
+        if query.sort_order == "DESC":
+            end = len(ordered) - start
+            chosen = ordered[max(end - query.page_size, 0) : max(end, 0)][::-1]
+        else:
+            chosen = ordered[start : start + query.page_size]
+        return [order_id for _, order_id in chosen], len(ordered)
+
+    def _column(self, column: int) -> list[tuple[str, str]]:
+        """Every order's sort string of `column` with its id, ascending (the strings are unique:
+        each ends with its id, so the ids are never compared)."""
+        ordered = self._columns.get(column)
+        if ordered is None:
+            ordered = sorted((key[column], order_id) for order_id, key in self._entries.values())
+            self._columns[column] = ordered
+        return ordered

@@ -16,14 +16,13 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol
 
 import orjson
 
 from ..domain.inventory_orders import Movement
 
 Order = dict[str, Any]
-T = TypeVar("T")
 Location = dict[str, Any]
 
 KEY_ORDER_ID = "order_id"
@@ -84,6 +83,29 @@ class Record:
         if body is None:
             body = self.cache["json"] = bytes(memoryview(orjson.dumps(self.order)))
         return body
+
+
+class Cursor(NamedTuple):
+    """Where a reader of a tenant's changes stands: the store's epoch (a new one after every
+    whole-state replace, which drops orders and may restart the versions) and the highest version
+    of the tenant it has read."""
+
+    epoch: str
+    version: int
+
+
+START = Cursor("", 0)
+"""A reader that has read nothing: its first `changes` answer the whole tenant."""
+
+
+class Changes(NamedTuple):
+    """What `Store.changes` answers: the records saved since the cursor asked about, the cursor
+    to ask with next, and whether the records are the whole tenant (`fresh`: the cursor was of
+    another epoch, so what the reader kept before is gone)."""
+
+    records: list[Record]
+    cursor: Cursor
+    fresh: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,10 +220,9 @@ class Store(Protocol):
 
     def records(self, tenant: str) -> list[Record]: ...
 
-    def derived(self, tenant: str, name: str, derive: Callable[[Order], T]) -> list[tuple[str, T]]:
-        """Every order id of `tenant` with `derive(order)`, computed once per stored version and
-        kept under `name` (a listing's view of each order): each store reads the least it can
-        to know which orders changed since."""
+    def changes(self, tenant: str, since: Cursor) -> Changes:
+        """The records of `tenant` saved after `since` (START: every record), read in O(changes):
+        a listing keeps what it read and asks only for what changed since."""
         ...
 
     def records_of(self, tenant: str, order_ids: Sequence[str]) -> list[Record]:

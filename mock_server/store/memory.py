@@ -20,6 +20,8 @@ from . import (
     MAX_SYSTEM_LOGS,
     Announcement,
     ChangeLog,
+    Changes,
+    Cursor,
     DuplicateReference,
     Grant,
     Inventory,
@@ -32,7 +34,6 @@ from . import (
     StockMove,
     StockUpdate,
     SystemLogs,
-    T,
     TenantInventory,
 )
 from .memory_inventory import InventoryBook
@@ -44,6 +45,8 @@ class _Tenant:
 
     def __init__(self) -> None:
         self.by_id: dict[str, Record] = {}
+        self.latest: OrderedDict[str, Record] = OrderedDict()
+        """The same records, the newest version last (`changes` reads back from the end)."""
         self.by_partner_ref: dict[str, str] = {}
         self.system_logs: dict[str, OrderedDict[str, dict[str, Any]]] = {}
         self.locations: dict[str, Location] = {}
@@ -61,6 +64,7 @@ class MemoryStore:
         self.write_lock = OrderLocks()
         self._versions = itertools.count(1)
         self._inventory = InventoryBook()
+        self._epoch = "1"
 
     # ---------------------------------------------------------------- orders
     def find(self, tenant: str, reference: str, key: str = KEY_ORDER_ID) -> Record | None:
@@ -124,6 +128,8 @@ class MemoryStore:
                 bucket.by_partner_ref[partner_ref] = order_id
             record = Record(order, next(self._versions), tuple(changes))
             bucket.by_id[order_id] = record
+            bucket.latest[order_id] = record
+            bucket.latest.move_to_end(order_id)
             if stock is not None:
                 record.cache["stock"] = self._inventory.move(tenant, stock)
             return record
@@ -140,20 +146,22 @@ class MemoryStore:
         bucket = self._tenants.get(tenant)
         return list(bucket.by_id.values()) if bucket else []
 
-    def derived(self, tenant: str, name: str, derive: Callable[[Order], T]) -> list[tuple[str, T]]:
-        """Kept by each record (`Record.cache`: a stored version never changes)."""
-        bucket = self._tenants.get(tenant)
-        if bucket is None:
-            return []
-        found: list[tuple[str, T]] = []
-        # A copy (one C-level step, as `records` makes) is iterated: a write may add an order
-        # meanwhile.
-        for order_id, record in dict(bucket.by_id).items():
-            value: T | None = record.cache.get(name)
-            if value is None:
-                value = record.cache[name] = derive(record.order)
-            found.append((order_id, value))
-        return found
+    def changes(self, tenant: str, since: Cursor) -> Changes:
+        """From the newest end of the tenant's records by version (`_Tenant.latest`), back to
+        `since`: O(changes). The epoch is new at each `replace_all`."""
+        found: list[Record] = []
+        # Under the lock: a write moves an entry of `latest` (no iteration meanwhile), and the
+        # epoch and the tenants a replace swaps are read together.
+        with self._index_lock:
+            epoch, bucket = self._epoch, self._tenants.get(tenant)
+            fresh = since.epoch != epoch
+            seen = 0 if fresh else since.version
+            for record in reversed(bucket.latest.values()) if bucket else ():
+                if record.version <= seen:
+                    break
+                found.append(record)
+        top = found[0].version if found else seen
+        return Changes(found, Cursor(epoch, top), fresh)
 
     def records_of(self, tenant: str, order_ids: Sequence[str]) -> list[Record]:
         bucket = self._tenants.get(tenant)
@@ -268,6 +276,7 @@ class MemoryStore:
             with self._index_lock:
                 self._tenants = fresh._tenants
                 self._inventory = fresh._inventory
+                self._epoch = str(int(self._epoch) + 1)
 
     # ---------------------------------------------------------------- inventory
     def put_product(self, tenant: str, product: dict[str, Any]) -> None:

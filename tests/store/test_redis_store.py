@@ -12,6 +12,8 @@ import pytest
 
 from mock_server.shared_events import SharedEventLog
 from mock_server.store import (
+    START,
+    Changes,
     DuplicateReference,
     Grant,
     Record,
@@ -181,27 +183,45 @@ def test_while_redis_is_away_nothing_is_answered_from_copies_and_it_recovers(
             store.close()
 
 
-def test_a_listing_reads_versions_from_the_hash_or_from_a_store_without_one(
+def test_changes_see_another_processs_writes_and_a_store_written_before_the_zset(
     two: tuple[RedisStore, RedisStore], redis_instance: RedisServer
 ) -> None:
-    """`derived` sees another process's write at once, from the tenant's hash of versions, and
-    every order of a store written before that hash existed (its orders' own versions)."""
+    """`changes` sees another process's writes at once, from the tenant's zset of versions; a
+    store written before that zset (its orders, no zset) gets it from each order's own version,
+    and every reader reads the whole tenant again."""
     first, second = two
     base = first.save(T, {"order_id": "O-1", "language": "en"}, replace=False)
     first.save(T, {"order_id": "O-2", "language": "en"}, replace=False)
-    assert sorted(second.derived(T, "lang", lambda o: o["language"])) == [
-        ("O-1", "en"),
-        ("O-2", "en"),
-    ]
+    whole = second.changes(T, START)
+    assert whole.fresh and languages(whole) == {"O-1": "en", "O-2": "en"}
     first.save(T, {"order_id": "O-1", "language": "ar"}, replace=True, base=base)
-    assert dict(second.derived(T, "lang", lambda o: o["language"]))["O-1"] == "ar"
+    since = second.changes(T, whole.cursor)
+    assert not since.fresh and languages(since) == {"O-1": "ar"}
     client = redis_instance.client()
     try:
-        client.delete(b"carriyo:vers:" + T.encode())  # as a store written before the hash
+        client.delete(b"carriyo:latest:" + T.encode())  # as a store written before the zset
     finally:
         client.close()
-    assert sorted(second.versions(T)) == sorted(first.versions(T)) != []
-    assert sorted(second.derived(T, "lang", lambda o: o["language"])) == [
-        ("O-1", "ar"),
-        ("O-2", "en"),
-    ]
+    again = second.changes(T, since.cursor)
+    assert again.fresh and languages(again) == {"O-1": "ar", "O-2": "en"}
+    assert first.changes(T, again.cursor).records == []
+
+
+def test_an_emptied_database_is_a_new_epoch(
+    two: tuple[RedisStore, RedisStore], redis_instance: RedisServer
+) -> None:
+    """After FLUSHDB the versions start again from 1: a cursor read before it would skip the new
+    orders, so the epoch is made again and the next changes are the whole tenant."""
+    first, second = two
+    for n in range(3):
+        first.save(T, {"order_id": f"O-{n}"}, replace=False)
+    before = second.changes(T, START)
+    redis_instance.flush()
+    first.save(T, {"order_id": "N-1"}, replace=False)
+    after = second.changes(T, before.cursor)
+    assert after.fresh and languages(after) == {"N-1": None}
+
+
+def languages(changes: Changes) -> dict[str, str | None]:
+    """Each changed order's language, by order id."""
+    return {r.order["order_id"]: r.order.get("language") for r in changes.records}

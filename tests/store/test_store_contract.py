@@ -11,6 +11,8 @@ from mock_server.store import (
     KEY_PARTNER_REFERENCE,
     MAX_CHANGES,
     MAX_SYSTEM_LOGS,
+    START,
+    Changes,
     DuplicateReference,
     Grant,
     StaleRecord,
@@ -141,31 +143,49 @@ def test_records_orders_and_tenants_in_insertion_order(store: Store) -> None:
     assert store.orders("nobody") == [] and store.records("nobody") == []
 
 
-def test_derived_values_follow_each_orders_version_and_records_of_reads_ids(
+def ids(changes: Changes) -> list[str]:
+    return sorted(record.order["order_id"] for record in changes.records)
+
+
+def test_changes_are_the_records_saved_since_the_cursor_and_records_of_reads_ids(
     store: Store,
 ) -> None:
-    """`derived` gives each order of the tenant `derive(order)`, computed again only for a
-    version it has not seen; `records_of` reads the ids given, in that order, skipping ids not
-    stored."""
-    seen: list[str] = []
-
-    def derive(stored: dict[str, Any]) -> str:
-        seen.append(stored["order_id"])
-        return stored.get("language", "-")
-
+    """`changes` from START is the whole tenant; from its cursor, only what was saved since (the
+    newest version of each order), nothing when nothing was; `records_of` reads the ids given, in
+    that order, skipping ids not stored."""
     first = store.save(T, order("O-3"), replace=False)
     store.save(T, order("O-1"), replace=False)
     store.save(OTHER, order("O-9"), replace=False)
-    assert sorted(store.derived(T, "lang", derive)) == [("O-1", "-"), ("O-3", "-")]
-    assert sorted(store.derived(T, "lang", derive)) == [("O-1", "-"), ("O-3", "-")]
-    assert sorted(seen) == ["O-1", "O-3"]  # once per version
-    rewritten = store.save(T, order("O-3", language="x"), replace=True, base=first)
-    assert sorted(store.derived(T, "lang", derive)) == [("O-1", "-"), ("O-3", "x")]
-    assert sorted(seen) == ["O-1", "O-3", "O-3"]
+    whole = store.changes(T, START)
+    assert whole.fresh and ids(whole) == ["O-1", "O-3"]
+    unchanged = store.changes(T, whole.cursor)
+    assert not unchanged.fresh and unchanged.records == [] and unchanged.cursor == whole.cursor
+    store.save(T, order("O-3", language="x"), replace=True, base=first)
+    rewritten = store.save(T, order("O-3", language="y"), replace=True)
+    store.save(T, order("O-4"), replace=False)
+    since = store.changes(T, whole.cursor)
+    assert not since.fresh and ids(since) == ["O-3", "O-4"]
+    assert {r.order["order_id"]: r.version for r in since.records}["O-3"] == rewritten.version
+    assert store.changes(T, since.cursor).records == []
     found = store.records_of(T, ["O-1", "O-9", "O-3"])
     assert [r.order["order_id"] for r in found] == ["O-1", "O-3"]
-    assert found[1].version == rewritten.version and found[1].order["language"] == "x"
-    assert store.derived("nobody", "lang", derive) == [] and store.records_of("nobody", ["O"]) == []
+    assert found[1].version == rewritten.version and found[1].order["language"] == "y"
+    assert store.changes("nobody", START).records == [] and store.records_of("nobody", ["O"]) == []
+
+
+def test_after_a_whole_state_replace_changes_start_again_from_the_whole_tenant(
+    store: Store,
+) -> None:
+    """A cursor read before `replace_all` is of another epoch: the next changes are fresh, every
+    order of the new state (none of the old one), and go on from there."""
+    store.save(T, order("O-1"), replace=False)
+    before = store.changes(T, START)
+    store.replace_all({T: [order("N-1"), order("N-2")]}, {})
+    after = store.changes(T, before.cursor)
+    assert after.fresh and ids(after) == ["N-1", "N-2"]
+    store.save(T, order("N-3"), replace=False)
+    following = store.changes(T, after.cursor)
+    assert not following.fresh and ids(following) == ["N-3"]
 
 
 def test_locations_by_partner_id_and_by_merchant_and_code(store: Store) -> None:

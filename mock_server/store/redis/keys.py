@@ -51,6 +51,8 @@ def code_field(merchant: str, location_code: str) -> bytes:
 
 
 TENANTS, VERSION = PREFIX + b"tenants", PREFIX + b"version"
+LISTING_EPOCH = PREFIX + b"listing-epoch"
+"""The name of the state since the last whole-state replace (store.py's CHANGES)."""
 TOKENS, TOKEN_EXPIRY = PREFIX + b"tokens", PREFIX + b"tokenexpiry"
 TOKEN_ORDER, TOKEN_SEQ = PREFIX + b"tokenorder", PREFIX + b"tokenseq"
 

@@ -10,8 +10,10 @@ joined, so no two names make the same key):
   came with; `slog:<tenant>:<order_id>` (hash: identifier -> JSON) and `slogids:<tenant>:<order_id>`
   (list: identifiers, oldest first): its system logs;
 - `ids:<tenant>` (zset: order ids in insertion order), `refs:<tenant>` (hash: reference ->
-  order id), `vers:<tenant>` (hash: order id -> its version, what a listing reads to know which
-  orders changed), `tenants` (zset), `version` (the counter every save increments);
+  order id), `latest:<tenant>` (zset: order ids scored by their version, what a listing reads to
+  know which orders changed since it last read), `tenants` (zset), `version` (the counter every
+  save increments), `listing-epoch` (names the state since the last whole-state replace: a
+  listing that read another epoch reads everything again);
 - `loc:`, `locorder:`, `loccode:<tenant>`: locations, their order, (merchant, code) -> id;
 - `tokens`, `tokenorder`: grants by token digest, oldest first;
 - `events` (a stream: the webhook events, shared_events.py), `event-ids` (their counter).
@@ -47,6 +49,8 @@ from .. import (
     MAX_SYSTEM_LOGS,
     Announcement,
     ChangeLog,
+    Changes,
+    Cursor,
     DuplicateReference,
     Grant,
     Location,
@@ -66,6 +70,7 @@ from .keys import (
     EVENT_IDS,
     EVENTS,
     INVENTORY_SEQ,
+    LISTING_EPOCH,
     ORDER_PREFIX,
     PREFIX,
     TENANTS,
@@ -101,9 +106,8 @@ OPTIONS: dict[str, Any] = {
 otherwise be applied twice)."""
 T = TypeVar("T")
 PAGE = 1000
-"""Orders read per pipelined round trip when a listing reads a whole tenant (`versions`,
-`records_of`): large enough that the round trips are few, small enough that one reply stays a few
-MB."""
+"""Orders read per pipelined round trip when a listing reads a whole tenant (`records_of`): large
+enough that the round trips are few, small enough that one reply stays a few MB."""
 
 SAVE = (
     """
@@ -129,7 +133,7 @@ local v = redis.call('INCR', vkey)
 if has_ref == '1' then redis.call('HSET', refs, ref, order_id) end
 redis.call('HSET', okey, 'v', v, 'j', json, 'r', ref, 'hr', has_ref)
 redis.call('ZADD', ids, 'NX', v, order_id)
-redis.call('HSET', KEYS[13], order_id, v)
+redis.call('ZADD', KEYS[13], v, order_id)
 redis.call('ZADD', tenants, 'NX', v, tenant)
 if append ~= '1' then redis.call('DEL', logkey) end
 if #ARGV > 12 then
@@ -202,24 +206,31 @@ while true do
 end
 """
 
-VERSIONS = """
-if redis.call('HLEN', KEYS[2]) == redis.call('ZCARD', KEYS[1]) then
-  return redis.call('HGETALL', KEYS[2])
-end
-local orders, out = ARGV[1], {}
-for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-  local version = redis.call('HGET', orders .. id, 'v')
-  if version then
-    out[#out + 1] = id
-    out[#out + 1] = version
+CHANGES = """
+local ids, latest, epoch_key, seen, orders = KEYS[1], KEYS[2], KEYS[3], ARGV[2], ARGV[3]
+if redis.call('ZCARD', latest) ~= redis.call('ZCARD', ids) then
+  for _, id in ipairs(redis.call('ZRANGE', ids, 0, -1)) do
+    local version = redis.call('HGET', orders .. id, 'v')
+    if version then redis.call('ZADD', latest, version, id) end
   end
+  redis.call('DEL', epoch_key)
 end
-return out
+local epoch = redis.call('GET', epoch_key)
+if not epoch then
+  local now = redis.call('TIME')
+  epoch = now[1] .. '.' .. now[2]
+  redis.call('SET', epoch_key, epoch)
+end
+if epoch ~= ARGV[1] then seen = '-inf' else seen = '(' .. seen end
+return {epoch, redis.call('ZRANGEBYSCORE', latest, seen, '+inf', 'WITHSCORES')}
 """
-"""Every order id of a tenant with its version, in one step: the tenant's hash of versions
-(KEYS[2], kept by SAVE and by a whole state's load) when it names every id of the tenant (KEYS[1]);
-else, for a store written before that hash existed, each order's own version (the order keys are
-ARGV[1], the tenant's order-key prefix, and the id, built as WIPE builds them)."""
+"""A tenant's order ids saved after a version (ARGV[2]) with their versions, oldest first, and the
+listing epoch (KEYS[3]); every id when the reader's epoch (ARGV[1]) is not the current one. The
+epoch is made (from the clock) by the first listing after a whole-state replace or an emptied
+database deleted it, so no reader can hold a cursor of an epoch that comes back. A tenant's zset
+of versions (KEYS[2]) that does not name every id (KEYS[1]: a store written before the zset) is
+filled from each order's own version (ARGV[3], the tenant's order-key prefix, and the id), and
+the epoch made again so that every reader reads everything again."""
 
 WIPE = """
 local P = ARGV[1]
@@ -230,11 +241,13 @@ for _, t in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
       P .. 'slog:' .. pair .. id, P .. 'slogids:' .. pair .. id)
   end
   redis.call('DEL', P .. 'ids:' .. t, P .. 'refs:' .. t, P .. 'loc:' .. t, P .. 'locorder:' .. t,
-    P .. 'loccode:' .. t, P .. 'vers:' .. t, P .. 'inv:' .. t, P .. 'ievt:' .. t,
-    P .. 'ievtids:' .. t, P .. 'ireq:' .. t, P .. 'prod:' .. t)
+    P .. 'loccode:' .. t, P .. 'latest:' .. t, P .. 'vers:' .. t, P .. 'inv:' .. t,
+    P .. 'ievt:' .. t, P .. 'ievtids:' .. t, P .. 'ireq:' .. t, P .. 'prod:' .. t)
 end
-redis.call('DEL', KEYS[1], P .. 'iset', P .. 'iqueue')
+redis.call('DEL', KEYS[1], P .. 'iset', P .. 'iqueue', P .. 'listing-epoch')
 """
+"""Every tenant's keys, and the listing epoch with them (`vers:` is the hash of versions that
+`latest:` replaced, still in stores written before it)."""
 
 
 def stock_json(stock: StockMove) -> bytes:
@@ -352,9 +365,7 @@ class RedisStore(RedisInventory):
         self._location_by_code = self.client.register_script(LOCATION_BY_CODE)
         self._put_token = self.client.register_script(PUT_TOKEN)
         self._wipe = self.client.register_script(WIPE)
-        self._versions = self.client.register_script(VERSIONS)
-        self._derived: dict[tuple[str, str], dict[str, tuple[int, Any]]] = {}
-        """`derived`'s values by (name, tenant), then order id: the version each was read at."""
+        self._changes = self.client.register_script(CHANGES)
         self.register_inventory_scripts()
 
     def new_connection(self, protocol: int = 3) -> Any:
@@ -447,7 +458,7 @@ class RedisStore(RedisInventory):
                 EVENT_IDS,
                 *inventory_keys(tenant),
                 INVENTORY_SEQ,
-                tenant_key("vers", tenant),
+                tenant_key("latest", tenant),
             ],
             args=[
                 text(order_id),
@@ -510,36 +521,19 @@ class RedisStore(RedisInventory):
                     records.append(Record(order, int(version), entries_of(log, int(version))))
         return records
 
-    def derived(self, tenant: str, name: str, derive: Callable[[Order], T]) -> list[tuple[str, T]]:
-        """Kept in this process per order and version: each call reads every order's version
-        (one script, no order's JSON) and then only the orders changed since the last call."""
-        kept: dict[str, tuple[int, Any]] = self._derived.setdefault((name, tenant), {})
-        found: list[tuple[str, T]] = []
-        changed: list[str] = []
-        for order_id, version in self.versions(tenant):
-            known = kept.get(order_id)
-            if known is not None and known[0] == version:
-                found.append((order_id, known[1]))
-            else:
-                changed.append(order_id)
-        for record in self.records_of(tenant, changed):
-            order_id, value = record.order["order_id"], derive(record.order)
-            kept[order_id] = (record.version, value)
-            found.append((order_id, value))
-        return found
-
-    def versions(self, tenant: str) -> list[tuple[str, int]]:
-        """Every order id of `tenant` with its version, in no particular order: one script, one
-        round trip, no order's JSON (100,000 orders: 200,000 short strings)."""
-        flat = self.call(
-            self._versions,
-            keys=[tenant_key("ids", tenant), tenant_key("vers", tenant)],
-            args=[order_key(tenant, "")],
+    def changes(self, tenant: str, since: Cursor) -> Changes:
+        """One script reads the ids saved since the cursor (none: one short round trip), then
+        their records are read in pages."""
+        epoch, flat = self.call(
+            self._changes,
+            keys=[tenant_key("ids", tenant), tenant_key("latest", tenant), LISTING_EPOCH],
+            args=[since.epoch, since.version, order_key(tenant, "")],
         )
-        return [
-            (raw.decode("utf-8", "surrogatepass"), int(version))
-            for raw, version in zip(flat[::2], flat[1::2], strict=True)
-        ]
+        current = epoch.decode()
+        fresh = current != since.epoch
+        top = int(flat[-1]) if flat else 0 if fresh else since.version
+        ids = [raw.decode("utf-8", "surrogatepass") for raw in flat[::2]]
+        return Changes(self.records_of(tenant, ids), Cursor(current, top), fresh)
 
     def records_of(self, tenant: str, order_ids: Sequence[str]) -> list[Record]:
         """The records of these ids, their JSON read in pages (change logs read when used)."""
@@ -755,7 +749,7 @@ class RedisStore(RedisInventory):
         if reference is not None:
             pipe.hset(tenant_key("refs", tenant), text(reference), text(order_id))
         pipe.zadd(tenant_key("ids", tenant), {text(order_id): version}, nx=True)
-        pipe.hset(tenant_key("vers", tenant), text(order_id), version)
+        pipe.zadd(tenant_key("latest", tenant), {text(order_id): version})
         pipe.zadd(TENANTS, {text(tenant): version}, nx=True)
         lkey = log_key(tenant, order_id)
         pipe.delete(lkey)
